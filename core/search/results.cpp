@@ -1,0 +1,30 @@
+#include "core/search/results.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "core/common/error.h"
+
+namespace sieve {
+
+LevelGrid defaultLevelGrid() {
+    LevelGrid grid;
+    for (int i = 0; i < 10; ++i) grid.push_back(i / 10.0);
+    return grid;
+}
+
+void validateLevelGrid(const LevelGrid& grid) {
+    if (grid.empty()) throw InputError("level grid is empty");
+    for (double p : grid)
+        if (!(p >= 0.0 && p < 1.0))
+            throw InputError("level grid value " + std::to_string(p) + " is outside [0, 1)");
+    LevelGrid sorted = grid;
+    std::sort(sorted.begin(), sorted.end());
+    for (size_t i = 1; i < sorted.size(); ++i)
+        if (std::abs(sorted[i] - sorted[i - 1]) < 1e-12)
+            throw InputError("level grid has a duplicate value " + std::to_string(sorted[i]));
+    if (sorted != grid) throw InputError("level grid must be in ascending order");
+    if (grid.front() != 0.0) throw InputError("level grid must start at 0 (dense)");
+}
+
+}  // namespace sieve

@@ -1,0 +1,16 @@
+#include "widgets/common/version_text.h"
+
+#include <QtGlobal>
+
+#include "core/common/device.h"
+#include "sieve/version.h"
+
+namespace sieve::widgets {
+
+QString versionText() {
+    return QStringLiteral("Sieve Workbench %1\nQt %2\nlibtorch %3\ndevice %4")
+        .arg(QString::fromUtf8(SIEVE_VERSION_STRING), QString::fromUtf8(qVersion()),
+             QString::fromStdString(sieve::torchVersion()), QString::fromStdString(sieve::resolveDevice("auto")));
+}
+
+}  // namespace sieve::widgets
