@@ -1,0 +1,51 @@
+#pragma once
+// A prunable linear map: y = x W^T + b, with W [D, H] (D outputs, H inputs).
+// It can be replaced, without losing W, by a factorized map of any rank,
+//   y = (x A^T) B^T + b,   A [r, H], B [D, r],
+// or by a masked dense weight (unstructured baselines such as Wanda).
+// Restoring dense is O(1): W is never modified.
+#include "core/common/torch_compat.h"
+#include "core/model/matrix_info.h"
+
+namespace sieve {
+
+class PrunableLinear {
+public:
+    PrunableLinear() = default;
+    PrunableLinear(MatrixInfo info, torch::Tensor weight, torch::Tensor bias = {});
+
+    torch::Tensor forward(const torch::Tensor& x) const;  // [..., H] -> [..., D]
+
+    const MatrixInfo& info() const { return info_; }
+    const torch::Tensor& weight() const { return weight_; }  // the original dense W, always
+    const torch::Tensor& bias() const { return bias_; }      // undefined when absent
+
+    // Shapes checked against W: B [D, r], A [r, H]; moved to W's device and dtype.
+    void setFactors(torch::Tensor B, torch::Tensor A);
+    // A same-shape replacement weight (e.g. W with a mask applied).
+    void setReplacementWeight(torch::Tensor W);
+    void restoreDense();
+
+    bool isDense() const { return !B_.defined() && !replacement_.defined(); }
+    bool isFactorized() const { return B_.defined(); }
+    int64_t rank() const { return B_.defined() ? B_.size(1) : std::min(info_.rows, info_.cols); }
+    // Parameters this map stores now (r (D + H) when factorized; D H otherwise; bias excluded).
+    int64_t currentParams() const;
+    // The dense weight this map applies now (B A, the replacement, or W).
+    torch::Tensor effectiveWeight() const;
+    const torch::Tensor& factorB() const { return B_; }
+    const torch::Tensor& factorA() const { return A_; }
+
+    // Training (demo model): the weight as a leaf tensor that requires grad.
+    torch::Tensor& mutableWeight() { return weight_; }
+    torch::Tensor& mutableBias() { return bias_; }
+
+private:
+    MatrixInfo info_;
+    torch::Tensor weight_;
+    torch::Tensor bias_;
+    torch::Tensor B_, A_;
+    torch::Tensor replacement_;
+};
+
+}  // namespace sieve

@@ -1,0 +1,93 @@
+#pragma once
+// A Llama-family decoder (Llama 2/3, Mistral, Qwen2, Phi-3) in libtorch.
+// Naming follows transformers' modeling_llama.py; the forward reads like
+// llama2.c's run.c, one concern per file (rope, attention, mlp, block).
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/common/device.h"
+#include "core/common/torch_compat.h"
+#include "core/model/checkpoint.h"
+#include "core/model/config.h"
+#include "core/model/linear.h"
+#include "core/model/matrix_info.h"
+
+namespace sieve {
+
+struct LoadOptions {
+    DeviceChoice device;  // "auto" -> cuda when available, else cpu
+};
+
+// Keys and values of every layer for incremental decoding.
+struct KVCache {
+    std::vector<torch::Tensor> keys;    // per layer [B, kvHeads, T, headDim]
+    std::vector<torch::Tensor> values;  // per layer [B, kvHeads, T, headDim]
+    torch::Tensor attentionMask;        // [B, T] of everything cached so far
+    int64_t length() const { return keys.empty() || !keys[0].defined() ? 0 : keys[0].size(2); }
+};
+
+// Called during forward with the input of each distinct matrix-input site,
+// flattened to the valid (unpadded) tokens: x [N, H] in the compute dtype.
+// q/k/v share one call (AttentionIn), gate/up share one (MlpIn).
+using InputObserver = std::function<void(int layer, InputSite site, const torch::Tensor& x)>;
+
+class Model {
+public:
+    static std::unique_ptr<Model> load(const std::string& path, const LoadOptions& options = {});
+    static std::unique_ptr<Model> fromCheckpoint(Checkpoint checkpoint, const LoadOptions& options = {});
+    // Random initialisation (for training the demo model and for benchmarks).
+    static std::unique_ptr<Model> randomInit(const ModelConfig& config, uint64_t seed,
+                                             const LoadOptions& options = {});
+
+    const ModelConfig& config() const { return config_; }
+    const ModelSummary& summary() const { return summary_; }
+    torch::Device device() const { return device_; }
+    torch::ScalarType dtype() const { return dtype_; }
+
+    // Prunable matrices in summary().matrices order (layer, then q,k,v,o,gate,up,down).
+    int matrixCount() const { return static_cast<int>(linears_.size()); }
+    PrunableLinear& matrix(int i) { return *linears_.at(i); }
+    const PrunableLinear& matrix(int i) const { return *linears_.at(i); }
+    void restoreAllDense();
+    int64_t currentPrunableParams() const;
+
+    // ids [B, T] int64; attentionMask [B, T] (1 = token, 0 = padding; left or
+    // right padding), undefined = all ones. With a cache, ids are the new
+    // tokens only and the cache is extended. Returns float32 logits [B, T, V].
+    torch::Tensor forward(const torch::Tensor& ids, const torch::Tensor& attentionMask = {},
+                          KVCache* cache = nullptr) const;
+
+    // Greedy decoding of a batch (left-padded internally); stops a row at any
+    // stop token or after maxNewTokens. Returns the new tokens per prompt
+    // (stop token excluded).
+    std::vector<std::vector<int64_t>> generateGreedy(const std::vector<std::vector<int64_t>>& prompts,
+                                                     int maxNewTokens,
+                                                     const std::vector<int64_t>& stopTokens = {}) const;
+    // Sum of log p(continuation | prompt) over the continuation's tokens, per pair, batched.
+    std::vector<double> continuationLogLikelihood(const std::vector<std::vector<int64_t>>& prompts,
+                                                  const std::vector<std::vector<int64_t>>& continuations) const;
+
+    void setInputObserver(InputObserver observer) { observer_ = std::move(observer); }
+    void clearInputObserver() { observer_ = nullptr; }
+
+    // Every trainable tensor (for AdamW in train-demo), and HF-named tensors
+    // with the current (possibly pruned, re-multiplied) weights for saving.
+    std::vector<torch::Tensor> parameters();
+    std::map<std::string, torch::Tensor> hfStateDict(bool effectiveWeights = true) const;
+
+private:
+    Model() = default;
+    // ... layers, embeddings, norms, rope tables: see model.cpp
+    struct Impl;
+    std::shared_ptr<Impl> impl_;
+    ModelConfig config_;
+    ModelSummary summary_;
+    torch::Device device_{torch::kCPU};
+    torch::ScalarType dtype_ = torch::kFloat32;
+    std::vector<std::unique_ptr<PrunableLinear>> linears_;
+    InputObserver observer_;
+};
+
+}  // namespace sieve
