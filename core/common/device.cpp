@@ -25,14 +25,21 @@ DType parseDType(const std::string& name) {
 
 std::string dtypeName(DType d) {
     switch (d) {
-        case DType::Float32: return "float32";
-        case DType::BFloat16: return "bfloat16";
-        case DType::Float16: return "float16";
+        case DType::Float32:
+            return "float32";
+        case DType::BFloat16:
+            return "bfloat16";
+        case DType::Float16:
+            return "float16";
     }
     return "?";
 }
 
-std::string torchVersion() { return compat::torchVersion(); }
-bool cudaAvailable() { return compat::cudaAvailable(); }
+std::string torchVersion() {
+    return compat::torchVersion();
+}
+bool cudaAvailable() {
+    return compat::cudaAvailable();
+}
 
 }  // namespace sieve

@@ -15,7 +15,7 @@ void JobContext::advance(int64_t done, const std::string& detail) {
         const double elapsed =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - phaseStart_).count();
         // Linear extrapolation: good enough for batches and generations of similar cost.
-        const double eta = (done > 0 && total_ > done) ? elapsed * double(total_ - done) / double(done)
+        const double eta = (done > 0 && total_ > done)      ? elapsed * double(total_ - done) / double(done)
                            : (done >= total_ && total_ > 0) ? 0.0
                                                             : -1.0;
         progress_(Progress{phase_, done, total_, detail, elapsed, eta});

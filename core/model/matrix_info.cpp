@@ -5,7 +5,8 @@
 namespace sieve {
 
 const char* matrixTypeName(MatrixType t) {
-    static const char* names[] = {"q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"};
+    static const char* names[] = {"q_proj",    "k_proj",  "v_proj",   "o_proj",
+                                  "gate_proj", "up_proj", "down_proj"};
     return names[static_cast<int>(t)];
 }
 
@@ -18,11 +19,15 @@ InputSite inputSiteOf(MatrixType t) {
     switch (t) {
         case MatrixType::Q:
         case MatrixType::K:
-        case MatrixType::V: return InputSite::AttentionIn;
-        case MatrixType::O: return InputSite::AttentionOut;
+        case MatrixType::V:
+            return InputSite::AttentionIn;
+        case MatrixType::O:
+            return InputSite::AttentionOut;
         case MatrixType::Gate:
-        case MatrixType::Up: return InputSite::MlpIn;
-        case MatrixType::Down: return InputSite::MlpHidden;
+        case MatrixType::Up:
+            return InputSite::MlpIn;
+        case MatrixType::Down:
+            return InputSite::MlpHidden;
     }
     return InputSite::AttentionIn;
 }

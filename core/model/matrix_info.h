@@ -14,7 +14,7 @@ namespace sieve {
 enum class MatrixType { Q = 0, K, V, O, Gate, Up, Down };
 inline constexpr int kMatrixTypeCount = 7;
 
-const char* matrixTypeName(MatrixType t);  // "q_proj", ..., "down_proj"
+const char* matrixTypeName(MatrixType t);       // "q_proj", ..., "down_proj"
 const char* matrixTypeShortName(MatrixType t);  // "q", "k", ..., "down"
 
 // Matrices that read the same activation share one Gram matrix.

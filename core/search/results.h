@@ -16,8 +16,8 @@ void validateLevelGrid(const LevelGrid& grid);
 
 // Unpruned score on a task's evaluation split.
 struct BaselineResult {
-    double a0 = 0;                  // task metric in [0, 1]
-    std::vector<uint8_t> correct;   // per evaluated example, 1 = correct
+    double a0 = 0;                 // task metric in [0, 1]
+    std::vector<uint8_t> correct;  // per evaluated example, 1 = correct
     double tokensPerSecond = 0;
     int64_t examples = 0;
 };
@@ -60,11 +60,11 @@ struct GaSettings {
     int generations = 15;
     int tournament = 3;
     double crossoverProbability = 0.5;
-    bool uniformCrossover = false;  // else one-point
+    bool uniformCrossover = false;     // else one-point
     double mutationProbability = 0.1;  // per gene, one step along the grid
     int elitism = 1;
-    int uniformSeeds = 4;   // uniform chromosomes in the first population
-    int patience = 8;       // stop after this many generations without improvement
+    int uniformSeeds = 4;  // uniform chromosomes in the first population
+    int patience = 8;      // stop after this many generations without improvement
     uint64_t seed = 1234;
 };
 

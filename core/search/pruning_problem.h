@@ -1,0 +1,57 @@
+#pragma once
+// What every search optimises: one level per matrix on a grid, accuracy kept
+// >= (1 - eps) a0, as many parameters removed as possible. Torch-free: the
+// searches only see an evaluator that maps a chromosome to an accuracy.
+#include <cstdint>
+#include <vector>
+
+#include "core/job/job.h"
+#include "core/model/matrix_info.h"
+#include "core/search/results.h"
+
+namespace sieve {
+
+// Applies a chromosome (level index per matrix) to the model and measures the
+// task metric on the evaluation split. Implementations restore nothing: the
+// search decides what is applied next, and the engine restores dense at the end.
+class ChromosomeEvaluator {
+public:
+    virtual ~ChromosomeEvaluator() = default;
+    virtual double accuracy(const std::vector<int>& genes, const JobContext& context) = 0;
+};
+
+class PruningProblem {
+public:
+    // Throws InputError for eps outside (0, 1), a0 <= 0, an invalid grid or no matrices.
+    PruningProblem(std::vector<MatrixInfo> matrices, LevelGrid grid, double a0, double eps);
+
+    const std::vector<MatrixInfo>& matrices() const { return matrices_; }
+    int matrixCount() const { return static_cast<int>(matrices_.size()); }
+    const LevelGrid& grid() const { return grid_; }
+    int levelCount() const { return static_cast<int>(grid_.size()); }
+    double a0() const { return a0_; }
+    double eps() const { return eps_; }
+    double threshold() const { return (1.0 - eps_) * a0_; }  // smallest feasible accuracy
+    int64_t prunableParams() const { return totalParams_; }
+
+    // Fraction of the prunable parameters removed by a chromosome (exact counts).
+    double removedFraction(const std::vector<int>& genes) const;
+    bool feasible(double accuracy) const { return accuracy >= threshold() - 1e-12; }
+    // Feasible: the fraction removed (>= 0). Infeasible: minus the relative
+    // shortfall (< 0), so every feasible chromosome beats every infeasible one
+    // and among infeasible ones the closer to the threshold wins.
+    double fitness(const std::vector<int>& genes, double accuracy) const;
+    Individual makeIndividual(std::vector<int> genes, double accuracy) const;
+    std::vector<int> uniformChromosome(int levelIndex) const {
+        return std::vector<int>(matrices_.size(), levelIndex);
+    }
+
+private:
+    std::vector<MatrixInfo> matrices_;
+    LevelGrid grid_;
+    double a0_ = 0;
+    double eps_ = 0;
+    int64_t totalParams_ = 0;
+};
+
+}  // namespace sieve

@@ -1,0 +1,58 @@
+#include "core/search/uniform_search.h"
+
+#include <algorithm>
+#include <map>
+
+namespace sieve {
+
+UniformResult uniformSearch(const PruningProblem& problem, ChromosomeEvaluator& evaluator,
+                            const UniformSearchOptions& options, JobContext& context) {
+    const int n = problem.levelCount();
+    std::map<int, double> accuracyAt;  // level index -> accuracy, each evaluated once
+    // ceil(log2(n)) probes for the binary search, plus the rest of the curve.
+    int expected = 0;
+    while ((1 << expected) < n) ++expected;
+    context.beginPhase("uniform " + options.method, options.fullCurve ? n - 1 : expected);
+
+    auto evaluate = [&](int index) {
+        auto found = accuracyAt.find(index);
+        if (found != accuracyAt.end()) return found->second;
+        const double acc =
+            index == 0 ? problem.a0() : evaluator.accuracy(problem.uniformChromosome(index), context);
+        accuracyAt[index] = acc;
+        UniformPoint point{problem.grid()[index], acc,
+                           problem.removedFraction(problem.uniformChromosome(index))};
+        if (index != 0) {
+            context.emit(UniformPointEvent{options.method, point});
+            context.advance(static_cast<int64_t>(accuracyAt.size()) - (accuracyAt.count(0) ? 1 : 0),
+                            "level " + std::to_string(point.level));
+        }
+        return acc;
+    };
+
+    // Invariant: level `lo` is feasible (0, dense, always is); `hi` is the
+    // smallest index known infeasible (n when none is).
+    accuracyAt[0] = problem.a0();
+    int lo = 0, hi = n;
+    while (hi - lo > 1) {
+        const int mid = lo + (hi - lo) / 2;
+        if (problem.feasible(evaluate(mid)))
+            lo = mid;
+        else
+            hi = mid;
+    }
+    if (options.fullCurve)
+        for (int i = 1; i < n; ++i) evaluate(i);
+
+    UniformResult result;
+    result.method = options.method;
+    for (const auto& [index, acc] : accuracyAt)
+        result.points.push_back(UniformPoint{problem.grid()[index], acc,
+                                             problem.removedFraction(problem.uniformChromosome(index))});
+    result.bestLevel = problem.grid()[lo];
+    result.bestAccuracy = accuracyAt[lo];
+    result.bestRemovedFraction = problem.removedFraction(problem.uniformChromosome(lo));
+    return result;
+}
+
+}  // namespace sieve
