@@ -1,0 +1,55 @@
+#pragma once
+// Streaming Gram matrices C = sum_t x_t x_t^T, one per distinct matrix input
+// (layer, InputSite), accumulated in float64 on the device the activations
+// live on. Only the H x H sums and token counts are kept: activations are
+// consumed as they arrive and never stored. Torch only; knows nothing of the
+// Model, so it can be fed by a forward hook or directly by a test.
+#include <cstdint>
+#include <vector>
+
+#include "core/common/torch_compat.h"
+#include "core/model/matrix_info.h"
+
+namespace sieve {
+
+// How one batch's x^T x is formed before it is added to the float64 sum.
+// Float64 multiplies in double (exact to the data's own precision, ~2-4x the
+// cost on CPU); Float32 multiplies in single precision and adds each batch's
+// product to the double sum (error ~ 1e-7 relative per batch, which is below
+// the float32 activations' own precision). Auto: Float64 on CUDA, Float32 on
+// CPU (see docs/benchmarks.md, bench_calibrate, for the measured overhead).
+enum class GramProductPrecision { Auto, Float64, Float32 };
+
+class CalibrationData;
+
+class GramAccumulator {
+public:
+    explicit GramAccumulator(int layers, GramProductPrecision precision = GramProductPrecision::Auto);
+
+    // x [N, H] (any floating dtype, any device): the valid tokens reaching
+    // `site` of `layer` in one batch. The first call for a site fixes its H;
+    // a later call with another H throws InputError naming layer and site.
+    // Non-finite activations throw InputError (a NaN Gram is never produced).
+    void add(int layer, InputSite site, const torch::Tensor& x);
+
+    int layers() const { return layers_; }
+    bool has(int layer, InputSite site) const;
+    const torch::Tensor& gram(int layer, InputSite site) const;  // [H, H] float64; undefined if never seen
+    int64_t tokens(int layer, InputSite site) const;
+
+    // Moves the sums into a CalibrationData for `matrices` (the model's
+    // prunable matrices, ModelSummary order). Throws InputError when a matrix's
+    // site saw no tokens or its H differs from the matrix's column count.
+    CalibrationData finish(std::vector<MatrixInfo> matrices, int64_t sequences) &&;
+
+private:
+    static constexpr int kSites = 4;
+    int index(int layer, InputSite site) const;
+
+    int layers_ = 0;
+    GramProductPrecision precision_ = GramProductPrecision::Auto;
+    std::vector<torch::Tensor> grams_;  // layers * kSites
+    std::vector<int64_t> tokens_;       // layers * kSites
+};
+
+}  // namespace sieve

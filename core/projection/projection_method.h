@@ -1,0 +1,66 @@
+#pragma once
+// One interface for every way of pruning a matrix: a method turns W (and the
+// Gram of its input, when it uses data) into an ordered Factorization from
+// which every level is a slice. Adding a method = one class in one file, one
+// line in projectionMethods(), one test row.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/common/torch_compat.h"
+#include "core/projection/factorization.h"
+
+namespace sieve {
+
+struct FactorOptions {
+    // Levels the factorization must serve (> 0 entries used). Ordered methods
+    // keep only the rank the smallest positive level needs; PerRank methods
+    // solve once per level. Empty = every rank (ordered) / {0.1..0.9} (PerRank).
+    std::vector<double> levels;
+    // Ridge added to C before its Cholesky factor, relative to tr(C)/H.
+    double relativeRidge = 1e-10;
+    // sieve-learned: Adam on the Gram objective.
+    int learnSteps = 300;
+    double learnRate = 1e-3;  // relative: scaled by the factors' RMS at initialisation
+    uint64_t seed = 0;
+    std::string matrixName;  // named in error messages ("model.layers.3.self_attn.q_proj")
+};
+
+class ProjectionMethod {
+public:
+    virtual ~ProjectionMethod() = default;
+    virtual std::string name() const = 0;         // "sieve", "weight-svd", ...
+    virtual std::string description() const = 0;  // one line for the UI
+    virtual bool needsCalibration() const = 0;
+    // Unstructured methods save parameters only as masks (no speed or file
+    // size gain without sparse kernels); the UI says so.
+    virtual bool isStructured() const { return true; }
+
+    // W [D, H] (float32/bf16, any device); gram [H, H] float64 (undefined
+    // for methods that need no data). Computation is float64 on W's device;
+    // the result is stored in W's dtype on W's device. Throws InputError for
+    // a missing, wrongly shaped or non-finite Gram, or a non-finite W.
+    virtual Factorization factor(const torch::Tensor& W, const torch::Tensor& gram,
+                                 const FactorOptions& options) const = 0;
+};
+
+// Every method, in the order the UI lists them: sieve first.
+std::vector<std::string> projectionMethodNames();
+std::vector<std::unique_ptr<ProjectionMethod>> projectionMethods();
+// Throws InputError naming the unknown method and the known ones.
+std::unique_ptr<ProjectionMethod> makeProjection(const std::string& name);
+
+// Helpers shared by the methods.
+namespace projection_detail {
+// Throws InputError unless gram is defined, [H, H] and finite.
+void checkGram(const torch::Tensor& gram, int64_t H, const FactorOptions& options);
+void checkWeight(const torch::Tensor& W, const FactorOptions& options);
+// Largest rank the levels in `options` need (min(D, H) when no level > 0 is given).
+int64_t maxRankNeeded(int64_t D, int64_t H, const FactorOptions& options);
+// S with S S^T = C + ridge I (float64): Cholesky, falling back to an
+// eigendecomposition (negative eigenvalues clamped to 0) when it fails.
+// `usedFallback` (optional) reports which path was taken.
+torch::Tensor gramSquareRoot(const torch::Tensor& gram, double relativeRidge, bool* usedFallback = nullptr);
+}  // namespace projection_detail
+
+}  // namespace sieve
