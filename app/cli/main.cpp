@@ -1,15 +1,71 @@
 // sieve: the headless command line on the same core as the workbench.
+// Researchers run big models on GPU servers without a display, then open the
+// session in the window on their laptop.
+#include <csignal>
+#include <cstring>
 #include <iostream>
 
+#include "app/cli/arguments.h"
+#include "app/cli/commands.h"
 #include "core/common/device.h"
+#include "core/common/error.h"
 #include "sieve/version.h"
 
+namespace {
+
+// SIGINT cancels the running job cleanly (what is finished is saved); a
+// second SIGINT falls back to the default (kill).
+sieve::CancelToken g_cancel;
+
+extern "C" void onSigint(int) {
+    g_cancel.cancel();  // one lock-free atomic store: async-signal-safe
+    std::signal(SIGINT, SIG_DFL);
+}
+
+void printUsage(std::ostream& out) {
+    out << "usage: sieve <command> [options]    (sieve <command> --help for its options)\n\n"
+           "Task-specific pruning of LLMs with LLM-Sieve, headless.\n\ncommands:\n";
+    for (const auto& c : sieve::cli::commands()) {
+        std::string name = c.name;
+        out << "  " << name << std::string(name.size() < 14 ? 14 - name.size() : 1, ' ') << c.summary << "\n";
+    }
+    out << "\nexit codes: 0 success, 1 usage error, 2 bad input (the file, key or line is named),\n"
+           "            3 cancelled (Ctrl-C; finished results are saved), 4 other failure\n";
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
-    if (argc > 1 && std::string(argv[1]) == "--version") {
+    std::vector<std::string> args(argv + 1, argv + argc);
+    if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+        printUsage(std::cout);
+        return args.empty() ? sieve::cli::kUsage : sieve::cli::kOk;
+    }
+    if (args[0] == "--version") {
         std::cout << "sieve " << SIEVE_VERSION_STRING << " (libtorch " << sieve::torchVersion() << ", device "
                   << sieve::resolveDevice("auto") << ")\n";
-        return 0;
+        return sieve::cli::kOk;
     }
-    std::cerr << "usage: sieve --version\n";
-    return 1;
+    for (const auto& c : sieve::cli::commands()) {
+        if (args[0] != c.name) continue;
+        std::signal(SIGINT, onSigint);
+        try {
+            return c.run(std::vector<std::string>(args.begin() + 1, args.end()), g_cancel);
+        } catch (const sieve::cli::UsageError& e) {
+            std::cerr << e.what() << "\n";
+            return sieve::cli::kUsage;
+        } catch (const sieve::Cancelled&) {
+            std::cerr << "sieve " << c.name << ": cancelled; finished results were saved\n";
+            return sieve::cli::kCancelled;
+        } catch (const sieve::InputError& e) {
+            std::cerr << "sieve " << c.name << ": error: " << e.what() << "\n";
+            return sieve::cli::kBadInput;
+        } catch (const std::exception& e) {
+            std::cerr << "sieve " << c.name << ": failed: " << e.what() << "\n";
+            return sieve::cli::kFailure;
+        }
+    }
+    std::cerr << "sieve: unknown command '" << args[0] << "'\n\n";
+    printUsage(std::cerr);
+    return sieve::cli::kUsage;
 }

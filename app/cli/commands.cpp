@@ -1,0 +1,247 @@
+#include "app/cli/commands.h"
+
+#include <cstdio>
+#include <iostream>
+#include <sstream>
+
+#include "app/cli/arguments.h"
+#include "app/cli/progress_printer.h"
+#include "app/cli/report.h"
+#include "core/engine/engine.h"
+#include "core/session/session_file.h"
+
+namespace sieve::cli {
+
+namespace {
+
+// ---- shared options ----------------------------------------------------------
+OptionSpec modelOption() {
+    return {"model", "PATH", "model: HF directory, .gguf file or llama2.c .bin", "", true};
+}
+OptionSpec taskOption() {
+    return {"task", "FILE", "task file (JSONL)", "", true};
+}
+std::vector<OptionSpec> commonOptions() {
+    return {{"device", "NAME", "auto, cpu, cuda or cuda:N", "auto"},
+            {"tokenizer", "PATH", "tokenizer file when not beside the model", ""},
+            {"quiet", "", "print only errors and the final result", ""}};
+}
+std::vector<OptionSpec> taskOptions() {
+    return {{"skip-bad-lines", "", "skip malformed task lines (counted) instead of refusing the file", ""},
+            {"held-out", "FRACTION", "part of the evaluation split kept out of every search", "0.5"}};
+}
+std::vector<OptionSpec> searchOptions() {
+    return {
+        {"session", "FILE", "HDF5 session to read and extend (created if absent)", ""},
+        {"methods", "LIST", "projection methods: sieve,sieve-learned,weight-svd,input-pca,wanda", "sieve"},
+        {"method", "NAME", "method of the genetic search and the sensitivity scan", "sieve"},
+        {"eps", "EPS", "accepted accuracy loss: keep >= (1 - eps) a0", "0.05"},
+        {"grid", "LIST", "pruning levels (fraction removed), ascending from 0",
+         "0,0.1,0.2,0.3,0.4,0.5,0.6,0.7,0.8,0.9"},
+        {"population", "N", "GA population", "24"},
+        {"generations", "N", "GA generations", "15"},
+        {"patience", "N", "GA: stop after N generations without improvement", "8"},
+        {"seed", "N", "GA random seed", "1234"},
+        {"calibration-tokens", "N", "stop calibration after N tokens (0 = whole split)", "0"}};
+}
+std::vector<OptionSpec> concat(std::initializer_list<std::vector<OptionSpec>> parts) {
+    std::vector<OptionSpec> all;
+    for (const auto& p : parts) all.insert(all.end(), p.begin(), p.end());
+    return all;
+}
+
+RunSettings runSettings(const Arguments& a) {
+    RunSettings s;
+    s.methods = a.list("methods");
+    s.gaMethod = a.get("method");
+    s.eps = a.number("eps");
+    s.grid = a.numbers("grid");
+    s.ga.population = int(a.integer("population"));
+    s.ga.generations = int(a.integer("generations"));
+    s.ga.patience = int(a.integer("patience"));
+    s.ga.seed = uint64_t(a.integer("seed"));
+    s.maxCalibrationTokens = a.integer("calibration-tokens");
+    validateLevelGrid(s.grid);
+    return s;
+}
+
+// The engine with the model, the task and (when given) the session open.
+struct Workbench {
+    Engine engine;
+    ProgressPrinter printer;
+    JobContext context;
+
+    Workbench(const Arguments& a, const CancelToken& cancel, bool withTask)
+        : printer(a.flag("quiet")),
+          context([this](const Progress& p) { printer.onProgress(p); },
+                  [this](const JobEvent& e) { printer.onEvent(e); }, cancel) {
+        DeviceChoice device;
+        device.device = a.get("device");
+        const ModelSummary& m = engine.openModel(a.get("model"), device, context, a.get("tokenizer"));
+        printer.message("model " + m.path + ": " + m.architecture + ", " + std::to_string(m.layers) +
+                        " layers, " + std::to_string(m.totalParams) + " parameters on " + m.device);
+        if (!withTask) return;
+        TaskOptions t;
+        t.skipBadLines = a.flag("skip-bad-lines");
+        t.heldOutFraction = a.number("held-out");
+        const TaskInfo& info = engine.openTask(a.get("task"), t);
+        printer.message(
+            "task " + info.name + " (" + info.kind + ", " + info.metric +
+            "): " + std::to_string(info.calibrationExamples) + " calibration, " +
+            std::to_string(info.searchExamples) + " search, " + std::to_string(info.heldOutExamples) +
+            " held-out examples" +
+            (info.skippedLines ? ", " + std::to_string(info.skippedLines) + " bad lines skipped" : ""));
+    }
+
+    // Results of an earlier run of the same model and task are picked up
+    // (an interrupted GA resumes); every result is then saved as it arrives.
+    void useSession(const std::string& path) {
+        if (path.empty()) return;
+        if (std::FILE* f = std::fopen(path.c_str(), "rb")) {
+            std::fclose(f);
+            std::string mismatch;
+            engine.openSession(path, &mismatch);
+            if (!mismatch.empty())
+                throw InputError(path + " was made with another model or task: " + mismatch +
+                                 " (use a new --session file)");
+            printer.message("continuing session " + path);
+        }
+        engine.saveSession(path);
+    }
+};
+
+bool parseOrHelp(Arguments& a, const std::vector<std::string>& args) {
+    if (!a.parse(args)) {
+        std::cout << a.help();
+        return false;
+    }
+    return true;
+}
+
+// ---- commands -----------------------------------------------------------------
+int runInfo(const std::vector<std::string>& args, const CancelToken& cancel) {
+    Arguments a(
+        "info", "Print a model's architecture and its prunable matrices.",
+        concat({{modelOption()}, commonOptions(), {{"json", "", "print JSON instead of a table", ""}}}));
+    if (!parseOrHelp(a, args)) return kOk;
+    Workbench w(a, cancel, false);
+    std::cout << (a.flag("json") ? modelSummaryJson(w.engine.model()) : modelSummaryTable(w.engine.model()));
+    return kOk;
+}
+
+int runEval(const std::vector<std::string>& args, const CancelToken& cancel) {
+    Arguments a("eval", "Score the unpruned model on a task's search examples (a0).",
+                concat({{modelOption(), taskOption()},
+                        commonOptions(),
+                        taskOptions(),
+                        {{"session", "FILE", "store a0 in this session", ""}}}));
+    if (!parseOrHelp(a, args)) return kOk;
+    Workbench w(a, cancel, true);
+    w.useSession(a.get("session"));
+    const BaselineResult b = w.engine.baseline(w.context);
+    std::printf("%s: %s = %.4f on %lld examples (%.1f tokens/s)\n", w.engine.task().name.c_str(),
+                w.engine.task().metric.c_str(), b.a0, static_cast<long long>(b.examples), b.tokensPerSecond);
+    return kOk;
+}
+
+int runCalibrate(const std::vector<std::string>& args, const CancelToken& cancel) {
+    Arguments a("calibrate", "Accumulate the Gram matrix of every matrix input over the calibration split.",
+                concat({{modelOption(), taskOption()}, commonOptions(), taskOptions(), searchOptions()}));
+    if (!parseOrHelp(a, args)) return kOk;
+    Workbench w(a, cancel, true);
+    w.useSession(a.get("session"));
+    w.engine.calibrate(runSettings(a), w.context);
+    const auto& c = *w.engine.session().calibration;
+    std::printf("calibrated on %lld examples, %lld tokens\n", static_cast<long long>(c.examples),
+                static_cast<long long>(c.tokens));
+    return kOk;
+}
+
+int runSweep(const std::vector<std::string>& args, const CancelToken& cancel) {
+    Arguments a("sweep", "Uniform pruning: the largest level within eps, and the accuracy curve, per method.",
+                concat({{modelOption(), taskOption()}, commonOptions(), taskOptions(), searchOptions()}));
+    if (!parseOrHelp(a, args)) return kOk;
+    Workbench w(a, cancel, true);
+    w.useSession(a.get("session"));
+    const RunSettings s = runSettings(a);
+    for (const auto& m : s.methods) {
+        if (!w.engine.isCalibrated()) w.engine.calibrate(s, w.context);
+        w.engine.uniform(m, s, w.context);
+    }
+    std::cout << uniformTable(w.engine.session());
+    return kOk;
+}
+
+int runGa(const std::vector<std::string>& args, const CancelToken& cancel) {
+    Arguments a("ga",
+                "Genetic search: one pruning level per matrix (resumes an interrupted run of the session).",
+                concat({{modelOption(), taskOption()}, commonOptions(), taskOptions(), searchOptions()}));
+    if (!parseOrHelp(a, args)) return kOk;
+    Workbench w(a, cancel, true);
+    w.useSession(a.get("session"));
+    const RunSettings s = runSettings(a);
+    w.engine.calibrate(s, w.context);
+    const GaResult r = w.engine.genetic(s, w.context);
+    std::printf(
+        "GA (%s): best removes %.1f %% of the prunable parameters at accuracy %.4f after %zu generations\n",
+        r.method.c_str(), 100 * r.best.removedFraction, r.best.accuracy, r.generations.size());
+    return kOk;
+}
+
+int runSensitivity(const std::vector<std::string>& args, const CancelToken& cancel) {
+    Arguments a("sensitivity", "Bottlenecks: prune one matrix at a time, rank the accuracy drops.",
+                concat({{modelOption(), taskOption()},
+                        commonOptions(),
+                        taskOptions(),
+                        searchOptions(),
+                        {{"level-index", "N", "grid index of the level (-1 = highest)", "-1"}}}));
+    if (!parseOrHelp(a, args)) return kOk;
+    Workbench w(a, cancel, true);
+    w.useSession(a.get("session"));
+    RunSettings s = runSettings(a);
+    s.sensitivityLevelIndex = int(a.integer("level-index"));
+    w.engine.calibrate(s, w.context);
+    w.engine.sensitivity(s, w.context);
+    std::cout << sensitivityTable(w.engine.session());
+    return kOk;
+}
+
+int runRun(const std::vector<std::string>& args, const CancelToken& cancel) {
+    Arguments a("run",
+                "Everything: baseline, calibrate, project, uniform sweeps, GA, sensitivity, held-out check.",
+                concat({{modelOption(), taskOption()}, commonOptions(), taskOptions(), searchOptions()}));
+    if (!parseOrHelp(a, args)) return kOk;
+    Workbench w(a, cancel, true);
+    w.useSession(a.get("session"));
+    w.engine.runAll(runSettings(a), w.context);
+    std::cout << sessionReport(w.engine.session());
+    if (!w.engine.sessionPath().empty()) std::cout << "session saved to " << w.engine.sessionPath() << "\n";
+    return kOk;
+}
+
+int runReport(const std::vector<std::string>& args, const CancelToken&) {
+    Arguments a("report", "Print a session's results as tables (or JSON).",
+                {{"session", "FILE", "the session file", "", true}, {"json", "", "print JSON", ""}});
+    if (!parseOrHelp(a, args)) return kOk;
+    const SessionData data = SessionFile::load(a.get("session"));
+    std::cout << (a.flag("json") ? sessionJson(data) : sessionReport(data));
+    return kOk;
+}
+
+}  // namespace
+
+const std::vector<Command>& commands() {
+    static const std::vector<Command> all = {
+        {"info", "model summary: architecture, matrices, parameters", runInfo},
+        {"eval", "score the unpruned model on a task (a0)", runEval},
+        {"calibrate", "Gram matrices over the calibration split", runCalibrate},
+        {"sweep", "uniform pruning per method (accuracy vs sparsity)", runSweep},
+        {"ga", "genetic search for per-matrix levels", runGa},
+        {"sensitivity", "single-matrix sensitivity (bottlenecks)", runSensitivity},
+        {"run", "all of the above into one session", runRun},
+        {"report", "print a session's results", runReport},
+    };
+    return all;
+}
+
+}  // namespace sieve::cli

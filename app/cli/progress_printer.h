@@ -1,0 +1,36 @@
+#pragma once
+// Shows a job's progress on the terminal: a one-line bar redrawn in place
+// (phase, items, rate, ETA) when stdout is a TTY, plain line-per-step logs
+// otherwise (throttled so a GA does not print thousands of lines), nothing but
+// errors with --quiet.
+#include <chrono>
+#include <cstdio>
+#include <string>
+
+#include "core/job/job.h"
+
+namespace sieve::cli {
+
+class ProgressPrinter {
+public:
+    explicit ProgressPrinter(bool quiet, FILE* out = stdout);
+    ~ProgressPrinter();
+
+    void onProgress(const Progress& p);
+    void onEvent(const JobEvent& e);
+    void message(const std::string& line);  // a line that stays (clears the bar first)
+    void finishLine();
+
+private:
+    bool quiet_;
+    bool tty_;
+    FILE* out_;
+    bool barShown_ = false;
+    std::string lastPhase_;
+    int lastPercentLogged_ = -1;
+    std::chrono::steady_clock::time_point lastDraw_{};
+};
+
+std::string formatDuration(double seconds);
+
+}  // namespace sieve::cli

@@ -1,0 +1,19 @@
+#pragma once
+// Text and JSON views of models and sessions for the terminal.
+#include <string>
+
+#include "core/model/matrix_info.h"
+#include "core/session/session_data.h"
+
+namespace sieve::cli {
+
+std::string modelSummaryTable(const ModelSummary& m);
+std::string modelSummaryJson(const ModelSummary& m);
+std::string uniformTable(const SessionData& s);
+std::string sensitivityTable(const SessionData& s, int top = 10);
+// Layers x matrix types, each cell the GA best's pruning level in percent.
+std::string levelHeatmapTable(const SessionData& s);
+std::string sessionReport(const SessionData& s);
+std::string sessionJson(const SessionData& s);
+
+}  // namespace sieve::cli

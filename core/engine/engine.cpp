@@ -1,0 +1,486 @@
+#include "core/engine/engine.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <map>
+#include <optional>
+
+#include "core/calibration/calibrate.h"
+#include "core/common/error.h"
+#include "core/engine/projection_evaluator.h"
+#include "core/model/model.h"
+#include "core/projection/projection_set.h"
+#include "core/search/genetic_search.h"
+#include "core/search/sensitivity.h"
+#include "core/search/uniform_search.h"
+#include "core/session/content_hash.h"
+#include "core/session/session_file.h"
+#include "core/task/evaluator.h"
+#include "core/task/task_file.h"
+#include "core/task/task_tokens.h"
+#include "core/tokenizer/tokenizer.h"
+
+namespace fs = std::filesystem;
+
+namespace sieve {
+
+namespace {
+
+// The files whose bytes define a model: what the session's hash covers.
+std::vector<std::string> weightFilesOf(const std::string& path) {
+    std::vector<std::string> files;
+    if (fs::is_directory(path)) {
+        for (const auto& entry : fs::directory_iterator(path)) {
+            const std::string name = entry.path().filename().string();
+            if (entry.is_regular_file() &&
+                (entry.path().extension() == ".safetensors" || name == "config.json"))
+                files.push_back(entry.path().string());
+        }
+        std::sort(files.begin(), files.end());
+    } else {
+        files.push_back(path);
+    }
+    return files;
+}
+
+// The tokenizer a model ships with, if any.
+std::string findTokenizer(const std::string& modelPath) {
+    const fs::path p(modelPath);
+    if (fs::is_directory(p)) {
+        if (fs::exists(p / "tokenizer.json")) return (p / "tokenizer.json").string();
+        return {};
+    }
+    if (p.extension() == ".gguf") return p.string();  // its embedded vocabulary
+    // llama2.c: a tokenizer .bin beside the checkpoint (tok512.bin, tokenizer.bin)
+    for (const auto& entry :
+         fs::directory_iterator(p.parent_path().empty() ? fs::path(".") : p.parent_path())) {
+        const std::string name = entry.path().filename().string();
+        if (entry.path() != p && entry.path().extension() == ".bin" && name.rfind("tok", 0) == 0)
+            return entry.path().string();
+    }
+    return {};
+}
+
+// A child context for work nested inside a search step: it shares the
+// cancel token but not the progress (the outer phase keeps its bar).
+JobContext quietChild(const JobContext& parent) {
+    return JobContext({}, {}, parent.cancelToken());
+}
+
+}  // namespace
+
+struct Engine::Impl {
+    DeviceChoice device;
+    std::unique_ptr<Model> model;
+    std::unique_ptr<Tokenizer> tokenizer;
+    ModelSummary summary;
+    std::string modelHash;
+
+    bool haveTask = false;
+    Task task;         // as loaded
+    Task searchTask;   // evaluation = the search examples
+    Task heldOutTask;  // evaluation = the held-out examples
+    TaskInfo taskInfo;
+
+    std::optional<CalibrationData> calibration;
+    struct Projected {
+        LevelGrid grid;
+        ProjectionSet set;
+    };
+    std::map<std::string, Projected> projections;
+
+    SessionData session;
+    std::string sessionPath;
+
+    Model& requireModel() {
+        if (!model) throw InputError("no model is open");
+        return *model;
+    }
+    void requireTask() {
+        if (!haveTask) throw InputError("no task is open");
+    }
+
+    double score(const Task& t, const JobContext& parent) {
+        JobContext child = quietChild(parent);
+        EvalOptions options;
+        options.keepPredictions = false;
+        const EvalResult r = evaluateTask(*model, tokenizer.get(), t, options, child);
+        return r.score;
+    }
+
+    void autosave() {
+        if (!sessionPath.empty()) SessionFile::save(sessionPath, session);
+    }
+
+    void recordSettings(const RunSettings& s) {
+        auto& p = session.provenance;
+        p.eps = s.eps;
+        p.levelGrid = s.grid;
+        p.methods = s.methods;
+        p.seeds["ga"] = s.ga.seed;
+        p.device = summary.device;
+        p.dtype = summary.dtype;
+    }
+
+    const ProjectionSet& projection(const std::string& method, const LevelGrid& grid) {
+        auto it = projections.find(method);
+        if (it == projections.end() || it->second.grid != grid)
+            throw InputError("method '" + method + "' has not been projected on this level grid");
+        return it->second.set;
+    }
+
+    PruningProblem problem(const RunSettings& s, double a0) const {
+        return PruningProblem(summary.matrices, s.grid, a0, s.eps);
+    }
+};
+
+Engine::Engine() : impl_(std::make_unique<Impl>()) {}
+Engine::~Engine() = default;
+
+const ModelSummary& Engine::openModel(const std::string& path, const DeviceChoice& device,
+                                      JobContext& context, const std::string& tokenizerPath) {
+    context.beginPhase("open model", 3, path);
+    LoadOptions options;
+    options.device = device;
+    auto model = Model::load(path, options);
+    context.advance(1, "tokenizer");
+    std::unique_ptr<Tokenizer> tokenizer;
+    const std::string tok = tokenizerPath.empty() ? findTokenizer(path) : tokenizerPath;
+    if (!tok.empty()) tokenizer = Tokenizer::load(tok);
+    context.advance(2, "hashing weights");
+    const ContentHash hash = hashFiles(weightFilesOf(path));
+    context.advance(3);
+
+    Impl& d = *impl_;
+    d.model = std::move(model);
+    d.tokenizer = std::move(tokenizer);
+    d.summary = d.model->summary();
+    d.modelHash = hash.combined;
+    d.calibration.reset();
+    d.projections.clear();
+    d.device = device;
+    const TaskIdentity openTask = d.session.task;  // a task stays open across a model change
+    d.session = SessionData{};
+    d.session.task = openTask;
+    d.session.model.summary = d.summary;
+    d.session.model.weightFiles = hash.files;
+    d.session.model.contentHash = hash.combined;
+    d.session.provenance.device = d.summary.device;
+    d.session.provenance.dtype = d.summary.dtype;
+    return d.summary;
+}
+
+const TaskInfo& Engine::openTask(const std::string& path, const TaskOptions& options) {
+    Impl& d = *impl_;
+    TaskLoadOptions loadOptions;
+    loadOptions.skipBadLines = options.skipBadLines;
+    Task task = loadTask(path, loadOptions);
+    if (task.calibration.empty()) throw InputError(path + ": the calibration split is empty");
+    if (task.evaluation.empty()) throw InputError(path + ": the evaluation split is empty");
+    if (!higherIsBetter(task.spec.metric))
+        throw InputError(path + ": metric '" + std::string(metricName(task.spec.metric)) +
+                         "' is not accuracy-like; the searches keep accuracy >= (1 - eps) a0 "
+                         "(use next_token_accuracy for texts)");
+    if (!(options.heldOutFraction >= 0 && options.heldOutFraction < 1))
+        throw InputError("held-out fraction must be in [0, 1)");
+
+    // The evaluation split's first part scores the searches; the rest is
+    // seen only by the final held-out check, so that check is honest.
+    const size_t n = task.evaluation.size();
+    size_t heldOut = static_cast<size_t>(double(n) * options.heldOutFraction);
+    if (n < 2) heldOut = 0;
+    d.searchTask = task;
+    d.searchTask.evaluation.assign(task.evaluation.begin(), task.evaluation.end() - heldOut);
+    d.heldOutTask = task;
+    d.heldOutTask.evaluation.assign(task.evaluation.end() - heldOut, task.evaluation.end());
+
+    d.taskInfo = TaskInfo{task.spec.name,
+                          path,
+                          taskKindName(task.spec.kind),
+                          metricName(task.spec.metric),
+                          int64_t(task.calibration.size()),
+                          int64_t(d.searchTask.evaluation.size()),
+                          int64_t(heldOut),
+                          task.skippedLines};
+    d.task = std::move(task);
+    d.haveTask = true;
+    d.calibration.reset();
+    d.projections.clear();
+
+    std::vector<std::string> files{path};
+    auto& t = d.session.task;
+    t.name = d.taskInfo.name;
+    t.path = path;
+    t.hash = hashFiles(files).combined;
+    t.metric = d.taskInfo.metric;
+    t.splitSizes = {{"calibration", d.taskInfo.calibrationExamples},
+                    {"search", d.taskInfo.searchExamples},
+                    {"held_out", d.taskInfo.heldOutExamples}};
+    d.session.baseline.reset();
+    d.session.calibration.reset();
+    d.session.uniform.clear();
+    d.session.ga.reset();
+    d.session.sensitivity.clear();
+    d.session.eval.clear();
+    return d.taskInfo;
+}
+
+bool Engine::hasModel() const {
+    return impl_->model != nullptr;
+}
+bool Engine::hasTask() const {
+    return impl_->haveTask;
+}
+const ModelSummary& Engine::model() const {
+    return impl_->summary;
+}
+const TaskInfo& Engine::task() const {
+    return impl_->taskInfo;
+}
+
+BaselineResult Engine::baseline(JobContext& context) {
+    Impl& d = *impl_;
+    d.requireModel();
+    d.requireTask();
+    if (d.session.baseline) return *d.session.baseline;
+    EvalOptions options;
+    options.keepPredictions = false;
+    const EvalResult r = evaluateTask(*d.model, d.tokenizer.get(), d.searchTask, options, context);
+    BaselineResult b;
+    b.a0 = r.score;
+    b.tokensPerSecond = r.tokensPerSecond;
+    b.examples = r.examples;
+    for (const auto& e : r.perExample) b.correct.push_back(e.correct ? 1 : 0);
+    d.session.baseline = b;
+    context.log("baseline a0 = " + std::to_string(b.a0) + " on " + std::to_string(b.examples) + " examples");
+    d.autosave();
+    return b;
+}
+
+void Engine::calibrate(const RunSettings& settings, JobContext& context) {
+    Impl& d = *impl_;
+    d.requireModel();
+    d.requireTask();
+    const auto sequences = calibrationBatches(
+        d.task, d.tokenizer.get(), d.summary.matrices.empty() ? 0 : d.model->config().maxPositions);
+    CalibrationOptions options;
+    options.maxTokens = settings.maxCalibrationTokens;
+    if (d.model->config().padTokenId) options.padTokenId = *d.model->config().padTokenId;
+    d.calibration = sieve::calibrate(*d.model, sequences, options, context);
+    d.projections.clear();  // factors depend on the Grams
+    CalibrationRecord record;
+    record.examples = d.calibration->sequences();
+    record.tokens = d.calibration->tokens();
+    d.session.calibration = record;
+    d.autosave();
+}
+
+bool Engine::isCalibrated() const {
+    return impl_->calibration.has_value();
+}
+
+void Engine::project(const std::string& method, const LevelGrid& grid, JobContext& context) {
+    Impl& d = *impl_;
+    d.requireModel();
+    validateLevelGrid(grid);
+    auto found = d.projections.find(method);
+    if (found != d.projections.end() && found->second.grid == grid) return;
+    auto projection = makeProjection(method);
+    std::vector<torch::Tensor> grams;
+    if (projection->needsCalibration()) {
+        if (!d.calibration)
+            throw InputError("method '" + method + "' needs calibration: run calibrate first");
+        grams = d.calibration->gramsPerMatrix();
+    }
+    ProjectionSetOptions options;
+    options.factor.levels = grid;
+    options.factor.seed = 0;
+    ProjectionSet set = ProjectionSet::build(*projection, prunableLinears(*d.model), grams, options, context);
+    d.projections[method] = Impl::Projected{grid, std::move(set)};
+}
+
+double Engine::evaluateChromosome(const std::string& method, const LevelGrid& grid,
+                                  const std::vector<int>& genes, JobContext& context) {
+    Impl& d = *impl_;
+    project(method, grid, context);
+    const ProjectionSet& set = d.projection(method, grid);
+    DenseRestoreGuard restore(set);
+    ProjectionEvaluator evaluator(set, grid, [&](const JobContext& c) { return d.score(d.searchTask, c); });
+    return evaluator.accuracy(genes, context);
+}
+
+UniformResult Engine::uniform(const std::string& method, const RunSettings& settings, JobContext& context) {
+    Impl& d = *impl_;
+    const BaselineResult b = baseline(context);
+    project(method, settings.grid, context);
+    const ProjectionSet& set = d.projection(method, settings.grid);
+    DenseRestoreGuard restore(set);
+    const PruningProblem problem = d.problem(settings, b.a0);
+    ProjectionEvaluator evaluator(set, settings.grid,
+                                  [&](const JobContext& c) { return d.score(d.searchTask, c); });
+    UniformResult result = uniformSearch(problem, evaluator, {method, settings.fullCurve}, context);
+    d.recordSettings(settings);
+    auto& all = d.session.uniform;
+    all.erase(
+        std::remove_if(all.begin(), all.end(), [&](const UniformResult& u) { return u.method == method; }),
+        all.end());
+    all.push_back(result);
+    d.autosave();
+    return result;
+}
+
+GaResult Engine::genetic(const RunSettings& settings, JobContext& context) {
+    Impl& d = *impl_;
+    const BaselineResult b = baseline(context);
+    const std::string& method = settings.gaMethod;
+    project(method, settings.grid, context);
+    const ProjectionSet& set = d.projection(method, settings.grid);
+    const PruningProblem problem = d.problem(settings, b.a0);
+
+    // Seed from the uniform optimum of the same method (searched if missing).
+    int uniformBest = 0;
+    auto u = std::find_if(d.session.uniform.begin(), d.session.uniform.end(),
+                          [&](const UniformResult& r) { return r.method == method; });
+    const double bestLevel =
+        u != d.session.uniform.end() ? u->bestLevel : uniform(method, settings, context).bestLevel;
+    uniformBest =
+        int(std::find(settings.grid.begin(), settings.grid.end(), bestLevel) - settings.grid.begin());
+
+    // An unfinished run of the same search in the session resumes.
+    GaCheckpoint checkpoint;
+    const GaCheckpoint* resume = nullptr;
+    if (d.session.ga && !d.session.ga->complete && d.session.ga->result.method == method &&
+        d.session.ga->result.settings.seed == settings.ga.seed &&
+        d.session.ga->result.settings.population == settings.ga.population &&
+        !d.session.ga->result.generations.empty()) {
+        checkpoint.generations = d.session.ga->result.generations;
+        checkpoint.rngState = d.session.ga->rngState;
+        resume = &checkpoint;
+    } else {
+        d.session.ga = GaSession{};
+        d.session.ga->result.method = method;
+        d.session.ga->result.settings = settings.ga;
+    }
+    d.recordSettings(settings);
+
+    DenseRestoreGuard restore(set);
+    ProjectionEvaluator evaluator(set, settings.grid,
+                                  [&](const JobContext& c) { return d.score(d.searchTask, c); });
+    GeneticSearch search(problem, settings.ga);
+    GaRunOptions options;
+    options.method = method;
+    options.uniformBestIndex = uniformBest;
+    options.onGeneration = [&](const Generation& g, const std::string& rng) {
+        auto& ga = *d.session.ga;
+        if (int(ga.result.generations.size()) <= g.index) ga.result.generations.push_back(g);
+        ga.result.best = g.best;
+        ga.rngState = rng;
+        d.autosave();  // killing the process now loses at most the generation in flight
+    };
+    GaResult result = search.run(evaluator, options, context, resume);
+    auto& ga = *d.session.ga;
+    ga.result = result;
+    ga.complete = true;
+    ga.levelStatistics = GeneticSearch::levelStatistics(problem, result.generations.back().population);
+    d.autosave();
+    return result;
+}
+
+SensitivityResult Engine::sensitivity(const RunSettings& settings, JobContext& context) {
+    Impl& d = *impl_;
+    const BaselineResult b = baseline(context);
+    const std::string& method = settings.gaMethod;
+    project(method, settings.grid, context);
+    const ProjectionSet& set = d.projection(method, settings.grid);
+    DenseRestoreGuard restore(set);
+    const PruningProblem problem = d.problem(settings, b.a0);
+    ProjectionEvaluator evaluator(set, settings.grid,
+                                  [&](const JobContext& c) { return d.score(d.searchTask, c); });
+    SensitivityResult result =
+        singleMatrixSensitivity(problem, evaluator, {method, settings.sensitivityLevelIndex}, context);
+    auto& all = d.session.sensitivity;
+    all.erase(std::remove_if(all.begin(), all.end(),
+                             [&](const SensitivityResult& s) { return s.method == method; }),
+              all.end());
+    all.push_back(result);
+    d.autosave();
+    return result;
+}
+
+HeldOutEval Engine::heldOut(const std::vector<int>& genes, const RunSettings& settings, JobContext& context) {
+    Impl& d = *impl_;
+    d.requireModel();
+    d.requireTask();
+    HeldOutEval e;
+    e.taskName = d.taskInfo.name + " (held-out)";
+    if (d.heldOutTask.evaluation.empty())
+        throw InputError("the task has no held-out examples (held-out fraction 0)");
+    context.beginPhase("held-out", 2);
+    e.denseAccuracy = d.score(d.heldOutTask, context);
+    context.advance(1);
+    project(settings.gaMethod, settings.grid, context);
+    const ProjectionSet& set = d.projection(settings.gaMethod, settings.grid);
+    DenseRestoreGuard restore(set);
+    ProjectionEvaluator evaluator(set, settings.grid,
+                                  [&](const JobContext& c) { return d.score(d.heldOutTask, c); });
+    e.prunedAccuracy = evaluator.accuracy(genes, context);
+    e.removedFraction = d.problem(settings, std::max(e.denseAccuracy, 1e-9)).removedFraction(genes);
+    context.advance(2);
+    auto& all = d.session.eval;
+    all.erase(std::remove_if(all.begin(), all.end(),
+                             [&](const HeldOutEval& x) { return x.taskName == e.taskName; }),
+              all.end());
+    all.push_back(e);
+    d.autosave();
+    return e;
+}
+
+void Engine::runAll(const RunSettings& settings, JobContext& context) {
+    Impl& d = *impl_;
+    d.requireModel();
+    d.requireTask();
+    validateLevelGrid(settings.grid);
+    baseline(context);
+    bool needCalibration = false;
+    std::vector<std::string> methods = settings.methods;
+    if (std::find(methods.begin(), methods.end(), settings.gaMethod) == methods.end())
+        methods.push_back(settings.gaMethod);
+    for (const auto& m : methods) needCalibration |= makeProjection(m)->needsCalibration();
+    if (needCalibration && !d.calibration) calibrate(settings, context);
+    for (const auto& m : methods) uniform(m, settings, context);
+    const GaResult ga = genetic(settings, context);
+    sensitivity(settings, context);
+    if (!d.heldOutTask.evaluation.empty()) heldOut(ga.best.genes, settings, context);
+}
+
+const SessionData& Engine::session() const {
+    return impl_->session;
+}
+void Engine::setSessionPath(const std::string& path) {
+    impl_->sessionPath = path;
+}
+const std::string& Engine::sessionPath() const {
+    return impl_->sessionPath;
+}
+
+void Engine::saveSession(const std::string& path) {
+    SessionFile::save(path, impl_->session);
+    impl_->sessionPath = path;
+}
+
+SessionData Engine::openSession(const std::string& path, std::string* mismatch) {
+    Impl& d = *impl_;
+    SessionData data = SessionFile::load(path);
+    const std::string why = verifyIdentity(data, d.model ? d.modelHash : std::string(),
+                                           d.haveTask ? d.session.task.hash : std::string());
+    if (mismatch) *mismatch = why;
+    if (why.empty() && d.model && d.haveTask && data.model.contentHash == d.modelHash) {
+        // Same model and task: the session's results become the live ones,
+        // so an interrupted GA resumes and further results append to it.
+        d.session = data;
+        d.sessionPath = path;
+    }
+    return data;
+}
+
+}  // namespace sieve
