@@ -1,0 +1,115 @@
+#include "core/session/session_appender.h"
+
+#include <filesystem>
+
+#include "core/common/error.h"
+#include "core/session/atomic_file.h"
+#include "core/session/hdf5_errors.h"
+#include "core/session/hdf5_io.h"
+#include "core/session/session_names.h"
+#include "core/session/session_reader.h"
+#include "core/session/session_writer.h"
+#include "core/session/timestamp.h"
+
+namespace sieve {
+
+namespace {
+
+GaSettings readSettings(const H5::Group& root) {
+    H5::Group s = h5::openGroup(h5::openGroup(root, session::kGa), "settings");
+    GaSettings settings;
+    settings.population = int(h5::intAttr(s, "population"));
+    return settings;  // appending needs only the population size
+}
+
+}  // namespace
+
+SessionAppender::SessionAppender(std::string path, SessionAppendOptions options)
+    : path_(std::move(path)), options_(options) {
+    auto lock = h5::lockLibrary();
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(path_, ec))
+        throw InputError("session file '" + path_ +
+                         "' does not exist; save the session before autosaving to it");
+    try {
+        if (H5Fis_hdf5(path_.c_str()) <= 0) throw FormatError(path_, "not an HDF5 file");
+        H5::H5File file(path_, H5F_ACC_RDONLY);
+        session::checkHeader(file.openGroup("/"), path_);
+        const int64_t version = h5::intAttr(file.openGroup("/"), "format_version");
+        if (version != 1)
+            throw FormatError(path_,
+                              "cannot append to a session of format version " + std::to_string(version));
+    } catch (const H5::Exception& e) {
+        throw FormatError(path_, "cannot open the session to append to it: " + h5::describe(e));
+    } catch (const h5::LayoutError& e) {
+        throw FormatError(path_, std::string("damaged session: ") + e.what());
+    }
+}
+
+template <typename Change>
+void SessionAppender::change(const std::string& what, Change&& apply) {
+    auto lock = h5::lockLibrary();
+    std::error_code ec;
+    const auto size = std::filesystem::file_size(path_, ec);
+    if (ec) throw InputError("session file '" + path_ + "' is gone: " + ec.message());
+    try {
+        if (int64_t(size) <= options_.copyLimitBytes) {
+            // Copy, change the copy, flush it, rename it over the original.
+            TempFileNextTo temp(path_);
+            std::filesystem::copy_file(path_, temp.path(), std::filesystem::copy_options::overwrite_existing);
+            {
+                H5::H5File file(temp.path(), H5F_ACC_RDWR);
+                H5::Group root = file.openGroup("/");
+                apply(root);
+                session::setModified(root, utcNowIso8601());
+                file.close();
+            }
+            temp.commit();
+        } else {
+            H5::H5File file(path_, H5F_ACC_RDWR);
+            H5::Group root = file.openGroup("/");
+            apply(root);
+            session::setModified(root, utcNowIso8601());
+            file.flush(H5F_SCOPE_GLOBAL);
+            root.close();
+            file.close();
+            fsyncPath(path_);
+        }
+    } catch (const H5::Exception& e) {
+        throw InputError("cannot " + what + " in session '" + path_ + "': " + h5::describe(e));
+    } catch (const h5::LayoutError& e) {
+        throw FormatError(path_, std::string("damaged session: ") + e.what());
+    } catch (const std::filesystem::filesystem_error& e) {
+        throw InputError("cannot " + what + " in session '" + path_ + "': " + e.what());
+    }
+}
+
+void SessionAppender::beginGa(const std::string& method, const GaSettings& settings) {
+    if (settings.population < 1) throw InputError("GA population must be at least 1");
+    change("start the GA", [&](const H5::Group& root) {
+        session::createGa(root, method, settings);
+        h5::setAttr(root, "default", session::kGa);
+    });
+}
+
+void SessionAppender::appendGeneration(const Generation& generation, const std::string& rngState) {
+    change("append GA generation " + std::to_string(generation.index), [&](const H5::Group& root) {
+        const session::GaContext context = session::readGaContext(root);
+        session::validateGeneration(context, readSettings(root), generation);
+        session::appendGeneration(root, context, generation, rngState);
+    });
+}
+
+void SessionAppender::finishGa(const GaResult& result, const std::optional<LevelStatistics>& statistics) {
+    change("finish the GA", [&](const H5::Group& root) {
+        const session::GaContext context = session::readGaContext(root);
+        const size_t m = context.matrices.size();
+        if (!result.best.genes.empty())
+            session::validateChromosome("GA best", result.best.genes, m, context.levelGrid.size());
+        if (statistics && (statistics->meanLevel.size() != m || statistics->minLevel.size() != m))
+            throw InputError("GA level statistics: expected " + std::to_string(m) + " values per statistic");
+        session::finishGa(root, context, result, true, statistics);
+    });
+}
+
+}  // namespace sieve

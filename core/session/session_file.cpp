@@ -1,0 +1,72 @@
+#include "core/session/session_file.h"
+
+#include <filesystem>
+#include <new>
+#include <stdexcept>
+
+#include "core/common/error.h"
+#include "core/session/atomic_file.h"
+#include "core/session/hdf5_errors.h"
+#include "core/session/hdf5_io.h"
+#include "core/session/session_reader.h"
+#include "core/session/session_writer.h"
+#include "core/session/timestamp.h"
+
+namespace sieve {
+
+void SessionFile::save(const std::string& path, const SessionData& data, const SessionSaveOptions& options) {
+    session::validate(data);  // before anything touches the disk
+    auto lock = h5::lockLibrary();
+    TempFileNextTo temp(path);
+    try {
+        H5::H5File file(temp.path(), H5F_ACC_TRUNC);
+        session::writeAll(file, data, options, utcNowIso8601());
+        file.close();
+    } catch (const H5::Exception& e) {
+        throw InputError("cannot write session '" + path + "': " + h5::describe(e));
+    } catch (const h5::LayoutError& e) {
+        throw InputError("cannot write session '" + path + "': " + e.what());
+    }
+    temp.commit();
+}
+
+SessionData SessionFile::load(const std::string& path, const SessionLoadOptions& options) {
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(path, ec))
+        throw InputError("session file '" + path + "' does not exist or is not a file");
+    auto lock = h5::lockLibrary();
+    try {
+        if (H5Fis_hdf5(path.c_str()) <= 0)
+            throw FormatError(
+                path, "not an HDF5 file (no HDF5 signature): it is not a Sieve session or is damaged");
+        H5::H5File file(path, H5F_ACC_RDONLY);
+        session::checkHeader(file.openGroup("/"), path);
+        return session::readAll(file, options);
+    } catch (const FormatError&) {
+        throw;
+    } catch (const H5::Exception& e) {
+        throw FormatError(path, "cannot read the session (truncated or corrupt file?): " + h5::describe(e));
+    } catch (const h5::LayoutError& e) {
+        throw FormatError(path, std::string("damaged session: ") + e.what());
+    } catch (const std::bad_alloc&) {
+        throw FormatError(path, "damaged session: a dataset claims an implausible size");
+    } catch (const std::length_error&) {
+        throw FormatError(path, "damaged session: a dataset claims an implausible size");
+    }
+}
+
+std::string verifyIdentity(const SessionData& session, const std::string& currentModelHash,
+                           const std::string& currentTaskHash) {
+    std::string message;
+    if (!currentModelHash.empty() && session.model.contentHash != currentModelHash)
+        message += "The model's weights differ from those this session was computed on (session: " +
+                   session.model.contentHash + ", now: " + currentModelHash + "). ";
+    if (!currentTaskHash.empty() && session.task.hash != currentTaskHash)
+        message +=
+            "The task file differs from the one this session was computed on (session: " + session.task.hash +
+            ", now: " + currentTaskHash + "). ";
+    if (!message.empty()) message.pop_back();
+    return message;
+}
+
+}  // namespace sieve

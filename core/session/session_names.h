@@ -1,0 +1,25 @@
+#pragma once
+// Names shared by the session writer, reader and appender: top-level groups
+// and the spellings of enums in the file. Private to core/session.
+#include <string>
+
+#include "core/model/matrix_info.h"
+
+namespace sieve::session {
+
+inline constexpr const char* kProvenance = "provenance";
+inline constexpr const char* kModel = "model";
+inline constexpr const char* kTask = "task";
+inline constexpr const char* kBaseline = "baseline";
+inline constexpr const char* kCalibration = "calibration";
+inline constexpr const char* kUniform = "uniform";
+inline constexpr const char* kGa = "ga";
+inline constexpr const char* kSensitivity = "sensitivity";
+inline constexpr const char* kEval = "eval";
+
+const char* inputSiteName(InputSite site);  // "attention_in", "attention_out", "mlp_in", "mlp_hidden"
+// Parse back; throw h5::LayoutError naming `where` on an unknown spelling.
+InputSite parseInputSite(const std::string& name, const std::string& where);
+MatrixType parseMatrixType(const std::string& name, const std::string& where);  // "q_proj", ...
+
+}  // namespace sieve::session

@@ -1,0 +1,351 @@
+#include "core/session/session_reader.h"
+
+#include "core/common/error.h"
+#include "core/session/hdf5_io.h"
+#include "core/session/session_names.h"
+
+namespace sieve::session {
+
+using h5::LayoutError;
+
+namespace {
+
+std::string where(const H5::Group& group, const std::string& name) {
+    return h5::objectPath(group) + "/" + name;
+}
+
+// A [rows, cols] dataset, checked against the expected shape.
+template <typename T>
+std::vector<T> readMatrix(const H5::Group& group, const std::string& name, hsize_t rows, hsize_t cols) {
+    std::vector<hsize_t> dims;
+    std::vector<T> values = h5::readArray<T>(group, name, 2, &dims);
+    if (dims[0] != rows || dims[1] != cols)
+        throw LayoutError(where(group, name) + ": expected shape " + std::to_string(rows) + " x " +
+                          std::to_string(cols) + ", found " + std::to_string(dims[0]) + " x " +
+                          std::to_string(dims[1]));
+    return values;
+}
+
+template <typename T>
+std::vector<T> readLength(const H5::Group& group, const std::string& name, size_t length) {
+    std::vector<T> values = h5::readArray<T>(group, name, 1);
+    h5::expectLength(group, name, values.size(), length);
+    return values;
+}
+
+std::vector<int> widen(const std::vector<int16_t>& genes) {
+    return std::vector<int>(genes.begin(), genes.end());
+}
+
+Provenance readProvenance(const H5::Group& root) {
+    H5::Group g = h5::openGroup(root, kProvenance);
+    Provenance p;
+    p.appVersion = h5::stringAttr(g, "app_version");
+    p.torchVersion = h5::stringAttr(g, "libtorch_version");
+    p.device = h5::stringAttr(g, "device");
+    p.dtype = h5::stringAttr(g, "dtype");
+    p.eps = h5::doubleAttr(g, "eps");
+    p.methods = h5::stringsAttr(g, "methods");
+    p.levelGrid = h5::doublesAttr(g, "level_grid");
+    p.created = h5::stringAttr(g, "created");
+    p.modified = h5::stringAttr(g, "modified");
+    H5::Group seeds = h5::openGroup(g, "seeds");
+    for (const std::string& name : h5::attrNames(seeds))
+        if (name != "NX_class") p.seeds[name] = h5::uintAttr(seeds, name);
+    return p;
+}
+
+ModelIdentity readModel(const H5::Group& root) {
+    H5::Group g = h5::openGroup(root, kModel);
+    ModelIdentity m;
+    ModelSummary& s = m.summary;
+    s.path = h5::stringAttr(g, "path");
+    s.format = h5::stringAttr(g, "format");
+    s.architecture = h5::stringAttr(g, "architecture");
+    s.layers = int(h5::intAttr(g, "layers"));
+    s.hidden = h5::intAttr(g, "hidden");
+    s.intermediate = h5::intAttr(g, "intermediate");
+    s.heads = h5::intAttr(g, "heads");
+    s.kvHeads = h5::intAttr(g, "kv_heads");
+    s.vocab = h5::intAttr(g, "vocab");
+    s.totalParams = h5::intAttr(g, "total_params");
+    s.prunableParams = h5::intAttr(g, "prunable_params");
+    s.device = h5::stringAttr(g, "device");
+    s.dtype = h5::stringAttr(g, "dtype");
+    m.contentHash = h5::stringAttr(g, "content_hash");
+
+    H5::Group files = h5::openGroup(g, "weight_files");
+    const std::vector<std::string> paths = h5::readStrings(files, "path");
+    const std::vector<int64_t> sizes = readLength<int64_t>(files, "size", paths.size());
+    const std::vector<std::string> digests = h5::readStrings(files, "sha256");
+    h5::expectLength(files, "sha256", digests.size(), paths.size());
+    for (size_t i = 0; i < paths.size(); ++i) m.weightFiles.push_back({paths[i], sizes[i], digests[i]});
+
+    H5::Group matrices = h5::openGroup(g, "matrices");
+    const std::vector<std::string> names = h5::readStrings(matrices, "name");
+    const size_t n = names.size();
+    const std::vector<int32_t> layers = readLength<int32_t>(matrices, "layer", n);
+    const std::vector<std::string> types = h5::readStrings(matrices, "type");
+    h5::expectLength(matrices, "type", types.size(), n);
+    const std::vector<int64_t> rows = readLength<int64_t>(matrices, "rows", n);
+    const std::vector<int64_t> cols = readLength<int64_t>(matrices, "cols", n);
+    const std::vector<uint8_t> bias = readLength<uint8_t>(matrices, "has_bias", n);
+    for (size_t i = 0; i < n; ++i) {
+        MatrixInfo info;
+        info.name = names[i];
+        info.layer = layers[i];
+        info.type = parseMatrixType(types[i], where(matrices, "type"));
+        info.rows = rows[i];
+        info.cols = cols[i];
+        info.hasBias = bias[i] != 0;
+        s.matrices.push_back(info);
+    }
+    return m;
+}
+
+TaskIdentity readTask(const H5::Group& root) {
+    H5::Group g = h5::openGroup(root, kTask);
+    TaskIdentity t;
+    t.name = h5::stringAttr(g, "name");
+    t.path = h5::stringAttr(g, "path");
+    t.hash = h5::stringAttr(g, "hash");
+    t.metric = h5::stringAttr(g, "metric");
+    H5::Group splits = h5::openGroup(g, "splits");
+    for (const std::string& name : h5::attrNames(splits))
+        if (name != "NX_class") t.splitSizes[name] = h5::intAttr(splits, name);
+    return t;
+}
+
+BaselineResult readBaseline(const H5::Group& g) {
+    BaselineResult b;
+    b.a0 = h5::readScalar<double>(g, "a0");
+    b.correct = h5::readArray<uint8_t>(g, "correct", 1);
+    b.tokensPerSecond = h5::readScalar<double>(g, "tokens_per_second");
+    b.examples = h5::readScalar<int64_t>(g, "examples");
+    return b;
+}
+
+CalibrationRecord readCalibration(const H5::Group& g, const SessionLoadOptions& options) {
+    CalibrationRecord c;
+    c.examples = h5::readScalar<int64_t>(g, "examples");
+    c.tokens = h5::readScalar<int64_t>(g, "tokens");
+    if (!h5::hasChild(g, "gram")) return c;
+    H5::Group grams = g.openGroup("gram");
+    for (const std::string& name : h5::stringsAttr(grams, "names")) {
+        H5::DataSet ds = h5::openDataSet(grams, name);
+        const std::vector<hsize_t> dims = h5::datasetDims(ds);
+        if (dims.size() != 2) throw LayoutError(h5::objectPath(ds) + ": expected rank 2");
+        GramMatrix m;
+        m.name = name;
+        m.layer = int(h5::intAttr(ds, "layer"));
+        m.site = parseInputSite(h5::stringAttr(ds, "site"), h5::objectPath(ds));
+        m.tokens = h5::intAttr(ds, "tokens");
+        m.rows = int64_t(dims[0]);
+        m.cols = int64_t(dims[1]);
+        if (options.gramMatrices) {
+            m.values.resize(size_t(m.rows * m.cols));
+            if (!m.values.empty()) h5::readRaw(ds, m.values.data(), H5::PredType::NATIVE_DOUBLE);
+        }
+        c.grams.push_back(std::move(m));
+    }
+    return c;
+}
+
+std::vector<UniformResult> readUniform(const H5::Group& g) {
+    std::vector<UniformResult> results;
+    for (const std::string& method : h5::stringsAttr(g, "methods")) {
+        H5::Group m = h5::openGroup(g, method);
+        UniformResult r;
+        r.method = h5::stringAttr(m, "method");
+        const std::vector<double> level = h5::readArray<double>(m, "level", 1);
+        const std::vector<double> accuracy = readLength<double>(m, "accuracy", level.size());
+        const std::vector<double> removed = readLength<double>(m, "removed_fraction", level.size());
+        for (size_t i = 0; i < level.size(); ++i) r.points.push_back({level[i], accuracy[i], removed[i]});
+        r.bestLevel = h5::readScalar<double>(m, "best_level");
+        r.bestAccuracy = h5::readScalar<double>(m, "best_accuracy");
+        r.bestRemovedFraction = h5::readScalar<double>(m, "best_removed_fraction");
+        results.push_back(std::move(r));
+    }
+    return results;
+}
+
+Individual readBest(const H5::Group& ga, size_t matrices) {
+    Individual best;
+    if (!h5::hasChild(ga, "best")) return best;
+    H5::Group g = ga.openGroup("best");
+    best.genes = widen(readLength<int16_t>(g, "genes", matrices));
+    best.accuracy = h5::readScalar<double>(g, "accuracy");
+    best.removedFraction = h5::readScalar<double>(g, "removed_fraction");
+    best.fitness = h5::readScalar<double>(g, "fitness");
+    best.feasible = h5::readScalar<uint8_t>(g, "feasible") != 0;
+    return best;
+}
+
+std::vector<Generation> readGenerations(const H5::Group& history, size_t population, size_t matrices) {
+    const std::vector<int32_t> index = h5::readArray<int32_t>(history, "generation", 1);
+    const size_t n = index.size();
+    const std::vector<double> bestFitness = readLength<double>(history, "best_fitness", n);
+    const std::vector<double> meanFitness = readLength<double>(history, "mean_fitness", n);
+    const std::vector<double> feasibleFraction = readLength<double>(history, "feasible_fraction", n);
+    const std::vector<int32_t> evaluations = readLength<int32_t>(history, "evaluations", n);
+    std::vector<hsize_t> dims;
+    const std::vector<int16_t> genes = h5::readArray<int16_t>(history, "genes", 3, &dims);
+    if (dims[0] != n || dims[1] != population || dims[2] != matrices)
+        throw LayoutError(where(history, "genes") + ": expected shape " + std::to_string(n) + " x " +
+                          std::to_string(population) + " x " + std::to_string(matrices));
+    const std::vector<double> accuracy = readMatrix<double>(history, "accuracy", n, population);
+    const std::vector<double> removed = readMatrix<double>(history, "removed_fraction", n, population);
+    const std::vector<double> fitness = readMatrix<double>(history, "fitness", n, population);
+    const std::vector<uint8_t> feasible = readMatrix<uint8_t>(history, "feasible", n, population);
+    const std::vector<int16_t> bestGenes = readMatrix<int16_t>(history, "best_genes", n, matrices);
+    const std::vector<double> bestAccuracy = readLength<double>(history, "best_accuracy", n);
+    const std::vector<double> bestRemoved = readLength<double>(history, "best_removed_fraction", n);
+    const std::vector<double> bestIndividualFitness =
+        readLength<double>(history, "best_individual_fitness", n);
+    const std::vector<uint8_t> bestFeasible = readLength<uint8_t>(history, "best_feasible", n);
+
+    std::vector<Generation> generations(n);
+    for (size_t g = 0; g < n; ++g) {
+        Generation& gen = generations[g];
+        gen.index = index[g];
+        gen.bestFitness = bestFitness[g];
+        gen.meanFitness = meanFitness[g];
+        gen.feasibleFraction = feasibleFraction[g];
+        gen.evaluations = evaluations[g];
+        for (size_t i = 0; i < population; ++i) {
+            Individual ind;
+            const size_t row = g * population + i;
+            ind.genes.assign(genes.begin() + long(row * matrices),
+                             genes.begin() + long((row + 1) * matrices));
+            ind.accuracy = accuracy[row];
+            ind.removedFraction = removed[row];
+            ind.fitness = fitness[row];
+            ind.feasible = feasible[row] != 0;
+            gen.population.push_back(std::move(ind));
+        }
+        gen.best.genes.assign(bestGenes.begin() + long(g * matrices),
+                              bestGenes.begin() + long((g + 1) * matrices));
+        gen.best.accuracy = bestAccuracy[g];
+        gen.best.removedFraction = bestRemoved[g];
+        gen.best.fitness = bestIndividualFitness[g];
+        gen.best.feasible = bestFeasible[g] != 0;
+    }
+    return generations;
+}
+
+GaSession readGa(const H5::Group& g, size_t matrices) {
+    GaSession ga;
+    GaResult& r = ga.result;
+    r.method = h5::stringAttr(g, "method");
+    r.stoppedEarly = h5::boolAttr(g, "stopped_early");
+    ga.complete = h5::boolAttr(g, "complete");
+    H5::Group s = h5::openGroup(g, "settings");
+    r.settings.population = int(h5::intAttr(s, "population"));
+    r.settings.generations = int(h5::intAttr(s, "generations"));
+    r.settings.tournament = int(h5::intAttr(s, "tournament"));
+    r.settings.crossoverProbability = h5::doubleAttr(s, "crossover_probability");
+    r.settings.uniformCrossover = h5::boolAttr(s, "uniform_crossover");
+    r.settings.mutationProbability = h5::doubleAttr(s, "mutation_probability");
+    r.settings.elitism = int(h5::intAttr(s, "elitism"));
+    r.settings.uniformSeeds = int(h5::intAttr(s, "uniform_seeds"));
+    r.settings.patience = int(h5::intAttr(s, "patience"));
+    r.settings.seed = h5::uintAttr(s, "seed");
+    if (r.settings.population < 1) throw LayoutError(h5::objectPath(s) + ": population < 1");
+
+    const std::vector<uint8_t> state = h5::readArray<uint8_t>(g, "rng_state", 1);
+    ga.rngState.assign(state.begin(), state.end());
+    r.generations = readGenerations(h5::openGroup(g, "generations"), size_t(r.settings.population), matrices);
+    r.best = readBest(g, matrices);
+    if (h5::hasChild(g, "level_statistics")) {
+        H5::Group stats = g.openGroup("level_statistics");
+        LevelStatistics l;
+        l.meanLevel = readLength<double>(stats, "mean_level", matrices);
+        l.minLevel = readLength<double>(stats, "min_level", matrices);
+        ga.levelStatistics = l;
+    }
+    return ga;
+}
+
+std::vector<SensitivityResult> readSensitivity(const H5::Group& g, size_t matrices) {
+    std::vector<SensitivityResult> results;
+    for (const std::string& method : h5::stringsAttr(g, "methods")) {
+        H5::Group m = h5::openGroup(g, method);
+        SensitivityResult r;
+        r.method = h5::stringAttr(m, "method");
+        r.level = h5::readScalar<double>(m, "level");
+        r.accuracy = readLength<double>(m, "accuracy", matrices);
+        r.drop = readLength<double>(m, "drop", matrices);
+        const std::vector<int32_t> ranking = h5::readArray<int32_t>(m, "ranking", 1);
+        r.ranking.assign(ranking.begin(), ranking.end());
+        results.push_back(std::move(r));
+    }
+    return results;
+}
+
+std::vector<HeldOutEval> readEval(const H5::Group& g) {
+    const std::vector<std::string> names = h5::readStrings(g, "task_name");
+    const std::vector<double> dense = readLength<double>(g, "dense_accuracy", names.size());
+    const std::vector<double> pruned = readLength<double>(g, "pruned_accuracy", names.size());
+    const std::vector<double> removed = readLength<double>(g, "removed_fraction", names.size());
+    std::vector<HeldOutEval> evals;
+    for (size_t i = 0; i < names.size(); ++i) evals.push_back({names[i], dense[i], pruned[i], removed[i]});
+    return evals;
+}
+
+// A gene off the grid would index past the level grid downstream.
+void checkGenes(const GaSession& ga, size_t gridSize) {
+    auto check = [&](const std::vector<int>& genes) {
+        for (int g : genes)
+            if (g < 0 || size_t(g) >= gridSize)
+                throw LayoutError("/ga: gene " + std::to_string(g) + " is off the level grid of " +
+                                  std::to_string(gridSize) + " levels");
+    };
+    for (const Generation& gen : ga.result.generations) {
+        for (const Individual& ind : gen.population) check(ind.genes);
+        check(gen.best.genes);
+    }
+    check(ga.result.best.genes);
+}
+
+}  // namespace
+
+void checkHeader(const H5::Group& root, const std::string& path) {
+    if (!h5::hasAttr(root, "format"))
+        throw FormatError(path, "not a Sieve session: the root group has no 'format' attribute");
+    const std::string format = h5::stringAttr(root, "format");
+    if (format != SessionFile::kFormat)
+        throw FormatError(
+            path, "not a Sieve session: format is '" + format + "', expected '" + SessionFile::kFormat + "'");
+    if (!h5::hasAttr(root, "format_version"))
+        throw FormatError(path, "session has no 'format_version' attribute");
+    const int64_t version = h5::intAttr(root, "format_version");
+    if (version > SessionFile::kFormatVersion)
+        throw FormatError(path, "session format version " + std::to_string(version) +
+                                    " is newer than this version of Sieve Workbench reads (" +
+                                    std::to_string(SessionFile::kFormatVersion) +
+                                    "); open it with a newer Sieve Workbench");
+    if (version < 1) throw FormatError(path, "invalid session format version " + std::to_string(version));
+}
+
+SessionData readAll(const H5::H5File& file, const SessionLoadOptions& options) {
+    H5::Group root = file.openGroup("/");
+    SessionData data;
+    data.provenance = readProvenance(root);
+    data.model = readModel(root);
+    data.task = readTask(root);
+    const size_t matrices = data.model.summary.matrices.size();
+    if (h5::hasChild(root, kBaseline)) data.baseline = readBaseline(root.openGroup(kBaseline));
+    if (h5::hasChild(root, kCalibration))
+        data.calibration = readCalibration(root.openGroup(kCalibration), options);
+    if (h5::hasChild(root, kUniform)) data.uniform = readUniform(root.openGroup(kUniform));
+    if (h5::hasChild(root, kGa)) {
+        data.ga = readGa(root.openGroup(kGa), matrices);
+        checkGenes(*data.ga, data.provenance.levelGrid.size());
+    }
+    if (h5::hasChild(root, kSensitivity))
+        data.sensitivity = readSensitivity(root.openGroup(kSensitivity), matrices);
+    if (h5::hasChild(root, kEval)) data.eval = readEval(root.openGroup(kEval));
+    return data;
+}
+
+}  // namespace sieve::session
