@@ -29,4 +29,21 @@ inline bool cudaAvailable() {
 // InferenceMode exists since 1.9; NoGradGuard is the portable fallback name.
 using InferenceGuard = c10::InferenceMode;
 
+// Fused scaled-dot-product attention exists from 2.0 on; 1.13 has none, and
+// the caller (core/model/attention.cpp) then uses its own matmul + softmax.
+// q [B, h, T, d], k/v [B, h, S, d]; allowed [B, 1, T, S] bool (true = may
+// attend) or undefined together with causal = true.
+inline constexpr bool kHasFusedAttention = TORCH_VERSION_MAJOR >= 2;
+inline torch::Tensor fusedAttention(const torch::Tensor& q, const torch::Tensor& k, const torch::Tensor& v,
+                                    const torch::Tensor& allowed, bool causal) {
+#if TORCH_VERSION_MAJOR >= 2
+    const c10::optional<torch::Tensor> mask = causal ? c10::optional<torch::Tensor>() : allowed;
+    return at::scaled_dot_product_attention(q, k, v, mask, 0.0, causal);
+#else
+    (void)k, (void)v, (void)allowed, (void)causal;
+    TORCH_CHECK(false, "fused attention needs libtorch 2.x");
+    return q;
+#endif
+}
+
 }  // namespace sieve::compat

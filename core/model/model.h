@@ -3,6 +3,7 @@
 // Naming follows transformers' modeling_llama.py; the forward reads like
 // llama2.c's run.c, one concern per file (rope, attention, mlp, block).
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -11,6 +12,7 @@
 #include "core/common/torch_compat.h"
 #include "core/model/checkpoint.h"
 #include "core/model/config.h"
+#include "core/model/forward_context.h"  // KVCache, InputObserver
 #include "core/model/linear.h"
 #include "core/model/matrix_info.h"
 
@@ -19,19 +21,6 @@ namespace sieve {
 struct LoadOptions {
     DeviceChoice device;  // "auto" -> cuda when available, else cpu
 };
-
-// Keys and values of every layer for incremental decoding.
-struct KVCache {
-    std::vector<torch::Tensor> keys;    // per layer [B, kvHeads, T, headDim]
-    std::vector<torch::Tensor> values;  // per layer [B, kvHeads, T, headDim]
-    torch::Tensor attentionMask;        // [B, T] of everything cached so far
-    int64_t length() const { return keys.empty() || !keys[0].defined() ? 0 : keys[0].size(2); }
-};
-
-// Called during forward with the input of each distinct matrix-input site,
-// flattened to the valid (unpadded) tokens: x [N, H] in the compute dtype.
-// q/k/v share one call (AttentionIn), gate/up share one (MlpIn).
-using InputObserver = std::function<void(int layer, InputSite site, const torch::Tensor& x)>;
 
 class Model {
 public:
@@ -66,20 +55,33 @@ public:
                                                      int maxNewTokens,
                                                      const std::vector<int64_t>& stopTokens = {}) const;
     // Sum of log p(continuation | prompt) over the continuation's tokens, per pair, batched.
-    std::vector<double> continuationLogLikelihood(const std::vector<std::vector<int64_t>>& prompts,
-                                                  const std::vector<std::vector<int64_t>>& continuations) const;
+    std::vector<double> continuationLogLikelihood(
+        const std::vector<std::vector<int64_t>>& prompts,
+        const std::vector<std::vector<int64_t>>& continuations) const;
 
     void setInputObserver(InputObserver observer) { observer_ = std::move(observer); }
     void clearInputObserver() { observer_ = nullptr; }
 
-    // Every trainable tensor (for AdamW in train-demo), and HF-named tensors
-    // with the current (possibly pruned, re-multiplied) weights for saving.
+    // Every trainable tensor (for AdamW in train-demo; call requires_grad_(true)
+    // on them: forward then records autograd), and HF-named tensors (CPU) with
+    // the current (possibly pruned, re-multiplied) weights for saving; Phi-3's
+    // qkv_proj and gate_up_proj are fused again as its checkpoints store them.
     std::vector<torch::Tensor> parameters();
     std::map<std::string, torch::Tensor> hfStateDict(bool effectiveWeights = true) const;
 
 private:
     Model() = default;
-    // ... layers, embeddings, norms, rope tables: see model.cpp
+    // Creates every tensor through `get(hfName, shape, required)` and fills the summary.
+    void build(const std::function<torch::Tensor(const std::string&, std::vector<int64_t>, bool)>& get);
+    // Final-normed hidden states [B, T, H] (the forward without the lm_head).
+    torch::Tensor forwardHidden(const torch::Tensor& ids, const torch::Tensor& attentionMask,
+                                KVCache* cache) const;
+    // hidden [..., H] -> float32 logits [..., V]
+    torch::Tensor logitsOf(const torch::Tensor& hidden) const;
+    // True when autograd is on and some parameter requires grad (training).
+    bool tracksGradients() const;
+
+    // Embeddings, norms, rope tables and layers: see model_impl.h.
     struct Impl;
     std::shared_ptr<Impl> impl_;
     ModelConfig config_;

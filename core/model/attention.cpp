@@ -1,0 +1,75 @@
+#include "core/model/attention.h"
+
+#include <cmath>
+#include <limits>
+
+#include "core/model/rope.h"
+
+namespace sieve {
+
+namespace {
+
+// The matmul + softmax path (libtorch 1.13 has no fused kernel). Query heads
+// that share a kv head are folded into the row dimension, so k and v are
+// used in place, never repeated: one [g*T, d] x [d, S] GEMM per kv head.
+torch::Tensor matmulAttention(const torch::Tensor& q, const torch::Tensor& k, const torch::Tensor& v,
+                              const torch::Tensor& allowed) {
+    const int64_t B = q.size(0), heads = q.size(1), T = q.size(2), d = q.size(3);
+    const int64_t kvHeads = k.size(1), S = k.size(2), groups = heads / kvHeads;
+    // qg [B, kvHeads, groups*T, d]
+    const torch::Tensor qg = q.reshape({B, kvHeads, groups * T, d});
+    // scores [B, kvHeads, groups*T, S]
+    torch::Tensor scores = torch::matmul(qg, k.transpose(-1, -2)) * (1.0 / std::sqrt(double(d)));
+    // mask as [B, 1, 1, T, S] against scores viewed as [B, kvHeads, groups, T, S]
+    scores = scores.view({B, kvHeads, groups, T, S})
+                 .masked_fill(allowed.logical_not().unsqueeze(2), -std::numeric_limits<float>::infinity());
+    // softmax in float32 (as transformers' eager path does for half types)
+    const torch::Tensor probs = torch::softmax(scores, -1, torch::kFloat32).to(q.scalar_type());
+    // out [B, kvHeads, groups*T, d] -> [B, heads, T, d]
+    return torch::matmul(probs.view({B, kvHeads, groups * T, S}), v).view({B, heads, T, d});
+}
+
+}  // namespace
+
+torch::Tensor groupedAttention(const torch::Tensor& q, const torch::Tensor& k, const torch::Tensor& v,
+                               const torch::Tensor& allowed, bool plainCausal) {
+    if constexpr (compat::kHasFusedAttention) {
+        const int64_t groups = q.size(1) / k.size(1);
+        // The fused kernel wants as many kv heads as query heads.
+        auto repeatKv = [groups](const torch::Tensor& t) {
+            if (groups == 1) return t;
+            const int64_t B = t.size(0), kv = t.size(1), S = t.size(2), d = t.size(3);
+            return t.unsqueeze(2).expand({B, kv, groups, S, d}).reshape({B, kv * groups, S, d});
+        };
+        return compat::fusedAttention(q, repeatKv(k), repeatKv(v), allowed, plainCausal);
+    }
+    return matmulAttention(q, k, v, allowed);
+}
+
+torch::Tensor Attention::forward(const torch::Tensor& x, int layer, const ForwardContext& ctx) const {
+    const int64_t B = x.size(0), T = x.size(1);
+    ctx.observe(layer, InputSite::AttentionIn, x);
+    // q [B, heads, T, d]; k, v [B, kvHeads, T, d]
+    torch::Tensor qh = q->forward(x).view({B, T, heads, headDim}).transpose(1, 2);
+    torch::Tensor kh = k->forward(x).view({B, T, kvHeads, headDim}).transpose(1, 2);
+    torch::Tensor vh = v->forward(x).view({B, T, kvHeads, headDim}).transpose(1, 2);
+    qh = applyRotary(qh, ctx.cos, ctx.sin);
+    kh = applyRotary(kh, ctx.cos, ctx.sin);
+    if (ctx.cache) {
+        // k, v [B, kvHeads, S, d] with S = cached + T
+        torch::Tensor& keys = ctx.cache->keys.at(layer);
+        torch::Tensor& values = ctx.cache->values.at(layer);
+        keys = keys.defined() ? torch::cat({keys, kh}, 2) : kh.contiguous();
+        values = values.defined() ? torch::cat({values, vh}, 2) : vh.contiguous();
+        kh = keys;
+        vh = values;
+    }
+    // attn [B, heads, T, d] -> [B, T, heads*d]
+    const torch::Tensor attn = groupedAttention(qh, kh, vh, ctx.allowed, ctx.plainCausal)
+                                   .transpose(1, 2)
+                                   .reshape({B, T, heads * headDim});
+    ctx.observe(layer, InputSite::AttentionOut, attn);
+    return o->forward(attn);
+}
+
+}  // namespace sieve

@@ -1,0 +1,30 @@
+#pragma once
+// Multi-head self-attention with grouped-query heads (kvHeads <= heads), rotary
+// positions and an optional KV cache. The four projections are the model's
+// prunable matrices; this class only borrows them.
+#include "core/common/torch_compat.h"
+#include "core/model/forward_context.h"
+#include "core/model/linear.h"
+
+namespace sieve {
+
+struct Attention {
+    const PrunableLinear* q = nullptr;  // [heads*headDim, H]
+    const PrunableLinear* k = nullptr;  // [kvHeads*headDim, H]
+    const PrunableLinear* v = nullptr;  // [kvHeads*headDim, H]
+    const PrunableLinear* o = nullptr;  // [H, heads*headDim]
+    int64_t heads = 0;
+    int64_t kvHeads = 0;
+    int64_t headDim = 0;
+
+    // x [B, T, H] (already normalised) -> [B, T, H]
+    torch::Tensor forward(const torch::Tensor& x, int layer, const ForwardContext& ctx) const;
+};
+
+// softmax(q k^T / sqrt(d) + mask) v with kvHeads shared by heads/kvHeads query
+// heads each. q [B, heads, T, d], k/v [B, kvHeads, S, d], allowed [B, 1, T, S].
+// Returns [B, heads, T, d].
+torch::Tensor groupedAttention(const torch::Tensor& q, const torch::Tensor& k, const torch::Tensor& v,
+                               const torch::Tensor& allowed, bool plainCausal);
+
+}  // namespace sieve

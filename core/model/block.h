@@ -1,0 +1,26 @@
+#pragma once
+// One decoder layer: pre-norm attention and pre-norm MLP, each added to the
+// residual stream. RMSNorm is computed in float32 as transformers does.
+#include "core/common/torch_compat.h"
+#include "core/model/attention.h"
+#include "core/model/forward_context.h"
+#include "core/model/mlp.h"
+
+namespace sieve {
+
+// x [..., H] -> weight * x / sqrt(mean(x^2) + eps), the reduction in float32.
+torch::Tensor rmsNorm(const torch::Tensor& x, const torch::Tensor& weight, double eps);
+
+struct Block {
+    int layer = 0;
+    double rmsEps = 1e-6;
+    torch::Tensor inputNorm;  // [H] input_layernorm
+    torch::Tensor postNorm;   // [H] post_attention_layernorm
+    Attention attention;
+    Mlp mlp;
+
+    // x [B, T, H] -> [B, T, H]
+    torch::Tensor forward(const torch::Tensor& x, const ForwardContext& ctx) const;
+};
+
+}  // namespace sieve
