@@ -1,0 +1,58 @@
+#pragma once
+// The real EngineClient: runs core Engine jobs on a worker thread (one at a
+// time) and turns their progress callbacks and typed events into Qt signals.
+// Emitting from the worker makes every connection to GUI-thread receivers
+// queued, so results reach the window as events and the window never blocks.
+#include <QFutureWatcher>
+#include <functional>
+#include <memory>
+
+#include "core/job/job.h"
+#include "widgets/engine_client.h"
+
+namespace sieve {
+class Engine;
+struct SessionData;
+}  // namespace sieve
+
+namespace sieve::app {
+
+class EngineBridge : public widgets::EngineClient {
+    Q_OBJECT
+public:
+    explicit EngineBridge(QObject* parent = nullptr);
+    ~EngineBridge() override;
+
+    bool isBusy() const override { return busy_; }
+    // Where the bundled demo model lives (installed share/ or the source tree).
+    static QString demoDirectory();
+    // The session's results as the window draws them.
+    static widgets::SessionResults toResults(const SessionData& session);
+
+public Q_SLOTS:
+    void openModel(const QString& path) override;
+    void openDemoModel() override;
+    void openTask(const QString& path) override;
+    void calibrate(const sieve::widgets::RunSettings& settings) override;
+    void uniformSweep(const sieve::widgets::RunSettings& settings) override;
+    void geneticSearch(const sieve::widgets::RunSettings& settings) override;
+    void sensitivity(const sieve::widgets::RunSettings& settings) override;
+    void runAll(const sieve::widgets::RunSettings& settings) override;
+    void stop() override;
+    void newSession() override;
+    void openSession(const QString& path) override;
+    void saveSession(const QString& path) override;
+
+private:
+    // Runs `job` on the worker; `finished(ok, message)` follows on the GUI thread.
+    void start(const QString& what, std::function<QString(JobContext&)> job);
+    JobContext makeContext();
+
+    std::unique_ptr<Engine> engine_;
+    QFutureWatcher<void> watcher_;
+    CancelToken cancel_;
+    bool busy_ = false;
+    QString currentTask_;
+};
+
+}  // namespace sieve::app
