@@ -1,0 +1,213 @@
+// A GGUF file as a Checkpoint: llama.cpp's metadata keys become a
+// ModelConfig, its tensor names become transformers' names, and the q/k rows
+// that llama.cpp's convert_hf_to_gguf.py permuted (HF halves -> interleaved
+// pairs, llama architecture only) are permuted back.
+#include <cmath>
+#include <regex>
+
+#include "core/common/error.h"
+#include "core/model/checkpoint.h"
+#include "core/model/gguf.h"
+#include "core/model/llama2c.h"
+
+namespace sieve {
+namespace {
+
+class GgufConfigReader {
+public:
+    GgufConfigReader(const GgufFile& file, std::string arch) : file_(file), arch_(std::move(arch)) {}
+
+    const GgufValue* find(const std::string& key) const { return file_.find(arch_ + "." + key); }
+
+    int64_t integer(const std::string& key) const {
+        const GgufValue* v = find(key);
+        if (!v) throw FormatError(file_.path(), "missing metadata key '" + arch_ + "." + key + "'");
+        return asInteger(*v, key);
+    }
+    int64_t integerOr(const std::string& key, int64_t fallback) const {
+        const GgufValue* v = find(key);
+        return v ? asInteger(*v, key) : fallback;
+    }
+    double number(const std::string& key) const {
+        const GgufValue* v = find(key);
+        if (!v) throw FormatError(file_.path(), "missing metadata key '" + arch_ + "." + key + "'");
+        if (!v->isNumber())
+            throw FormatError(file_.path(), "metadata '" + arch_ + "." + key + "' is not a number");
+        return v->number;
+    }
+    double numberOr(const std::string& key, double fallback) const {
+        return find(key) ? number(key) : fallback;
+    }
+
+private:
+    int64_t asInteger(const GgufValue& v, const std::string& key) const {
+        if (v.type == GgufType::Array)
+            throw FormatError(file_.path(), "metadata '" + arch_ + "." + key +
+                                                "' varies per layer, which is not supported");
+        if (!v.isInteger() || v.integer <= 0)
+            throw FormatError(file_.path(),
+                              "metadata '" + arch_ + "." + key + "' must be a positive integer");
+        return v.integer;
+    }
+
+    const GgufFile& file_;
+    std::string arch_;
+};
+
+std::string hfName(const std::string& gguf, const std::string& path) {
+    static const std::map<std::string, std::string> global = {
+        {"token_embd.weight", "model.embed_tokens.weight"},
+        {"output_norm.weight", "model.norm.weight"},
+        {"output.weight", "lm_head.weight"},
+    };
+    static const std::map<std::string, std::string> perLayer = {
+        {"attn_norm", "input_layernorm"}, {"ffn_norm", "post_attention_layernorm"},
+        {"attn_q", "self_attn.q_proj"},   {"attn_k", "self_attn.k_proj"},
+        {"attn_v", "self_attn.v_proj"},   {"attn_output", "self_attn.o_proj"},
+        {"ffn_gate", "mlp.gate_proj"},    {"ffn_up", "mlp.up_proj"},
+        {"ffn_down", "mlp.down_proj"},
+    };
+    auto g = global.find(gguf);
+    if (g != global.end()) return g->second;
+    static const std::regex layer(R"(blk\.(\d+)\.([a-z_]+)\.(weight|bias))");
+    std::smatch m;
+    if (std::regex_match(gguf, m, layer)) {
+        auto p = perLayer.find(m[2].str());
+        if (p != perLayer.end()) return "model.layers." + m[1].str() + "." + p->second + "." + m[3].str();
+    }
+    throw FormatError(path, "unexpected tensor '" + gguf + "' for a llama/qwen2 model");
+}
+
+// llama.cpp stores Llama 3.1+ rope scaling as per-frequency divisors
+// (rope_freqs.weight) computed from transformers' llama3 formula. Recover the
+// llama3 parameters and accept them only if they reproduce every divisor.
+RopeScaling llama3FromRopeFreqs(const torch::Tensor& factors, const ModelConfig& c, int64_t originalContext,
+                                const std::string& path) {
+    RopeScaling s;
+    s.type = "llama3";
+    s.factor = factors.max().item<double>();
+    s.lowFreqFactor = 1.0;
+    s.highFreqFactor = 4.0;
+    s.originalMaxPositions = originalContext;
+    const double lowWavelen = originalContext / s.lowFreqFactor;
+    const double highWavelen = originalContext / s.highFreqFactor;
+    const auto f = factors.contiguous();
+    const float* got = f.data_ptr<float>();
+    for (int64_t i = 0; i < f.numel(); ++i) {
+        const double freq =
+            1.0 / std::pow(c.ropeTheta, static_cast<double>(2 * i) / static_cast<double>(c.headDim));
+        const double wavelen = 2 * M_PI / freq;
+        double expected;
+        if (wavelen < highWavelen) {
+            expected = 1.0;
+        } else if (wavelen > lowWavelen) {
+            expected = s.factor;
+        } else {
+            const double smooth =
+                (originalContext / wavelen - s.lowFreqFactor) / (s.highFreqFactor - s.lowFreqFactor);
+            expected = 1.0 / ((1 - smooth) / s.factor + smooth);
+        }
+        if (std::abs(got[i] - expected) > 1e-4 * std::max(1.0, expected))
+            throw FormatError(path, "rope_freqs.weight does not match llama3 rope scaling (factor " +
+                                        std::to_string(s.factor) + ", low 1, high 4, original context " +
+                                        std::to_string(originalContext) +
+                                        "); other rope scalings are not supported");
+    }
+    return s;
+}
+
+ModelConfig configFrom(const GgufFile& file, const std::string& arch) {
+    const std::string& path = file.path();
+    GgufConfigReader r(file, arch);
+    ModelConfig c;
+    c.modelType = arch;
+    c.hidden = r.integer("embedding_length");
+    c.layers = static_cast<int>(r.integer("block_count"));
+    c.intermediate = r.integer("feed_forward_length");
+    c.heads = r.integer("attention.head_count");
+    c.kvHeads = r.integerOr("attention.head_count_kv", c.heads);
+    c.headDim = r.integerOr("attention.key_length", c.hidden / c.heads);
+    if (r.integerOr("rope.dimension_count", c.headDim) != c.headDim)
+        throw FormatError(path, "partial rotary embeddings (" + arch + ".rope.dimension_count " +
+                                    std::to_string(r.integer("rope.dimension_count")) + " != head dim " +
+                                    std::to_string(c.headDim) + ") are not supported");
+    c.rmsEps = r.number("attention.layer_norm_rms_epsilon");
+    c.ropeTheta = r.numberOr("rope.freq_base", 10000.0);
+    c.maxPositions = r.integerOr("context_length", 2048);
+    if (c.heads % c.kvHeads != 0 || c.headDim % 2 != 0)
+        throw FormatError(path, "inconsistent head counts: " + std::to_string(c.heads) + " heads, " +
+                                    std::to_string(c.kvHeads) + " kv heads, head dim " +
+                                    std::to_string(c.headDim));
+    if (const GgufValue* type = r.find("rope.scaling.type")) {
+        if (type->text == "linear") {
+            c.ropeScaling.type = "linear";
+            c.ropeScaling.factor = r.number("rope.scaling.factor");
+        } else if (type->text != "none" && !type->text.empty()) {
+            throw FormatError(path,
+                              "unsupported rope scaling type '" + type->text + "' (" + arch +
+                                  ".rope.scaling.type; supported: none, linear, llama3 via rope_freqs)");
+        }
+    }
+    if (arch == "qwen2") c.attentionBias = true;
+    auto id = [&](const char* key) -> std::optional<int64_t> {
+        const GgufValue* v = file.find(key);
+        if (v && v->isInteger()) return v->integer;
+        return std::nullopt;
+    };
+    if (auto bos = id("tokenizer.ggml.bos_token_id")) c.bosTokenIds = {*bos};
+    if (auto eos = id("tokenizer.ggml.eos_token_id")) c.eosTokenIds = {*eos};
+    c.padTokenId = id("tokenizer.ggml.padding_token_id");
+    c.torchDtype = "float32";
+    if (const GgufValue* name = file.find("general.name")) (void)name;  // informative only
+    return c;
+}
+
+}  // namespace
+
+Checkpoint readGgufCheckpoint(const std::string& path) {
+    const GgufFile file(path);
+    const GgufValue* archValue = file.find("general.architecture");
+    if (!archValue || archValue->type != GgufType::String)
+        throw FormatError(path, "missing metadata key 'general.architecture'");
+    const std::string arch = archValue->text;
+    if (arch != "llama" && arch != "qwen2")
+        throw FormatError(path, "unsupported GGUF architecture '" + arch + "' (supported: llama, qwen2)");
+
+    Checkpoint ck;
+    ck.format = "gguf";
+    ck.files = {path};
+    ck.config = configFrom(file, arch);
+    ModelConfig& c = ck.config;
+
+    const GgufTensorInfo* ropeFreqs = nullptr;
+    for (const auto& info : file.tensors()) {
+        if (info.name == "rope_freqs.weight") {
+            ropeFreqs = &info;
+            continue;
+        }
+        const std::string name = hfName(info.name, path);
+        torch::Tensor t = file.readFloat32(info);
+        // Undo convert_hf_to_gguf.py's LlamaModel.permute (q with heads, k with kv heads).
+        if (arch == "llama") {
+            if (name.find(".self_attn.q_proj.") != std::string::npos) t = interleavedToHalves(t, c.heads);
+            if (name.find(".self_attn.k_proj.") != std::string::npos) t = interleavedToHalves(t, c.kvHeads);
+        }
+        ck.tensors.emplace(name, std::move(t));
+    }
+
+    auto embedding = ck.tensors.find("model.embed_tokens.weight");
+    if (embedding == ck.tensors.end()) throw FormatError(path, "missing tensor 'token_embd.weight'");
+    if (embedding->second.dim() != 2 || embedding->second.size(1) != c.hidden)
+        throw FormatError(path, "token_embd.weight has a shape that does not match embedding_length " +
+                                    std::to_string(c.hidden));
+    c.vocab = embedding->second.size(0);
+    c.tieEmbeddings = ck.tensors.count("lm_head.weight") == 0;
+    if (ropeFreqs) {
+        const int64_t original =
+            GgufConfigReader(file, arch).integerOr("rope.scaling.original_context_length", 8192);
+        c.ropeScaling = llama3FromRopeFreqs(file.readFloat32(*ropeFreqs), c, original, path);
+    }
+    return ck;
+}
+
+}  // namespace sieve
