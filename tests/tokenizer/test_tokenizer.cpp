@@ -1,0 +1,411 @@
+// Tokenizers against Hugging Face `tokenizers` (fixtures written by
+// scripts/fixtures/tokenizers.py) and llama2.c's own generation output.
+#include <QElapsedTimer>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTemporaryDir>
+#include <QtTest>
+#include <algorithm>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <sstream>
+
+#include "core/common/error.h"
+#include "core/tokenizer/regex_splitter.h"
+#include "core/tokenizer/tokenizer.h"
+#include "core/tokenizer/utf8.h"
+
+using sieve::Tokenizer;
+
+namespace {
+
+const QString kFixtures = QStringLiteral(SIEVE_FIXTURES_DIR "/tokenizers");
+const QString kShared = QStringLiteral(SIEVE_SHARED_DIR);
+
+std::string readText(const QString& path) {
+    std::ifstream in(path.toStdString(), std::ios::binary);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+const QJsonObject& reference() {
+    static const QJsonObject root = [] {
+        QFile f(kFixtures + "/reference.json");
+        if (!f.open(QIODevice::ReadOnly)) qFatal("cannot open reference.json");
+        return QJsonDocument::fromJson(f.readAll()).object();
+    }();
+    return root;
+}
+
+std::vector<int64_t> toIds(const QJsonArray& a) {
+    std::vector<int64_t> ids;
+    for (const auto& v : a) ids.push_back(v.toInteger());
+    return ids;
+}
+
+QString tokenizerPath(const QString& name) {
+    if (name == "llama3_small") return kFixtures + "/llama3_small.json";
+    if (name == "llama2_gguf") return kFixtures + "/llama2_spm.gguf";
+    if (name == "llama3_small_gguf") return kFixtures + "/llama3_small.gguf";
+    if (name == "stories260k_gguf") return kFixtures + "/stories260k.gguf";
+    if (name == "tok512") return kShared + "/models/stories260K/tok512.bin";
+    return kShared + "/tokenizers/" + name + "/tokenizer.json";
+}
+
+// Loaded once per test run (the Qwen3 file is 11 MB of JSON).
+const Tokenizer& tokenizer(const QString& name) {
+    static std::map<QString, std::unique_ptr<Tokenizer>> cache;
+    auto& slot = cache[name];
+    if (!slot) slot = Tokenizer::load(tokenizerPath(name).toStdString());
+    return *slot;
+}
+
+// Which reference a tokenizer is checked against.
+QString referenceName(const QString& name) {
+    if (name == "llama2_gguf") return "llama2";
+    if (name == "llama3_small_gguf") return "llama3_small";
+    return name;
+}
+
+QString show(const std::vector<int64_t>& ids) {
+    QStringList parts;
+    for (const auto id : ids) parts << QString::number(id);
+    return "[" + parts.join(", ") + "]";
+}
+
+std::string writeTemp(const QTemporaryDir& dir, const QString& name, const std::string& content) {
+    const std::string path = dir.filePath(name).toStdString();
+    std::ofstream(path, std::ios::binary) << content;
+    return path;
+}
+
+// Seconds to encode `text`, best of a few runs.
+double encodeSeconds(const Tokenizer& t, const std::string& text) {
+    double best = 1e9;
+    for (int run = 0; run < 3; ++run) {
+        QElapsedTimer timer;
+        timer.start();
+        const auto ids = t.encode(text, false);
+        best = std::min(best, static_cast<double>(timer.nsecsElapsed()) * 1e-9);
+        if (ids.empty()) return -1;
+    }
+    return best;
+}
+
+std::string repeatTo(const std::string& unit, size_t bytes) {
+    std::string s;
+    while (s.size() < bytes) s += unit;
+    return s;
+}
+
+}  // namespace
+
+class TestTokenizer : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void matchesReference_data() {
+        QTest::addColumn<QString>("name");
+        QTest::addColumn<int>("index");
+        for (const QString name :
+             {"llama2", "llama3_1", "qwen3", "llama3_small", "llama2_gguf", "llama3_small_gguf"}) {
+            const QJsonArray cases = reference()[referenceName(name)].toObject()["cases"].toArray();
+            for (int i = 0; i < cases.size(); ++i)
+                QTest::newRow(qPrintable(name + "/" + cases[i].toObject()["name"].toString())) << name << i;
+        }
+    }
+    // Ids identical to HF with and without special tokens; decode as HF does.
+    void matchesReference() {
+        QFETCH(QString, name);
+        QFETCH(int, index);
+        const QJsonObject c =
+            reference()[referenceName(name)].toObject()["cases"].toArray()[index].toObject();
+        const Tokenizer& t = tokenizer(name);
+        const std::string text = c["text"].toString().toStdString();
+        const auto expected = toIds(c["ids"].toArray());
+        const auto expectedPlain = toIds(c["ids_plain"].toArray());
+        const auto ids = t.encode(text, true);
+        const auto plain = t.encode(text, false);
+        if (ids != expected)
+            QFAIL(qPrintable("with special:\n got      " + show(ids) + "\n expected " + show(expected)));
+        if (plain != expectedPlain)
+            QFAIL(qPrintable("plain:\n got      " + show(plain) + "\n expected " + show(expectedPlain)));
+        QCOMPARE(QString::fromStdString(t.decode(expected, true)), c["decoded"].toString());
+        QCOMPARE(QString::fromStdString(t.decode(expected, false)), c["decoded_keep_special"].toString());
+    }
+
+    void decodesPartialUtf8_data() {
+        QTest::addColumn<QString>("name");
+        QTest::addColumn<int>("index");
+        for (const QString name : {"llama2", "llama3_1", "qwen3", "llama2_gguf"}) {
+            const QJsonArray cases = reference()[referenceName(name)].toObject()["decode_cases"].toArray();
+            for (int i = 0; i < cases.size(); ++i)
+                QTest::newRow(qPrintable(name + "/" + cases[i].toObject()["name"].toString())) << name << i;
+        }
+    }
+    // Id lists cut inside multi-byte characters: U+FFFD exactly where HF puts it.
+    void decodesPartialUtf8() {
+        QFETCH(QString, name);
+        QFETCH(int, index);
+        const QJsonObject c =
+            reference()[referenceName(name)].toObject()["decode_cases"].toArray()[index].toObject();
+        QCOMPARE(QString::fromStdString(tokenizer(name).decode(toIds(c["ids"].toArray()), true)),
+                 c["decoded"].toString());
+    }
+
+    void vocabularyFacts_data() {
+        QTest::addColumn<QString>("name");
+        QTest::addColumn<QString>("bos");
+        QTest::addColumn<QString>("eos");
+        // bos/eos as named in each model's tokenizer_config.json.
+        QTest::newRow("llama2") << "llama2"
+                                << "<s>"
+                                << "</s>";
+        QTest::newRow("llama3_1") << "llama3_1"
+                                  << "<|begin_of_text|>"
+                                  << "<|eot_id|>";
+        QTest::newRow("qwen3") << "qwen3"
+                               << ""
+                               << "<|im_end|>";
+    }
+    void vocabularyFacts() {
+        QFETCH(QString, name);
+        QFETCH(QString, bos);
+        QFETCH(QString, eos);
+        const Tokenizer& t = tokenizer(name);
+        QCOMPARE(t.vocabSize(), reference()[name].toObject()["vocab_size"].toInteger());
+        if (bos.isEmpty()) {
+            QVERIFY(!t.bosId());
+        } else {
+            QCOMPARE(t.bosId(), t.tokenId(bos.toStdString()));
+            QVERIFY(t.bosId());
+        }
+        QCOMPARE(t.eosId(), t.tokenId(eos.toStdString()));
+        QVERIFY(t.eosId());
+    }
+
+    // PCRE2's \s, \p{L}, \p{N} against what Oniguruma (HF) matches, code point
+    // by code point over all of Unicode.
+    void regexClassesMatchOniguruma_data() {
+        QTest::addColumn<QString>("cls");
+        QTest::addColumn<QString>("pattern");
+        QTest::newRow("space") << "space"
+                               << R"(\s)";
+        QTest::newRow("letter") << "letter"
+                                << R"(\p{L})";
+        QTest::newRow("number") << "number"
+                                << R"(\p{N})";
+    }
+    void regexClassesMatchOniguruma() {
+        QFETCH(QString, cls);
+        QFETCH(QString, pattern);
+        QFile f(kFixtures + "/class_ranges.json");
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QJsonArray ranges = QJsonDocument::fromJson(f.readAll()).object()[cls].toArray();
+        std::vector<bool> expected(0x110000, false);
+        for (const auto& r : ranges)
+            for (auto cp = r.toArray()[0].toInteger(); cp <= r.toArray()[1].toInteger(); ++cp)
+                expected[cp] = true;
+        std::string all;
+        std::vector<char32_t> offsetToCp;
+        for (char32_t cp = 0; cp < 0x110000; ++cp) {
+            if (cp >= 0xD800 && cp < 0xE000) continue;
+            const size_t at = all.size();
+            sieve::utf8::append(all, cp);
+            offsetToCp.resize(all.size(), 0);
+            offsetToCp[at] = cp;
+        }
+        const auto matched = [&](const std::string& p) {
+            const sieve::tok::RegexSplitter splitter(p, "test");
+            std::vector<sieve::tok::Span> found;
+            splitter.matches(all, {0, all.size()}, found);
+            std::vector<bool> got(0x110000, false);
+            for (const auto& m : found) got[offsetToCp[m.begin]] = true;
+            return got;
+        };
+        const std::vector<bool> got = matched(pattern.toStdString());
+        // PCRE2 10.42 knows Unicode 14, HF's Oniguruma a newer version: the
+        // characters assigned since are unassigned (Cn) to PCRE2, and only
+        // those may differ. Text using them may pre-tokenize differently.
+        const std::vector<bool> unassigned = matched(R"(\p{Cn})");
+        QStringList differ;
+        int newer = 0;
+        for (char32_t cp = 0; cp < 0x110000; ++cp) {
+            if (got[cp] == expected[cp]) continue;
+            if (unassigned[cp] && expected[cp])
+                ++newer;
+            else
+                differ << QString::number(cp, 16);
+        }
+        qInfo("%s: %d code points assigned after PCRE2's Unicode version", qPrintable(cls), newer);
+        QVERIFY2(
+            differ.isEmpty(),
+            qPrintable(
+                QString("%1 code points differ: %2").arg(differ.size()).arg(differ.mid(0, 40).join(" "))));
+    }
+
+    void rejectsUnsupportedModels_data() {
+        QTest::addColumn<QString>("json");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("WordPiece") << R"({"model": {"type": "WordPiece", "vocab": {}}})"
+                                   << "model type WordPiece is not supported";
+        QTest::newRow("Unigram") << R"({"model": {"type": "Unigram", "vocab": []}})"
+                                 << "model type Unigram is not supported";
+        QTest::newRow("normalizer")
+            << R"({"normalizer": {"type": "BertNormalizer"}, "model": {"type": "BPE", "vocab": {}, "merges": []}, "decoder": {"type": "Fuse"}})"
+            << "normalizer type BertNormalizer is not supported";
+        QTest::newRow("decoder")
+            << R"({"model": {"type": "BPE", "vocab": {}, "merges": []}, "decoder": {"type": "WordPiece"}})"
+            << "decoder type WordPiece is not supported";
+        QTest::newRow("merge")
+            << R"({"model": {"type": "BPE", "vocab": {"a": 0}, "merges": ["a b"]}, "decoder": {"type": "Fuse"}})"
+            << "merge 0 'a b' uses a token not in the vocabulary";
+        QTest::newRow("not json") << "{ oops"
+                                  << "not valid JSON";
+    }
+    void rejectsUnsupportedModels() {
+        QFETCH(QString, json);
+        QFETCH(QString, message);
+        QTemporaryDir dir;
+        const std::string path = writeTemp(dir, "tokenizer.json", json.toStdString());
+        try {
+            Tokenizer::load(path);
+            QFAIL("no error");
+        } catch (const sieve::FormatError& e) {
+            QVERIFY2(QString(e.what()).contains(message), e.what());
+            QVERIFY2(QString(e.what()).startsWith(QString::fromStdString(path)), e.what());
+        }
+    }
+
+    void rejectsInvalidUtf8_data() {
+        QTest::addColumn<QString>("name");
+        QTest::addColumn<QByteArray>("bytes");
+        QTest::addColumn<int>("offset");
+        for (const QString name : {"llama2", "llama3_1", "qwen3", "tok512", "llama2_gguf"}) {
+            QTest::newRow(qPrintable(name + "/lone continuation")) << name << QByteArray("ab\x80z") << 2;
+            QTest::newRow(qPrintable(name + "/truncated")) << name << QByteArray("\xe4\xbd\xa0\xe5\xa5") << 3;
+            QTest::newRow(qPrintable(name + "/surrogate")) << name << QByteArray("x\xed\xa0\x80") << 1;
+            QTest::newRow(qPrintable(name + "/overlong")) << name << QByteArray("\xc0\xaf") << 0;
+        }
+    }
+    // Invalid UTF-8 is rejected (HF cannot even receive it: Python str / Rust
+    // &str), with the byte offset of the first bad sequence.
+    void rejectsInvalidUtf8() {
+        QFETCH(QString, name);
+        QFETCH(QByteArray, bytes);
+        QFETCH(int, offset);
+        try {
+            tokenizer(name).encode(bytes.toStdString(), true);
+            QFAIL("no error");
+        } catch (const sieve::InputError& e) {
+            QVERIFY2(QString(e.what()).contains(QString("byte offset %1").arg(offset)), e.what());
+        }
+    }
+
+    void rejectsOutOfRangeIds() {
+        const Tokenizer& t = tokenizer("qwen3");
+        QVERIFY_THROWS_EXCEPTION(sieve::InputError, t.decode({1, t.vocabSize()}));
+        QVERIFY_THROWS_EXCEPTION(sieve::InputError, t.decode({-1}));
+    }
+
+    // stories260K: decoding the ids run.c generated gives run.c's text, and
+    // encoding that text gives the ids back (after the BOS that encode adds).
+    // The .txt ends with the "\n" run.c's generate() prints after the last
+    // token; it is not part of the generated ids.
+    void llama2cRoundTrip() {
+        const Tokenizer& t = tokenizer("tok512");
+        QCOMPARE(t.vocabSize(), 512);
+        QCOMPARE(t.bosId(), std::optional<int64_t>(1));
+        QCOMPARE(t.eosId(), std::optional<int64_t>(2));
+        std::string text = readText(kShared + "/models/stories260K/greedy_from_bos.txt");
+        QVERIFY(!text.empty() && text.back() == '\n');
+        text.pop_back();
+        std::vector<int64_t> generated;
+        std::istringstream idStream(readText(kShared + "/models/stories260K/greedy_from_bos.ids"));
+        for (int64_t id; idStream >> id;) generated.push_back(id);
+        QCOMPARE(generated.size(), size_t(256));
+        QCOMPARE(QString::fromStdString(t.decode(generated)), QString::fromStdString(text));
+        std::vector<int64_t> withBos{1};
+        withBos.insert(withBos.end(), generated.begin(), generated.end());
+        QCOMPARE(QString::fromStdString(t.decode(withBos, false)), QString::fromStdString("\n<s>\n" + text));
+        const auto encoded = t.encode(text, true);
+        if (encoded != withBos)
+            QFAIL(qPrintable("got      " + show(encoded) + "\nexpected " + show(withBos)));
+        QVERIFY(t.encode("", true) == std::vector<int64_t>{1});
+        QVERIFY(t.encode("", false).empty());
+    }
+
+    // The same vocabulary as a GGUF "llama" vocab encodes as the llama2.c file.
+    void ggufStoriesMatchesLlama2c() {
+        const Tokenizer& gguf = tokenizer("stories260k_gguf");
+        const Tokenizer& bin = tokenizer("tok512");
+        QCOMPARE(gguf.vocabSize(), bin.vocabSize());
+        QCOMPARE(gguf.bosId(), bin.bosId());
+        const std::string story = readText(kShared + "/data/tinystories-valid-sample.txt").substr(0, 20000);
+        QVERIFY(gguf.encode(story, true) == bin.encode(story, true));
+        const auto ids = bin.encode(story, false);
+        QCOMPARE(QString::fromStdString(gguf.decode(ids)), QString::fromStdString(bin.decode(ids)));
+    }
+
+    void rejectsBadGguf_data() {
+        QTest::addColumn<QByteArray>("bytes");
+        QTest::addColumn<QString>("message");
+        const QByteArray truncated =
+            QByteArray::fromStdString(readText(kFixtures + "/stories260k.gguf").substr(0, 3000));
+        QTest::newRow("truncated") << truncated << "tokenizer.ggml.tokens";
+        QByteArray version = QByteArray::fromStdString(readText(kFixtures + "/stories260k.gguf"));
+        version[4] = 9;
+        QTest::newRow("version") << version << "GGUF version 9 is not supported";
+        QByteArray huge = QByteArray::fromStdString(readText(kFixtures + "/stories260k.gguf"));
+        for (int i = 16; i < 24; ++i) huge[i] = char(0x7f);  // metadata count
+        QTest::newRow("implausible count") << huge << "do not fit in the file";
+    }
+    void rejectsBadGguf() {
+        QFETCH(QByteArray, bytes);
+        QFETCH(QString, message);
+        QTemporaryDir dir;
+        const std::string path = writeTemp(dir, "vocab.gguf", bytes.toStdString());
+        try {
+            Tokenizer::load(path);
+            QFAIL("no error");
+        } catch (const sieve::FormatError& e) {
+            QVERIFY2(QString(e.what()).contains(message), e.what());
+        }
+    }
+
+    void encodingTimeIsLinear_data() {
+        QTest::addColumn<QString>("name");
+        QTest::addColumn<QString>("kind");
+        for (const QString name : {"llama2", "llama3_1", "qwen3", "tok512"}) {
+            QTest::newRow(qPrintable(name + "/stories")) << name << "stories";
+            QTest::newRow(qPrintable(name + "/one long word")) << name << "word";
+            QTest::newRow(qPrintable(name + "/chinese run")) << name << "chinese";
+            QTest::newRow(qPrintable(name + "/spaces")) << name << "spaces";
+        }
+    }
+    // 1 MB must cost about 10x what 100 KB costs (n log n at worst), never 100x:
+    // includes single pre-tokens of 1 MB, the worst case of a merge loop.
+    void encodingTimeIsLinear() {
+        QFETCH(QString, name);
+        QFETCH(QString, kind);
+        std::string unit;
+        if (kind == "stories") unit = readText(kShared + "/data/tinystories-valid-sample.txt");
+        if (kind == "word") unit = "thequickbrownfoxjumpsoverthelazydog";
+        if (kind == "chinese") unit = "人工智能正在改变世界语言模型越来越强大";
+        if (kind == "spaces") unit = "    ";
+        const Tokenizer& t = tokenizer(name);
+        const std::string small = repeatTo(unit, 100'000), large = repeatTo(unit, 1'000'000);
+        const double tSmall = encodeSeconds(t, small), tLarge = encodeSeconds(t, large);
+        qInfo("%s %s: 100 KB %.2f ms, 1 MB %.2f ms, ratio %.1f", qPrintable(name), qPrintable(kind),
+              tSmall * 1e3, tLarge * 1e3, tLarge / tSmall);
+        QVERIFY(tSmall > 0 && tLarge > 0);
+        QVERIFY2(tLarge / tSmall < 20.0, qPrintable(QString("ratio %1").arg(tLarge / tSmall)));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestTokenizer)
+#include "test_tokenizer.moc"
