@@ -1,0 +1,85 @@
+#!/usr/bin/env python3
+"""Read a Sieve Workbench session file with h5py and print its GA history and
+best chromosome as JSON (an example for users, and the reader the session
+tests compare against). Layout: docs/session-format.md.
+
+    python3 scripts/read_session.py session.h5 > ga.json
+"""
+import json
+import math
+import sys
+
+import h5py
+import numpy as np
+
+
+def text(value):
+    """h5py returns variable-length strings as str (attributes) or bytes."""
+    return value.decode("utf-8") if isinstance(value, bytes) else str(value)
+
+
+def plain(array):
+    """numpy -> JSON-ready lists; NaN (no matrix there) -> null."""
+    values = np.asarray(array).tolist()
+
+    def clean(v):
+        if isinstance(v, list):
+            return [clean(x) for x in v]
+        if isinstance(v, float) and math.isnan(v):
+            return None
+        return v
+
+    return clean(values)
+
+
+def read(path):
+    with h5py.File(path, "r") as f:
+        if text(f.attrs["format"]) != "sieve-session":
+            raise SystemExit(f"{path}: not a Sieve session")
+        out = {
+            "format": text(f.attrs["format"]),
+            "format_version": int(f.attrs["format_version"]),
+            "level_grid": plain(f["provenance"].attrs["level_grid"]),
+            "matrices": [text(n) for n in f["model/matrices/name"][()]],
+        }
+        if "ga" not in f:
+            return out
+        ga = f["ga"]
+        history = ga["generations"]
+        generations = []
+        for g in range(history["generation"].shape[0]):
+            generations.append({
+                "index": int(history["generation"][g]),
+                "best_fitness": float(history["best_fitness"][g]),
+                "mean_fitness": float(history["mean_fitness"][g]),
+                "feasible_fraction": float(history["feasible_fraction"][g]),
+                "genes": plain(history["genes"][g]),          # [individual, matrix]
+                "accuracy": plain(history["accuracy"][g]),    # [individual]
+                "fitness": plain(history["fitness"][g]),      # [individual]
+                "best_genes": plain(history["best_genes"][g]),
+            })
+        out["ga"] = {
+            "method": text(ga.attrs["method"]),
+            "complete": bool(ga.attrs["complete"]),
+            "population": int(ga["settings"].attrs["population"]),
+            "rng_state_bytes": int(ga["rng_state"].shape[0]),
+            "generations": generations,
+        }
+        if "best" in ga:
+            best = ga["best"]
+            out["ga"]["best"] = {
+                "genes": plain(best["genes"]),
+                "level": plain(best["level"]),
+                "accuracy": float(best["accuracy"][()]),
+                "fitness": float(best["fitness"][()]),
+                "level_map": plain(best["level_map"]),        # [layer, matrix type]
+                "matrix_type": [text(t) for t in best["matrix_type"][()]],
+            }
+        return out
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 2:
+        raise SystemExit("usage: read_session.py SESSION.h5")
+    json.dump(read(sys.argv[1]), sys.stdout)
+    sys.stdout.write("\n")
