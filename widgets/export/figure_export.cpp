@@ -1,0 +1,270 @@
+#include "widgets/export/figure_export.h"
+
+#include <qcustomplot.h>
+
+#include <QFile>
+#include <QFileInfo>
+#include <QImage>
+#include <QPdfWriter>
+#include <QSaveFile>
+#include <QSet>
+#include <QSvgGenerator>
+#include <cmath>
+#include <functional>
+#include <vector>
+
+#include "widgets/plots/plot_view.h"
+
+namespace sieve::widgets {
+
+namespace {
+
+// Every font and size on a plot that a preset changes, with a way to put it back.
+class PresetApplier {
+public:
+    PresetApplier(QCustomPlot* plot, const ExportPreset& preset) : plot_(plot) {
+        const int pt = preset.fontPoints;
+        QSet<QCPAxis*> axes;
+        std::function<void(QCPLayoutElement*)> visit = [&](QCPLayoutElement* element) {
+            if (!element) return;
+            if (auto* rect = qobject_cast<QCPAxisRect*>(element)) {
+                for (QCPAxis* axis : rect->axes()) axes.insert(axis);
+                // The inset layout holds the legend.
+                for (QCPLayoutElement* inset : rect->insetLayout()->elements(false)) visit(inset);
+            }
+            if (auto* scale = qobject_cast<QCPColorScale*>(element)) {
+                axes.insert(scale->axis());
+                const int oldWidth = scale->barWidth();
+                restore_.push_back([scale, oldWidth] { scale->setBarWidth(oldWidth); });
+                scale->setBarWidth(std::max(6, int(std::lround(pt * 1.2))));
+            }
+            if (auto* legend = qobject_cast<QCPLegend*>(element)) {
+                for (int i = 0; i < legend->itemCount(); ++i) {
+                    QCPAbstractLegendItem* item = legend->item(i);
+                    swapFont([item] { return item->font(); }, [item](const QFont& f) { item->setFont(f); },
+                             pt);
+                }
+                swapFont([legend] { return legend->font(); },
+                         [legend](const QFont& f) { legend->setFont(f); }, pt);
+                const QSize icon = legend->iconSize();
+                restore_.push_back([legend, icon] { legend->setIconSize(icon); });
+                legend->setIconSize(QSize(int(pt * 2.2), int(pt * 1.2)));
+            }
+            if (auto* text = qobject_cast<QCPTextElement*>(element))
+                swapFont([text] { return text->font(); }, [text](const QFont& f) { text->setFont(f); },
+                         pt + 1);
+            if (auto* grid = qobject_cast<QCPLayoutGrid*>(element))
+                for (QCPLayoutElement* child : grid->elements(false)) visit(child);
+        };
+        visit(plot->plotLayout());
+        for (QCPAxis* axis : axes) {
+            swapFont([axis] { return axis->labelFont(); }, [axis](const QFont& f) { axis->setLabelFont(f); },
+                     pt);
+            swapFont([axis] { return axis->tickLabelFont(); },
+                     [axis](const QFont& f) { axis->setTickLabelFont(f); }, pt);
+            const int labelPadding = axis->labelPadding();
+            const int tickPadding = axis->tickLabelPadding();
+            restore_.push_back([axis, labelPadding, tickPadding] {
+                axis->setLabelPadding(labelPadding);
+                axis->setTickLabelPadding(tickPadding);
+            });
+            axis->setLabelPadding(std::max(2, pt / 3));
+            axis->setTickLabelPadding(std::max(2, pt / 3));
+        }
+        for (int i = 0; i < plot->itemCount(); ++i)
+            if (auto* text = qobject_cast<QCPItemText*>(plot->item(i)))
+                swapFont([text] { return text->font(); }, [text](const QFont& f) { text->setFont(f); },
+                         std::max(6, pt - 1));
+    }
+    ~PresetApplier() {
+        for (auto it = restore_.rbegin(); it != restore_.rend(); ++it) (*it)();
+        plot_->replot();
+    }
+
+private:
+    // Fonts are sized in pixels of the point-based canvas: independent of any device DPI.
+    void swapFont(std::function<QFont()> get, std::function<void(const QFont&)> set, int pixels) {
+        const QFont old = get();
+        restore_.push_back([set, old] { set(old); });
+        QFont f = old;
+        f.setPixelSize(pixels);
+        set(f);
+    }
+
+    QCustomPlot* plot_;
+    std::vector<std::function<void()>> restore_;
+};
+
+QString failure(const QString& path, const QString& why) {
+    return QCoreApplication::translate("sieve::widgets::FigureExport", "Could not write %1: %2")
+        .arg(path, why);
+}
+
+bool writePdf(QCustomPlot* plot, const QString& path, QSize canvas, QString* error) {
+    QPdfWriter writer(path);
+    writer.setResolution(72);  // one device unit = one point
+    writer.setPageSize(QPageSize(QSizeF(canvas), QPageSize::Point, QString(), QPageSize::ExactMatch));
+    writer.setPageMargins(QMarginsF(0, 0, 0, 0));
+    writer.setCreator(QStringLiteral("Sieve Workbench"));
+    writer.setTitle(QFileInfo(path).completeBaseName());
+    QCPPainter painter;
+    if (!painter.begin(&writer)) {
+        if (error) *error = failure(path, QStringLiteral("cannot open a PDF painter"));
+        return false;
+    }
+    painter.setMode(QCPPainter::pmVectorized);
+    plot->toPainter(&painter, canvas.width(), canvas.height());
+    painter.end();
+    return true;
+}
+
+bool writeSvg(QCustomPlot* plot, const QString& path, QSize canvas, QString* error) {
+    QSvgGenerator generator;
+    generator.setFileName(path);
+    generator.setSize(canvas);
+    generator.setViewBox(QRect(QPoint(0, 0), canvas));
+    generator.setResolution(72);
+    generator.setTitle(QFileInfo(path).completeBaseName());
+    generator.setDescription(QStringLiteral("Sieve Workbench figure"));
+    QCPPainter painter;
+    if (!painter.begin(&generator)) {
+        if (error) *error = failure(path, QStringLiteral("cannot open an SVG painter"));
+        return false;
+    }
+    painter.setMode(QCPPainter::pmVectorized);
+    plot->toPainter(&painter, canvas.width(), canvas.height());
+    painter.end();
+    return true;
+}
+
+bool writePng(QCustomPlot* plot, const QString& path, const ExportPreset& preset, QString* error) {
+    const QSize canvas = canvasPoints(preset);
+    QImage image(pngPixels(preset), QImage::Format_ARGB32_Premultiplied);
+    image.fill(Qt::white);
+    const int dotsPerMeter = int(std::lround(preset.dpi / 0.0254));
+    image.setDotsPerMeterX(dotsPerMeter);
+    image.setDotsPerMeterY(dotsPerMeter);
+    {
+        QCPPainter painter(&image);
+        painter.setRenderHint(QPainter::Antialiasing);
+        painter.setRenderHint(QPainter::TextAntialiasing);
+        painter.scale(double(image.width()) / canvas.width(), double(image.height()) / canvas.height());
+        plot->toPainter(&painter, canvas.width(), canvas.height());
+    }
+    if (!image.save(path, "PNG")) {
+        if (error) *error = failure(path, QStringLiteral("the PNG writer failed"));
+        return false;
+    }
+    return true;
+}
+
+bool writeCsv(const PlotView& view, const QString& path, QString* error) {
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly | QIODevice::Text)) {
+        if (error) *error = failure(path, file.errorString());
+        return false;
+    }
+    file.write(view.toCsv().toUtf8());
+    if (!file.commit()) {
+        if (error) *error = failure(path, file.errorString());
+        return false;
+    }
+    return true;
+}
+
+}  // namespace
+
+ExportPreset paperPreset(const PlotView& view) {
+    ExportPreset p;
+    p.name = QStringLiteral("paper");
+    p.widthInches = view.paperWidthInches();
+    p.heightInches = p.widthInches * view.preferredAspect();
+    p.fontPoints = 8;
+    p.dpi = 300;
+    return p;
+}
+
+ExportPreset slidePreset(const PlotView& view) {
+    ExportPreset p;
+    p.name = QStringLiteral("slide");
+    p.widthInches = 8.0;
+    p.heightInches = 8.0 * std::min(view.preferredAspect(), 0.75);
+    p.fontPoints = 18;
+    p.dpi = 150;
+    return p;
+}
+
+QSize canvasPoints(const ExportPreset& preset) {
+    return {int(std::lround(preset.widthInches * 72.0)), int(std::lround(preset.heightInches * 72.0))};
+}
+
+QSize pngPixels(const ExportPreset& preset) {
+    return {int(std::lround(preset.widthInches * preset.dpi)),
+            int(std::lround(preset.heightInches * preset.dpi))};
+}
+
+FigureFormat formatForPath(const QString& path) {
+    const QString suffix = QFileInfo(path).suffix().toLower();
+    if (suffix == QLatin1String("svg")) return FigureFormat::Svg;
+    if (suffix == QLatin1String("png")) return FigureFormat::Png;
+    if (suffix == QLatin1String("csv")) return FigureFormat::Csv;
+    return FigureFormat::Pdf;
+}
+
+QString suffixFor(FigureFormat format) {
+    switch (format) {
+        case FigureFormat::Pdf:
+            return QStringLiteral("pdf");
+        case FigureFormat::Svg:
+            return QStringLiteral("svg");
+        case FigureFormat::Png:
+            return QStringLiteral("png");
+        case FigureFormat::Csv:
+            return QStringLiteral("csv");
+    }
+    return QStringLiteral("pdf");
+}
+
+bool exportFigure(PlotView& view, const ExportRequest& request, QString* error) {
+    if (request.path.isEmpty()) {
+        if (error) *error = QCoreApplication::translate("sieve::widgets::FigureExport", "No file name given");
+        return false;
+    }
+    if (request.format == FigureFormat::Csv) return writeCsv(view, request.path, error);
+    const ExportPreset& preset = request.preset;
+    if (!(preset.widthInches > 0.5 && preset.heightInches > 0.5 && preset.fontPoints > 0 && preset.dpi > 0 &&
+          preset.widthInches <= 40 && preset.heightInches <= 40 && preset.dpi <= 2400)) {
+        if (error)
+            *error =
+                failure(request.path, QStringLiteral("figure size %1 × %2 in, %3 pt, %4 dpi is out of range")
+                                          .arg(preset.widthInches)
+                                          .arg(preset.heightInches)
+                                          .arg(preset.fontPoints)
+                                          .arg(preset.dpi));
+        return false;
+    }
+    QCustomPlot* plot = view.customPlot();
+    const PresetApplier applied(plot, preset);
+    const QSize canvas = canvasPoints(preset);
+    bool ok = false;
+    switch (request.format) {
+        case FigureFormat::Pdf:
+            ok = writePdf(plot, request.path, canvas, error);
+            break;
+        case FigureFormat::Svg:
+            ok = writeSvg(plot, request.path, canvas, error);
+            break;
+        case FigureFormat::Png:
+            ok = writePng(plot, request.path, preset, error);
+            break;
+        case FigureFormat::Csv:
+            break;
+    }
+    if (ok && !QFileInfo(request.path).exists()) {
+        if (error) *error = failure(request.path, QStringLiteral("no file was written"));
+        return false;
+    }
+    return ok;
+}
+
+}  // namespace sieve::widgets

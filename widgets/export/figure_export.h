@@ -1,0 +1,46 @@
+#pragma once
+// Figure export for every PlotView: vector PDF and SVG, PNG at a chosen DPI,
+// and CSV of the plotted data. A preset fixes the printed size and the font
+// size: the plot is laid out on a canvas measured in points (1/72 in) with
+// fonts sized in points, so an 8 pt label is 8 pt on paper whatever the
+// format, and the PNG is the same layout rendered at dpi/72 scale.
+#include <QSize>
+#include <QString>
+
+namespace sieve::widgets {
+
+class PlotView;
+
+enum class FigureFormat { Pdf, Svg, Png, Csv };
+
+struct ExportPreset {
+    QString name;               // "paper", "slide", "custom"
+    double widthInches = 3.5;   // printed width
+    double heightInches = 2.4;  // printed height
+    int fontPoints = 8;         // tick labels, axis labels and legend
+    int dpi = 300;              // PNG only
+};
+
+// "paper": one column (3.5 in; two for views that ask for it), 8 pt fonts, 300 dpi.
+ExportPreset paperPreset(const PlotView& view);
+// "slide": 8 in wide, 18 pt fonts, 150 dpi.
+ExportPreset slidePreset(const PlotView& view);
+
+struct ExportRequest {
+    QString path;
+    FigureFormat format = FigureFormat::Pdf;
+    ExportPreset preset;
+};
+
+// Canvas size in points, and the PNG size in pixels, of a preset.
+QSize canvasPoints(const ExportPreset& preset);
+QSize pngPixels(const ExportPreset& preset);
+
+// Writes the file; returns false with a message naming the file on failure.
+bool exportFigure(PlotView& view, const ExportRequest& request, QString* error = nullptr);
+
+// Format from a file suffix (.pdf .svg .png .csv); Pdf when unknown.
+FigureFormat formatForPath(const QString& path);
+QString suffixFor(FigureFormat format);
+
+}  // namespace sieve::widgets

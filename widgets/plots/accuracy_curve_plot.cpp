@@ -1,0 +1,216 @@
+#include "widgets/plots/accuracy_curve_plot.h"
+
+#include <qcustomplot.h>
+
+#include <QVBoxLayout>
+#include <algorithm>
+
+#include "widgets/plots/plot_style.h"
+
+namespace sieve::widgets {
+
+AccuracyCurvePlot::AccuracyCurvePlot(QWidget* parent) : PlotView(parent) {
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(customPlot());
+    QCustomPlot* plot = customPlot();
+    style::styleAxisRect(plot->axisRect());
+    plot->xAxis->setLabel(tr("parameters pruned (%)"));
+    plot->yAxis->setLabel(tr("task accuracy"));
+    plot->xAxis->setRange(0, 100);
+
+    // The band of acceptable accuracy: a channel fill between the threshold and a0.
+    a0Line_ = plot->addGraph();
+    a0Line_->setPen(QPen(QColor(90, 90, 90), 1.0, Qt::DotLine));
+    a0Line_->setName(tr("dense accuracy a₀"));
+    thresholdLine_ = plot->addGraph();
+    thresholdLine_->setPen(QPen(QColor(90, 90, 90), 1.0, Qt::DashLine));
+    thresholdLine_->setBrush(QColor(120, 120, 120, 40));
+    thresholdLine_->setChannelFillGraph(a0Line_);
+
+    plot->legend->setVisible(true);
+    plot->legend->setBrush(QColor(255, 255, 255, 220));
+    plot->legend->setBorderPen(QPen(QColor(0, 0, 0, 60)));
+    plot->legend->setMargins(QMargins(4, 2, 4, 2));
+    plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignBottom | Qt::AlignLeft);
+    updateBand();
+    updateRanges();
+}
+
+void AccuracyCurvePlot::setBaseline(double a0, double eps) {
+    a0_ = a0;
+    eps_ = eps;
+    haveBaseline_ = true;
+    updateBand();
+    updateRanges();
+    requestReplot();
+}
+
+void AccuracyCurvePlot::updateBand() {
+    a0Line_->data()->clear();
+    thresholdLine_->data()->clear();
+    a0Line_->setVisible(haveBaseline_);
+    thresholdLine_->setVisible(haveBaseline_);
+    if (!haveBaseline_) {
+        a0Line_->removeFromLegend();
+        thresholdLine_->removeFromLegend();
+        return;
+    }
+    a0Line_->addData({0.0, 100.0}, {a0_, a0_});
+    thresholdLine_->addData({0.0, 100.0}, {threshold(), threshold()});
+    thresholdLine_->setName(tr("(1 − ε)·a₀, ε = %1").arg(style::percent(eps_, eps_ * 100 < 1 ? 1 : 0)));
+    a0Line_->addToLegend();
+    thresholdLine_->addToLegend();
+}
+
+QCPGraph* AccuracyCurvePlot::curveFor(const QString& method) {
+    auto it = curves_.find(method);
+    if (it != curves_.end()) return it->second;
+    QCPGraph* g = customPlot()->addGraph();
+    const QColor color = style::methodColor(method);
+    g->setName(tr("%1, uniform").arg(style::methodLabel(method)));
+    g->setPen(QPen(color, 1.8));
+    static const QCPScatterStyle::ScatterShape shapes[] = {
+        QCPScatterStyle::ssCircle, QCPScatterStyle::ssSquare, QCPScatterStyle::ssTriangle,
+        QCPScatterStyle::ssDiamond, QCPScatterStyle::ssTriangleInverted};
+    g->setScatterStyle(QCPScatterStyle(shapes[curves_.size() % 5], color, Qt::white, 5));
+    curves_[method] = g;
+    return g;
+}
+
+QCPGraph* AccuracyCurvePlot::gaGraphFor(const QString& method) {
+    auto it = gaBest_.find(method);
+    if (it != gaBest_.end()) return it->second;
+    QCPGraph* g = customPlot()->addGraph();
+    g->setName(tr("%1, GA best").arg(style::methodLabel(method)));
+    g->setLineStyle(QCPGraph::lsNone);
+    g->setScatterStyle(
+        QCPScatterStyle(QCPScatterStyle::ssStar, QPen(QColor("#D55E00"), 2.0), Qt::NoBrush, 12));
+    g->setPen(QPen(QColor("#D55E00"), 2.0));
+    gaBest_[method] = g;
+    return g;
+}
+
+void AccuracyCurvePlot::addUniformPoint(const QString& method, const UniformPoint& point) {
+    auto& pts = points_[method];
+    auto same = std::find_if(pts.begin(), pts.end(),
+                             [&](const UniformPoint& p) { return std::abs(p.level - point.level) < 1e-12; });
+    if (same != pts.end())
+        *same = point;
+    else
+        pts.push_back(point);
+    std::sort(pts.begin(), pts.end(), [](const UniformPoint& a, const UniformPoint& b) {
+        return a.paramsRemovedFraction < b.paramsRemovedFraction;
+    });
+    QCPGraph* g = curveFor(method);
+    g->data()->clear();
+    for (const UniformPoint& p : pts) g->addData(p.paramsRemovedFraction * 100.0, p.accuracy);
+    updateRanges();
+    requestReplot();
+}
+
+void AccuracyCurvePlot::setUniformResult(const UniformResult& result) {
+    const QString method = QString::fromStdString(result.method);
+    points_[method].clear();
+    for (const UniformPoint& p : result.points) addUniformPoint(method, p);
+    if (result.points.empty()) curveFor(method)->data()->clear();
+}
+
+void AccuracyCurvePlot::setGaBest(const QString& method, const Individual& best) {
+    gaIndividuals_[method] = best;
+    QCPGraph* g = gaGraphFor(method);
+    g->data()->clear();
+    g->addData(best.removedFraction * 100.0, best.accuracy);
+    updateRanges();
+    requestReplot();
+}
+
+void AccuracyCurvePlot::clear() {
+    for (auto& [method, g] : curves_) customPlot()->removeGraph(g);
+    for (auto& [method, g] : gaBest_) customPlot()->removeGraph(g);
+    curves_.clear();
+    gaBest_.clear();
+    points_.clear();
+    gaIndividuals_.clear();
+    haveBaseline_ = false;
+    updateBand();
+    updateRanges();
+    requestReplot();
+}
+
+void AccuracyCurvePlot::updateRanges() {
+    double lo = 1.0, hi = 0.0;
+    auto include = [&](double y) {
+        lo = std::min(lo, y);
+        hi = std::max(hi, y);
+    };
+    if (haveBaseline_) {
+        include(a0_);
+        include(threshold());
+    }
+    for (const auto& [m, pts] : points_)
+        for (const UniformPoint& p : pts) include(p.accuracy);
+    for (const auto& [m, ind] : gaIndividuals_) include(ind.accuracy);
+    if (hi < lo) {
+        lo = 0;
+        hi = 1;
+    }
+    const double pad = std::max(0.04 * (hi - lo), 0.01);
+    customPlot()->yAxis->setRange(std::max(0.0, lo - pad),
+                                  std::min(1.0, hi + pad) + (hi + pad > 1.0 ? pad : 0.0));
+}
+
+QStringList AccuracyCurvePlot::methods() const {
+    QStringList out;
+    for (const auto& [m, g] : curves_) out << m;
+    return out;
+}
+
+QVector<QPointF> AccuracyCurvePlot::curveData(const QString& method) const {
+    QVector<QPointF> out;
+    auto it = curves_.find(method);
+    if (it == curves_.end()) return out;
+    const auto data = it->second->data();
+    for (auto p = data->constBegin(); p != data->constEnd(); ++p) out.push_back({p->key, p->value});
+    return out;
+}
+
+QVector<QPointF> AccuracyCurvePlot::gaBestData() const {
+    QVector<QPointF> out;
+    for (const auto& [m, g] : gaBest_)
+        for (auto p = g->data()->constBegin(); p != g->data()->constEnd(); ++p)
+            out.push_back({p->key, p->value});
+    return out;
+}
+
+QStringList AccuracyCurvePlot::legendLabels() const {
+    QStringList out;
+    QCPLegend* legend = customPlot()->legend;
+    for (int i = 0; i < legend->itemCount(); ++i)
+        if (auto* item = qobject_cast<QCPPlottableLegendItem*>(legend->item(i)))
+            out << item->plottable()->name();
+    return out;
+}
+
+QString AccuracyCurvePlot::toCsv() const {
+    QString csv = QStringLiteral("series,method,level,params_removed_percent,accuracy\n");
+    for (const auto& [method, pts] : points_)
+        for (const UniformPoint& p : pts)
+            csv += QStringLiteral("uniform,%1,%2,%3,%4\n")
+                       .arg(method)
+                       .arg(p.level, 0, 'g', 10)
+                       .arg(p.paramsRemovedFraction * 100.0, 0, 'g', 10)
+                       .arg(p.accuracy, 0, 'g', 10);
+    for (const auto& [method, ind] : gaIndividuals_)
+        csv += QStringLiteral("ga_best,%1,,%2,%3\n")
+                   .arg(method)
+                   .arg(ind.removedFraction * 100.0, 0, 'g', 10)
+                   .arg(ind.accuracy, 0, 'g', 10);
+    if (haveBaseline_) {
+        csv += QStringLiteral("a0,,,,%1\n").arg(a0_, 0, 'g', 10);
+        csv += QStringLiteral("threshold,,,,%1\n").arg(threshold(), 0, 'g', 10);
+    }
+    return csv;
+}
+
+}  // namespace sieve::widgets

@@ -1,0 +1,59 @@
+#pragma once
+// Accuracy vs % parameters pruned: one curve per projection method (uniform
+// pruning), the GA's best chromosome as a distinct point, and the band of
+// acceptable accuracy between (1 - eps) a0 and a0.
+#include <QPointF>
+#include <QString>
+#include <QVector>
+#include <map>
+
+#include "core/search/results.h"
+#include "widgets/plots/plot_view.h"
+
+class QCPGraph;
+
+namespace sieve::widgets {
+
+class AccuracyCurvePlot : public PlotView {
+    Q_OBJECT
+public:
+    explicit AccuracyCurvePlot(QWidget* parent = nullptr);
+
+    void setBaseline(double a0, double eps);
+    // Live: one evaluated point of a method's sweep (kept sorted by % pruned).
+    void addUniformPoint(const QString& method, const UniformPoint& point);
+    // A finished sweep replaces that method's curve.
+    void setUniformResult(const UniformResult& result);
+    void setGaBest(const QString& method, const Individual& best);
+    void clear();
+
+    QStringList methods() const;
+    // (percent pruned, accuracy) per point, read back from the method's graph.
+    QVector<QPointF> curveData(const QString& method) const;
+    // (percent pruned, accuracy) of the GA best points drawn, one per method.
+    QVector<QPointF> gaBestData() const;
+    double threshold() const { return (1.0 - eps_) * a0_; }
+    // Legend labels in drawing order (for tests and checks of paper readiness).
+    QStringList legendLabels() const;
+
+    QString figureName() const override { return QStringLiteral("accuracy_vs_pruning"); }
+    QString toCsv() const override;
+
+private:
+    QCPGraph* curveFor(const QString& method);
+    QCPGraph* gaGraphFor(const QString& method);
+    void updateBand();
+    void updateRanges();
+
+    double a0_ = 0;
+    double eps_ = 0.05;
+    bool haveBaseline_ = false;
+    QCPGraph* a0Line_;
+    QCPGraph* thresholdLine_;
+    std::map<QString, QCPGraph*> curves_;
+    std::map<QString, QCPGraph*> gaBest_;
+    std::map<QString, std::vector<UniformPoint>> points_;
+    std::map<QString, Individual> gaIndividuals_;
+};
+
+}  // namespace sieve::widgets

@@ -1,0 +1,151 @@
+#include "widgets/plots/compare_view.h"
+
+#include <qcustomplot.h>
+
+#include <QToolTip>
+#include <QVBoxLayout>
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "widgets/plots/heatmap_panel.h"
+#include "widgets/plots/plot_style.h"
+
+namespace sieve::widgets {
+
+CompareView::CompareView(QWidget* parent) : PlotView(parent) {
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(customPlot());
+    QCustomPlot* plot = customPlot();
+    QCPLayoutGrid* grid = plot->plotLayout();
+    grid->clear();  // removes the default axis rect
+    auto* leftGroup = new QCPMarginGroup(plot);
+    for (int row = 0; row < 3; ++row) {
+        auto* rect = new QCPAxisRect(plot);
+        auto* scale = new QCPColorScale(plot);
+        grid->addElement(row, 0, rect);
+        grid->addElement(row, 1, scale);
+        auto* rowGroup = new QCPMarginGroup(plot);
+        rect->setMarginGroup(QCP::msTop | QCP::msBottom, rowGroup);
+        scale->setMarginGroup(QCP::msTop | QCP::msBottom, rowGroup);
+        rect->setMarginGroup(QCP::msLeft | QCP::msRight, leftGroup);  // x axes line up across rows
+        panels_[row] = std::make_unique<HeatmapPanel>(plot, rect, scale);
+        // Only the bottom panel names the shared x axis.
+        if (row < 2) rect->axis(QCPAxis::atBottom)->setLabel(QString());
+    }
+    panel(Panel::A).setScaleLabel(tr("fraction pruned"));
+    panel(Panel::B).setScaleLabel(tr("fraction pruned"));
+    panel(Panel::Difference).setGradient(style::differenceGradient());
+    panel(Panel::Difference).setScaleLabel(tr("A − B"));
+    clear();
+    connect(plot, &QCustomPlot::mouseMove, this, &CompareView::onMouseMove);
+    connect(plot, &QCustomPlot::mouseRelease, this, &CompareView::onMouseRelease);
+}
+
+CompareView::~CompareView() = default;
+
+void CompareView::setComparison(const ModelSummary& summary, const QString& labelA,
+                                const std::vector<double>& levelsA, const QString& labelB,
+                                const std::vector<double>& levelsB) {
+    labelA_ = labelA;
+    labelB_ = labelB;
+    const size_t n = summary.matrices.size();
+    std::vector<double> a = levelsA, b = levelsB, diff(n, std::numeric_limits<double>::quiet_NaN());
+    a.resize(n, std::numeric_limits<double>::quiet_NaN());
+    b.resize(n, std::numeric_limits<double>::quiet_NaN());
+    double maxLevel = 0.0, maxAbsDiff = 0.0;
+    for (size_t i = 0; i < n; ++i) {
+        if (!std::isnan(a[i])) maxLevel = std::max(maxLevel, a[i]);
+        if (!std::isnan(b[i])) maxLevel = std::max(maxLevel, b[i]);
+        diff[i] = a[i] - b[i];
+        if (!std::isnan(diff[i])) maxAbsDiff = std::max(maxAbsDiff, std::abs(diff[i]));
+    }
+    for (Panel p : {Panel::A, Panel::B, Panel::Difference}) panel(p).setModel(summary);
+    panel(Panel::A).setValues(a);
+    panel(Panel::B).setValues(b);
+    panel(Panel::Difference).setValues(diff);
+    panel(Panel::A).setDataRange(0.0, std::max(maxLevel, 0.1));
+    panel(Panel::B).setDataRange(0.0, std::max(maxLevel, 0.1));
+    const double span = std::max(maxAbsDiff, 0.1);
+    panel(Panel::Difference).setDataRange(-span, span);  // symmetric: white = no difference
+    panel(Panel::A).setTitle(tr("A: %1").arg(labelA));
+    panel(Panel::B).setTitle(tr("B: %1").arg(labelB));
+    panel(Panel::Difference).setTitle(tr("A − B (red: A prunes more)"));
+    hasComparison_ = true;
+    requestReplot();
+}
+
+void CompareView::clear() {
+    for (Panel p : {Panel::A, Panel::B, Panel::Difference}) panel(p).setModel(panel(p).model());
+    panel(Panel::A).setTitle(tr("A: pin a task's result (View ▸ Pin for comparison)"));
+    panel(Panel::B).setTitle(tr("B: the current task's GA best"));
+    panel(Panel::Difference).setTitle(tr("A − B"));
+    hasComparison_ = false;
+    requestReplot();
+}
+
+double CompareView::cellValue(Panel p, int layer, MatrixType type) const {
+    return panel(p).cellValue(layer, static_cast<int>(type));
+}
+
+int CompareView::matrixAt(Panel p, const QPointF& plotPixel) const {
+    return panel(p).matrixAt(plotPixel);
+}
+QPointF CompareView::cellCenter(Panel p, int matrix) const {
+    return panel(p).cellCenterPixel(matrix);
+}
+
+int CompareView::matrixAtAny(const QPointF& pixel) const {
+    for (const auto& p : panels_)
+        if (int m = p->matrixAt(pixel); m >= 0) return m;
+    return -1;
+}
+
+QString CompareView::toolTipFor(int matrix) const {
+    const ModelSummary& model = panel(Panel::A).model();
+    if (matrix < 0 || matrix >= static_cast<int>(model.matrices.size())) return {};
+    const MatrixInfo& m = model.matrices[matrix];
+    auto levelText = [](double v) { return std::isnan(v) ? QStringLiteral("–") : style::percent(v); };
+    const double a = panel(Panel::A).values()[matrix];
+    const double b = panel(Panel::B).values()[matrix];
+    QString text =
+        QString::fromStdString(m.name) + QLatin1Char('\n') + tr("shape D × H: %1").arg(shapeText(m));
+    text += QLatin1Char('\n') + tr("A (%1): %2 pruned").arg(labelA_, levelText(a));
+    text += QLatin1Char('\n') + tr("B (%1): %2 pruned").arg(labelB_, levelText(b));
+    if (!std::isnan(a) && !std::isnan(b))
+        text += QLatin1Char('\n') + tr("A − B: %1 points").arg((a - b) * 100.0, 0, 'f', 0);
+    return text;
+}
+
+void CompareView::onMouseMove(QMouseEvent* event) {
+    lastToolTip_ = toolTipFor(matrixAtAny(event->position()));
+    if (lastToolTip_.isEmpty())
+        QToolTip::hideText();
+    else
+        QToolTip::showText(customPlot()->mapToGlobal(event->position().toPoint()), lastToolTip_,
+                           customPlot());
+}
+
+void CompareView::onMouseRelease(QMouseEvent* event) {
+    const int matrix = matrixAtAny(event->position());
+    if (event->button() == Qt::LeftButton && matrix >= 0) Q_EMIT matrixClicked(matrix);
+}
+
+QString CompareView::toCsv() const {
+    const ModelSummary& model = panel(Panel::A).model();
+    QString csv = QStringLiteral("matrix,layer,type,level_a,level_b,difference\n");
+    auto num = [](double v) { return std::isnan(v) ? QString() : QString::number(v, 'g', 10); };
+    for (size_t i = 0; i < model.matrices.size(); ++i) {
+        const MatrixInfo& m = model.matrices[i];
+        csv += QStringLiteral("%1,%2,%3,%4,%5,%6\n")
+                   .arg(QString::fromStdString(m.name))
+                   .arg(m.layer)
+                   .arg(QString::fromLatin1(matrixTypeShortName(m.type)))
+                   .arg(num(panel(Panel::A).values()[i]), num(panel(Panel::B).values()[i]),
+                        num(panel(Panel::Difference).values()[i]));
+    }
+    return csv;
+}
+
+}  // namespace sieve::widgets

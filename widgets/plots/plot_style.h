@@ -1,0 +1,30 @@
+#pragma once
+// One look for every figure: colour maps, method colours and labels, axis
+// styling. Internal to widgets/ (it includes qcustomplot.h).
+#include <qcustomplot.h>
+#include <QColor>
+#include <QString>
+
+namespace sieve::widgets::style {
+
+// Sequential map for pruning levels: dark = dense, bright = heavily pruned (viridis).
+QCPColorGradient levelGradient();
+// Sequential map for accuracy drops: white = harmless, dark red = bottleneck.
+QCPColorGradient dropGradient();
+// Diverging map for differences: blue < 0 < red, white at 0.
+QCPColorGradient differenceGradient();
+
+// A stable colour per projection method, so every figure agrees.
+QColor methodColor(const QString& method);
+// Human label of a method for legends ("LLM-Sieve", "Weight SVD", ...).
+QString methodLabel(const QString& method);
+
+// Grid, tick and label styling shared by all axes.
+void styleAxisRect(QCPAxisRect* rect);
+
+// "42 %" with no more digits than needed.
+QString percent(double fraction, int decimals = 0);
+// "16.8 M", "524 k".
+QString compactCount(double count);
+
+}  // namespace sieve::widgets::style
