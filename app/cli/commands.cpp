@@ -1,5 +1,6 @@
 #include "app/cli/commands.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 #include <sstream>
@@ -219,6 +220,47 @@ int runRun(const std::vector<std::string>& args, const CancelToken& cancel) {
     return kOk;
 }
 
+int runExport(const std::vector<std::string>& args, const CancelToken& cancel) {
+    Arguments a("export",
+                "Write the pruned model: 'factorized' (B and A per matrix, read back by sieve) or 'dense' "
+                "(B A multiplied back: a standard Hugging Face directory transformers loads).",
+                concat({{modelOption(), taskOption()},
+                        commonOptions(),
+                        taskOptions(),
+                        searchOptions(),
+                        {{"out", "DIR", "output directory (new or empty)", "", true},
+                         {"format", "NAME", "factorized or dense", "factorized"},
+                         {"level", "P",
+                          "prune every matrix to level P instead of using the session's GA best", ""}}}));
+    if (!parseOrHelp(a, args)) return kOk;
+    Workbench w(a, cancel, true);
+    w.useSession(a.get("session"));
+    RunSettings s = runSettings(a);
+    std::vector<int> genes;
+    if (a.has("level")) {
+        const double level = a.number("level");
+        const auto it = std::find(s.grid.begin(), s.grid.end(), level);
+        if (it == s.grid.end())
+            throw UsageError("sieve export: --level " + a.get("level") + " is not on the --grid");
+        genes.assign(w.engine.model().matrices.size(), int(it - s.grid.begin()));
+    } else {
+        const auto& ga = w.engine.session().ga;
+        if (!ga || ga->result.best.genes.empty())
+            throw InputError(
+                "the session has no genetic-search result to export: run `sieve ga` (or `sieve run`) "
+                "with --session first, or give --level");
+        genes = ga->result.best.genes;
+        s.gaMethod = ga->result.method;
+        if (!w.engine.session().provenance.levelGrid.empty())
+            s.grid = w.engine.session().provenance.levelGrid;
+    }
+    if (Engine::methodNeedsCalibration(s.gaMethod)) w.engine.calibrate(s, w.context);
+    const ExportReport r = w.engine.exportModel(a.get("out"), parseExportFormat(a.get("format")), s.gaMethod,
+                                                s.grid, genes, w.context);
+    std::cout << exportReportTable(r);
+    return kOk;
+}
+
 int runReport(const std::vector<std::string>& args, const CancelToken&) {
     Arguments a("report", "Print a session's results as tables (or JSON).",
                 {{"session", "FILE", "the session file", "", true}, {"json", "", "print JSON", ""}});
@@ -239,6 +281,7 @@ const std::vector<Command>& commands() {
         {"ga", "genetic search for per-matrix levels", runGa},
         {"sensitivity", "single-matrix sensitivity (bottlenecks)", runSensitivity},
         {"run", "all of the above into one session", runRun},
+        {"export", "write the pruned model (factorized or dense)", runExport},
         {"report", "print a session's results", runReport},
     };
     return all;

@@ -207,4 +207,17 @@ std::string sessionJson(const SessionData& s) {
     return j.dump(2) + "\n";
 }
 
+std::string exportReportTable(const ExportReport& r) {
+    std::ostringstream out;
+    auto mb = [](int64_t bytes) { return format("%.2f MB", double(bytes) / 1e6); };
+    out << "exported (" << r.format << ") to " << r.directory << "\n"
+        << "                 parameters      weight file\n"
+        << "  original   " << format("%14.0f", double(r.originalParams)) << "   " << mb(r.originalBytes)
+        << "\n"
+        << "  exported   " << format("%14.0f", double(r.exportedParams)) << "   " << mb(r.exportedBytes)
+        << "\n"
+        << "  " << r.factorizedMatrices << " matrices stored as factors B A\n";
+    return out.str();
+}
+
 }  // namespace sieve::cli

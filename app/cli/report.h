@@ -2,6 +2,7 @@
 // Text and JSON views of models and sessions for the terminal.
 #include <string>
 
+#include "core/export/export_report.h"
 #include "core/model/matrix_info.h"
 #include "core/session/session_data.h"
 
@@ -15,5 +16,6 @@ std::string sensitivityTable(const SessionData& s, int top = 10);
 std::string levelHeatmapTable(const SessionData& s);
 std::string sessionReport(const SessionData& s);
 std::string sessionJson(const SessionData& s);
+std::string exportReportTable(const ExportReport& r);
 
 }  // namespace sieve::cli

@@ -8,6 +8,7 @@
 #include "core/calibration/calibrate.h"
 #include "core/common/error.h"
 #include "core/engine/projection_evaluator.h"
+#include "core/export/model_export.h"
 #include "core/model/model.h"
 #include "core/projection/projection_set.h"
 #include "core/search/genetic_search.h"
@@ -142,7 +143,7 @@ const ModelSummary& Engine::openModel(const std::string& path, const DeviceChoic
     context.beginPhase("open model", 3, path);
     LoadOptions options;
     options.device = device;
-    auto model = Model::load(path, options);
+    auto model = isFactorizedExport(path) ? loadFactorizedModel(path, options) : Model::load(path, options);
     context.advance(1, "tokenizer");
     std::unique_ptr<Tokenizer> tokenizer;
     const std::string tok = tokenizerPath.empty() ? findTokenizer(path) : tokenizerPath;
@@ -451,6 +452,25 @@ void Engine::runAll(const RunSettings& settings, JobContext& context) {
     const GaResult ga = genetic(settings, context);
     sensitivity(settings, context);
     if (!d.heldOutTask.evaluation.empty()) heldOut(ga.best.genes, settings, context);
+}
+
+ExportReport Engine::exportModel(const std::string& directory, ExportFormat format, const std::string& method,
+                                 const LevelGrid& grid, const std::vector<int>& genes, JobContext& context) {
+    Impl& d = *impl_;
+    d.requireModel();
+    project(method, grid, context);
+    const ProjectionSet& set = d.projection(method, grid);
+    DenseRestoreGuard restore(set);
+    if (genes.size() != size_t(set.matrixCount()))
+        throw InputError("the chromosome has " + std::to_string(genes.size()) + " genes, the model " +
+                         std::to_string(set.matrixCount()) + " matrices");
+    std::vector<double> levels;
+    for (int g : genes) levels.push_back(grid.at(g));
+    set.apply(levels);
+    context.beginPhase("export", 1, directory);
+    ExportReport report = sieve::exportModel(*d.model, directory, format, d.summary.path, method);
+    context.advance(1);
+    return report;
 }
 
 const SessionData& Engine::session() const {

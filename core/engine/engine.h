@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "core/common/device.h"
+#include "core/export/export_report.h"
 #include "core/job/job.h"
 #include "core/model/matrix_info.h"
 #include "core/search/results.h"
@@ -72,6 +73,9 @@ public:
     // Gram matrices of every matrix input over the calibration split.
     void calibrate(const RunSettings& settings, JobContext& context);
     bool isCalibrated() const;
+    // Whether a projection method uses the calibration Grams (InputError for unknown names).
+    static bool methodNeedsCalibration(const std::string& method);
+    static std::vector<std::string> methodNames();
     // Factors every matrix with `method` (cached per method and grid).
     void project(const std::string& method, const LevelGrid& grid, JobContext& context);
 
@@ -88,6 +92,11 @@ public:
     // on the search examples. The model is dense again afterwards.
     double evaluateChromosome(const std::string& method, const LevelGrid& grid, const std::vector<int>& genes,
                               JobContext& context);
+
+    // Writes the model with `genes` applied (grid indices per matrix, e.g.
+    // the GA's best) as a factorized or dense checkpoint directory.
+    ExportReport exportModel(const std::string& directory, ExportFormat format, const std::string& method,
+                             const LevelGrid& grid, const std::vector<int>& genes, JobContext& context);
 
     // Session: results so far; a path makes every result autosave.
     const SessionData& session() const;

@@ -1,0 +1,24 @@
+#pragma once
+// What an export wrote, next to what the model had: torch-free, for the
+// engine facade, the CLI and the GUI.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace sieve {
+
+enum class ExportFormat { Factorized, Dense };
+ExportFormat parseExportFormat(const std::string& name);  // "factorized" | "dense"
+
+struct ExportReport {
+    std::string directory;
+    std::string format;
+    int64_t originalParams = 0;  // every parameter of the dense model
+    int64_t exportedParams = 0;  // parameters stored in the export
+    int64_t originalBytes = 0;   // weight files of the source model (0 if unknown)
+    int64_t exportedBytes = 0;   // weight file written
+    int64_t factorizedMatrices = 0;
+    std::vector<std::string> files;
+};
+
+}  // namespace sieve

@@ -1,0 +1,206 @@
+#include "core/export/model_export.h"
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "core/common/error.h"
+#include "core/model/safetensors.h"
+
+namespace fs = std::filesystem;
+
+namespace sieve {
+
+namespace {
+
+constexpr const char* kFactorizedType = "sieve_factorized";
+constexpr int kFactorizedVersion = 1;
+
+int64_t weightBytes(const std::string& path) {
+    int64_t bytes = 0;
+    if (fs::is_directory(path)) {
+        for (const auto& e : fs::directory_iterator(path))
+            if (e.is_regular_file() && e.path().extension() == ".safetensors")
+                bytes += int64_t(e.file_size());
+    } else if (fs::is_regular_file(path)) {
+        bytes = int64_t(fs::file_size(path));
+    }
+    return bytes;
+}
+
+void writeJson(const fs::path& file, const nlohmann::json& j) {
+    std::ofstream out(file);
+    out << j.dump(2) << "\n";
+    if (!out) throw InputError(file.string() + ": cannot be written");
+}
+
+void copyTokenizerFiles(const std::string& source, const fs::path& target, std::vector<std::string>& files) {
+    if (!fs::is_directory(source)) return;
+    for (const char* name :
+         {"tokenizer.json", "tokenizer_config.json", "generation_config.json", "special_tokens_map.json"}) {
+        const fs::path from = fs::path(source) / name;
+        if (fs::exists(from)) {
+            fs::copy_file(from, target / name, fs::copy_options::overwrite_existing);
+            files.push_back((target / name).string());
+        }
+    }
+}
+
+int64_t countParams(const std::map<std::string, torch::Tensor>& tensors) {
+    int64_t n = 0;
+    for (const auto& [name, t] : tensors) n += t.numel();
+    return n;
+}
+
+}  // namespace
+
+ExportFormat parseExportFormat(const std::string& name) {
+    if (name == "factorized") return ExportFormat::Factorized;
+    if (name == "dense") return ExportFormat::Dense;
+    throw InputError("unknown export format '" + name + "' (expected factorized or dense)");
+}
+
+ExportReport exportModel(const Model& model, const std::string& directory, ExportFormat format,
+                         const std::string& sourcePath, const std::string& method) {
+    const fs::path dir(directory);
+    if (fs::exists(dir) && !(fs::is_directory(dir) && fs::is_empty(dir)))
+        throw InputError(directory + ": exists and is not an empty directory (refusing to overwrite)");
+    fs::create_directories(dir);
+
+    ExportReport report;
+    report.directory = directory;
+    report.format = format == ExportFormat::Factorized ? "factorized" : "dense";
+    report.originalParams = model.summary().totalParams;
+    report.originalBytes = weightBytes(sourcePath);
+
+    nlohmann::json config = model.config().toHfJson();
+    std::map<std::string, torch::Tensor> tensors;
+    if (format == ExportFormat::Dense) {
+        // The multiplied-back weights, in the checkpoint's own layout.
+        tensors = model.hfStateDict(true);
+    } else {
+        // Everything but the prunable matrices as transformers names it; then
+        // B and A for factorized matrices, W (possibly masked) for the rest.
+        std::map<std::string, torch::Tensor> dense = model.hfStateDict(true);
+        for (auto& [name, t] : dense) {
+            const bool fusedOrMatrix = name.find("_proj.weight") != std::string::npos;
+            if (!fusedOrMatrix) tensors[name] = t;
+        }
+        nlohmann::json ranks = nlohmann::json::object();
+        for (int i = 0; i < model.matrixCount(); ++i) {
+            const PrunableLinear& linear = model.matrix(i);
+            const std::string& name = linear.info().name;
+            if (linear.isFactorized()) {
+                tensors[name + ".B"] = linear.factorB().detach().to(torch::kCPU).contiguous();
+                tensors[name + ".A"] = linear.factorA().detach().to(torch::kCPU).contiguous();
+                ranks[name] = linear.rank();
+                ++report.factorizedMatrices;
+            } else {
+                tensors[name + ".weight"] = linear.effectiveWeight().detach().to(torch::kCPU).contiguous();
+            }
+        }
+        nlohmann::json base = config;
+        config["model_type"] = kFactorizedType;
+        config["architectures"] = {"SieveFactorizedForCausalLM"};
+        config["sieve"] = {
+            {"format", "sieve-factorized"},
+            {"format_version", kFactorizedVersion},
+            {"description",
+             "Pruned with LLM-Sieve (Sieve Workbench). Every matrix listed in 'factorized_ranks' is stored "
+             "as two factors, <name>.B [out, r] and <name>.A [r, in], with W ~= B @ A; the other matrices "
+             "as <name>.weight. Fused Phi-3 matrices are stored unfused (q/k/v, gate/up). Not loadable by "
+             "transformers: use the dense export for that."},
+            {"method", method},
+            {"base_model_type", base.value("model_type", "llama")},
+            {"base_architectures", base.value("architectures", nlohmann::json::array())},
+            {"factorized_ranks", ranks}};
+    }
+    report.exportedParams = countParams(tensors);
+    const fs::path weights = dir / "model.safetensors";
+    writeSafetensors(weights.string(), tensors, {{"format", "pt"}});
+    writeJson(dir / "config.json", config);
+    report.files = {weights.string(), (dir / "config.json").string()};
+    copyTokenizerFiles(sourcePath, dir, report.files);
+    report.exportedBytes = int64_t(fs::file_size(weights));
+    return report;
+}
+
+bool isFactorizedExport(const std::string& path) {
+    const fs::path config = fs::path(path) / "config.json";
+    if (!fs::is_regular_file(config)) return false;
+    std::ifstream in(config);
+    const nlohmann::json j = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
+    return j.is_object() && j.value("model_type", "") == kFactorizedType;
+}
+
+std::unique_ptr<Model> loadFactorizedModel(const std::string& directory, const LoadOptions& options) {
+    const fs::path dir(directory);
+    const std::string configFile = (dir / "config.json").string();
+    std::ifstream in(configFile);
+    nlohmann::json j = nlohmann::json::parse(in, nullptr, false);
+    if (!j.is_object() || !j.contains("sieve"))
+        throw FormatError(configFile, "not a factorized Sieve export");
+    const nlohmann::json& sieveInfo = j["sieve"];
+    if (sieveInfo.value("format_version", 0) > kFactorizedVersion)
+        throw FormatError(configFile, "factorized format version " +
+                                          std::to_string(sieveInfo.value("format_version", 0)) +
+                                          " is newer than this version of Sieve Workbench reads (" +
+                                          std::to_string(kFactorizedVersion) + ")");
+    nlohmann::json base = j;
+    base.erase("sieve");
+    base["model_type"] = sieveInfo.value("base_model_type", "llama");
+    base["architectures"] = sieveInfo.value("base_architectures", nlohmann::json::array());
+
+    Checkpoint checkpoint;
+    checkpoint.config = ModelConfig::fromHfJson(base, configFile);
+    checkpoint.format = "hf";
+    const std::string weightsFile = (dir / "model.safetensors").string();
+    checkpoint.files = {weightsFile, configFile};
+    const SafetensorsFile weights(weightsFile);
+    std::map<std::string, torch::Tensor> raw;
+    for (const auto& e : weights.entries()) raw[e.name] = weights.read(e).to(torch::kFloat32);
+
+    // The model is built from dense W = B A (so every loader check applies),
+    // then the factors themselves replace them: the forward is the exported one.
+    std::map<std::string, std::pair<torch::Tensor, torch::Tensor>> factors;
+    for (const auto& [name, rank] : sieveInfo.value("factorized_ranks", nlohmann::json::object()).items()) {
+        auto b = raw.find(name + ".B"), a = raw.find(name + ".A");
+        if (b == raw.end() || a == raw.end())
+            throw FormatError(weightsFile, "factors " + name + ".B/.A are missing");
+        if (b->second.size(1) != rank.get<int64_t>() || a->second.size(0) != rank.get<int64_t>())
+            throw FormatError(weightsFile, name + ": factor shapes do not match rank " +
+                                               std::to_string(rank.get<int64_t>()));
+        factors[name] = {b->second, a->second};
+        raw[name + ".weight"] =
+            torch::matmul(b->second.to(torch::kFloat64), a->second.to(torch::kFloat64)).to(torch::kFloat32);
+        raw.erase(b);
+        raw.erase(a);
+    }
+    if (checkpoint.config.fusedQkv) {
+        // Our loader reads Phi-3 as its checkpoints store it: fused.
+        for (int l = 0; l < checkpoint.config.layers; ++l) {
+            const std::string p = "model.layers." + std::to_string(l) + ".";
+            auto take = [&](const std::string& n) {
+                auto it = raw.find(p + n + ".weight");
+                if (it == raw.end()) throw FormatError(weightsFile, p + n + ".weight is missing");
+                torch::Tensor t = it->second;
+                raw.erase(it);
+                return t;
+            };
+            torch::Tensor q = take("self_attn.q_proj"), k = take("self_attn.k_proj"),
+                          v = take("self_attn.v_proj");
+            torch::Tensor g = take("mlp.gate_proj"), u = take("mlp.up_proj");
+            raw[p + "self_attn.qkv_proj.weight"] = torch::cat({q, k, v}, 0);
+            raw[p + "mlp.gate_up_proj.weight"] = torch::cat({g, u}, 0);
+        }
+    }
+    checkpoint.tensors = std::move(raw);
+    std::unique_ptr<Model> model = Model::fromCheckpoint(std::move(checkpoint), options);
+    for (int i = 0; i < model->matrixCount(); ++i) {
+        auto f = factors.find(model->matrix(i).info().name);
+        if (f != factors.end()) model->matrix(i).setFactors(f->second.first, f->second.second);
+    }
+    return model;
+}
+
+}  // namespace sieve

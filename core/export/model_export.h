@@ -1,0 +1,32 @@
+#pragma once
+// Writing the pruned model, in two shapes:
+//   factorized: a safetensors file holding B and A for every pruned matrix and
+//     W for the dense ones, with a config.json that says what it is (model_type
+//     "sieve_factorized", so transformers refuses it instead of loading random
+//     weights); our loader reads it back with the same factors, bit for bit.
+//   dense: W' = B A multiplied back into a standard Hugging Face directory with
+//     the original shapes, which transformers loads as is (compatibility, not
+//     memory).
+// The tokenizer files beside the source model are copied along.
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/export/export_report.h"
+#include "core/model/model.h"
+
+namespace sieve {
+
+// `model` carries the levels to export (its PrunableLinears as they are now).
+// `sourcePath` is the model's own path, for the tokenizer files and sizes.
+// Throws InputError when `directory` exists and is not empty.
+ExportReport exportModel(const Model& model, const std::string& directory, ExportFormat format,
+                         const std::string& sourcePath, const std::string& method);
+
+// True when `path` is a directory written by a factorized export.
+bool isFactorizedExport(const std::string& path);
+// Loads a factorized export: every factorized matrix gets its B and A back.
+std::unique_ptr<Model> loadFactorizedModel(const std::string& directory, const LoadOptions& options = {});
+
+}  // namespace sieve
