@@ -179,7 +179,14 @@ private:
     }
 
 private Q_SLOTS:
-    void initTestCase() { QVERIFY(dir_.isValid()); }
+    void initTestCase() {
+        QVERIFY(dir_.isValid());
+        // SIEVE_KEEP_TEST_FILES=1 keeps the written sessions for h5web / HDFView.
+        if (qEnvironmentVariableIsSet("SIEVE_KEEP_TEST_FILES")) {
+            dir_.setAutoRemove(false);
+            qInfo("session files kept in %s", qPrintable(dir_.path()));
+        }
+    }
 
     // ---- content hash ------------------------------------------------------------------
 
@@ -209,6 +216,17 @@ private Q_SLOTS:
             offset += piece;
         }
         QCOMPARE(QString::fromStdString(streamed.finishHex()), digest);
+    }
+
+    void sha256Throughput() {
+        const std::string block(size_t(64) << 20, 'x');
+        QElapsedTimer timer;
+        timer.start();
+        const std::string digest = sha256Hex(block.data(), block.size());
+        const double seconds = std::max<qint64>(timer.elapsed(), 1) / 1000.0;
+        qInfo("SHA-256: %.0f MB/s on one core (%s...)", 64.0 * 1.048576 / seconds,
+              digest.substr(0, 8).c_str());
+        QCOMPARE(digest.size(), size_t(64));
     }
 
     void hashFileMatchesSha256sum_data() {
@@ -432,6 +450,32 @@ private Q_SLOTS:
             diffSessions(SessionFile::load(atOnce), SessionFile::load(appended), {false, true});
         QVERIFY2(diff.empty(), diff.c_str());
         QVERIFY(tempFilesIn(dir_.path().toStdString()).empty());
+    }
+
+    // A Llama-2-70B-sized chromosome (80 layers x 7 = 560 matrices), a
+    // population of 32 and 50 generations: save, load and one autosave stay
+    // fast enough to run after every generation.
+    void largeSessionTiming() {
+        SessionData data = sampleSession(33, {80, 32, 50, true, true});
+        data.calibration->grams.clear();
+        const std::string file = path("large.h5");
+        QElapsedTimer timer;
+        timer.start();
+        SessionFile::save(file, data);
+        const qint64 saveMs = timer.restart();
+        const SessionData back = SessionFile::load(file);
+        const qint64 loadMs = timer.restart();
+        SessionAppender appender(file);
+        Generation next = test::sampleGeneration(data, 50, 33);
+        timer.restart();
+        appender.appendGeneration(next, "state");
+        const qint64 appendMs = timer.elapsed();
+        qInfo("560 matrices, 32 x 50 GA: file %lld bytes, save %lld ms, load %lld ms, append %lld ms",
+              (long long)std::filesystem::file_size(file), saveMs, loadMs, appendMs);
+        data.provenance.modified = back.provenance.modified;
+        const std::string diff = diffSessions(data, back);
+        QVERIFY2(diff.empty(), diff.c_str());
+        QCOMPARE(SessionFile::load(file).ga->result.generations.size(), size_t(51));
     }
 
     void appendRefusesOutOfOrderGenerations() {
