@@ -9,7 +9,7 @@ packages=(
   libqcustomplot-dev libqcustomplot2.1-qt6
   libhdf5-dev libeigen3-dev nlohmann-json3-dev libpcre2-dev libutf8proc-dev
   python3 python3-numpy python3-h5py          # tests that read sessions with h5py
-  desktop-file-utils appstream                # packaging checks
+  dpkg-dev desktop-file-utils appstream       # packaging: dpkg-shlibdeps for the .deb, checks
   xvfb xauth fonts-dejavu-core               # GUI tests and screenshots
 )
 missing=()
