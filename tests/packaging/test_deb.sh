@@ -81,6 +81,17 @@ for pattern in "${key_deps[@]}"; do
   has_dep "$pattern" && pass "Depends names $pattern" || fail "Depends lacks $pattern"
 done
 
+# apt's own verdict on installing it here: every Depends must be satisfiable
+# (already installed or in the archive). A simulation: nothing is changed.
+if command -v apt-get >/dev/null; then
+  if out=$(apt-get install --simulate --no-install-recommends "$deb" 2>&1) &&
+    grep -Eq '^Inst sieve-workbench |sieve-workbench is already the newest version' <<<"$out"; then
+    pass "apt-get install --simulate: installable"
+  else
+    fail "apt-get install --simulate: $(printf '%s\n' "$out" | tail -8)"
+  fi
+fi
+
 # ---- file list ------------------------------------------------------------------
 # (dpkg-deb -c's listing, as bare paths: the tar stream names every entry once)
 dpkg-deb --fsys-tarfile "$deb" | tar -t | sed -e 's|^\./|/|' -e 's|/$||' -e 's|^$|/|' >"$scratch/files"
