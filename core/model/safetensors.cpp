@@ -87,10 +87,10 @@ bool safetensorsDtype(const std::string& name, torch::ScalarType* type, int64_t*
     return false;
 }
 
-std::string safetensorsDtypeName(torch::ScalarType type) {
+std::string safetensorsDtypeNameOrEmpty(torch::ScalarType type) {
     for (const auto& d : kDtypes)
         if (d.type == type) return d.name;
-    throw InputError(std::string("safetensors: unsupported tensor dtype ") + c10::toString(type));
+    return "";
 }
 
 SafetensorsFile::SafetensorsFile(const std::string& path) : file_(path) {

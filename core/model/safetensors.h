@@ -43,7 +43,7 @@ private:
 // The torch dtype and byte size of a safetensors dtype name; false when the
 // name is unknown or has no torch equivalent here.
 bool safetensorsDtype(const std::string& name, torch::ScalarType* type, int64_t* itemSize);
-// The safetensors name of a torch dtype; throws InputError for unsupported ones.
-std::string safetensorsDtypeName(torch::ScalarType type);
+// The safetensors name of a torch dtype; "" for dtypes it has no name for here.
+std::string safetensorsDtypeNameOrEmpty(torch::ScalarType type);
 
 }  // namespace sieve

@@ -23,7 +23,12 @@ void writeSafetensors(const std::string& file, const std::map<std::string, torch
     for (const auto& [name, tensor] : tensors) {
         if (name == "__metadata__") throw InputError(file + ": '__metadata__' is not a valid tensor name");
         if (!tensor.defined()) throw InputError(file + ": tensor '" + name + "' is undefined");
-        const std::string dtype = safetensorsDtypeName(tensor.scalar_type());
+        torch::ScalarType storedType;
+        int64_t itemSize = 0;
+        const std::string dtype = safetensorsDtypeNameOrEmpty(tensor.scalar_type());
+        if (dtype.empty() || !safetensorsDtype(dtype, &storedType, &itemSize))
+            throw InputError(file + ": tensor '" + name + "' has dtype " +
+                             c10::toString(tensor.scalar_type()) + ", which safetensors cannot store here");
         torch::Tensor t = tensor.detach().to(torch::kCPU).contiguous();
         const uint64_t bytes = static_cast<uint64_t>(t.numel()) * static_cast<uint64_t>(t.element_size());
         header[name] = {
