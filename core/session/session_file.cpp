@@ -8,19 +8,40 @@
 #include "core/session/atomic_file.h"
 #include "core/session/hdf5_errors.h"
 #include "core/session/hdf5_io.h"
+#include "core/session/session_names.h"
 #include "core/session/session_reader.h"
 #include "core/session/session_writer.h"
 #include "core/session/timestamp.h"
 
 namespace sieve {
 
+namespace {
+
+// `created` of the session already at `path`, so that saving over it (the
+// engine's autosave does, with an empty created) keeps the first save's time.
+std::string createdOfExisting(const std::string& path) {
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(path, ec) || H5Fis_hdf5(path.c_str()) <= 0) return {};
+    try {
+        H5::H5File file(path, H5F_ACC_RDONLY);
+        return h5::stringAttr(file.openGroup(session::kProvenance), "created");
+    } catch (...) {
+        return {};  // not a session we can read: it is replaced anyway
+    }
+}
+
+}  // namespace
+
 void SessionFile::save(const std::string& path, const SessionData& data, const SessionSaveOptions& options) {
     session::validate(data);  // before anything touches the disk
     auto lock = h5::lockLibrary();
+    const std::string now = utcNowIso8601();
+    std::string created = data.provenance.created.empty() ? createdOfExisting(path) : data.provenance.created;
+    if (created.empty()) created = now;
     TempFileNextTo temp(path);
     try {
         H5::H5File file(temp.path(), H5F_ACC_TRUNC);
-        session::writeAll(file, data, options, utcNowIso8601());
+        session::writeAll(file, data, options, now, created);
         file.close();
     } catch (const H5::Exception& e) {
         throw InputError("cannot write session '" + path + "': " + h5::describe(e));

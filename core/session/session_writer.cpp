@@ -106,7 +106,8 @@ void putLayerTypeMap(const H5::Group& group, const std::string& name, const std:
 
 // ---- sections -----------------------------------------------------------------------
 
-void writeProvenance(const H5::Group& root, const Provenance& p, const std::string& now) {
+void writeProvenance(const H5::Group& root, const Provenance& p, const std::string& now,
+                     const std::string& created) {
     H5::Group g = h5::createGroup(root, kProvenance, "NXprocess");
     h5::setAttr(g, "program", "Sieve Workbench");
     h5::setAttr(g, "app_version", p.appVersion.empty() ? std::string(SIEVE_VERSION_STRING) : p.appVersion);
@@ -116,7 +117,7 @@ void writeProvenance(const H5::Group& root, const Provenance& p, const std::stri
     h5::setAttr(g, "eps", p.eps);
     h5::setAttr(g, "methods", p.methods);
     h5::setAttr(g, "level_grid", std::vector<double>(p.levelGrid));
-    h5::setAttr(g, "created", p.created.empty() ? now : p.created);
+    h5::setAttr(g, "created", p.created.empty() ? created : p.created);
     h5::setAttr(g, "modified", now);
     H5::Group seeds = h5::createGroup(g, "seeds", "NXcollection");
     for (const auto& [name, value] : p.seeds) h5::setAttr(seeds, name, value);
@@ -515,7 +516,7 @@ void setModified(const H5::Group& root, const std::string& now) {
 // ---- everything -------------------------------------------------------------------------
 
 void writeAll(H5::H5File& file, const SessionData& data, const SessionSaveOptions& options,
-              const std::string& now) {
+              const std::string& now, const std::string& created) {
     H5::Group root = file.openGroup("/");
     h5::setAttr(root, "format", SessionFile::kFormat);
     h5::setAttr(root, "format_version", SessionFile::kFormatVersion);
@@ -528,7 +529,7 @@ void writeAll(H5::H5File& file, const SessionData& data, const SessionSaveOption
     else if (!data.sensitivity.empty())
         h5::setAttr(root, "default", kSensitivity);
 
-    writeProvenance(root, data.provenance, now);
+    writeProvenance(root, data.provenance, now, created);
     writeModel(root, data.model);
     writeTask(root, data.task);
     if (data.baseline) writeBaseline(root, *data.baseline);

@@ -17,9 +17,10 @@ namespace sieve::session {
 // the grid, a population of the wrong size, ...).
 void validate(const SessionData& data);
 
-// The whole layout; `now` stamps provenance.modified (and created if empty).
+// The whole layout; `now` stamps provenance.modified, and `created` stands
+// for an empty provenance.created.
 void writeAll(H5::H5File& file, const SessionData& data, const SessionSaveOptions& options,
-              const std::string& now);
+              const std::string& now, const std::string& created);
 
 // ---- the GA parts --------------------------------------------------------------------
 // What a GA write needs to know about the rest of the file.

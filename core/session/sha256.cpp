@@ -1,9 +1,14 @@
 #include "core/session/sha256.h"
 
+#include <atomic>
 #include <cstring>
+
+#include "core/session/sha256_x86.h"
 
 namespace sieve {
 namespace {
+
+std::atomic<bool> hardwareEnabled{true};
 
 constexpr std::array<uint32_t, 64> kRoundConstants = {
     0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
@@ -25,7 +30,23 @@ Sha256::Sha256()
     : state_{0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19} {
 }
 
-void Sha256::compress(const uint8_t* block) {
+bool Sha256::hardwareAvailable() {
+    return detail::shaNiAvailable();
+}
+
+void Sha256::setHardwareEnabled(bool enabled) {
+    hardwareEnabled = enabled;
+}
+
+void Sha256::compress(const uint8_t* blocks, size_t count) {
+    if (hardwareEnabled && detail::shaNiAvailable()) {
+        detail::compressShaNi(state_.data(), blocks, count, kRoundConstants.data());
+        return;
+    }
+    for (size_t b = 0; b < count; ++b) compressPortable(blocks + 64 * b);
+}
+
+void Sha256::compressPortable(const uint8_t* block) {
     uint32_t w[64];
     for (int i = 0; i < 16; ++i)
         w[i] = uint32_t(block[4 * i]) << 24 | uint32_t(block[4 * i + 1]) << 16 |
@@ -73,10 +94,13 @@ void Sha256::update(const void* data, size_t size) {
         bytes += take;
         size -= take;
         if (buffered_ < buffer_.size()) return;
-        compress(buffer_.data());
+        compress(buffer_.data(), 1);
         buffered_ = 0;
     }
-    for (; size >= 64; bytes += 64, size -= 64) compress(bytes);
+    const size_t blocks = size / 64;
+    if (blocks > 0) compress(bytes, blocks);
+    bytes += 64 * blocks;
+    size -= 64 * blocks;
     std::memcpy(buffer_.data(), bytes, size);
     buffered_ = size;
 }

@@ -18,8 +18,14 @@ public:
     // finish() as 64 lowercase hex digits.
     std::string finishHex();
 
+    // x86 SHA extensions (SHA-NI) are used when the CPU has them, ~4x faster
+    // than the portable code. Tests switch them off to check both paths.
+    static bool hardwareAvailable();
+    static void setHardwareEnabled(bool enabled);
+
 private:
-    void compress(const uint8_t* block);
+    void compress(const uint8_t* blocks, size_t count);
+    void compressPortable(const uint8_t* block);
 
     std::array<uint32_t, 8> state_;
     std::array<uint8_t, 64> buffer_{};
