@@ -2,6 +2,7 @@
 
 #include <utf8proc.h>
 
+#include <atomic>
 #include <cstdlib>
 
 #include "core/common/error.h"
@@ -125,6 +126,8 @@ void applyDecoderStep(const DecoderStep& step, std::vector<std::string>& tokens)
 
 BpeTokenizer::BpeTokenizer(PipelineSpec spec, BpeModel model)
     : spec_(std::move(spec)), model_(std::move(model)), matcher_(spec_.added) {
+    static std::atomic<uint64_t> instances{0};
+    instance_ = ++instances;
     for (const auto& pattern : spec_.splitPatterns) splitters_.emplace_back(pattern, spec_.source);
     isSpecial_.assign(spec_.tokens.size(), 0);
     for (const auto& token : spec_.added) {
@@ -208,7 +211,14 @@ std::vector<int64_t> BpeTokenizer::encode(const std::string& text, bool addSpeci
     std::vector<int32_t> ids;
     ids.reserve(text.size() / 3 + 8);
     if (addSpecial) ids.insert(ids.end(), spec_.prefixIds.begin(), spec_.prefixIds.end());
-    WordCache cache;
+    // The word cache lives on with the thread, for this tokenizer only (owner
+    // is a unique instance number, never reused, unlike an address).
+    thread_local uint64_t cacheOwner = 0;
+    thread_local WordCache cache;
+    if (cacheOwner != instance_) {
+        cache.clear();
+        cacheOwner = instance_;
+    }
     std::vector<Span> spans;
     for (const Segment& segment : segments) {
         if (segment.addedId >= 0) {

@@ -81,6 +81,7 @@ private:
     std::vector<int8_t> isSpecial_;  // id -> special added token
     std::unordered_map<std::string, int32_t> tokenToId_;
     bool cutAtMarker_ = false;
+    uint64_t instance_ = 0;  // identifies this tokenizer's word cache
 };
 
 }  // namespace sieve::tok

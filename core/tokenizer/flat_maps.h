@@ -92,12 +92,12 @@ private:
     size_t used_ = 0;
 };
 
-// word bytes -> token ids, for one encode call. Words repeat (Zipf), so most
-// pre-tokens of a long text are a lookup here instead of a merge loop.
+// word bytes -> token ids. Words repeat (Zipf), so most pre-tokens of a text
+// are a lookup here instead of a merge loop. Bounded: when full it starts over.
 class WordCache {
 public:
     static constexpr size_t kMaxWordBytes = 256;  // longer words are not cached (as HF)
-    static constexpr size_t kMaxEntries = 1 << 20;
+    static constexpr size_t kMaxEntries = 1 << 18;
 
     bool find(std::string_view word, const int32_t** ids, size_t* count) const {
         if (slots_.empty()) return false;
@@ -114,7 +114,8 @@ public:
         }
     }
     void insert(std::string_view word, const int32_t* ids, size_t count) {
-        if (word.size() > kMaxWordBytes || used_ >= kMaxEntries) return;
+        if (word.size() > kMaxWordBytes) return;
+        if (used_ >= kMaxEntries) clear();
         if ((used_ + 1) * 2 > slots_.size()) grow();
         const uint64_t h = hashBytes(word);
         Slot s{h, static_cast<uint32_t>(keys_.size()), static_cast<uint32_t>(word.size()),
@@ -123,6 +124,14 @@ public:
         ids_.insert(ids_.end(), ids, ids + count);
         place(s);
         ++used_;
+    }
+
+    void clear() {
+        slots_.clear();
+        mask_ = 0;
+        used_ = 0;
+        keys_.clear();
+        ids_.clear();
     }
 
 private:
