@@ -261,6 +261,27 @@ private Q_SLOTS:
         QCOMPARE(c.eosTokenIds, h.eosTokenIds);
     }
 
+    // No output.weight -> tied; rope_freqs.weight (llama.cpp's form of llama3
+    // scaling) -> the llama3 parameters transformers would use.
+    void ggufTiedLlama3() {
+        const json& want = expected()["gguf_tied_llama3"];
+        const Checkpoint ck = readGgufCheckpoint(fixture("tiny_llama_tied_llama3.gguf"));
+        QCOMPARE(ck.config.tieEmbeddings, true);
+        QVERIFY(!ck.tensors.count("lm_head.weight"));
+        QVERIFY(!ck.tensors.count("rope_freqs.weight"));
+        QCOMPARE(ck.config.ropeTheta, want["ropeTheta"].get<double>());
+        QCOMPARE(ck.config.ropeScaling.type, std::string("llama3"));
+        QCOMPARE(ck.config.ropeScaling.factor, want["factor"].get<double>());
+        QCOMPARE(ck.config.ropeScaling.lowFreqFactor, want["lowFreqFactor"].get<double>());
+        QCOMPARE(ck.config.ropeScaling.highFreqFactor, want["highFreqFactor"].get<double>());
+        QCOMPARE(ck.config.ropeScaling.originalMaxPositions, want["originalMaxPositions"].get<int64_t>());
+        const Checkpoint hf = readHfCheckpoint(fixture("tiny_llama"));
+        QVERIFY(torch::equal(ck.tensors.at("model.embed_tokens.weight"),
+                             hf.tensors.at("model.embed_tokens.weight")));
+        QVERIFY(torch::equal(ck.tensors.at("model.layers.1.self_attn.k_proj.weight"),
+                             hf.tensors.at("model.layers.1.self_attn.k_proj.weight")));
+    }
+
     void ggufMetadata() {
         const GgufFile f(fixture("tiny_llama_q8_0.gguf"));
         QCOMPARE(f.alignment(), uint64_t(64));
