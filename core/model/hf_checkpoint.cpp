@@ -1,6 +1,7 @@
 // A Hugging Face model directory: config.json plus model.safetensors, or the
 // shards named by model.safetensors.index.json. Tensors come out float32 on
 // the CPU, copied out of the mappings (which are released on return).
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -55,6 +56,33 @@ std::map<std::string, std::set<std::string>> readShardIndex(const std::string& i
     return shards;
 }
 
+// generation_config.json's eos ids are the stop tokens transformers' generate()
+// uses (Llama 3 Instruct adds <|eot_id|> there); merge them into the config's.
+void mergeGenerationConfig(const fs::path& path, ModelConfig& config) {
+    if (!fs::is_regular_file(path)) return;
+    const nlohmann::json j = readJsonFile(path.string());
+    if (!j.is_object()) throw FormatError(path.string(), "not a JSON object");
+    auto ids = [&](const char* key) {
+        std::vector<int64_t> out;
+        if (!j.contains(key) || j[key].is_null()) return out;
+        const auto& v = j[key];
+        for (const auto& e : v.is_array() ? v : nlohmann::json::array({v})) {
+            if (!e.is_number_integer())
+                throw FormatError(path.string(), std::string("'") + key + "' is not a token id");
+            out.push_back(e.get<int64_t>());
+        }
+        return out;
+    };
+    for (int64_t id : ids("eos_token_id"))
+        if (std::find(config.eosTokenIds.begin(), config.eosTokenIds.end(), id) == config.eosTokenIds.end())
+            config.eosTokenIds.push_back(id);
+    if (config.bosTokenIds.empty()) config.bosTokenIds = ids("bos_token_id");
+    if (!config.padTokenId) {
+        const auto pad = ids("pad_token_id");
+        if (!pad.empty()) config.padTokenId = pad.front();
+    }
+}
+
 torch::Tensor asFloat32(torch::Tensor t) {
     return t.is_floating_point() && t.scalar_type() != torch::kFloat32 ? t.to(torch::kFloat32) : t;
 }
@@ -70,6 +98,7 @@ Checkpoint readHfCheckpoint(const std::string& dirPath) {
     Checkpoint ck;
     ck.format = "hf";
     ck.config = ModelConfig::fromHfFile(configPath.string());
+    mergeGenerationConfig(dir / "generation_config.json", ck.config);
 
     // shard path -> names the index promises it holds (empty set: single file, take all).
     std::map<std::string, std::set<std::string>> shards;

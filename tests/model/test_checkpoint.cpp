@@ -197,6 +197,88 @@ private Q_SLOTS:
         }
     }
 
+    // generation_config.json's eos ids join the config's (transformers' generate() stops on them).
+    void hfGenerationConfigStopTokens() {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        for (const char* f : {"config.json", "model.safetensors"})
+            QVERIFY(QFile::copy(QString::fromStdString(fixture(std::string("tiny_llama/") + f)),
+                                dir.filePath(f)));
+        {
+            std::ofstream out(dir.filePath("generation_config.json").toStdString());
+            out << R"({"bos_token_id": 1, "eos_token_id": [2, 7, 9], "pad_token_id": 3})";
+        }
+        const Checkpoint ck = readHfCheckpoint(dir.path().toStdString());
+        QCOMPARE(ck.config.eosTokenIds, (std::vector<int64_t>{2, 7, 9}));
+        QCOMPARE(ck.config.bosTokenIds, (std::vector<int64_t>{1}));
+        QCOMPARE(ck.config.padTokenId.value_or(-1), int64_t(3));
+        {
+            std::ofstream out(dir.filePath("generation_config.json").toStdString());
+            out << R"({"eos_token_id": "two"})";
+        }
+        expectError<FormatError>([&] { readHfCheckpoint(dir.path().toStdString()); },
+                                 "generation_config.json", "eos_token_id");
+    }
+
+    // transformers itself loads the config.json we write (what export relies on).
+    void toHfJsonLoadsInTransformers() {
+        const QString python = QStandardPaths::findExecutable("python3");
+        if (python.isEmpty()) QSKIP("python3 not found; the transformers check is skipped");
+        QProcess probe;
+        probe.start(python, {"-c", "import transformers"});
+        probe.waitForFinished(120000);
+        if (probe.exitCode() != 0) QSKIP("python3 lacks transformers; the config export check is skipped");
+
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        QStringList names;
+        for (auto it = expected()["configs"].begin(); it != expected()["configs"].end(); ++it) {
+            const ModelConfig c = ModelConfig::fromHfFile(fixture("configs/" + it.key() + ".json"));
+            QDir(dir.path()).mkdir(QString::fromStdString(it.key()));
+            std::ofstream out(dir.filePath(QString::fromStdString(it.key() + "/config.json")).toStdString());
+            out << c.toHfJson().dump(2);
+            names << QString::fromStdString(it.key());
+        }
+        const char* script =
+            "import sys, json\n"
+            "from transformers import AutoConfig\n"
+            "out = {}\n"
+            "for name in sys.argv[2:]:\n"
+            "    c = AutoConfig.from_pretrained(sys.argv[1] + '/' + name)\n"
+            "    rp = getattr(c, 'rope_parameters', None) or {'rope_theta': getattr(c, 'rope_theta', None),\n"
+            "                                                 **(getattr(c, 'rope_scaling', None) or {})}\n"
+            "    out[name] = dict(model_type=c.model_type, hidden=c.hidden_size, "
+            "layers=c.num_hidden_layers,\n"
+            "        heads=c.num_attention_heads, kv=c.num_key_value_heads, vocab=c.vocab_size,\n"
+            "        head_dim=getattr(c, 'head_dim', None) or c.hidden_size // c.num_attention_heads,\n"
+            "        eps=c.rms_norm_eps, theta=rp.get('rope_theta'), rope_type=rp.get('rope_type', "
+            "'default'),\n"
+            "        factor=rp.get('factor'), tie=bool(c.tie_word_embeddings))\n"
+            "print(json.dumps(out))\n";
+        QProcess py;
+        py.start(python, QStringList{"-c", script, dir.path()} + names);
+        QVERIFY(py.waitForFinished(180000));
+        QVERIFY2(py.exitCode() == 0, py.readAllStandardError().constData());
+        const json got = json::parse(py.readAllStandardOutput().toStdString());
+        for (auto it = expected()["configs"].begin(); it != expected()["configs"].end(); ++it) {
+            const json& want = *it;
+            const json& g = got[it.key()];
+            QCOMPARE(g["model_type"].get<std::string>(), want["modelType"].get<std::string>());
+            QCOMPARE(g["hidden"].get<int64_t>(), want["hidden"].get<int64_t>());
+            QCOMPARE(g["layers"].get<int64_t>(), want["layers"].get<int64_t>());
+            QCOMPARE(g["heads"].get<int64_t>(), want["heads"].get<int64_t>());
+            QCOMPARE(g["kv"].get<int64_t>(), want["kvHeads"].get<int64_t>());
+            QCOMPARE(g["head_dim"].get<int64_t>(), want["headDim"].get<int64_t>());
+            QCOMPARE(g["vocab"].get<int64_t>(), want["vocab"].get<int64_t>());
+            QCOMPARE(g["eps"].get<double>(), want["rmsEps"].get<double>());
+            QCOMPARE(g["theta"].get<double>(), want["ropeTheta"].get<double>());
+            const std::string type = want["ropeType"].get<std::string>();
+            QCOMPARE(g["rope_type"].get<std::string>(), type.empty() ? std::string("default") : type);
+            if (type == "llama3") QCOMPARE(g["factor"].get<double>(), want["ropeFactor"].get<double>());
+            QCOMPARE(g["tie"].get<bool>(), want["tieEmbeddings"].get<bool>());
+        }
+    }
+
     void detectsFormats() {
         QCOMPARE(readCheckpoint(fixture("tiny_llama")).format, std::string("hf"));
         QCOMPARE(readCheckpoint(fixture("tiny_llama_f32.gguf")).format, std::string("gguf"));
