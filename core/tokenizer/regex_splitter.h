@@ -3,7 +3,10 @@
 // gap between matches becomes a piece. Compiled with PCRE2 (UTF + UCP, JIT).
 // Hugging Face runs these patterns with Oniguruma, whose \s is Unicode
 // White_Space (it includes U+0085); PCRE2's UCP \s does not, so \s and \S are
-// rewritten to Oniguruma's class before compiling.
+// rewritten to Oniguruma's class before compiling. \p{L} and \p{N} agree for
+// every code point PCRE2 10.42 knows (Unicode 14); characters assigned in
+// later Unicode versions are not letters/numbers to it, so text using them may
+// pre-tokenize differently from HF (tests/tokenizer checks exactly this).
 #include <cstddef>
 #include <memory>
 #include <string>

@@ -14,7 +14,9 @@ std::unique_ptr<Tokenizer> Tokenizer::load(const std::string& path) {
     if (fs::is_directory(path, ec)) {
         const fs::path json = fs::path(path) / "tokenizer.json";
         if (fs::exists(json)) return tok::loadTokenizerJson(json.string());
-        throw InputError(path + ": directory has no tokenizer.json");
+        const fs::path bin = fs::path(path) / "tokenizer.bin";
+        if (fs::exists(bin)) return tok::loadLlama2cTokenizer(bin.string());
+        throw InputError(path + ": directory has no tokenizer.json or tokenizer.bin");
     }
     std::ifstream in(path, std::ios::binary);
     if (!in) throw InputError(path + ": cannot open");

@@ -13,20 +13,29 @@ public:
     virtual ~Tokenizer() = default;
 
     // tokenizer.json (HF), a llama2.c tokenizer .bin, or a .gguf's embedded
-    // vocabulary, chosen by content. A model directory finds its tokenizer.json.
+    // vocabulary, chosen by content. A model directory finds its tokenizer.json
+    // (or a llama2.c tokenizer.bin).
     // Throws FormatError naming the file and the cause (e.g. "model type
     // WordPiece is not supported").
     static std::unique_ptr<Tokenizer> load(const std::string& path);
 
     // addSpecial: prepend BOS / apply the post-processor as HF's
-    // `add_special_tokens=True` does.
+    // `add_special_tokens=True` does. Special-token text in `text` (e.g.
+    // "<|begin_of_text|>") becomes that token, as in HF. `text` must be UTF-8:
+    // invalid UTF-8 throws InputError naming the byte offset (HF cannot take it
+    // either). Thread-safe: encode/decode may run concurrently on one instance.
     virtual std::vector<int64_t> encode(const std::string& text, bool addSpecial = true) const = 0;
+    // skipSpecial: drop special tokens, as HF's `skip_special_tokens=True`.
+    // Partial UTF-8 (a sequence cut inside a character) becomes U+FFFD as in HF.
+    // An id outside [0, vocabSize()) throws InputError.
     virtual std::string decode(const std::vector<int64_t>& ids, bool skipSpecial = true) const = 0;
 
+    // Including added tokens (HF's get_vocab_size(with_added_tokens=True)).
     virtual int64_t vocabSize() const = 0;
     virtual std::optional<int64_t> bosId() const = 0;
     virtual std::optional<int64_t> eosId() const = 0;
-    // The id of an exact vocabulary entry (or added token), if present.
+    // The id of an exact vocabulary entry (or added token), if present, spelled
+    // as in the file ("Ġworld", "▁Hello", "<|begin_of_text|>").
     virtual std::optional<int64_t> tokenId(const std::string& piece) const = 0;
 };
 

@@ -13,6 +13,7 @@
 #include <map>
 #include <memory>
 #include <sstream>
+#include <thread>
 
 #include "core/common/error.h"
 #include "core/tokenizer/regex_splitter.h"
@@ -307,6 +308,26 @@ private Q_SLOTS:
         } catch (const sieve::InputError& e) {
             QVERIFY2(QString(e.what()).contains(QString("byte offset %1").arg(offset)), e.what());
         }
+    }
+
+    // One instance used from several threads at once gives the same ids.
+    void concurrentEncodeIsConsistent() {
+        const Tokenizer& t = tokenizer("llama3_1");
+        const std::string text = readText(kShared + "/data/tinystories-valid-sample.txt");
+        const auto expected = t.encode(text);
+        std::vector<std::vector<int64_t>> got(4);
+        std::vector<std::thread> threads;
+        for (auto& g : got) threads.emplace_back([&] { g = t.encode(text); });
+        for (auto& th : threads) th.join();
+        for (const auto& g : got) QVERIFY(g == expected);
+    }
+
+    // A model directory finds its tokenizer file.
+    void loadsFromDirectory() {
+        const auto fromDir = Tokenizer::load((kShared + "/tokenizers/llama2").toStdString());
+        QVERIFY(fromDir->encode("Hello world") == tokenizer("llama2").encode("Hello world"));
+        QTemporaryDir empty;
+        QVERIFY_THROWS_EXCEPTION(sieve::InputError, Tokenizer::load(empty.path().toStdString()));
     }
 
     void rejectsOutOfRangeIds() {
