@@ -168,7 +168,9 @@ ModelConfig ModelConfig::fromHfJson(const nlohmann::json& j, const std::string& 
 
     c.hidden = r.positive("hidden_size");
     c.intermediate = r.positive("intermediate_size");
-    c.layers = static_cast<int>(r.positive("num_hidden_layers"));
+    const int64_t layers = r.positive("num_hidden_layers");
+    if (layers > 65536) r.fail("implausible num_hidden_layers " + std::to_string(layers));
+    c.layers = static_cast<int>(layers);
     c.heads = r.positive("num_attention_heads");
     c.kvHeads = r.positiveOr("num_key_value_heads", c.heads);
     c.vocab = r.positive("vocab_size");

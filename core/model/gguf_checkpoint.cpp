@@ -122,10 +122,15 @@ ModelConfig configFrom(const GgufFile& file, const std::string& arch) {
     ModelConfig c;
     c.modelType = arch;
     c.hidden = r.integer("embedding_length");
-    c.layers = static_cast<int>(r.integer("block_count"));
+    const int64_t layers = r.integer("block_count");
+    if (layers > 65536) throw FormatError(path, "implausible block_count " + std::to_string(layers));
+    c.layers = static_cast<int>(layers);
     c.intermediate = r.integer("feed_forward_length");
     c.heads = r.integer("attention.head_count");
     c.kvHeads = r.integerOr("attention.head_count_kv", c.heads);
+    if (!r.find("attention.key_length") && c.hidden % c.heads != 0)
+        throw FormatError(path, "embedding_length " + std::to_string(c.hidden) +
+                                    " is not a multiple of head_count " + std::to_string(c.heads));
     c.headDim = r.integerOr("attention.key_length", c.hidden / c.heads);
     if (r.integerOr("rope.dimension_count", c.headDim) != c.headDim)
         throw FormatError(path, "partial rotary embeddings (" + arch + ".rope.dimension_count " +
@@ -189,8 +194,16 @@ Checkpoint readGgufCheckpoint(const std::string& path) {
         torch::Tensor t = file.readFloat32(info);
         // Undo convert_hf_to_gguf.py's LlamaModel.permute (q with heads, k with kv heads).
         if (arch == "llama") {
-            if (name.find(".self_attn.q_proj.") != std::string::npos) t = interleavedToHalves(t, c.heads);
-            if (name.find(".self_attn.k_proj.") != std::string::npos) t = interleavedToHalves(t, c.kvHeads);
+            const bool isQ = name.find(".self_attn.q_proj.") != std::string::npos;
+            const bool isK = name.find(".self_attn.k_proj.") != std::string::npos;
+            if (isQ || isK) {
+                const int64_t heads = isQ ? c.heads : c.kvHeads;
+                if (t.size(0) != heads * c.headDim)
+                    throw FormatError(path, "tensor '" + info.name + "' has " + std::to_string(t.size(0)) +
+                                                " rows, expected " + std::to_string(heads) + " heads x " +
+                                                std::to_string(c.headDim));
+                t = interleavedToHalves(t, heads);
+            }
         }
         ck.tensors.emplace(name, std::move(t));
     }

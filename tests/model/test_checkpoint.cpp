@@ -12,6 +12,7 @@
 #include <cmath>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <random>
 
 #include "core/common/error.h"
 #include "core/model/checkpoint.h"
@@ -449,6 +450,62 @@ private Q_SLOTS:
             expectError<InputError>(read, file.toStdString(), needle.toStdString());
         else
             expectError<FormatError>(read, file.toStdString(), needle.toStdString());
+    }
+
+    // Damaged copies of every good file (cut at many lengths, bytes overwritten
+    // in the header region) either load or throw InputError: never a crash,
+    // never another exception type.
+    void damagedFilesNeverCrash_data() {
+        QTest::addColumn<QString>("source");
+        QTest::addColumn<QString>("name");  // the file name to give the copy
+        QTest::newRow("safetensors") << "tiny_llama/model.safetensors"
+                                     << "model.safetensors";
+        QTest::newRow("gguf-q8_0") << "tiny_llama_q8_0.gguf"
+                                   << "x.gguf";
+        QTest::newRow("gguf-f16") << "tiny_llama_f16.gguf"
+                                  << "x.gguf";
+        QTest::newRow("llama2c") << "tiny_llama2c_untied.bin"
+                                 << "x.bin";
+    }
+    void damagedFilesNeverCrash() {
+        QFETCH(QString, source);
+        QFETCH(QString, name);
+        QFile in(QString::fromStdString(fixture(source.toStdString())));
+        QVERIFY(in.open(QIODevice::ReadOnly));
+        const QByteArray good = in.readAll();
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const bool hf = name == "model.safetensors";
+        if (hf)
+            QVERIFY(QFile::copy(QString::fromStdString(fixture("tiny_llama/config.json")),
+                                dir.filePath("config.json")));
+        const std::string target = hf ? dir.path().toStdString() : dir.filePath(name).toStdString();
+        auto attempt = [&](const QByteArray& bytes, const std::string& what) {
+            QFile out(dir.filePath(name));
+            QVERIFY(out.open(QIODevice::WriteOnly | QIODevice::Truncate));
+            out.write(bytes);
+            out.close();
+            try {
+                readCheckpoint(target);
+            } catch (const InputError&) {
+            } catch (const std::exception& e) {
+                QFAIL((what + ": " + e.what()).c_str());
+            }
+        };
+        const int n = good.size();
+        for (int cut = 0; cut < n; cut += std::max(1, n / 97))
+            attempt(good.left(cut), "cut at " + std::to_string(cut));
+        std::mt19937 rng(11);
+        const int headerRegion = std::min(n, 2048);  // metadata, tensor infos, JSON header
+        for (int trial = 0; trial < 300; ++trial) {
+            QByteArray bad = good;
+            for (int k = 0; k < 1 + trial % 3; ++k) {
+                const int at = static_cast<int>(rng() % static_cast<unsigned>(headerRegion));
+                bad[at] = static_cast<char>(rng() & 0xff);
+            }
+            attempt(bad, "trial " + std::to_string(trial));
+            if (QTest::currentTestFailed()) return;
+        }
     }
 
     // ---- writer --------------------------------------------------------------------
