@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "core/tokenizer/utf8.h"
+
 namespace sieve::tok {
 
 AddedTokenMatcher::AddedTokenMatcher(const std::vector<AddedToken>& tokens) : nodes_(1) {
@@ -21,7 +23,11 @@ AddedTokenMatcher::AddedTokenMatcher(const std::vector<AddedToken>& tokens) : no
             node = next;
         }
         // The same content twice: HF keeps the first registration.
-        if (nodes_[node].tokenId < 0) nodes_[node].tokenId = token.id;
+        if (nodes_[node].tokenId < 0) {
+            nodes_[node].tokenId = token.id;
+            nodes_[node].lstrip = token.lstrip;
+            nodes_[node].rstrip = token.rstrip;
+        }
         firstByte_[static_cast<unsigned char>(token.content[0])] = true;
     }
 }
@@ -37,19 +43,35 @@ void AddedTokenMatcher::split(std::string_view text, std::vector<Segment>& out) 
     for (size_t pos = 0; pos < text.size(); ++pos) {
         if (!firstByte_[static_cast<unsigned char>(text[pos])]) continue;
         // The longest added token starting here.
-        int32_t node = 0, matchId = -1;
+        int32_t node = 0, matchId = -1, matchNode = -1;
         size_t matchEnd = 0;
         for (size_t i = pos; i < text.size(); ++i) {
             node = child(node, static_cast<unsigned char>(text[i]));
             if (node < 0) break;
             if (nodes_[node].tokenId >= 0) {
                 matchId = nodes_[node].tokenId;
+                matchNode = node;
                 matchEnd = i + 1;
             }
         }
         if (matchId < 0) continue;
-        if (pos > textStart) out.push_back({text.substr(textStart, pos - textStart), -1});
-        out.push_back({text.substr(pos, matchEnd - pos), matchId});
+        // lstrip / rstrip: the token swallows adjacent whitespace (on the left
+        // never past the previous token), as HF's AddedVocabulary does.
+        size_t matchStart = pos;
+        if (nodes_[matchNode].lstrip) {
+            while (matchStart > textStart) {
+                size_t prev = matchStart - 1;
+                while (prev > textStart && (static_cast<unsigned char>(text[prev]) & 0xC0) == 0x80) --prev;
+                if (!utf8::isWhitespace(utf8::decodeAt(text, prev))) break;
+                matchStart = prev;
+            }
+        }
+        if (nodes_[matchNode].rstrip) {
+            while (matchEnd < text.size() && utf8::isWhitespace(utf8::decodeAt(text, matchEnd)))
+                matchEnd += utf8::charLength(static_cast<unsigned char>(text[matchEnd]));
+        }
+        if (matchStart > textStart) out.push_back({text.substr(textStart, matchStart - textStart), -1});
+        out.push_back({text.substr(matchStart, matchEnd - matchStart), matchId});
         textStart = matchEnd;
         pos = matchEnd - 1;
     }

@@ -15,6 +15,8 @@ struct AddedToken {
     std::string content;
     bool special = false;     // skipped by decode(skipSpecial)
     bool matchInText = true;  // cut out of input text (false: llama2.c BOS/EOS)
+    bool lstrip = false;      // the match also takes the whitespace before it
+    bool rstrip = false;      // ... and after it (HF's AddedToken flags)
 };
 
 // One piece of the input: an added token, or text between added tokens.
@@ -35,6 +37,7 @@ private:
     struct Node {
         std::vector<std::pair<unsigned char, int32_t>> children;  // sorted by byte
         int32_t tokenId = -1;
+        bool lstrip = false, rstrip = false;
     };
     int32_t child(int32_t node, unsigned char byte) const;
     std::vector<Node> nodes_;

@@ -226,9 +226,10 @@ std::unique_ptr<Tokenizer> loadTokenizerJson(const std::string& path) {
         token.id = a.at("id").get<int32_t>();
         token.content = r.str(a, "content", "added_tokens");
         token.special = r.flag(a, "special", false);
-        for (const char* unsupported : {"lstrip", "rstrip", "single_word"})
-            if (r.flag(a, unsupported, false))
-                r.fail("added token '" + token.content + "' sets " + unsupported + ": not supported");
+        token.lstrip = r.flag(a, "lstrip", false);
+        token.rstrip = r.flag(a, "rstrip", false);
+        if (r.flag(a, "single_word", false))
+            r.fail("added token '" + token.content + "' sets single_word: not supported");
         if (r.flag(a, "normalized", false) && !spec.normalizer.empty())
             r.fail("added token '" + token.content + "' is matched on normalized text: not supported");
         if (token.id < 0) r.fail("added token '" + token.content + "' has negative id");
