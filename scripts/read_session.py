@@ -46,8 +46,10 @@ def read(path):
             return out
         ga = f["ga"]
         history = ga["generations"]
+        # Rows past committed_generations are an interrupted append: ignore them.
+        committed = int(ga.attrs["committed_generations"])
         generations = []
-        for g in range(history["generation"].shape[0]):
+        for g in range(committed):
             generations.append({
                 "index": int(history["generation"][g]),
                 "best_fitness": float(history["best_fitness"][g]),
@@ -62,7 +64,8 @@ def read(path):
             "method": text(ga.attrs["method"]),
             "complete": bool(ga.attrs["complete"]),
             "population": int(ga["settings"].attrs["population"]),
-            "rng_state_bytes": int(ga["rng_state"].shape[0]),
+            # The state to resume from: row committed - 1, its first length bytes.
+            "rng_state_bytes": int(history["rng_state_length"][committed - 1]) if committed else 0,
             "generations": generations,
         }
         if "best" in ga:

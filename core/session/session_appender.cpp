@@ -4,6 +4,7 @@
 
 #include "core/common/error.h"
 #include "core/session/atomic_file.h"
+#include "core/session/file_checksum.h"
 #include "core/session/hdf5_errors.h"
 #include "core/session/hdf5_io.h"
 #include "core/session/session_names.h"
@@ -33,6 +34,9 @@ SessionAppender::SessionAppender(std::string path, SessionAppendOptions options)
                          "' does not exist; save the session before autosaving to it");
     try {
         if (H5Fis_hdf5(path_.c_str()) <= 0) throw FormatError(path_, "not an HDF5 file");
+        if (verifySessionChecksum(path_) == ChecksumState::Mismatch)
+            throw FormatError(
+                path_, "checksum mismatch: the file is damaged or was changed outside Sieve Workbench");
         H5::H5File file(path_, H5F_ACC_RDONLY);
         session::checkHeader(file.openGroup("/"), path_);
         const int64_t version = h5::intAttr(file.openGroup("/"), "format_version");
@@ -64,8 +68,13 @@ void SessionAppender::change(const std::string& what, Change&& apply) {
                 session::setModified(root, utcNowIso8601());
                 file.close();
             }
+            sealSessionChecksum(temp.path());
             temp.commit();
         } else {
+            // "No checksum" while the file changes in place: a kill in the
+            // middle leaves a file that is read without verification.
+            unsealSessionChecksum(path_);
+            fsyncPath(path_);
             H5::H5File file(path_, H5F_ACC_RDWR);
             H5::Group root = file.openGroup("/");
             apply(root);
@@ -73,6 +82,7 @@ void SessionAppender::change(const std::string& what, Change&& apply) {
             file.flush(H5F_SCOPE_GLOBAL);
             root.close();
             file.close();
+            sealSessionChecksum(path_);
             fsyncPath(path_);
         }
     } catch (const H5::Exception& e) {

@@ -6,6 +6,7 @@
 
 #include "core/common/error.h"
 #include "core/session/atomic_file.h"
+#include "core/session/file_checksum.h"
 #include "core/session/hdf5_errors.h"
 #include "core/session/hdf5_io.h"
 #include "core/session/session_names.h"
@@ -23,6 +24,7 @@ std::string createdOfExisting(const std::string& path) {
     std::error_code ec;
     if (!std::filesystem::is_regular_file(path, ec) || H5Fis_hdf5(path.c_str()) <= 0) return {};
     try {
+        if (verifySessionChecksum(path) != ChecksumState::Valid) return {};
         H5::H5File file(path, H5F_ACC_RDONLY);
         return h5::stringAttr(file.openGroup(session::kProvenance), "created");
     } catch (...) {
@@ -40,9 +42,12 @@ void SessionFile::save(const std::string& path, const SessionData& data, const S
     if (created.empty()) created = now;
     TempFileNextTo temp(path);
     try {
-        H5::H5File file(temp.path(), H5F_ACC_TRUNC);
+        H5::FileCreatPropList creation;
+        creation.setUserblock(kSessionUserBlockBytes);  // holds the checksum
+        H5::H5File file(temp.path(), H5F_ACC_TRUNC, creation);
         session::writeAll(file, data, options, now, created);
         file.close();
+        sealSessionChecksum(temp.path());
     } catch (const H5::Exception& e) {
         throw InputError("cannot write session '" + path + "': " + h5::describe(e));
     } catch (const h5::LayoutError& e) {
@@ -60,6 +65,10 @@ SessionData SessionFile::load(const std::string& path, const SessionLoadOptions&
         if (H5Fis_hdf5(path.c_str()) <= 0)
             throw FormatError(
                 path, "not an HDF5 file (no HDF5 signature): it is not a Sieve session or is damaged");
+        if (options.verifyChecksum && verifySessionChecksum(path) == ChecksumState::Mismatch)
+            throw FormatError(path,
+                              "checksum mismatch: the file is damaged (truncated or overwritten) or was "
+                              "changed outside Sieve Workbench; it was not opened");
         H5::H5File file(path, H5F_ACC_RDONLY);
         session::checkHeader(file.openGroup("/"), path);
         return session::readAll(file, options);
@@ -74,6 +83,15 @@ SessionData SessionFile::load(const std::string& path, const SessionLoadOptions&
     } catch (const std::length_error&) {
         throw FormatError(path, "damaged session: a dataset claims an implausible size");
     }
+}
+
+void SessionFile::reseal(const std::string& path) {
+    auto lock = h5::lockLibrary();
+    if (H5Fis_hdf5(path.c_str()) <= 0) throw FormatError(path, "not an HDF5 file");
+    if (verifySessionChecksum(path) == ChecksumState::Absent)
+        throw FormatError(path, "has no Sieve user block to hold a checksum");
+    sealSessionChecksum(path);
+    fsyncPath(path);
 }
 
 std::string verifyIdentity(const SessionData& session, const std::string& currentModelHash,

@@ -19,6 +19,11 @@ struct SessionLoadOptions {
     // Off: the Gram matrices are listed (name, layer, shape, tokens) with
     // empty values, so that opening a session stays fast.
     bool gramMatrices = false;
+    // The checksum in the user block (see file_checksum.h) is verified before
+    // HDF5 reads anything: a damaged file is refused instead of crashing
+    // HDF5. Off: opens a file edited outside the app (e.g. with h5py "r+"),
+    // at the risk that a really damaged file crashes the HDF5 library.
+    bool verifyChecksum = true;
 };
 
 class SessionFile {
@@ -36,6 +41,10 @@ public:
     // Throws FormatError when the file is not a session, is of a newer
     // format_version than kFormatVersion, is truncated or corrupt.
     static SessionData load(const std::string& path, const SessionLoadOptions& options = {});
+
+    // Accepts a session edited outside the app: recomputes its checksum so
+    // that load() verifies it again. Throws InputError.
+    static void reseal(const std::string& path);
 };
 
 // Compares the hashes recorded in a session with the model and task open now.

@@ -1,5 +1,8 @@
 #include "core/session/session_reader.h"
 
+#include <algorithm>
+#include <cstdint>
+
 #include "core/common/error.h"
 #include "core/session/hdf5_io.h"
 #include "core/session/session_names.h"
@@ -181,28 +184,46 @@ Individual readBest(const H5::Group& ga, size_t matrices) {
     return best;
 }
 
-std::vector<Generation> readGenerations(const H5::Group& history, size_t population, size_t matrices) {
-    const std::vector<int32_t> index = h5::readArray<int32_t>(history, "generation", 1);
-    const size_t n = index.size();
-    const std::vector<double> bestFitness = readLength<double>(history, "best_fitness", n);
-    const std::vector<double> meanFitness = readLength<double>(history, "mean_fitness", n);
-    const std::vector<double> feasibleFraction = readLength<double>(history, "feasible_fraction", n);
-    const std::vector<int32_t> evaluations = readLength<int32_t>(history, "evaluations", n);
+// The first `rows` rows of a dataset of shape [>= rows, inner...]. Rows past
+// `rows` belong to a generation whose append was interrupted.
+template <typename T>
+std::vector<T> readRows(const H5::Group& group, const std::string& name, size_t rows,
+                        const std::vector<hsize_t>& inner) {
     std::vector<hsize_t> dims;
-    const std::vector<int16_t> genes = h5::readArray<int16_t>(history, "genes", 3, &dims);
-    if (dims[0] != n || dims[1] != population || dims[2] != matrices)
-        throw LayoutError(where(history, "genes") + ": expected shape " + std::to_string(n) + " x " +
-                          std::to_string(population) + " x " + std::to_string(matrices));
-    const std::vector<double> accuracy = readMatrix<double>(history, "accuracy", n, population);
-    const std::vector<double> removed = readMatrix<double>(history, "removed_fraction", n, population);
-    const std::vector<double> fitness = readMatrix<double>(history, "fitness", n, population);
-    const std::vector<uint8_t> feasible = readMatrix<uint8_t>(history, "feasible", n, population);
-    const std::vector<int16_t> bestGenes = readMatrix<int16_t>(history, "best_genes", n, matrices);
-    const std::vector<double> bestAccuracy = readLength<double>(history, "best_accuracy", n);
-    const std::vector<double> bestRemoved = readLength<double>(history, "best_removed_fraction", n);
+    std::vector<T> values = h5::readArray<T>(group, name, int(1 + inner.size()), &dims);
+    size_t rowSize = 1;
+    for (size_t i = 0; i < inner.size(); ++i) {
+        if (dims[i + 1] != inner[i])
+            throw LayoutError(where(group, name) + ": dimension " + std::to_string(i + 1) + " is " +
+                              std::to_string(dims[i + 1]) + ", expected " + std::to_string(inner[i]));
+        rowSize *= size_t(inner[i]);
+    }
+    if (dims[0] < rows)
+        throw LayoutError(where(group, name) + ": " + std::to_string(dims[0]) + " rows, expected " +
+                          std::to_string(rows));
+    values.resize(rows * rowSize);
+    return values;
+}
+
+std::vector<Generation> readGenerations(const H5::Group& history, size_t n, size_t population,
+                                        size_t matrices) {
+    const hsize_t p = population, m = matrices;
+    const std::vector<int32_t> index = readRows<int32_t>(history, "generation", n, {});
+    const std::vector<double> bestFitness = readRows<double>(history, "best_fitness", n, {});
+    const std::vector<double> meanFitness = readRows<double>(history, "mean_fitness", n, {});
+    const std::vector<double> feasibleFraction = readRows<double>(history, "feasible_fraction", n, {});
+    const std::vector<int32_t> evaluations = readRows<int32_t>(history, "evaluations", n, {});
+    const std::vector<int16_t> genes = readRows<int16_t>(history, "genes", n, {p, m});
+    const std::vector<double> accuracy = readRows<double>(history, "accuracy", n, {p});
+    const std::vector<double> removed = readRows<double>(history, "removed_fraction", n, {p});
+    const std::vector<double> fitness = readRows<double>(history, "fitness", n, {p});
+    const std::vector<uint8_t> feasible = readRows<uint8_t>(history, "feasible", n, {p});
+    const std::vector<int16_t> bestGenes = readRows<int16_t>(history, "best_genes", n, {m});
+    const std::vector<double> bestAccuracy = readRows<double>(history, "best_accuracy", n, {});
+    const std::vector<double> bestRemoved = readRows<double>(history, "best_removed_fraction", n, {});
     const std::vector<double> bestIndividualFitness =
-        readLength<double>(history, "best_individual_fitness", n);
-    const std::vector<uint8_t> bestFeasible = readLength<uint8_t>(history, "best_feasible", n);
+        readRows<double>(history, "best_individual_fitness", n, {});
+    const std::vector<uint8_t> bestFeasible = readRows<uint8_t>(history, "best_feasible", n, {});
 
     std::vector<Generation> generations(n);
     for (size_t g = 0; g < n; ++g) {
@@ -252,10 +273,26 @@ GaSession readGa(const H5::Group& g, size_t matrices) {
     r.settings.seed = h5::uintAttr(s, "seed");
     if (r.settings.population < 1) throw LayoutError(h5::objectPath(s) + ": population < 1");
 
-    const std::vector<uint8_t> state = h5::readArray<uint8_t>(g, "rng_state", 1);
-    ga.rngState.assign(state.begin(), state.end());
-    r.generations = readGenerations(h5::openGroup(g, "generations"), size_t(r.settings.population), matrices);
-    r.best = readBest(g, matrices);
+    // Rows past @committed_generations are an append that was interrupted
+    // in place (large files, see SessionAppender): ignored.
+    H5::Group history = h5::openGroup(g, "generations");
+    const int64_t committed = h5::intAttr(g, "committed_generations");
+    if (committed < 0) throw LayoutError(h5::objectPath(g) + ": negative committed_generations");
+    const size_t n = size_t(committed);
+    r.generations = readGenerations(history, n, size_t(r.settings.population), matrices);
+    if (n > 0) {
+        std::vector<hsize_t> dims;
+        const std::vector<uint8_t> states = h5::readArray<uint8_t>(history, "rng_state", 2, &dims);
+        const std::vector<int32_t> lengths = readRows<int32_t>(history, "rng_state_length", n, {});
+        if (dims[0] < n) throw LayoutError(where(history, "rng_state") + ": fewer rows than generations");
+        const size_t length = size_t(std::max(lengths[n - 1], 0));
+        if (length > dims[1])
+            throw LayoutError(where(history, "rng_state_length") + ": longer than rng_state");
+        const auto row = states.begin() + long((n - 1) * dims[1]);
+        ga.rngState.assign(row, row + long(length));
+    }
+    // While running, /ga/best is the last generation's best so far.
+    r.best = ga.complete || r.generations.empty() ? readBest(g, matrices) : r.generations.back().best;
     if (h5::hasChild(g, "level_statistics")) {
         H5::Group stats = g.openGroup("level_statistics");
         LevelStatistics l;

@@ -286,7 +286,45 @@ void writeEval(const H5::Group& root, const std::vector<HeldOutEval>& evals) {
 
 // ---- GA internals ---------------------------------------------------------------------
 
-void appendGenerationRows(const H5::Group& history, const Generation& gen) {
+// Every dataset of /ga/generations, all extended by one row per generation.
+const char* const kPerGeneration[] = {"generation",
+                                      "best_fitness",
+                                      "mean_fitness",
+                                      "feasible_fraction",
+                                      "evaluations",
+                                      "genes",
+                                      "accuracy",
+                                      "removed_fraction",
+                                      "fitness",
+                                      "feasible",
+                                      "best_genes",
+                                      "best_accuracy",
+                                      "best_removed_fraction",
+                                      "best_individual_fitness",
+                                      "best_feasible",
+                                      "rng_state",
+                                      "rng_state_length"};
+
+// Row g of rng_state holds the state after generation g, zero-padded to the
+// dataset's width (grown when a longer state comes); rng_state_length says
+// how many bytes are the state (0: not recorded).
+void appendRngState(const H5::Group& history, const std::string& state) {
+    H5::DataSet ds = history.openDataSet("rng_state");
+    std::vector<hsize_t> dims = h5::datasetDims(ds);
+    if (state.size() > dims[1]) {
+        dims[1] = state.size();
+        if (H5Dset_extent(ds.getId(), dims.data()) < 0)
+            throw h5::LayoutError(h5::objectPath(ds) + ": cannot widen to " + std::to_string(state.size()));
+    }
+    std::vector<uint8_t> row(size_t(dims[1]), 0);
+    std::copy(state.begin(), state.end(), row.begin());
+    h5::appendRow(ds, row.data(), row.size(), H5::PredType::NATIVE_UINT8);
+    H5::DataSet length = history.openDataSet("rng_state_length");
+    const int32_t bytes = int32_t(state.size());
+    h5::appendRow(length, &bytes, 1, H5::PredType::NATIVE_INT32);
+}
+
+void appendGenerationRows(const H5::Group& history, const Generation& gen, const std::string& rngState) {
     auto append = [&](const char* name, const auto& values) {
         using T = typename std::decay_t<decltype(values)>::value_type;
         H5::DataSet ds = history.openDataSet(name);
@@ -317,6 +355,23 @@ void appendGenerationRows(const H5::Group& history, const Generation& gen) {
     append("best_removed_fraction", std::vector<double>{gen.best.removedFraction});
     append("best_individual_fitness", std::vector<double>{gen.best.fitness});
     append("best_feasible", std::vector<uint8_t>{uint8_t(gen.best.feasible ? 1 : 0)});
+    appendRngState(history, rngState);
+}
+
+// Drops rows past the committed count: what an append interrupted in place
+// left behind.
+void truncateToCommitted(const H5::Group& history, hsize_t committed) {
+    for (const char* name : kPerGeneration) {
+        H5::DataSet ds = h5::openDataSet(history, name);
+        std::vector<hsize_t> dims = h5::datasetDims(ds);
+        if (dims.empty()) throw h5::LayoutError(h5::objectPath(ds) + ": expected an array");
+        if (dims[0] < committed)
+            throw h5::LayoutError(h5::objectPath(ds) + ": fewer rows than committed generations");
+        if (dims[0] == committed) continue;
+        dims[0] = committed;
+        if (H5Dset_extent(ds.getId(), dims.data()) < 0)
+            throw h5::LayoutError(h5::objectPath(ds) + ": cannot drop an interrupted generation");
+    }
 }
 
 void writeBest(const H5::Group& ga, const GaContext& context, const Individual& best) {
@@ -334,11 +389,6 @@ void writeBest(const H5::Group& ga, const GaContext& context, const Individual& 
     putArray<double>(g, "fitness", std::vector<double>{best.fitness}, {}, {"1", "fitness"});
     putArray<uint8_t>(g, "feasible", std::vector<uint8_t>{uint8_t(best.feasible ? 1 : 0)}, {},
                       {"", "1 if accuracy >= (1 - eps) a0"});
-}
-
-void setRngState(const H5::Group& ga, const std::string& state) {
-    H5::DataSet ds = ga.openDataSet("rng_state");
-    h5::resizeAndWrite(ds, state.data(), state.size(), H5::PredType::NATIVE_UINT8);
 }
 
 }  // namespace
@@ -429,6 +479,7 @@ void createGa(const H5::Group& root, const std::string& method, const GaSettings
     h5::setAttr(ga, "method", method);
     h5::setAttr(ga, "complete", false);
     h5::setAttr(ga, "stopped_early", false);
+    h5::setAttr(ga, "committed_generations", int64_t(0));
 
     H5::Group settings = h5::createGroup(ga, "settings", "NXparameters");
     h5::setAttr(settings, "population", s.population);
@@ -441,9 +492,6 @@ void createGa(const H5::Group& root, const std::string& method, const GaSettings
     h5::setAttr(settings, "uniform_seeds", s.uniformSeeds);
     h5::setAttr(settings, "patience", s.patience);
     h5::setAttr(settings, "seed", s.seed);
-
-    h5::createExtendible(ga, "rng_state", H5::PredType::STD_U8LE, {0}, {4096},
-                         {"", "random generator state after the last finished generation (opaque bytes)"});
 
     const GaContext context = readGaContext(root);
     const hsize_t p = hsize_t(s.population), m = hsize_t(context.matrices.size());
@@ -476,18 +524,25 @@ void createGa(const H5::Group& root, const std::string& method, const GaSettings
                   {"1", "fraction of prunable parameters removed by the best so far"});
     perGeneration("best_individual_fitness", H5::PredType::IEEE_F64LE, {"1", "fitness of the best so far"});
     perGeneration("best_feasible", H5::PredType::STD_U8LE, {"", "1 if the best so far is feasible"});
+    h5::createExtendible(history, "rng_state", H5::PredType::STD_U8LE, {0, 0}, {1, 8192},
+                         {"", "random generator state after the generation (opaque bytes, zero-padded)"}, 4);
+    perGeneration("rng_state_length", H5::PredType::STD_I32LE,
+                  {"byte", "length of the random generator state (0: not recorded)"});
 }
 
 void appendGeneration(const H5::Group& root, const GaContext& context, const Generation& generation,
                       const std::string& rngState) {
     H5::Group ga = h5::openGroup(root, kGa);
     H5::Group history = h5::openGroup(ga, "generations");
-    const std::vector<hsize_t> dims = h5::datasetDims(history.openDataSet("generation"));
-    if (dims.size() != 1 || hsize_t(generation.index) != dims[0])
+    const int64_t committed = h5::intAttr(ga, "committed_generations");
+    if (committed < 0) throw h5::LayoutError(h5::objectPath(ga) + ": negative committed_generations");
+    if (generation.index != committed)
         throw InputError("GA generation " + std::to_string(generation.index) + " appended after " +
-                         std::to_string(dims.empty() ? 0 : dims[0]) + " generations");
-    appendGenerationRows(history, generation);
-    setRngState(ga, rngState);
+                         std::to_string(committed) + " generations");
+    truncateToCommitted(history, hsize_t(committed));
+    appendGenerationRows(history, generation, rngState);
+    // The commit point, written last: readers trust this many rows only.
+    h5::setAttr(ga, "committed_generations", committed + 1);
     writeBest(ga, context, generation.best);
 }
 
@@ -540,8 +595,11 @@ void writeAll(H5::H5File& file, const SessionData& data, const SessionSaveOption
         createGa(root, ga.result.method, ga.result.settings);
         H5::Group gaGroup = root.openGroup(kGa);
         H5::Group history = gaGroup.openGroup("generations");
-        for (const Generation& gen : ga.result.generations) appendGenerationRows(history, gen);
-        setRngState(gaGroup, ga.rngState);
+        // Only the state after the last generation is known here.
+        const auto& generations = ga.result.generations;
+        for (size_t g = 0; g < generations.size(); ++g)
+            appendGenerationRows(history, generations[g], g + 1 == generations.size() ? ga.rngState : "");
+        h5::setAttr(gaGroup, "committed_generations", int64_t(generations.size()));
         finishGa(root, GaContext{data.model.summary.matrices, data.provenance.levelGrid}, ga.result,
                  ga.complete, ga.levelStatistics);
     }

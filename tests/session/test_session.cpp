@@ -572,12 +572,18 @@ private Q_SLOTS:
     // state of generation k-1).
     void sigkillAtRandomMomentsLosesAtMostOneGeneration_data() {
         QTest::addColumn<int>("delayMs");
+        QTest::addColumn<bool>("inPlace");
         for (int delay : {15, 40, 90, 160, 250, 400})
-            QTest::newRow(qPrintable(QString::number(delay) + " ms")) << delay;
+            QTest::newRow(qPrintable("copy + rename, " + QString::number(delay) + " ms")) << delay << false;
+        for (int delay : {25, 120, 330})
+            QTest::newRow(qPrintable("in place, " + QString::number(delay) + " ms")) << delay << true;
     }
     void sigkillAtRandomMomentsLosesAtMostOneGeneration() {
         QFETCH(int, delayMs);
+        QFETCH(bool, inPlace);
         const uint64_t seed = 60 + uint64_t(delayMs);
+        SessionAppendOptions options;
+        if (inPlace) options.copyLimitBytes = 0;
         const SessionData full = sampleSession(seed, {4, 8, 0, true, false});
         const std::string file = path("random-kill-" + std::to_string(delayMs) + ".h5");
         SessionFile::save(file, full);
@@ -586,7 +592,7 @@ private Q_SLOTS:
         QVERIFY(pid >= 0);
         if (pid == 0) {
             try {
-                SessionAppender appender(file);
+                SessionAppender appender(file, options);
                 for (int g = 0; g < 100000; ++g)
                     appender.appendGeneration(test::sampleGeneration(full, g, seed), test::sampleRngState(g));
             } catch (...) {
@@ -608,6 +614,14 @@ private Q_SLOTS:
         QVERIFY2(diff.empty(), diff.c_str());
         QCOMPARE(back.ga->rngState, k == 0 ? std::string() : test::sampleRngState(int(k) - 1));
         qInfo("killed after %d ms: %zu generations in the file", delayMs, k);
+        // The run goes on from there (stray rows of the interrupted append dropped).
+        SessionAppender resumed(file, options);
+        resumed.appendGeneration(test::sampleGeneration(full, int(k), seed), test::sampleRngState(int(k)));
+        const SessionData after = SessionFile::load(file);
+        expected.push_back(test::sampleGeneration(full, int(k), seed));
+        const std::string resumedDiff = test::diffGenerations(expected, after.ga->result.generations);
+        QVERIFY2(resumedDiff.empty(), resumedDiff.c_str());
+        QCOMPARE(after.ga->rngState, test::sampleRngState(int(k)));
         for (const std::string& temp : tempFilesIn(dir_.path().toStdString())) std::filesystem::remove(temp);
     }
 
@@ -624,8 +638,44 @@ private Q_SLOTS:
             root.createAttribute("format_version", H5::PredType::STD_I32LE, H5::DataSpace(H5S_SCALAR))
                 .write(H5::PredType::NATIVE_INT, &version);
         }
+        SessionFile::reseal(file);  // as a newer app would have sealed it
         expectFormatError(file, {"version 2", "(1)", "newer"});
         QVERIFY_EXCEPTION_THROWN(SessionAppender{file}, FormatError);
+    }
+
+    // The user block holds the SHA-256 of the rest of the file, as text:
+    // checked here against coreutils on the bytes after the first 512.
+    void userBlockHoldsTheChecksum() {
+        const std::string file = path("sealed.h5");
+        SessionFile::save(file, sampleSession(15));
+        const std::string head = readBytes(file).substr(0, 512);
+        QVERIFY(head.rfind("SIEVE-SESSION-USERBLOCK 1\nsha256 ", 0) == 0);
+        const std::string stored = head.substr(std::string("SIEVE-SESSION-USERBLOCK 1\nsha256 ").size(), 64);
+        QProcess shell;
+        shell.start("bash", {"-c", "tail -c +513 \"$0\" | sha256sum", QString::fromStdString(file)});
+        QVERIFY(shell.waitForFinished(60000));
+        QCOMPARE(QString::fromStdString(stored),
+                 QString::fromUtf8(shell.readAllStandardOutput()).section(' ', 0, 0));
+    }
+
+    void externalEditIsRefusedUntilResealed() {
+        const std::string file = path("edited.h5");
+        const SessionData data = sampleSession(16);
+        SessionFile::save(file, data);
+        {
+            H5::H5File h5(file, H5F_ACC_RDWR);  // a user adds a note with h5py "r+"
+            H5::StrType type(H5::PredType::C_S1, H5T_VARIABLE);
+            h5.openGroup("/")
+                .createAttribute("note", type, H5::DataSpace(H5S_SCALAR))
+                .write(type, std::string("mine"));
+        }
+        expectFormatError(file, {"checksum mismatch"});
+        QVERIFY_EXCEPTION_THROWN(SessionAppender{file}, FormatError);
+        SessionLoadOptions trusting;
+        trusting.verifyChecksum = false;
+        QCOMPARE(SessionFile::load(file, trusting).task.name, data.task.name);
+        SessionFile::reseal(file);
+        QCOMPARE(SessionFile::load(file).task.name, data.task.name);
     }
 
     void foreignHdf5IsRefused_data() {
