@@ -9,12 +9,14 @@
 #include <unistd.h>
 #include <QtTest>
 
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <random>
 #include <set>
+#include <thread>
 
 #include "core/common/error.h"
 #include "core/session/content_hash.h"
@@ -502,6 +504,44 @@ private Q_SLOTS:
         const std::string diff = diffSessions(data, back);
         QVERIFY2(diff.empty(), diff.c_str());
         QCOMPARE(SessionFile::load(file).ga->result.generations.size(), size_t(51));
+    }
+
+    // The GUI thread opens the session while the worker autosaves to it:
+    // every load sees a whole number of generations, none throws.
+    void loadingWhileAppendingSeesWholeGenerations() {
+        const SessionData full = sampleSession(34, {3, 6, 0, true, false});
+        const std::string file = path("concurrent.h5");
+        SessionFile::save(file, full);
+        std::atomic<bool> done{false};
+        std::atomic<int> loads{0};
+        std::string failure;
+        std::thread reader([&] {
+            try {
+                while (!done) {
+                    const SessionData seen = SessionFile::load(file);
+                    const size_t k = seen.ga->result.generations.size();
+                    if (k > 0 && seen.ga->rngState != test::sampleRngState(int(k) - 1))
+                        throw std::runtime_error("random state does not match generation " +
+                                                 std::to_string(k - 1));
+                    ++loads;
+                }
+            } catch (const std::exception& e) {
+                failure = e.what();
+            }
+        });
+        SessionAppender appender(file);
+        for (int g = 0; g < 15; ++g)
+            appender.appendGeneration(test::sampleGeneration(full, g, 34), test::sampleRngState(g));
+        done = true;
+        reader.join();
+        QVERIFY2(failure.empty(), failure.c_str());
+        QVERIFY(loads > 0);
+        QCOMPARE(SessionFile::load(file).ga->result.generations.size(), size_t(15));
+    }
+
+    void saveIntoMissingFolderIsAnInputError() {
+        QVERIFY_EXCEPTION_THROWN(SessionFile::save(path("no/such/folder/s.h5"), sampleSession(35)),
+                                 InputError);
     }
 
     void appendRefusesOutOfOrderGenerations() {
