@@ -286,14 +286,6 @@ void appendRow(H5::DataSet& dataset, const void* row, size_t rowElements, const 
     if (rowElements > 0) dataset.write(row, memType, memorySpace, fileSpace);
 }
 
-void resizeAndWrite(H5::DataSet& dataset, const void* values, size_t count, const H5::PredType& memType) {
-    hsize_t size = count;
-    // H5Dset_extent also shrinks (the state may get shorter).
-    if (H5Dset_extent(dataset.getId(), &size) < 0)
-        throw LayoutError(objectPath(dataset) + ": cannot resize to " + std::to_string(count));
-    if (count > 0) dataset.write(values, memType);
-}
-
 void readRaw(const H5::DataSet& dataset, void* out, const H5::PredType& memType) {
     const H5T_class_t typeClass = dataset.getTypeClass();
     if (typeClass != H5T_INTEGER && typeClass != H5T_FLOAT)

@@ -91,7 +91,6 @@ void writeRaw(const H5::Group& group, const std::string& name, const void* value
 template <typename Stored, typename T>
 void writeArray(const H5::Group& group, const std::string& name, const std::vector<T>& values,
                 const std::vector<hsize_t>& dims, Meta meta) {
-    static_assert(sizeof(T) > 0);
     writeRaw(group, name, values.data(), Type<T>::mem(), Type<Stored>::file(), dims, meta);
 }
 template <typename T>
@@ -113,8 +112,6 @@ H5::DataSet createExtendible(const H5::Group& group, const std::string& name, co
 // Grows dimension 0 by one and writes `row` (the product of the other
 // dimensions' sizes, row-major) into the new slab. Checks the row's size.
 void appendRow(H5::DataSet& dataset, const void* row, size_t rowElements, const H5::PredType& memType);
-// Replaces the whole content of a 1-D extendible dataset.
-void resizeAndWrite(H5::DataSet& dataset, const void* values, size_t count, const H5::PredType& memType);
 
 // Reads a whole dataset converting to T; checks the rank (-1: any) and
 // returns the dims through `dims`.
