@@ -18,6 +18,7 @@
 #include "core/model/checkpoint.h"
 #include "core/model/config.h"
 #include "core/model/gguf.h"
+#include "core/model/model.h"
 #include "core/model/safetensors.h"
 
 using namespace sieve;
@@ -427,6 +428,40 @@ private Q_SLOTS:
             differsFromRaw = differsFromRaw || hfRow[k] != rawRow[k];
         }
         QVERIFY(differsFromRaw);
+    }
+
+    // ---- end to end: the Model built from each format against transformers ----------
+    // transformers ran the same weights (HF layout, half rotation); our Model on
+    // the GGUF/llama2.c file (interleaved layout, permuted back on load) must agree.
+    void logitsMatchTransformers_data() {
+        QTest::addColumn<QString>("file");
+        QTest::addColumn<QString>("reference");
+        QTest::newRow("hf") << "tiny_llama"
+                            << "logits_tiny_llama";
+        QTest::newRow("gguf-f32") << "tiny_llama_f32.gguf"
+                                  << "logits_tiny_llama";
+        QTest::newRow("gguf-tied-llama3") << "tiny_llama_tied_llama3.gguf"
+                                          << "logits_tied_llama3";
+        QTest::newRow("llama2c-untied") << "tiny_llama2c_untied.bin"
+                                        << "logits_tiny_llama2c_untied";
+    }
+    void logitsMatchTransformers() {
+        QFETCH(QString, file);
+        QFETCH(QString, reference);
+        const json& ref = expected()[reference.toStdString()];
+        LoadOptions options;
+        options.device.device = "cpu";
+        const auto model = Model::load(fixture(file.toStdString()), options);
+        const auto ids = ref["ids"].get<std::vector<int64_t>>();
+        const torch::Tensor logits = model->forward(torch::tensor(ids, torch::kLong).unsqueeze(0))[0];
+        const auto rows = ref["rows"].get<std::vector<std::vector<float>>>();
+        QCOMPARE(logits.size(0), int64_t(rows.size()));
+        QCOMPARE(logits.size(1), int64_t(rows[0].size()));
+        torch::Tensor want = torch::empty_like(logits);
+        for (size_t i = 0; i < rows.size(); ++i)
+            want[static_cast<int64_t>(i)] = torch::tensor(rows[i], torch::kFloat32);
+        const double diff = (logits - want).abs().max().item<double>();
+        QVERIFY2(diff < 1e-4, ("max |logit diff| " + std::to_string(diff)).c_str());
     }
 
     // ---- bad files ---------------------------------------------------------------
