@@ -17,12 +17,10 @@ bool laterCandidate(const BpeModel::Candidate& a, const BpeModel::Candidate& b) 
 BpeModel::BpeModel(std::vector<std::string> pieces, PairMergeMap merges, Options options)
     : pieces_(std::move(pieces)), merges_(std::move(merges)), options_(options) {
     byteToId_.fill(-1);
-    pieceToId_.reserve(pieces_.size());
+    pieceToId_.build(pieces_);
     for (size_t id = 0; id < pieces_.size(); ++id) {
         const std::string& p = pieces_[id];
         if (p.empty()) continue;
-        // First entry wins for duplicate pieces (the lowest id).
-        pieceToId_.emplace(p, static_cast<int32_t>(id));
         if (options_.alphabet == Alphabet::Bytes) {
             if (p.size() == 1 && byteToId_[static_cast<unsigned char>(p[0])] < 0)
                 byteToId_[static_cast<unsigned char>(p[0])] = static_cast<int32_t>(id);
@@ -33,9 +31,9 @@ BpeModel::BpeModel(std::vector<std::string> pieces, PairMergeMap merges, Options
 }
 
 std::optional<int32_t> BpeModel::find(std::string_view piece) const {
-    const auto it = pieceToId_.find(std::string(piece));
-    if (it == pieceToId_.end()) return std::nullopt;
-    return it->second;
+    const int32_t id = pieceToId_.find(piece);
+    if (id < 0) return std::nullopt;
+    return id;
 }
 
 void BpeModel::initialSymbols(std::string_view word, std::vector<Symbol>& symbols) const {

@@ -64,7 +64,7 @@ private:
     void pushCandidate(std::vector<Candidate>& heap, const std::vector<Symbol>& symbols, int32_t pos) const;
 
     std::vector<std::string> pieces_;
-    std::unordered_map<std::string, int32_t> pieceToId_;
+    PieceIndex pieceToId_;                            // over pieces_
     std::unordered_map<char32_t, int32_t> charToId_;  // Chars alphabet: single-character pieces
     std::array<int32_t, 256> byteToId_{};             // Bytes alphabet: single-byte pieces
     PairMergeMap merges_;

@@ -136,9 +136,7 @@ BpeTokenizer::BpeTokenizer(PipelineSpec spec, BpeModel model)
                                                 std::to_string(token.id) + " outside the vocabulary");
         if (token.special) isSpecial_[token.id] = 1;
     }
-    tokenToId_.reserve(spec_.tokens.size());
-    for (size_t id = 0; id < spec_.tokens.size(); ++id)
-        if (!spec_.tokens[id].empty()) tokenToId_.emplace(spec_.tokens[id], static_cast<int32_t>(id));
+    tokenToId_.build(spec_.tokens);
     if (!spec_.wordMarker.empty() && splitters_.empty() && !spec_.byteLevel) {
         cutAtMarker_ = true;
         const std::string& m = spec_.wordMarker;
@@ -289,9 +287,9 @@ std::string BpeTokenizer::decodeLlama2c(const std::vector<int64_t>& ids, bool sk
 }
 
 std::optional<int64_t> BpeTokenizer::tokenId(const std::string& piece) const {
-    const auto it = tokenToId_.find(piece);
-    if (it == tokenToId_.end()) return std::nullopt;
-    return it->second;
+    const int32_t id = tokenToId_.find(piece);
+    if (id < 0) return std::nullopt;
+    return id;
 }
 
 }  // namespace sieve::tok

@@ -7,7 +7,6 @@
 #include <memory>
 #include <optional>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "core/tokenizer/added_tokens.h"
@@ -79,7 +78,7 @@ private:
     AddedTokenMatcher matcher_;
     std::vector<RegexSplitter> splitters_;
     std::vector<int8_t> isSpecial_;  // id -> special added token
-    std::unordered_map<std::string, int32_t> tokenToId_;
+    PieceIndex tokenToId_;           // over spec_.tokens
     bool cutAtMarker_ = false;
     uint64_t instance_ = 0;  // identifies this tokenizer's word cache
 };

@@ -2,6 +2,7 @@
 // Two hash maps on the encoding hot path, flat and allocation-free on lookup:
 // the merge table keyed by a pair of token ids, and the per-call cache of
 // already-encoded words keyed by their bytes.
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <string>
@@ -90,6 +91,48 @@ private:
     std::vector<Slot> slots_;
     size_t mask_ = 0;
     size_t used_ = 0;
+};
+
+// piece bytes -> id over a vector of pieces owned elsewhere; lookups by
+// string_view without building a std::string (a word per pre-token). Keeps a
+// pointer to the vector's elements, which stay put when the vector is moved.
+class PieceIndex {
+public:
+    // The first occurrence of a duplicated piece wins (the lowest id).
+    void build(const std::vector<std::string>& pieces) {
+        pieces_ = pieces.data();
+        size_t size = 16;
+        while (size < pieces.size() * 2) size *= 2;
+        slots_.assign(size, -1);
+        mask_ = size - 1;
+        maxBytes_ = 0;
+        for (size_t id = 0; id < pieces.size(); ++id) {
+            const std::string& p = pieces[id];
+            if (p.empty()) continue;
+            maxBytes_ = std::max(maxBytes_, p.size());
+            for (size_t i = hashBytes(p) & mask_;; i = (i + 1) & mask_) {
+                if (slots_[i] < 0) {
+                    slots_[i] = static_cast<int32_t>(id);
+                    break;
+                }
+                if (pieces_[slots_[i]] == p) break;
+            }
+        }
+    }
+    int32_t find(std::string_view piece) const {
+        if (piece.empty() || piece.size() > maxBytes_) return -1;
+        for (size_t i = hashBytes(piece) & mask_;; i = (i + 1) & mask_) {
+            const int32_t id = slots_[i];
+            if (id < 0) return -1;
+            if (pieces_[id] == piece) return id;
+        }
+    }
+
+private:
+    const std::string* pieces_ = nullptr;
+    std::vector<int32_t> slots_;
+    size_t mask_ = 0;
+    size_t maxBytes_ = 0;
 };
 
 // word bytes -> token ids. Words repeat (Zipf), so most pre-tokens of a text

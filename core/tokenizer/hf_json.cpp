@@ -10,6 +10,7 @@
 #include "core/common/error.h"
 #include "core/tokenizer/bpe_tokenizer.h"
 #include "core/tokenizer/byte_level.h"
+#include "core/tokenizer/flat_maps.h"
 #include "core/tokenizer/loaders.h"
 
 namespace sieve::tok {
@@ -211,15 +212,16 @@ std::unique_ptr<Tokenizer> loadTokenizerJson(const std::string& path) {
     // Vocabulary and added tokens share one id space.
     const json& vocab = model.at("vocab");
     if (!vocab.is_object()) r.fail("model.vocab is not an object");
-    std::unordered_map<std::string, int32_t> ids;
-    ids.reserve(vocab.size());
     int32_t maxId = -1;
     for (auto it = vocab.begin(); it != vocab.end(); ++it) {
         const auto id = it.value().get<int32_t>();
         if (id < 0) r.fail("vocab entry '" + it.key() + "' has negative id");
-        ids.emplace(it.key(), id);
         maxId = std::max(maxId, id);
     }
+    std::vector<std::string> vocabPieces(static_cast<size_t>(maxId) + 1);  // the model's vocab, by id
+    for (auto it = vocab.begin(); it != vocab.end(); ++it) vocabPieces[it.value().get<int32_t>()] = it.key();
+    PieceIndex ids;
+    ids.build(vocabPieces);
     const json added = root.value("added_tokens", json::array());
     for (const json& a : added) {
         AddedToken token;
@@ -237,7 +239,7 @@ std::unique_ptr<Tokenizer> loadTokenizerJson(const std::string& path) {
         spec.added.push_back(token);
     }
     spec.tokens.assign(static_cast<size_t>(maxId) + 1, std::string());
-    for (const auto& [piece, id] : ids) spec.tokens[id] = piece;
+    for (size_t id = 0; id < vocabPieces.size(); ++id) spec.tokens[id] = vocabPieces[id];
     for (const AddedToken& token : spec.added) spec.tokens[token.id] = token.content;
 
     BpeModel::Options options;
@@ -245,10 +247,10 @@ std::unique_ptr<Tokenizer> loadTokenizerJson(const std::string& path) {
     options.fuseUnk = r.flag(model, "fuse_unk", false);
     options.ignoreMerges = r.flag(model, "ignore_merges", false);
     if (model.contains("unk_token") && model.at("unk_token").is_string()) {
-        const auto unk = ids.find(model.at("unk_token").get<std::string>());
-        if (unk == ids.end())
+        const int32_t unk = ids.find(model.at("unk_token").get<std::string>());
+        if (unk < 0)
             r.fail("unk_token '" + model.at("unk_token").get<std::string>() + "' is not in the vocabulary");
-        options.unkId = unk->second;
+        options.unkId = unk;
     }
     options.byteFallback.fill(-1);
     if (r.flag(model, "byte_fallback", false)) {
@@ -257,12 +259,12 @@ std::unique_ptr<Tokenizer> loadTokenizerJson(const std::string& path) {
         for (int b = 0; b < 256; ++b) {
             char name[8];
             std::snprintf(name, sizeof(name), "<0x%02X>", b);
-            const auto it = ids.find(name);
-            if (it != ids.end()) options.byteFallback[b] = it->second;
+            options.byteFallback[b] = ids.find(name);
         }
     }
 
     PairMergeMap merges;
+    std::string joined;
     const json& mergeList = model.at("merges");
     for (size_t rank = 0; rank < mergeList.size(); ++rank) {
         const json& m = mergeList[rank];
@@ -281,19 +283,20 @@ std::unique_ptr<Tokenizer> loadTokenizerJson(const std::string& path) {
         } else {
             r.fail("merge " + std::to_string(rank) + " is neither \"a b\" nor [\"a\", \"b\"]");
         }
-        const auto a = ids.find(left), b = ids.find(right), ab = ids.find(left + right);
-        if (a == ids.end() || b == ids.end() || ab == ids.end())
+        joined.assign(left).append(right);
+        const int32_t a = ids.find(left), b = ids.find(right), ab = ids.find(joined);
+        if (a < 0 || b < 0 || ab < 0)
             r.fail("merge " + std::to_string(rank) + " '" + left + " " + right +
                    "' uses a token not in the vocabulary");
-        merges.insert(a->second, b->second, {static_cast<int32_t>(rank), ab->second});
+        merges.insert(a, b, {static_cast<int32_t>(rank), ab});
     }
 
     // The model's own alphabet: raw bytes for byte-level vocabularies.
     std::vector<std::string> pieces(spec.tokens.size());
-    for (const auto& [piece, id] : ids) {
+    for (size_t id = 0; id < vocabPieces.size(); ++id) {
         if (!spec.byteLevel) {
-            pieces[id] = piece;
-        } else if (auto raw = byteLevelToBytes(piece)) {
+            pieces[id] = vocabPieces[id];
+        } else if (auto raw = byteLevelToBytes(vocabPieces[id])) {
             pieces[id] = std::move(*raw);
         }
     }
@@ -311,9 +314,9 @@ std::unique_ptr<Tokenizer> loadTokenizerJson(const std::string& path) {
     const auto lookup = [&](const std::string& name) -> std::optional<int64_t> {
         for (const AddedToken& t : spec.added)
             if (t.content == name) return t.id;
-        const auto it = ids.find(name);
-        if (it == ids.end()) return std::nullopt;
-        return it->second;
+        const int32_t id = ids.find(name);
+        if (id < 0) return std::nullopt;
+        return id;
     };
     if (bosName) spec.bos = lookup(*bosName);
     if (!spec.bos && spec.prefixIds.size() == 1) spec.bos = spec.prefixIds.front();
