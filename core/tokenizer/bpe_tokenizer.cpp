@@ -117,6 +117,10 @@ void applyDecoderStep(const DecoderStep& step, std::vector<std::string>& tokens)
             tokens.assign(1, utf8::lossy(bytes));
             break;
         }
+        case DecoderStep::Kind::Metaspace:
+            for (size_t i = 0; i < tokens.size(); ++i)
+                replaceAll(tokens[i], step.text, i == 0 && step.start ? "" : " ");
+            break;
         case DecoderStep::Kind::Llama2c:
             break;  // handled on ids (needs to see BOS): decodeLlama2c
     }
@@ -137,7 +141,7 @@ BpeTokenizer::BpeTokenizer(PipelineSpec spec, BpeModel model)
         if (token.special) isSpecial_[token.id] = 1;
     }
     tokenToId_.build(spec_.tokens);
-    if (!spec_.wordMarker.empty() && splitters_.empty() && !spec_.byteLevel) {
+    if (!spec_.wordMarker.empty() && splitters_.empty() && !spec_.byteLevel && !spec_.metaspace.split) {
         cutAtMarker_ = true;
         const std::string& m = spec_.wordMarker;
         for (const auto& piece : model_.pieces()) {
@@ -168,9 +172,28 @@ std::string BpeTokenizer::normalize(std::string_view text) const {
     return s;
 }
 
+void BpeTokenizer::applyMetaspace(std::string& text, bool atInputStart) const {
+    const auto& m = spec_.metaspace;
+    replaceAll(text, " ", m.replacement);
+    const bool prepend = m.prepend == PipelineSpec::Metaspace::Prepend::Always ||
+                         (m.prepend == PipelineSpec::Metaspace::Prepend::First && atInputStart);
+    if (prepend && text.compare(0, m.replacement.size(), m.replacement) != 0) text.insert(0, m.replacement);
+}
+
 void BpeTokenizer::preTokenize(std::string_view text, std::vector<Span>& spans) const {
     spans.assign(1, Span{0, text.size()});
     std::vector<Span> next;
+    if (spec_.metaspace.enabled && spec_.metaspace.split) {
+        // Each replacement starts a new piece (HF: MergedWithNext).
+        const std::string& r = spec_.metaspace.replacement;
+        size_t start = 0;
+        for (size_t hit = text.find(r, 1); hit != std::string::npos; hit = text.find(r, hit + r.size())) {
+            next.push_back({start, hit - start});
+            start = hit;
+        }
+        if (text.size() > start) next.push_back({start, text.size() - start});
+        spans.swap(next);
+    }
     for (const auto& splitter : splitters_) {
         next.clear();
         for (const Span& span : spans) splitter.split(text, span, next);
@@ -223,8 +246,9 @@ std::vector<int64_t> BpeTokenizer::encode(const std::string& text, bool addSpeci
             ids.push_back(segment.addedId);
             continue;
         }
-        const std::string normalized =
+        std::string normalized =
             spec_.normalizer.empty() ? std::string(segment.text) : normalize(segment.text);
+        if (spec_.metaspace.enabled) applyMetaspace(normalized, segment.text.data() == text.data());
         preTokenize(normalized, spans);
         for (const Span& span : spans) {
             const std::string_view word(normalized.data() + span.begin, span.size);

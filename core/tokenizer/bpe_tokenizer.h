@@ -31,6 +31,7 @@ struct DecoderStep {
         Strip,         // each token: drop up to `start` leading / `stop` trailing `text` chars
         ByteLevel,     // byte-level characters -> bytes, lossy UTF-8
         Llama2c,       // llama2.c run.c: drop the leading space after BOS / at the start
+        Metaspace,     // `text` -> " ", except in the first token when start != 0 (dropped)
     };
     Kind kind = Kind::Fuse;
     std::string text, with;
@@ -44,6 +45,17 @@ struct PipelineSpec {
     std::vector<NormalizerStep> normalizer;
     std::vector<std::string> splitPatterns;  // Split pre-tokenizers, in order
     bool byteLevel = false;                  // ByteLevel pre-tokenizer: the model sees raw bytes
+    // Metaspace pre-tokenizer (newer SentencePiece-style files: Mistral v0.3,
+    // Llama-2 converted with legacy=false): spaces -> replacement, which is also
+    // prepended to a piece not starting with it (always, or only to the piece at
+    // the very start of the input: "first"); split: cut before each replacement.
+    struct Metaspace {
+        enum class Prepend { Always, First, Never };
+        bool enabled = false;
+        std::string replacement;
+        Prepend prepend = Prepend::Always;
+        bool split = true;
+    } metaspace;
     // SentencePiece-style input without pre-tokenizer: cutting the text before
     // every run of this marker ("▁") lets words be cached. Only done when no
     // vocabulary piece contains the marker after another character, so that no
@@ -70,6 +82,7 @@ public:
 
 private:
     std::string normalize(std::string_view text) const;
+    void applyMetaspace(std::string& text, bool atInputStart) const;
     void preTokenize(std::string_view text, std::vector<Span>& spans) const;
     std::string decodeLlama2c(const std::vector<int64_t>& ids, bool skipSpecial) const;
 

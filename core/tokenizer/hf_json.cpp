@@ -55,6 +55,19 @@ public:
         fail(where + ": pattern " + p.dump() + " is not supported");
     }
 
+    // prepend_scheme "always" | "first" | "never"; older files: add_prefix_space.
+    PipelineSpec::Metaspace::Prepend metaspacePrepend(const json& j) const {
+        using P = PipelineSpec::Metaspace::Prepend;
+        if (j.contains("prepend_scheme") && j.at("prepend_scheme").is_string()) {
+            const std::string& s = j.at("prepend_scheme").get_ref<const std::string&>();
+            if (s == "always") return P::Always;
+            if (s == "first") return P::First;
+            if (s == "never") return P::Never;
+            fail("Metaspace prepend_scheme '" + s + "' is not supported");
+        }
+        return flag(j, "add_prefix_space", true) ? P::Always : P::Never;
+    }
+
     void normalizer(const json& j, std::vector<NormalizerStep>& steps) const {
         if (j.is_null()) return;
         const std::string t = type(j, "normalizer");
@@ -87,6 +100,13 @@ public:
                 fail("Split pre-tokenizer with behavior " + behavior +
                      (flag(j, "invert", false) ? " (inverted)" : "") + " is not supported (only Isolated)");
             spec.splitPatterns.push_back(p);
+        } else if (t == "Metaspace") {
+            if (!spec.splitPatterns.empty() || spec.metaspace.enabled)
+                fail("pre_tokenizer: Metaspace combined with other pre-tokenizers is not supported");
+            spec.metaspace.enabled = true;
+            spec.metaspace.replacement = str(j, "replacement", "Metaspace pre-tokenizer");
+            spec.metaspace.prepend = metaspacePrepend(j);
+            spec.metaspace.split = flag(j, "split", true);
         } else if (t == "ByteLevel") {
             if (flag(j, "add_prefix_space", false))
                 fail("ByteLevel pre-tokenizer with add_prefix_space is not supported");
@@ -147,6 +167,10 @@ public:
             step.kind = DecoderStep::Kind::Replace;
             step.text = pattern(j, "Replace decoder", nullptr);
             step.with = str(j, "content", "Replace decoder");
+        } else if (t == "Metaspace") {
+            step.kind = DecoderStep::Kind::Metaspace;
+            step.text = str(j, "replacement", "Metaspace decoder");
+            step.start = metaspacePrepend(j) != PipelineSpec::Metaspace::Prepend::Never;
         } else if (t == "Strip") {
             step.kind = DecoderStep::Kind::Strip;
             step.text = str(j, "content", "Strip decoder");
@@ -300,7 +324,9 @@ std::unique_ptr<Tokenizer> loadTokenizerJson(const std::string& path) {
             pieces[id] = std::move(*raw);
         }
     }
-    if (!spec.byteLevel && spec.splitPatterns.empty() && !options.ignoreMerges)
+    if (spec.metaspace.enabled && !options.ignoreMerges)
+        spec.wordMarker = spec.metaspace.replacement;
+    else if (!spec.byteLevel && spec.splitPatterns.empty() && !options.ignoreMerges)
         spec.wordMarker = "\xE2\x96\x81";  // ▁
 
     // Beginning / end of sequence: the model's tokenizer_config.json, else the template.

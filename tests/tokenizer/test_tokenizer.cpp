@@ -15,6 +15,8 @@
 #include <sstream>
 #include <thread>
 
+#include <nlohmann/json.hpp>
+
 #include "core/common/error.h"
 #include "core/tokenizer/regex_splitter.h"
 #include "core/tokenizer/tokenizer.h"
@@ -49,39 +51,36 @@ std::vector<int64_t> toIds(const QJsonArray& a) {
     return ids;
 }
 
-QString patchedLlama2();
+QString patchedLlama2(const QString& variant);
 
 QString tokenizerPath(const QString& name) {
     if (name == "llama3_small") return kFixtures + "/llama3_small.json";
     if (name == "llama2_gguf") return kFixtures + "/llama2_spm.gguf";
     if (name == "llama3_small_gguf") return kFixtures + "/llama3_small.gguf";
     if (name == "stories260k_gguf") return kFixtures + "/stories260k.gguf";
-    if (name == "llama2_strip") return patchedLlama2();
+    if (name.startsWith("llama2_strip") || name.startsWith("llama2_metaspace")) return patchedLlama2(name);
     if (name == "tok512") return kShared + "/models/stories260K/tok512.bin";
     return kShared + "/tokenizers/" + name + "/tokenizer.json";
 }
 
-// llama2's tokenizer.json with the lstrip/rstrip flags of the fixture's patch
-// (the same patch scripts/fixtures/tokenizers.py gave HF), in a temporary file.
-QString patchedLlama2() {
+// A variant of llama2's tokenizer.json: the fixture's patch (the same one
+// scripts/fixtures/tokenizers.py gave HF) applied, in a temporary file.
+// (Patched with nlohmann::json: QJsonDocument drops U+FEFF from the vocabulary.)
+QString patchedLlama2(const QString& variant) {
     static QTemporaryDir dir;
-    const QString path = dir.filePath("tokenizer.json");
+    const QString path = dir.filePath(variant + ".json");
     if (QFile::exists(path)) return path;
-    QFile in(kShared + "/tokenizers/llama2/tokenizer.json");
-    if (!in.open(QIODevice::ReadOnly)) qFatal("cannot open llama2 tokenizer.json");
-    QJsonObject root = QJsonDocument::fromJson(in.readAll()).object();
-    const QJsonObject patch = reference()["llama2_strip"].toObject()["patch"].toObject();
-    QJsonArray added = root["added_tokens"].toArray();
-    for (int i = 0; i < added.size(); ++i) {
-        QJsonObject token = added[i].toObject();
-        const QJsonObject flags = patch[token["content"].toString()].toObject();
-        for (auto it = flags.begin(); it != flags.end(); ++it) token[it.key()] = it.value();
-        added[i] = token;
+    using nlohmann::json;
+    json root = json::parse(readText(kShared + "/tokenizers/llama2/tokenizer.json"));
+    const QJsonObject patch = reference()[variant].toObject()["patch"].toObject();
+    const json added = json::parse(QJsonDocument(patch["added"].toObject()).toJson().toStdString());
+    const json replaced = json::parse(QJsonDocument(patch["root"].toObject()).toJson().toStdString());
+    for (json& token : root["added_tokens"]) {
+        const std::string content = token["content"];
+        if (added.contains(content)) token.update(added[content]);
     }
-    root["added_tokens"] = added;
-    QFile out(path);
-    if (!out.open(QIODevice::WriteOnly)) qFatal("cannot write the patched tokenizer.json");
-    out.write(QJsonDocument(root).toJson(QJsonDocument::Compact));
+    root.update(replaced);
+    std::ofstream(path.toStdString(), std::ios::binary) << root.dump();
     return path;
 }
 
@@ -142,8 +141,9 @@ private Q_SLOTS:
     void matchesReference_data() {
         QTest::addColumn<QString>("name");
         QTest::addColumn<int>("index");
-        for (const QString name : {"llama2", "llama3_1", "qwen3", "llama3_small", "llama2_gguf",
-                                   "llama3_small_gguf", "llama2_strip"}) {
+        for (const QString name :
+             {"llama2", "llama3_1", "qwen3", "llama3_small", "llama2_gguf", "llama3_small_gguf",
+              "llama2_strip", "llama2_metaspace_first", "llama2_metaspace_split"}) {
             const QJsonArray cases = reference()[referenceName(name)].toObject()["cases"].toArray();
             for (int i = 0; i < cases.size(); ++i)
                 QTest::newRow(qPrintable(name + "/" + cases[i].toObject()["name"].toString())) << name << i;
