@@ -8,6 +8,7 @@
 #include "app/cli/arguments.h"
 #include "app/cli/progress_printer.h"
 #include "app/cli/report.h"
+#include "core/demo/train_demo.h"
 #include "core/engine/engine.h"
 #include "core/session/session_file.h"
 
@@ -261,6 +262,34 @@ int runExport(const std::vector<std::string>& args, const CancelToken& cancel) {
     return kOk;
 }
 
+int runTrainDemo(const std::vector<std::string>& args, const CancelToken& cancel) {
+    const TrainDemoOptions defaults;
+    Arguments a("train-demo",
+                "Train the bundled teaching model from scratch (a small Llama on five generated skills) and write "
+                "it with its tokenizer and task files as a Hugging Face folder.",
+                {{"out", "DIR", "output directory", "", true},
+                 {"seed", "N", "training seed", std::to_string(defaults.seed)},
+                 {"steps", "N", "optimiser steps (stops early once every skill is learnt)", std::to_string(defaults.steps)},
+                 {"threads", "N", "torch threads", std::to_string(defaults.threads)},
+                 {"quiet", "", "print only errors and the final result", ""}});
+    if (!parseOrHelp(a, args)) return kOk;
+    TrainDemoOptions o;
+    o.outputDir = a.get("out");
+    o.seed = uint64_t(a.integer("seed"));
+    o.steps = int(a.integer("steps"));
+    o.threads = int(a.integer("threads"));
+    ProgressPrinter printer(a.flag("quiet"));
+    JobContext context([&](const Progress& p) { printer.onProgress(p); }, [&](const JobEvent& e) { printer.onEvent(e); },
+                       cancel);
+    const TrainDemoResult r = trainDemoModel(o, context);
+    printer.finishLine();
+    std::printf("trained %lld parameters in %d steps (%.0f s), final loss %.4f\n", static_cast<long long>(r.parameters),
+                r.steps, r.totalSeconds, r.finalLoss);
+    for (const auto& [skill, acc] : r.skillAccuracy) std::printf("  %-12s exact match %.3f\n", skill.c_str(), acc);
+    std::printf("  %-12s exact match %.3f\n", "mixed", r.mixedAccuracy);
+    return kOk;
+}
+
 int runReport(const std::vector<std::string>& args, const CancelToken&) {
     Arguments a("report", "Print a session's results as tables (or JSON).",
                 {{"session", "FILE", "the session file", "", true}, {"json", "", "print JSON", ""}});
@@ -283,6 +312,7 @@ const std::vector<Command>& commands() {
         {"run", "all of the above into one session", runRun},
         {"export", "write the pruned model (factorized or dense)", runExport},
         {"report", "print a session's results", runReport},
+        {"train-demo", "train the bundled teaching model from scratch", runTrainDemo},
     };
     return all;
 }
