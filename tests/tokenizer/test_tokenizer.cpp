@@ -105,6 +105,25 @@ QString show(const std::vector<int64_t>& ids) {
     return "[" + parts.join(", ") + "]";
 }
 
+// A GGUF v3 file with no tensors and only string metadata (for error paths).
+QByteArray ggufWithStrings(const std::vector<std::pair<std::string, std::string>>& kv) {
+    QByteArray out("GGUF");
+    const auto put = [&](auto value) { out.append(reinterpret_cast<const char*>(&value), sizeof(value)); };
+    const auto putString = [&](const std::string& s) {
+        put(uint64_t(s.size()));
+        out.append(s.data(), qsizetype(s.size()));
+    };
+    put(uint32_t(3));
+    put(uint64_t(0));
+    put(uint64_t(kv.size()));
+    for (const auto& [key, value] : kv) {
+        putString(key);
+        put(uint32_t(8));  // string
+        putString(value);
+    }
+    return out;
+}
+
 std::string writeTemp(const QTemporaryDir& dir, const QString& name, const std::string& content) {
     const std::string path = dir.filePath(name).toStdString();
     std::ofstream(path, std::ios::binary) << content;
@@ -414,6 +433,12 @@ private Q_SLOTS:
         QByteArray huge = QByteArray::fromStdString(readText(kFixtures + "/stories260k.gguf"));
         for (int i = 16; i < 24; ++i) huge[i] = char(0x7f);  // metadata count
         QTest::newRow("implausible count") << huge << "do not fit in the file";
+        QTest::newRow("no vocabulary")
+            << ggufWithStrings({{"general.architecture", "llama"}}) << "no tokenizer.ggml.model";
+        QTest::newRow("unsupported model") << ggufWithStrings({{"tokenizer.ggml.model", "bert"}})
+                                           << "tokenizer model 'bert' is not supported";
+        QTest::newRow("no tokens") << ggufWithStrings({{"tokenizer.ggml.model", "llama"}})
+                                   << "tokenizer.ggml.tokens is missing";
     }
     void rejectsBadGguf() {
         QFETCH(QByteArray, bytes);
