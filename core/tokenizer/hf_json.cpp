@@ -208,7 +208,9 @@ std::optional<std::string> configToken(const json& config, const char* key) {
 
 }  // namespace
 
-std::unique_ptr<Tokenizer> loadTokenizerJson(const std::string& path) {
+namespace {
+
+std::unique_ptr<Tokenizer> loadTokenizerJsonUnchecked(const std::string& path) {
     const JsonReader r(path);
     const json root = parseFile(path);
     if (!root.is_object() || !root.contains("model") || !root.at("model").is_object())
@@ -352,6 +354,17 @@ std::unique_ptr<Tokenizer> loadTokenizerJson(const std::string& path) {
 
     return std::make_unique<BpeTokenizer>(std::move(spec),
                                           BpeModel(std::move(pieces), std::move(merges), options));
+}
+
+}  // namespace
+
+std::unique_ptr<Tokenizer> loadTokenizerJson(const std::string& path) {
+    try {
+        return loadTokenizerJsonUnchecked(path);
+    } catch (const json::exception& e) {
+        // A value of the wrong JSON type somewhere (e.g. a vocab id that is a string).
+        throw FormatError(path, std::string("unexpected tokenizer.json structure: ") + e.what());
+    }
 }
 
 }  // namespace sieve::tok

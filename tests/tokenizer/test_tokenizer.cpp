@@ -316,6 +316,11 @@ private Q_SLOTS:
             << "merge 0 'a b' uses a token not in the vocabulary";
         QTest::newRow("not json") << "{ oops"
                                   << "not valid JSON";
+        QTest::newRow("wrong type")
+            << R"({"model": {"type": "BPE", "vocab": {"a": "zero"}, "merges": []}, "decoder": {"type": "Fuse"}})"
+            << "unexpected tokenizer.json structure";
+        QTest::newRow("not a tokenizer") << "hello, I am a text file"
+                                         << "not a llama2.c tokenizer";
     }
     void rejectsUnsupportedModels() {
         QFETCH(QString, json);
