@@ -1,5 +1,20 @@
 #pragma once
 // Text <-> token ids, identical to the model's own tokenizer. Torch-free.
+//
+// Supported (anything else is a FormatError naming the component):
+//  - tokenizer.json, model BPE: byte-level (GPT-2 / Llama-3 / Qwen2-3: Split
+//    regex + ByteLevel pre-tokenizer, NFC normalizer) or SentencePiece style
+//    (Llama-2 / Mistral / Phi-3: Prepend + Replace normalizers or a Metaspace
+//    pre-tokenizer, byte fallback); added tokens (special or not, lstrip /
+//    rstrip); TemplateProcessing / ByteLevel post-processors; Replace,
+//    ByteFallback, Fuse, Strip, ByteLevel, Metaspace decoders.
+//  - llama2.c tokenizer.bin (encodes and decodes as run.c).
+//  - GGUF vocabularies: tokenizer.ggml.model "llama" (SentencePiece, merged by
+//    score) and "gpt2" (byte-level BPE; pre-tokenizers default, llama-bpe, qwen2).
+// Ids match Hugging Face `tokenizers` exactly (tests/tokenizer compares them
+// on a multilingual text set and random strings). Known limit: PCRE2 10.42
+// knows Unicode 14, HF's regex engine a newer Unicode, so letters and digits
+// assigned since Unicode 14 may pre-tokenize differently.
 #include <cstdint>
 #include <memory>
 #include <optional>
