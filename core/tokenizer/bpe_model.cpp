@@ -7,10 +7,14 @@
 namespace sieve::tok {
 namespace {
 
-// Heap order: the top is the lowest rank, then the leftmost position.
-bool laterCandidate(const BpeModel::Candidate& a, const BpeModel::Candidate& b) {
-    return a.rank > b.rank || (a.rank == b.rank && a.pos > b.pos);
-}
+// Heap order: the top is the lowest rank, then the leftmost position. A
+// function object (not a function pointer) so the heap operations inline it.
+struct LaterCandidate {
+    bool operator()(const BpeModel::Candidate& a, const BpeModel::Candidate& b) const {
+        return a.rank > b.rank || (a.rank == b.rank && a.pos > b.pos);
+    }
+};
+constexpr LaterCandidate laterCandidate{};
 
 }  // namespace
 
@@ -90,7 +94,7 @@ void BpeModel::pushCandidate(std::vector<Candidate>& heap, const std::vector<Sym
     const int32_t next = symbols[pos].next;
     if (next < 0) return;
     if (const MergeRule* rule = merges_.find(symbols[pos].id, symbols[next].id)) {
-        heap.push_back({rule->rank, pos, rule->newId});
+        heap.push_back({rule->rank, pos, rule->newId, symbols[pos].id, symbols[next].id});
         std::push_heap(heap.begin(), heap.end(), laterCandidate);
     }
 }
@@ -112,7 +116,7 @@ void BpeModel::encodeWord(std::string_view word, std::vector<int32_t>& out) cons
     const auto n = static_cast<int32_t>(symbols.size());
     for (int32_t pos = 0; pos + 1 < n; ++pos) {
         if (const MergeRule* rule = merges_.find(symbols[pos].id, symbols[pos + 1].id))
-            heap.push_back({rule->rank, pos, rule->newId});
+            heap.push_back({rule->rank, pos, rule->newId, symbols[pos].id, symbols[pos + 1].id});
     }
     std::make_heap(heap.begin(), heap.end(), laterCandidate);
     while (!heap.empty()) {
@@ -122,9 +126,13 @@ void BpeModel::encodeWord(std::string_view word, std::vector<int32_t>& out) cons
         Symbol& left = symbols[top.pos];
         if (!left.alive || left.next < 0) continue;
         Symbol& right = symbols[left.next];
-        // A stale candidate: one of its symbols merged since it was queued.
-        const MergeRule* rule = merges_.find(left.id, right.id);
-        if (!rule || rule->newId != top.newId) continue;
+        // A stale candidate: one of its symbols merged since it was queued. HF
+        // still merges when the pair now there makes the same token (its rank
+        // may differ); only a changed pair needs the table to tell.
+        if (left.id != top.leftId || right.id != top.rightId) {
+            const MergeRule* rule = merges_.find(left.id, right.id);
+            if (!rule || rule->newId != top.newId) continue;
+        }
         left.id = top.newId;
         right.alive = false;
         left.next = right.next;

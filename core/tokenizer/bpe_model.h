@@ -57,6 +57,7 @@ public:
         int32_t rank;
         int32_t pos;
         int32_t newId;
+        int32_t leftId, rightId;  // the pair when queued: unchanged = still valid
     };
 
 private:
