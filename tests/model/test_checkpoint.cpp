@@ -442,6 +442,8 @@ private Q_SLOTS:
                                   << "logits_tiny_llama";
         QTest::newRow("gguf-tied-llama3") << "tiny_llama_tied_llama3.gguf"
                                           << "logits_tied_llama3";
+        QTest::newRow("gguf-qwen2-bias") << "tiny_qwen2_f32.gguf"
+                                         << "logits_tiny_qwen2";
         QTest::newRow("llama2c-untied") << "tiny_llama2c_untied.bin"
                                         << "logits_tiny_llama2c_untied";
     }
