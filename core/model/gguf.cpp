@@ -211,6 +211,9 @@ GgufFile::GgufFile(const std::string& path) : file_(path) {
     if (file_.size() < 4 || in.read<uint32_t>("magic") != kMagic)
         throw FormatError(path, "not a GGUF file (bad magic)");
     version_ = in.read<uint32_t>("version");
+    const uint32_t swapped =
+        (version_ >> 24) | ((version_ >> 8) & 0xff00) | ((version_ << 8) & 0xff0000) | (version_ << 24);
+    if (swapped == 2 || swapped == 3) throw FormatError(path, "big-endian GGUF files are not supported");
     if (version_ != 2 && version_ != 3)
         throw FormatError(path,
                           "unsupported GGUF version " + std::to_string(version_) + " (supported: 2, 3)");

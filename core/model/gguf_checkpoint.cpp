@@ -13,6 +13,10 @@
 namespace sieve {
 namespace {
 
+bool endsWith(const std::string& s, const std::string& suffix) {
+    return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
 class GgufConfigReader {
 public:
     GgufConfigReader(const GgufFile& file, std::string arch) : file_(file), arch_(std::move(arch)) {}
@@ -191,6 +195,13 @@ Checkpoint readGgufCheckpoint(const std::string& path) {
             continue;
         }
         const std::string name = hfName(info.name, path);
+        if (endsWith(name, ".bias")) {
+            // Only q/k/v biases exist in the supported models (Qwen2; Llama with attention bias).
+            if (!endsWith(name, "q_proj.bias") && !endsWith(name, "k_proj.bias") &&
+                !endsWith(name, "v_proj.bias"))
+                throw FormatError(path, "tensor '" + info.name + "': this bias is not supported");
+            c.attentionBias = true;
+        }
         torch::Tensor t = file.readFloat32(info);
         // Undo convert_hf_to_gguf.py's LlamaModel.permute (q with heads, k with kv heads).
         if (arch == "llama") {
