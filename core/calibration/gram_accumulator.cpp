@@ -1,5 +1,6 @@
 #include "core/calibration/gram_accumulator.h"
 
+#include <algorithm>
 #include <sstream>
 
 #include "core/calibration/calibration_data.h"
@@ -66,12 +67,23 @@ void GramAccumulator::add(int layer, InputSite site, const torch::Tensor& x) {
                          " tokens in this batch); the Gram matrix would be unusable");
     const bool useDouble = precision_ == GramProductPrecision::Float64 ||
                            (precision_ == GramProductPrecision::Auto && !x.is_cpu());
-    if (useDouble) {
-        const torch::Tensor xd = x.to(torch::kDouble);
-        C.addmm_(xd.t(), xd);
+    const torch::Tensor xp = x.to(useDouble ? torch::kDouble : torch::kFloat);  // [N, H]
+    const int64_t H = x.size(1);
+    const int64_t blocks = blockCount(H, x.is_cpu());
+    if (blocks == 1) {
+        if (useDouble)
+            C.addmm_(xp.t(), xp);
+        else
+            C.add_(xp.t().matmul(xp).to(torch::kDouble));
     } else {
-        const torch::Tensor xf = x.to(torch::kFloat);
-        C.add_(xf.t().matmul(xf).to(torch::kDouble));
+        // Lower block triangle: rows of block bi against columns of blocks bj <= bi,
+        // as one product per block row (x_i^T [x_0 .. x_i]).
+        const int64_t step = (H + blocks - 1) / blocks;
+        for (int64_t r0 = 0; r0 < H; r0 += step) {
+            const int64_t rows = std::min(step, H - r0);
+            const torch::Tensor product = xp.narrow(1, r0, rows).t().matmul(xp.narrow(1, 0, r0 + rows));
+            C.narrow(0, r0, rows).narrow(1, 0, r0 + rows).add_(product.to(torch::kDouble));
+        }
     }
     tokens_[i] += x.size(0);
 }
@@ -80,8 +92,19 @@ bool GramAccumulator::has(int layer, InputSite site) const {
     return grams_[index(layer, site)].defined();
 }
 
-const torch::Tensor& GramAccumulator::gram(int layer, InputSite site) const {
-    return grams_[index(layer, site)];
+int64_t GramAccumulator::blockCount(int64_t H, bool onCpu) {
+    if (!onCpu) return 1;  // GPUs multiply the full square faster than many small blocks
+    return std::min<int64_t>(8, std::max<int64_t>(1, H / 192));
+}
+
+torch::Tensor GramAccumulator::symmetrized(const torch::Tensor& lowerBlocks) {
+    if (!lowerBlocks.defined()) return {};
+    if (blockCount(lowerBlocks.size(0), lowerBlocks.is_cpu()) == 1) return lowerBlocks.clone();
+    return lowerBlocks.tril() + lowerBlocks.tril(-1).t();
+}
+
+torch::Tensor GramAccumulator::gram(int layer, InputSite site) const {
+    return symmetrized(grams_[index(layer, site)]);
 }
 
 int64_t GramAccumulator::tokens(int layer, InputSite site) const {
@@ -103,6 +126,8 @@ CalibrationData GramAccumulator::finish(std::vector<MatrixInfo> matrices, int64_
                              std::to_string(C.size(0)) + " but the matrix has " + std::to_string(m.cols) +
                              " input features");
     }
+    for (torch::Tensor& C : grams_)
+        if (C.defined() && blockCount(C.size(0), C.is_cpu()) > 1) C = symmetrized(C);
     return CalibrationData(layers_, std::move(grams_), std::move(tokens_), std::move(matrices), sequences);
 }
 

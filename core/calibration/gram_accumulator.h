@@ -22,6 +22,11 @@ enum class GramProductPrecision { Auto, Float64, Float32 };
 
 class CalibrationData;
 
+// On the CPU only the lower block triangle of C is accumulated (x_i^T x_j for
+// column blocks j <= i), which saves up to half the multiply work; the upper
+// triangle is mirrored when the Gram is read. Blocks of ~256 columns keep
+// each product large enough for BLAS to run at full speed.
+
 class GramAccumulator {
 public:
     explicit GramAccumulator(int layers, GramProductPrecision precision = GramProductPrecision::Auto);
@@ -34,7 +39,8 @@ public:
 
     int layers() const { return layers_; }
     bool has(int layer, InputSite site) const;
-    const torch::Tensor& gram(int layer, InputSite site) const;  // [H, H] float64; undefined if never seen
+    // The full symmetric sum so far, [H, H] float64 (a copy); undefined if never seen.
+    torch::Tensor gram(int layer, InputSite site) const;
     int64_t tokens(int layer, InputSite site) const;
 
     // Moves the sums into a CalibrationData for `matrices` (the model's
@@ -48,7 +54,11 @@ private:
 
     int layers_ = 0;
     GramProductPrecision precision_ = GramProductPrecision::Auto;
-    std::vector<torch::Tensor> grams_;  // layers * kSites
+    // Whether site sums hold only the lower block triangle (CPU path).
+    static int64_t blockCount(int64_t H, bool onCpu);
+    static torch::Tensor symmetrized(const torch::Tensor& lowerBlocks);
+
+    std::vector<torch::Tensor> grams_;  // layers * kSites; lower block triangle on the CPU
     std::vector<int64_t> tokens_;       // layers * kSites
 };
 

@@ -98,32 +98,42 @@ private Q_SLOTS:
 
 void TestCalibration::accumulatorMatchesEigen_data() {
     QTest::addColumn<int>("precision");
+    QTest::addColumn<int>("H");
     QTest::addColumn<double>("tolerance");
-    QTest::newRow("float64 products") << int(GramProductPrecision::Float64) << 1e-12;
-    QTest::newRow("float32 products") << int(GramProductPrecision::Float32) << 1e-6;
+    // H >= 384 takes the CPU lower-block-triangle path (2 and 5 blocks here).
+    for (int H : {12, 400, 1000}) {
+        QTest::addRow("float64 products, H %d", H) << int(GramProductPrecision::Float64) << H << 1e-12;
+        QTest::addRow("float32 products, H %d", H) << int(GramProductPrecision::Float32) << H << 1e-6;
+    }
 }
 
 void TestCalibration::accumulatorMatchesEigen() {
     QFETCH(int, precision);
+    QFETCH(int, H);
     QFETCH(double, tolerance);
     torch::manual_seed(1);
     GramAccumulator acc(3, GramProductPrecision(precision));
-    Mat ref = Mat::Zero(12, 12);
+    Mat ref = Mat::Zero(H, H);
     int64_t n = 0;
     for (int batch = 0; batch < 5; ++batch) {
-        const torch::Tensor x = torch::randn({7 + batch, 12}) + 0.5;  // non-centred, like activations
+        const torch::Tensor x = torch::randn({7 + batch, H}) + 0.5;  // non-centred, like activations
         acc.add(1, InputSite::MlpIn, x);
         const Mat xe = toEigen(x);
         ref += xe.transpose() * xe;
         n += x.size(0);
     }
-    acc.add(1, InputSite::MlpIn, torch::zeros({0, 12}));  // an empty batch changes nothing
-    QCOMPARE(acc.gram(1, InputSite::MlpIn).scalar_type(), torch::kDouble);
-    QVERIFY2(relDiff(toEigen(acc.gram(1, InputSite::MlpIn)), ref) <= tolerance,
-             qPrintable(QString::number(relDiff(toEigen(acc.gram(1, InputSite::MlpIn)), ref))));
+    acc.add(1, InputSite::MlpIn, torch::zeros({0, H}));  // an empty batch changes nothing
+    const torch::Tensor C = acc.gram(1, InputSite::MlpIn);
+    QCOMPARE(C.scalar_type(), torch::kDouble);
+    QVERIFY2(relDiff(toEigen(C), ref) <= tolerance, qPrintable(QString::number(relDiff(toEigen(C), ref))));
+    QVERIFY(torch::equal(C, C.t()));  // exactly symmetric
     QCOMPARE(acc.tokens(1, InputSite::MlpIn), n);
     QVERIFY(!acc.has(0, InputSite::MlpIn));
     QVERIFY(!acc.has(1, InputSite::AttentionIn));
+    // finish() hands over the same full matrix.
+    MatrixInfo up{"model.layers.1.mlp.up_proj", 1, MatrixType::Up, 8, H, false};
+    const CalibrationData data = std::move(acc).finish({up}, 5);
+    QVERIFY(torch::equal(data.gramForMatrix(0), C));
 }
 
 void TestCalibration::accumulatorRejectsBadInput() {
