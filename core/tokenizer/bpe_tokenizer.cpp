@@ -141,7 +141,8 @@ BpeTokenizer::BpeTokenizer(PipelineSpec spec, BpeModel model)
         if (token.special) isSpecial_[token.id] = 1;
     }
     tokenToId_.build(spec_.tokens);
-    if (!spec_.wordMarker.empty() && splitters_.empty() && !spec_.byteLevel && !spec_.metaspace.split) {
+    if (!spec_.wordMarker.empty() && splitters_.empty() && !spec_.byteLevel &&
+        !(spec_.metaspace.enabled && spec_.metaspace.split)) {
         cutAtMarker_ = true;
         const std::string& m = spec_.wordMarker;
         for (const auto& piece : model_.pieces()) {

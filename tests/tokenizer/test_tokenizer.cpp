@@ -18,6 +18,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/common/error.h"
+#include "core/tokenizer/bpe_tokenizer.h"
 #include "core/tokenizer/regex_splitter.h"
 #include "core/tokenizer/tokenizer.h"
 #include "core/tokenizer/utf8.h"
@@ -359,6 +360,28 @@ private Q_SLOTS:
         } catch (const sieve::InputError& e) {
             QVERIFY2(QString(e.what()).contains(QString("byte offset %1").arg(offset)), e.what());
         }
+    }
+
+    // SentencePiece-style inputs are cut into words before each "▁" run (so
+    // words can be cached; without it one merge loop runs over the whole
+    // text, ~50x slower). The reference tests show the cut changes no ids;
+    // this checks it is in use where the vocabulary allows it.
+    void cutsSentencePieceTextIntoWords_data() {
+        QTest::addColumn<QString>("name");
+        QTest::addColumn<bool>("cuts");
+        QTest::newRow("llama2") << "llama2" << true;
+        QTest::newRow("llama2_gguf") << "llama2_gguf" << true;
+        QTest::newRow("llama2_metaspace_first") << "llama2_metaspace_first" << true;
+        QTest::newRow("llama2_metaspace_split") << "llama2_metaspace_split" << false;  // already words
+        QTest::newRow("tok512") << "tok512" << true;
+        QTest::newRow("llama3_1") << "llama3_1" << false;  // byte-level: regex pre-tokens
+    }
+    void cutsSentencePieceTextIntoWords() {
+        QFETCH(QString, name);
+        QFETCH(bool, cuts);
+        const auto* bpe = dynamic_cast<const sieve::tok::BpeTokenizer*>(&tokenizer(name));
+        QVERIFY(bpe);
+        QCOMPARE(bpe->cutsAtWordMarker(), cuts);
     }
 
     // One instance used from several threads at once gives the same ids.
