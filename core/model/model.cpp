@@ -375,7 +375,15 @@ torch::Tensor Model::forwardHidden(const torch::Tensor& idsIn, const torch::Tens
                       .view({1, 1, T, S})
                       .logical_and(fullMask.to(torch::kBool).view({B, 1, 1, S}))
                       .logical_or((keyPos == queryPos).view({1, 1, T, S}));
-    ctx.plainCausal = !hasPadding && past == 0;
+    // Mistral and Phi-3 attend to the last `sliding_window` positions only (transformers:
+    // query index - key index < window). Qwen2's per-layer windows are not modelled:
+    // its config parser records no window unless use_sliding_window is set.
+    const bool windowed = config_.slidingWindow && *config_.slidingWindow < S &&
+                          (config_.modelType == "mistral" || config_.modelType == "phi3");
+    if (windowed)
+        ctx.allowed =
+            ctx.allowed.logical_and((queryPos - keyPos < *config_.slidingWindow).view({1, 1, T, S}));
+    ctx.plainCausal = !hasPadding && past == 0 && !windowed;
     ctx.cache = cache;
     if (observer_) {
         ctx.observer = &observer_;
