@@ -276,9 +276,10 @@ void Engine::calibrate(const RunSettings& settings, JobContext& context) {
     d.autosave();
 }
 
-bool Engine::isCalibrated() const {
-    return impl_->calibration.has_value();
-}
+bool Engine::isCalibrated() const { return impl_->calibration.has_value(); }
+
+bool Engine::methodNeedsCalibration(const std::string& method) { return makeProjection(method)->needsCalibration(); }
+std::vector<std::string> Engine::methodNames() { return projectionMethodNames(); }
 
 void Engine::project(const std::string& method, const LevelGrid& grid, JobContext& context) {
     Impl& d = *impl_;

@@ -57,7 +57,8 @@ void setNumericAttr(const H5::H5Object& object, const std::string& name, const T
     replaceAttr(object, name);
     H5::DataSpace space = scalar ? H5::DataSpace(H5S_SCALAR) : H5::DataSpace(1, &count);
     H5::Attribute attr = object.createAttribute(name, Type<T>::file(), space);
-    attr.write(Type<T>::mem(), values);
+    // An empty array stays an empty attribute: HDF5 refuses a write of nothing.
+    if (scalar || count > 0) attr.write(Type<T>::mem(), values);
 }
 
 H5::Attribute openAttr(const H5::H5Object& object, const std::string& name) {
