@@ -115,44 +115,49 @@ int main(int argc, char** argv) {
         batches.emplace_back(b.to(model->device()), m.to(model->device()));
     }
 
-    auto timeIt = [&](auto&& fn) {
-        Timing best;
-        for (int r = 0; r < repeats; ++r) {
-            synchronize(*model);
-            const auto start = std::chrono::steady_clock::now();
-            const double cpuStart = processCpuSeconds();
-            fn();
-            synchronize(*model);
-            best.cpu = std::min(best.cpu, processCpuSeconds() - cpuStart);
-            best.wall = std::min(
-                best.wall, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
-        }
-        return best;
+    // One run of a measured step; rounds interleave the steps so that load
+    // changes on a shared machine hit all of them alike; the best round counts.
+    auto once = [&](auto&& fn) {
+        synchronize(*model);
+        const auto start = std::chrono::steady_clock::now();
+        const double cpuStart = processCpuSeconds();
+        fn();
+        synchronize(*model);
+        return Timing{std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(),
+                      processCpuSeconds() - cpuStart};
     };
-    const Timing plain = timeIt([&] {
-        compat::InferenceGuard inference;
-        for (const auto& [b, m] : batches) model->forward(b, m);
-    });
-    std::printf("%lld tokens in %zu batches of <= %d, best of %d\n", (long long)tokens, batches.size(), batch,
-                repeats);
+    const std::pair<GramProductPrecision, const char*> variants[] = {
+        {GramProductPrecision::Float32, "calibrate, float32 products"},
+        {GramProductPrecision::Float64, "calibrate, float64 products"},
+        {GramProductPrecision::Auto, "calibrate, auto"}};
+    Timing plain;
+    Timing calib[3];
+    int64_t bytes = 0;
+    for (int r = 0; r < repeats; ++r) {
+        const Timing p = once([&] {
+            compat::InferenceGuard inference;
+            for (const auto& [b, m] : batches) model->forward(b, m);
+        });
+        plain = {std::min(plain.wall, p.wall), std::min(plain.cpu, p.cpu)};
+        for (int v = 0; v < 3; ++v) {
+            CalibrationOptions options;
+            options.batchSize = batch;
+            options.precision = variants[v].first;
+            const Timing c = once([&] {
+                JobContext quiet;
+                bytes = calibrate(*model, sequences, options, quiet).bytes();
+            });
+            calib[v] = {std::min(calib[v].wall, c.wall), std::min(calib[v].cpu, c.cpu)};
+        }
+    }
+    std::printf("%lld tokens in %zu batches of <= %d, best of %d interleaved rounds; Grams %.1f MiB\n",
+                (long long)tokens, batches.size(), batch, repeats, double(bytes) / 1048576.0);
     std::printf("%-28s %9s %9s %10s %10s\n", "", "wall s", "CPU s", "wall ovh", "CPU ovh");
     std::printf("%-28s %9.3f %9.3f\n", "plain forward", plain.wall, plain.cpu);
-    for (auto [precision, name] : {std::pair{GramProductPrecision::Float32, "calibrate, float32 products"},
-                                   std::pair{GramProductPrecision::Float64, "calibrate, float64 products"},
-                                   std::pair{GramProductPrecision::Auto, "calibrate, auto"}}) {
-        CalibrationOptions options;
-        options.batchSize = batch;
-        options.precision = precision;
-        int64_t bytes = 0;
-        const Timing calib = timeIt([&] {
-            JobContext quiet;
-            bytes = calibrate(*model, sequences, options, quiet).bytes();
-        });
-        std::printf("%-28s %9.3f %9.3f %+9.1f%% %+9.1f%%   (Grams %.1f MiB)\n", name, calib.wall, calib.cpu,
-                    100.0 * (calib.wall - plain.wall) / plain.wall,
-                    100.0 * (calib.cpu - plain.cpu) / plain.cpu, double(bytes) / 1048576.0);
-        std::fflush(stdout);
-    }
+    for (int v = 0; v < 3; ++v)
+        std::printf("%-28s %9.3f %9.3f %+9.1f%% %+9.1f%%\n", variants[v].second, calib[v].wall, calib[v].cpu,
+                    100.0 * (calib[v].wall - plain.wall) / plain.wall,
+                    100.0 * (calib[v].cpu - plain.cpu) / plain.cpu);
     std::printf("peak RSS %.0f MiB\n", peakRssMiB());
     return 0;
 }

@@ -65,8 +65,7 @@ void GramAccumulator::add(int layer, InputSite site, const torch::Tensor& x) {
         throw InputError(whereText(layer, site) + ": activations contain NaN or Inf (" +
                          std::to_string(x.size(0)) +
                          " tokens in this batch); the Gram matrix would be unusable");
-    const bool useDouble = precision_ == GramProductPrecision::Float64 ||
-                           (precision_ == GramProductPrecision::Auto && !x.is_cpu());
+    const bool useDouble = precision_ == GramProductPrecision::Float64;
     const torch::Tensor xp = x.to(useDouble ? torch::kDouble : torch::kFloat);  // [N, H]
     const int64_t H = x.size(1);
     const int64_t blocks = blockCount(H, x.is_cpu());
@@ -94,7 +93,7 @@ bool GramAccumulator::has(int layer, InputSite site) const {
 
 int64_t GramAccumulator::blockCount(int64_t H, bool onCpu) {
     if (!onCpu) return 1;  // GPUs multiply the full square faster than many small blocks
-    return std::min<int64_t>(8, std::max<int64_t>(1, H / 192));
+    return std::min<int64_t>(8, std::max<int64_t>(1, H / 128));
 }
 
 torch::Tensor GramAccumulator::symmetrized(const torch::Tensor& lowerBlocks) {
@@ -126,8 +125,12 @@ CalibrationData GramAccumulator::finish(std::vector<MatrixInfo> matrices, int64_
                              std::to_string(C.size(0)) + " but the matrix has " + std::to_string(m.cols) +
                              " input features");
     }
+    // Mirror in place: one [H, H] temporary at a time, not three.
     for (torch::Tensor& C : grams_)
-        if (C.defined() && blockCount(C.size(0), C.is_cpu()) > 1) C = symmetrized(C);
+        if (C.defined() && blockCount(C.size(0), C.is_cpu()) > 1) {
+            const torch::Tensor strictlyLower = C.tril(-1);
+            C.tril_().add_(strictlyLower.t());
+        }
     return CalibrationData(layers_, std::move(grams_), std::move(tokens_), std::move(matrices), sequences);
 }
 

@@ -13,18 +13,19 @@
 namespace sieve {
 
 // How one batch's x^T x is formed before it is added to the float64 sum.
-// Float64 multiplies in double (exact to the data's own precision, ~2-4x the
-// cost on CPU); Float32 multiplies in single precision and adds each batch's
-// product to the double sum (error ~ 1e-7 relative per batch, which is below
-// the float32 activations' own precision). Auto: Float64 on CUDA, Float32 on
-// CPU (see docs/benchmarks.md, bench_calibrate, for the measured overhead).
+// Float64 multiplies in double (exact to the data's own precision; on CPUs
+// ~2x the cost, on GPUs far slower than the bf16/fp32 forward). Float32
+// multiplies in single precision and adds each batch's product to the double
+// sum: relative error ~1e-7 per batch, below the precision of the float32 (or
+// bf16) activations themselves, and no error growth across batches. Auto =
+// Float32 (bench_calibrate in docs/benchmarks.md measures both).
 enum class GramProductPrecision { Auto, Float64, Float32 };
 
 class CalibrationData;
 
 // On the CPU only the lower block triangle of C is accumulated (x_i^T x_j for
 // column blocks j <= i), which saves up to half the multiply work; the upper
-// triangle is mirrored when the Gram is read. Blocks of ~256 columns keep
+// triangle is mirrored when the Gram is read. Blocks of >= 128 columns keep
 // each product large enough for BLAS to run at full speed.
 
 class GramAccumulator {

@@ -100,7 +100,7 @@ void TestCalibration::accumulatorMatchesEigen_data() {
     QTest::addColumn<int>("precision");
     QTest::addColumn<int>("H");
     QTest::addColumn<double>("tolerance");
-    // H >= 384 takes the CPU lower-block-triangle path (2 and 5 blocks here).
+    // H >= 256 takes the CPU lower-block-triangle path (3 and 7 blocks here).
     for (int H : {12, 400, 1000}) {
         QTest::addRow("float64 products, H %d", H) << int(GramProductPrecision::Float64) << H << 1e-12;
         QTest::addRow("float32 products, H %d", H) << int(GramProductPrecision::Float32) << H << 1e-6;
