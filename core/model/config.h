@@ -34,7 +34,7 @@ struct ModelConfig {
     bool tieEmbeddings = false;
     bool attentionBias = false;  // q/k/v biases (Qwen2)
     bool fusedQkv = false;       // Phi-3 checkpoints store qkv_proj and gate_up_proj fused
-    std::optional<int64_t> slidingWindow;  // Mistral; not applied (sequences here are short), recorded
+    std::optional<int64_t> slidingWindow;  // Mistral, Phi-3: applied by the attention mask (model.cpp)
     std::vector<int64_t> bosTokenIds;
     std::vector<int64_t> eosTokenIds;
     std::optional<int64_t> padTokenId;

@@ -8,6 +8,10 @@ namespace sieve {
 
 namespace {
 
+// Any id in range does for padding: padded positions are masked out. (A
+// config's pad_token_id may lie outside the vocabulary.)
+constexpr int64_t kPaddingId = 0;
+
 // Rows of token ids as one [B, L] tensor and its mask, padded on the left or right.
 struct PaddedBatch {
     torch::Tensor ids;   // [B, L] int64
@@ -52,7 +56,7 @@ std::vector<std::vector<int64_t>> Model::generateGreedy(const std::vector<std::v
         checkIds(prompts[i], config_.vocab, "generateGreedy: prompt", i);
     }
     compat::InferenceGuard guard;
-    const PaddedBatch batch = padRows(prompts, config_.padTokenId.value_or(0), /*left=*/true);
+    const PaddedBatch batch = padRows(prompts, kPaddingId, /*left=*/true);
     const auto B = int64_t(prompts.size());
     KVCache cache;
     // Prefill: only the last position's logits are needed.
@@ -120,7 +124,7 @@ std::vector<double> Model::continuationLogLikelihood(
             rows.push_back(std::move(row));
         }
         if (scoredRows.empty()) continue;
-        const PaddedBatch batch = padRows(rows, config_.padTokenId.value_or(0), /*left=*/false);
+        const PaddedBatch batch = padRows(rows, kPaddingId, /*left=*/false);
         const torch::Tensor hidden = forwardHidden(batch.ids, batch.mask, nullptr);  // [b, L, H]
         const auto longOnDevice = torch::TensorOptions().dtype(torch::kLong).device(device_);
         // logProbs [N, V] for the scored rows only (the lm_head is the costly part with big vocabularies)

@@ -190,7 +190,7 @@ void Model::build(const std::function<torch::Tensor(const std::string&, std::vec
     summary_.prunableParams = 0;
     for (const MatrixInfo& info : summary_.matrices) summary_.prunableParams += info.params();
     summary_.totalParams = 0;
-    for (const torch::Tensor& p : const_cast<Model*>(this)->parameters()) summary_.totalParams += p.numel();
+    for (const torch::Tensor& p : parameters()) summary_.totalParams += p.numel();
 }
 
 std::unique_ptr<Model> Model::fromCheckpoint(Checkpoint checkpoint, const LoadOptions& options) {
@@ -334,6 +334,10 @@ torch::Tensor Model::forwardHidden(const torch::Tensor& idsIn, const torch::Tens
                          (idsIn.defined() ? shapeText(idsIn.sizes()) : std::string("(none)")));
     const torch::Tensor ids = idsIn.to(device_, torch::kLong);
     const int64_t B = ids.size(0), T = ids.size(1);
+    const int64_t lowest = ids.min().item<int64_t>(), highest = ids.max().item<int64_t>();
+    if (lowest < 0 || highest >= config_.vocab)
+        throw InputError("forward: token ids must lie in [0, " + std::to_string(config_.vocab) + "), got [" +
+                         std::to_string(lowest) + ", " + std::to_string(highest) + "]");
     if (maskIn.defined() && !maskIn.sizes().equals(ids.sizes()))
         throw InputError("forward: attention mask has shape " + shapeText(maskIn.sizes()) + ", ids have " +
                          shapeText(ids.sizes()));

@@ -43,8 +43,12 @@ public:
     int64_t currentPrunableParams() const;
 
     // ids [B, T] int64; attentionMask [B, T] (1 = token, 0 = padding; left or
-    // right padding), undefined = all ones. With a cache, ids are the new
-    // tokens only and the cache is extended. Returns float32 logits [B, T, V].
+    // right padding), undefined = all ones. With a cache, ids and the mask are
+    // the new tokens only; the cache keeps keys, values and the mask of all
+    // earlier tokens and is extended. Positions come from the mask (cumsum - 1,
+    // as transformers' generate does). Ids outside the vocabulary throw
+    // InputError. Records autograd only when some parameter requires grad.
+    // Returns float32 logits [B, T, V].
     torch::Tensor forward(const torch::Tensor& ids, const torch::Tensor& attentionMask = {},
                           KVCache* cache = nullptr) const;
 

@@ -385,6 +385,8 @@ private Q_SLOTS:
         QVERIFY_EXCEPTION_THROWN(f.model->forward(torch::zeros({3}, torch::kLong)), InputError);
         QVERIFY_EXCEPTION_THROWN(f.model->forward(torch::zeros({1, 3}, torch::kLong), torch::ones({1, 4})),
                                  InputError);
+        QVERIFY_EXCEPTION_THROWN(f.model->forward(torch::full({1, 2}, 512, torch::kLong)), InputError);
+        QVERIFY_EXCEPTION_THROWN(f.model->forward(torch::full({1, 2}, -1, torch::kLong)), InputError);
         QVERIFY_EXCEPTION_THROWN(f.model->generateGreedy({{}}, 3), InputError);
         QVERIFY_EXCEPTION_THROWN(f.model->generateGreedy({{1, 100000}}, 3), InputError);
         ModelConfig c = f.model->config();
