@@ -9,8 +9,13 @@ torch::Tensor rmsNorm(const torch::Tensor& x, const torch::Tensor& weight, doubl
 }
 
 torch::Tensor Block::forward(const torch::Tensor& x, const ForwardContext& ctx) const {
-    const torch::Tensor h = x + attention.forward(rmsNorm(x, inputNorm, rmsEps), layer, ctx);
-    return h + mlp.forward(rmsNorm(h, postNorm, rmsEps), layer, ctx);
+    if (torch::GradMode::is_enabled()) {
+        const torch::Tensor h = x + attention.forward(rmsNorm(x, inputNorm, rmsEps), layer, ctx);
+        return h + mlp.forward(rmsNorm(h, postNorm, rmsEps), layer, ctx);
+    }
+    // Inference: the residual sums reuse the sublayers' output buffers.
+    torch::Tensor h = attention.forward(rmsNorm(x, inputNorm, rmsEps), layer, ctx).add_(x);
+    return mlp.forward(rmsNorm(h, postNorm, rmsEps), layer, ctx).add_(h);
 }
 
 }  // namespace sieve

@@ -4,8 +4,14 @@ namespace sieve {
 
 torch::Tensor Mlp::forward(const torch::Tensor& x, int layer, const ForwardContext& ctx) const {
     ctx.observe(layer, InputSite::MlpIn, x);
-    // hidden [B, T, I]
-    const torch::Tensor hidden = torch::silu(gate->forward(x)) * up->forward(x);
+    // hidden [B, T, I]; without autograd in place, saving two [B, T, I] buffers
+    torch::Tensor hidden;
+    if (torch::GradMode::is_enabled()) {
+        hidden = torch::silu(gate->forward(x)) * up->forward(x);
+    } else {
+        hidden = gate->forward(x);
+        torch::silu_(hidden).mul_(up->forward(x));
+    }
     ctx.observe(layer, InputSite::MlpHidden, hidden);
     return down->forward(hidden);
 }
