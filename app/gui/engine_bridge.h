@@ -24,6 +24,8 @@ public:
     ~EngineBridge() override;
 
     bool isBusy() const override { return busy_; }
+    // The engine itself, for checks while no job runs (tests).
+    const Engine& engine() const { return *engine_; }
     // Where the bundled demo model lives (installed share/ or the source tree).
     static QString demoDirectory();
     // The session's results as the window draws them.

@@ -66,6 +66,8 @@ public:
     bool hasModel() const;
     bool hasTask() const;
     const ModelSummary& model() const;
+    // True when no matrix is pruned (every job restores this when it ends).
+    bool modelIsDense() const;
     const TaskInfo& task() const;
 
     // a0 on the search examples (cached in the session).

@@ -1,0 +1,179 @@
+// Drives the real workbench window over the real engine on the bundled demo
+// model: open it, run a short genetic search through the button, watch the
+// window stay responsive, stop a run midway, save and reopen the session,
+// export a figure. Offscreen; screenshots land in the test's output folder.
+#include <QtTest>
+
+#include <QAction>
+#include <QCheckBox>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QTemporaryDir>
+
+#include "app/gui/engine_bridge.h"
+#include "core/engine/engine.h"
+#include "core/session/session_file.h"
+#include "widgets/main_window.h"
+#include "widgets/plots/ga_convergence_plot.h"
+#include "widgets/plots/pruning_heatmap.h"
+
+using namespace sieve;
+using namespace sieve::widgets;
+
+namespace {
+
+// Waits for the client's next finished(ok, message), keeping the event loop
+// (and so the window) running; returns the message.
+QString waitFinished(EngineClient& client, int timeoutMs, bool expectOk = true) {
+    QSignalSpy spy(&client, &EngineClient::finished);
+    if (!spy.wait(timeoutMs)) return QStringLiteral("timed out");
+    const bool ok = spy.first().at(0).toBool();
+    const QString message = spy.first().at(1).toString();
+    if (ok != expectOk) qWarning() << "unexpected outcome:" << message;
+    return ok == expectOk ? QString() : message;
+}
+
+RunSettings smallRun() {
+    RunSettings s;
+    s.methods = {QStringLiteral("sieve")};
+    s.eps = 0.05;
+    s.ga.population = 6;
+    s.ga.generations = 3;
+    s.ga.patience = 10;
+    s.ga.seed = 7;
+    return s;
+}
+
+}  // namespace
+
+class TestWorkbench : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase() {
+        QStandardPaths::setTestModeEnabled(true);
+        demo_ = app::EngineBridge::demoDirectory();
+        QVERIFY2(!demo_.isEmpty(), "the bundled demo model (resources/demo) is missing");
+        outDir_ = QStringLiteral(SIEVE_BINARY_DIR "/test-output/workbench");
+        QDir().mkpath(outDir_);
+    }
+
+    void geneticSearchThroughTheWindow() {
+        app::EngineBridge bridge;
+        MainWindow window(&bridge);
+        window.setPromptOnClose(false);
+        window.resize(1280, 860);
+        window.show();
+
+        bridge.openDemoModel();
+        QCOMPARE(waitFinished(bridge, 120000), QString());
+        QVERIFY(!window.results().model.matrices.empty());
+
+        window.runPanel()->setSettings(smallRun());
+        // Press the button, as a user would.
+        QSignalSpy generations(&bridge, &EngineClient::generationFinished);
+        QSignalSpy done(&bridge, &EngineClient::finished);
+        QTest::mouseClick(window.runPanel()->button(RunPanel::Action::Genetic), Qt::LeftButton);
+
+        // The window keeps processing events while the job runs on the worker.
+        QElapsedTimer responsive;
+        int ticks = 0;
+        while (done.isEmpty()) {
+            responsive.restart();
+            QTest::qWait(50);
+            QVERIFY2(responsive.elapsed() < 2000, "the event loop was blocked");
+            ++ticks;
+            QVERIFY2(ticks < 20 * 60 * 10, "the genetic search took more than 10 minutes");
+        }
+        QVERIFY2(done.first().at(0).toBool(), qPrintable(done.first().at(1).toString()));
+        QVERIFY(!generations.isEmpty());
+
+        GaConvergencePlot* plot = window.convergencePlot();
+        plot->flushPending();
+        QCOMPARE(plot->generationCount(), int(generations.size()));
+        QCOMPARE(int(plot->seriesData(GaConvergencePlot::Series::BestFitness).size()), int(generations.size()));
+
+        // The heatmap shows the engine's best chromosome, cell for cell.
+        const Generation last = generations.last().at(1).value<Generation>();
+        const auto& summary = window.results().model;
+        const LevelGrid grid = smallRun().grid;
+        for (size_t i = 0; i < summary.matrices.size(); ++i) {
+            const auto& m = summary.matrices[i];
+            QCOMPARE(window.pruningHeatmap()->cellLevel(m.layer, m.type), grid[last.best.genes[i]]);
+        }
+        window.grab().save(outDir_ + "/window_after_ga.png");
+
+        // Save, then reopen into a fresh window: the plots hold the same data.
+        QTemporaryDir tmp;
+        const QString path = tmp.filePath("session.h5");
+        window.saveSessionFile(path);
+        QCOMPARE(waitFinished(bridge, 60000), QString());
+        const SessionData saved = SessionFile::load(path.toStdString());
+        QVERIFY(saved.ga.has_value());
+        QCOMPARE(saved.ga->result.best.genes, last.best.genes);
+
+        app::EngineBridge other;
+        MainWindow reopened(&other);
+        reopened.setPromptOnClose(false);
+        reopened.openSessionFile(path);
+        QCOMPARE(waitFinished(other, 60000), QString());
+        reopened.convergencePlot()->flushPending();
+        QCOMPARE(reopened.convergencePlot()->seriesData(GaConvergencePlot::Series::BestFitness),
+                 plot->seriesData(GaConvergencePlot::Series::BestFitness));
+        for (const auto& m : summary.matrices)
+            QCOMPARE(reopened.pruningHeatmap()->cellLevel(m.layer, m.type),
+                     window.pruningHeatmap()->cellLevel(m.layer, m.type));
+
+        // A paper figure of the heatmap.
+        ExportRequest request;
+        request.path = tmp.filePath("heatmap.pdf");
+        request.format = FigureFormat::Pdf;
+        request.preset = paperPreset(*window.plotView(MainWindow::HeatmapTab));
+        QString error;
+        QVERIFY2(window.exportFigure(MainWindow::HeatmapTab, request, &error), qPrintable(error));
+        QFile pdf(request.path);
+        QVERIFY(pdf.open(QIODevice::ReadOnly));
+        QVERIFY(pdf.read(4) == "%PDF");
+    }
+
+    void stopMidRunLeavesTheWindowUsable() {
+        app::EngineBridge bridge;
+        MainWindow window(&bridge);
+        window.setPromptOnClose(false);
+        window.show();
+        bridge.openDemoModel();
+        QCOMPARE(waitFinished(bridge, 120000), QString());
+
+        RunSettings s = smallRun();
+        s.ga.generations = 50;  // far longer than we wait
+        window.runPanel()->setSettings(s);
+        QSignalSpy generations(&bridge, &EngineClient::generationFinished);
+        QSignalSpy done(&bridge, &EngineClient::finished);
+        QTest::mouseClick(window.runPanel()->button(RunPanel::Action::Genetic), Qt::LeftButton);
+        QVERIFY(generations.wait(300000));  // one generation finished: the run is under way
+        QVERIFY(window.runPanel()->isBusy());
+        QTest::mouseClick(window.runPanel()->button(RunPanel::Action::Stop), Qt::LeftButton);
+        QVERIFY(done.wait(120000));
+        QCOMPARE(done.first().at(0).toBool(), false);  // cancelled
+        QVERIFY(!window.runPanel()->isBusy());
+        QVERIFY(window.runPanel()->button(RunPanel::Action::Genetic)->isEnabled());
+
+        // The model is dense again, and the engine takes the next job.
+        QVERIFY(bridge.engine().modelIsDense());
+        QSignalSpy baseline(&bridge, &EngineClient::baselineMeasured);
+        s.ga.generations = 1;
+        window.runPanel()->setSettings(s);
+        QTest::mouseClick(window.runPanel()->button(RunPanel::Action::Uniform), Qt::LeftButton);
+        QCOMPARE(waitFinished(bridge, 300000), QString());
+        QVERIFY(!baseline.isEmpty());
+        QVERIFY(window.results().baseline.a0 > 0.9);
+    }
+
+private:
+    QString demo_;
+    QString outDir_;
+};
+
+QTEST_MAIN(TestWorkbench)
+#include "test_workbench.moc"
