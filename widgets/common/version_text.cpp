@@ -10,7 +10,8 @@ namespace sieve::widgets {
 QString versionText() {
     return QStringLiteral("Sieve Workbench %1\nQt %2\nlibtorch %3\ndevice %4")
         .arg(QString::fromUtf8(SIEVE_VERSION_STRING), QString::fromUtf8(qVersion()),
-             QString::fromStdString(sieve::torchVersion()), QString::fromStdString(sieve::resolveDevice("auto")));
+             QString::fromStdString(sieve::torchVersion()),
+             QString::fromStdString(sieve::resolveDevice("auto")));
 }
 
 }  // namespace sieve::widgets

@@ -29,6 +29,11 @@ public:
             if (!element) return;
             if (auto* rect = qobject_cast<QCPAxisRect*>(element)) {
                 for (QCPAxis* axis : rect->axes()) axes.insert(axis);
+                // Screen minimum margins (15 px) waste a paper figure's space; keep room for half a label.
+                const QMargins minimum = rect->minimumMargins();
+                restore_.push_back([rect, minimum] { rect->setMinimumMargins(minimum); });
+                const int m = pt / 2 + 2;
+                rect->setMinimumMargins(QMargins(m, m, m, m));
                 // The inset layout holds the legend.
                 for (QCPLayoutElement* inset : rect->insetLayout()->elements(false)) visit(inset);
             }
@@ -37,6 +42,7 @@ public:
                 const int oldWidth = scale->barWidth();
                 restore_.push_back([scale, oldWidth] { scale->setBarWidth(oldWidth); });
                 scale->setBarWidth(std::max(6, int(std::lround(pt * 1.2))));
+                scales_.push_back(scale);
             }
             if (auto* legend = qobject_cast<QCPLegend*>(element)) {
                 for (int i = 0; i < legend->itemCount(); ++i) {
@@ -57,6 +63,7 @@ public:
                 for (QCPLayoutElement* child : grid->elements(false)) visit(child);
         };
         visit(plot->plotLayout());
+        resetScaleMargins();
         for (QCPAxis* axis : axes) {
             swapFont([axis] { return axis->labelFont(); }, [axis](const QFont& f) { axis->setLabelFont(f); },
                      pt);
@@ -78,6 +85,7 @@ public:
     }
     ~PresetApplier() {
         for (auto it = restore_.rbegin(); it != restore_.rend(); ++it) (*it)();
+        resetScaleMargins();
         plot_->replot();
     }
 
@@ -91,7 +99,14 @@ private:
         set(f);
     }
 
+    // A colour scale in a margin group reports its current margins as its automatic
+    // ones, so group margins never shrink by themselves: start them from zero.
+    void resetScaleMargins() {
+        for (QCPColorScale* scale : scales_) scale->setMargins(QMargins());
+    }
+
     QCustomPlot* plot_;
+    std::vector<QCPColorScale*> scales_;
     std::vector<std::function<void()>> restore_;
 };
 

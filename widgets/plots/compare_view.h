@@ -40,7 +40,9 @@ public:
 
     QString figureName() const override { return QStringLiteral("task_comparison"); }
     QString toCsv() const override;
-    double preferredAspect() const override { return 1.0; }
+    double preferredAspect() const override { return 0.72; }
+    // Three stacked heatmaps need a full text width.
+    double paperWidthInches() const override { return 7.0; }
 
 Q_SIGNALS:
     void matrixClicked(int matrix);

@@ -48,8 +48,8 @@ GaConvergencePlot::GaConvergencePlot(QWidget* parent) : PlotView(parent), redraw
     thresholdLabel_ = new QCPItemText(plot);
     thresholdLabel_->position->setTypeX(QCPItemPosition::ptAxisRectRatio);
     thresholdLabel_->position->setTypeY(QCPItemPosition::ptPlotCoords);
-    thresholdLabel_->position->setCoords(0.98, 0);
-    thresholdLabel_->setPositionAlignment(Qt::AlignRight | Qt::AlignBottom);
+    thresholdLabel_->position->setCoords(0.02, 0);
+    thresholdLabel_->setPositionAlignment(Qt::AlignLeft | Qt::AlignBottom);
     thresholdLabel_->setColor(QColor(90, 90, 90));
     setEps(eps_);
 

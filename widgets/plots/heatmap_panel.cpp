@@ -29,6 +29,7 @@ HeatmapPanel::HeatmapPanel(QCustomPlot* plot, QCPAxisRect* rect, QCPColorScale* 
     map_->setGradient(style::levelGradient());
     scale_->setType(QCPAxis::atRight);
     scale_->setBarWidth(14);
+    scale_->axis()->setSubTicks(false);
     style::styleAxisRect(rect_);
     configureAxes();
     setModel(ModelSummary{});
@@ -163,8 +164,8 @@ void HeatmapPanel::setOutlined(const std::vector<int>& matrices) {
         if (i < 0 || i >= static_cast<int>(model_.matrices.size())) continue;
         outlined_.push_back(i);
         // Two strokes, so the outline shows on dark and bright cells alike.
-        outlineRects_.push_back(makeCellRect(i, Qt::white, 3.0));
-        outlineRects_.push_back(makeCellRect(i, QColor("#d00000"), 1.5));
+        outlineRects_.push_back(makeCellRect(i, Qt::white, 2.4));
+        outlineRects_.push_back(makeCellRect(i, QColor("#d00000"), 1.2));
     }
 }
 
@@ -172,8 +173,8 @@ void HeatmapPanel::setSelected(int matrix) {
     clearRects(selectionRects_);
     selected_ = (matrix >= 0 && matrix < static_cast<int>(model_.matrices.size())) ? matrix : -1;
     if (selected_ >= 0) {
-        selectionRects_.push_back(makeCellRect(selected_, Qt::black, 3.0));
-        selectionRects_.push_back(makeCellRect(selected_, QColor("#00e5ff"), 1.5));
+        selectionRects_.push_back(makeCellRect(selected_, Qt::black, 2.4));
+        selectionRects_.push_back(makeCellRect(selected_, QColor("#00e5ff"), 1.2));
     }
 }
 

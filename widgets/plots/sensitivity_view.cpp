@@ -55,7 +55,10 @@ SensitivityView::SensitivityView(QWidget* parent) : PlotView(parent), table_(new
     table_->verticalHeader()->setVisible(false);
     table_->setSelectionBehavior(QAbstractItemView::SelectRows);
     table_->setSelectionMode(QAbstractItemView::SingleSelection);
+    table_->setWordWrap(false);
+    table_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     table_->horizontalHeader()->setSectionResizeMode(MatrixColumn, QHeaderView::Stretch);
+    table_->verticalHeader()->setDefaultSectionSize(table_->fontMetrics().height() + 6);
     table_->setToolTip(
         tr("Matrices ranked by the accuracy lost when each alone is pruned; "
            "the top ones are the task's bottlenecks"));
@@ -139,14 +142,15 @@ void SensitivityView::refresh() {
         const int i = ranking_[row];
         const MatrixInfo& m = model_.matrices[i];
         table_->setItem(row, RankColumn, readOnlyItem(QString::number(row + 1)));
-        auto* name = readOnlyItem(QString::fromStdString(m.name));
+        auto* name =
+            readOnlyItem(tr("layer %1 %2").arg(m.layer).arg(QString::fromLatin1(matrixTypeName(m.type))));
+        name->setToolTip(QString::fromStdString(m.name));
         name->setData(Qt::UserRole, i);
         table_->setItem(row, MatrixColumn, name);
         table_->setItem(row, ShapeColumn, readOnlyItem(shapeText(m)));
         table_->setItem(row, AccuracyColumn, readOnlyItem(QString::number(accuracy_[i], 'f', 3)));
         table_->setItem(row, DropColumn, readOnlyItem(QString::number(drop[i], 'f', 3)));
     }
-    table_->resizeColumnToContents(RankColumn);
     requestReplot();
 }
 

@@ -1,0 +1,21 @@
+#pragma once
+#include <QObject>
+
+class TestPlots : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void convergenceHasOnePointPerGeneration();
+    void convergenceRedrawsAreThrottled();
+    void heatmapCellsEqualChromosome_data();
+    void heatmapCellsEqualChromosome();
+    void heatmapRejectsBadChromosome();
+    void heatmapHoverShowsMatrixDetails();
+    void heatmapClickEmitsMatrix();
+    void heatmapOutlinesBottlenecks();
+    void sensitivityRanksAndDrops();
+    void sensitivityLiveMeasurements();
+    void accuracyCurvesPerMethod();
+    void compareShowsDifference();
+    void renderEveryView();
+};

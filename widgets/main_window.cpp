@@ -1,0 +1,734 @@
+#include "widgets/main_window.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDir>
+#include <QDockWidget>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QKeySequence>
+#include <QLabel>
+#include <QMenu>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QSettings>
+#include <QStandardPaths>
+#include <QStatusBar>
+#include <QTabWidget>
+#include <QTimer>
+#include <algorithm>
+
+#include "widgets/common/version_text.h"
+#include "widgets/export/export_dialog.h"
+#include "widgets/panels/model_panel.h"
+#include "widgets/panels/progress_panel.h"
+#include "widgets/plots/accuracy_curve_plot.h"
+#include "widgets/plots/compare_view.h"
+#include "widgets/plots/ga_convergence_plot.h"
+#include "widgets/plots/pruning_heatmap.h"
+#include "widgets/plots/sensitivity_view.h"
+
+namespace sieve::widgets {
+
+namespace {
+constexpr int kMaxRecent = 8;
+const char* kRecentKey = "session/recent";
+const char* kGeometryKey = "window/geometry";
+const char* kStateKey = "window/state";
+const char* kFirstStartKey = "app/demoOpenedOnce";
+const char* kExportDirKey = "export/directory";
+const char* kSessionFilter = QT_TRANSLATE_NOOP("sieve::widgets::MainWindow", "Sieve sessions (*.h5 *.hdf5)");
+
+// The levels (fraction pruned) of a chromosome.
+std::vector<double> levelsOf(const std::vector<int>& genes, const LevelGrid& grid) {
+    std::vector<double> out;
+    for (int g : genes) out.push_back(g >= 0 && g < static_cast<int>(grid.size()) ? grid[g] : 0.0);
+    return out;
+}
+}  // namespace
+
+MainWindow::MainWindow(EngineClient* client, QWidget* parent) : QMainWindow(parent), client_(client) {
+    registerMetaTypes();
+    setObjectName(QStringLiteral("SieveMainWindow"));
+    buildViews();
+    buildDocks();
+    buildActions();
+    buildMenus();
+    connectClient();
+    modelStatus_ = new QLabel(this);
+    taskStatus_ = new QLabel(this);
+    statusBar()->addPermanentWidget(modelStatus_);
+    statusBar()->addPermanentWidget(taskStatus_);
+    restoreWindowState();
+    updateStatus();
+    updateTitle();
+    statusBar()->showMessage(
+        tr("Open a model and a task (File menu), or the demo model, then press Run all (F5)"));
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::buildViews() {
+    tabs_ = new QTabWidget(this);
+    tabs_->setDocumentMode(true);
+    convergence_ = new GaConvergencePlot(tabs_);
+    heatmap_ = new PruningHeatmap(tabs_);
+    sensitivity_ = new SensitivityView(tabs_);
+    accuracy_ = new AccuracyCurvePlot(tabs_);
+    compare_ = new CompareView(tabs_);
+    tabs_->insertTab(ConvergenceTab, convergence_, tr("GA convergence"));
+    tabs_->insertTab(HeatmapTab, heatmap_, tr("Pruning heatmap"));
+    tabs_->insertTab(BottleneckTab, sensitivity_, tr("Bottlenecks"));
+    tabs_->insertTab(AccuracyTab, accuracy_, tr("Accuracy vs pruning"));
+    tabs_->insertTab(CompareTab, compare_, tr("Compare tasks"));
+    tabs_->setTabToolTip(ConvergenceTab, tr("Best and mean fitness and feasible fraction per GA generation"));
+    tabs_->setTabToolTip(HeatmapTab, tr("Pruning level of every matrix in the GA's best chromosome; "
+                                        "hover for details, click to select"));
+    tabs_->setTabToolTip(BottleneckTab, tr("Accuracy lost when each matrix alone is pruned"));
+    tabs_->setTabToolTip(AccuracyTab, tr("Accuracy against the share of parameters pruned, per method"));
+    tabs_->setTabToolTip(CompareTab, tr("Two tasks' pruning heatmaps and their difference"));
+    setCentralWidget(tabs_);
+    heatmap_->setTitle(tr("GA best chromosome"));
+
+    connect(heatmap_, &PruningHeatmap::matrixClicked, this, &MainWindow::onMatrixSelected);
+    connect(sensitivity_, &SensitivityView::matrixClicked, this, &MainWindow::onMatrixSelected);
+    connect(compare_, &CompareView::matrixClicked, this, &MainWindow::onMatrixSelected);
+}
+
+void MainWindow::buildDocks() {
+    modelPanel_ = new ModelPanel(this);
+    modelDock_ = new QDockWidget(tr("Model"), this);
+    modelDock_->setObjectName(QStringLiteral("modelDock"));
+    modelDock_->setWidget(modelPanel_);
+    addDockWidget(Qt::LeftDockWidgetArea, modelDock_);
+    connect(modelPanel_, &ModelPanel::matrixSelected, this, &MainWindow::onMatrixSelected);
+
+    runPanel_ = new RunPanel(this);
+    runDock_ = new QDockWidget(tr("Run"), this);
+    runDock_->setObjectName(QStringLiteral("runDock"));
+    runDock_->setWidget(runPanel_);
+    addDockWidget(Qt::RightDockWidgetArea, runDock_);
+    connect(runPanel_, &RunPanel::actionRequested, this, &MainWindow::runAction);
+
+    progressPanel_ = new ProgressPanel(this);
+    progressDock_ = new QDockWidget(tr("Progress and log"), this);
+    progressDock_->setObjectName(QStringLiteral("progressDock"));
+    progressDock_->setWidget(progressPanel_);
+    addDockWidget(Qt::BottomDockWidgetArea, progressDock_);
+    // The views get the room; the log is a strip (the user can drag it taller).
+    resizeDocks({progressDock_}, {170}, Qt::Vertical);
+    resizeDocks({modelDock_, runDock_}, {300, 330}, Qt::Horizontal);
+}
+
+void MainWindow::buildActions() {
+    auto make = [this](const char* name, const QString& text, const QKeySequence& key, const QString& tip,
+                       auto slot) {
+        auto* a = new QAction(text, this);
+        a->setObjectName(QString::fromLatin1(name));
+        if (!key.isEmpty()) a->setShortcut(key);
+        a->setToolTip(tip);
+        a->setStatusTip(tip);
+        connect(a, &QAction::triggered, this, slot);
+        addAction(a);
+        return a;
+    };
+    make("actionNew", tr("&New Session"), QKeySequence::New, tr("Start an empty session for the open model"),
+         [this] { newSession(); });
+    make("actionOpenSession", tr("&Open Session…"), QKeySequence::Open,
+         tr("Open a saved session and redraw every view"), [this] { openSession(); });
+    make("actionOpenModel", tr("Open &Model…"), QKeySequence(tr("Ctrl+Shift+O")),
+         tr("Open a Hugging Face directory, a GGUF file or a llama2.c checkpoint"), [this] { openModel(); });
+    make("actionOpenTask", tr("Open &Task…"), QKeySequence(tr("Ctrl+T")), tr("Open a task file to prune for"),
+         [this] { openTask(); });
+    make("actionOpenDemo", tr("Open &Demo Model"), QKeySequence(tr("Ctrl+D")),
+         tr("Open the bundled demo model and its first skill"), [this] { client_->openDemoModel(); });
+    make("actionSave", tr("&Save Session"), QKeySequence::Save, tr("Save the session"), [this] { save(); });
+    make("actionSaveAs", tr("Save Session &As…"), QKeySequence::SaveAs,
+         tr("Save the session under a new name"), [this] { saveAs(); });
+    make("actionExport", tr("&Export Figure…"), QKeySequence(tr("Ctrl+E")),
+         tr("Export the current view as PDF, SVG, PNG or CSV"), [this] { exportCurrentFigure(); });
+    make("actionQuit", tr("&Quit"), QKeySequence::Quit, tr("Quit Sieve Workbench"), [this] { close(); });
+
+    make("actionCalibrate", tr("&Calibrate"), QKeySequence(Qt::Key_F6),
+         tr("Measure a₀ and accumulate the Gram matrices"),
+         [this] { runAction(RunPanel::Action::Calibrate); });
+    make("actionUniform", tr("&Uniform Sweep"), QKeySequence(Qt::Key_F7),
+         tr("Prune every matrix to the same level"), [this] { runAction(RunPanel::Action::Uniform); });
+    make("actionGenetic", tr("&Genetic Search"), QKeySequence(Qt::Key_F8), tr("Search one level per matrix"),
+         [this] { runAction(RunPanel::Action::Genetic); });
+    make("actionSensitivity", tr("&Sensitivity"), QKeySequence(Qt::Key_F9), tr("Prune each matrix alone"),
+         [this] { runAction(RunPanel::Action::Sensitivity); });
+    make("actionRunAll", tr("Run &All"), QKeySequence(Qt::Key_F5),
+         tr("Calibrate, sweep, search and measure sensitivity"),
+         [this] { runAction(RunPanel::Action::RunAll); });
+    QAction* stop = make("actionStop", tr("S&top"), QKeySequence(Qt::Key_Escape),
+                         tr("Cancel the running job"), [this] { runAction(RunPanel::Action::Stop); });
+    stop->setShortcuts({QKeySequence(Qt::Key_Escape), QKeySequence(tr("Ctrl+."))});
+    stop->setEnabled(false);
+
+    make("actionPin", tr("&Pin for Comparison"), QKeySequence(tr("Ctrl+P")),
+         tr("Keep this task's GA best as side A of the task comparison"), [this] { pinForComparison(); });
+    make("actionAbout", tr("&About Sieve Workbench"), QKeySequence(),
+         tr("Versions of the workbench and its libraries"), [this] { about(); });
+    make("actionAboutQt", tr("About &Qt"), QKeySequence(), tr("About the Qt toolkit"),
+         [] { QApplication::aboutQt(); });
+}
+
+void MainWindow::buildMenus() {
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    file->setObjectName(QStringLiteral("menuFile"));
+    file->addAction(action(QStringLiteral("actionNew")));
+    file->addAction(action(QStringLiteral("actionOpenSession")));
+    recentMenu_ = file->addMenu(tr("Open &Recent"));
+    recentMenu_->setObjectName(QStringLiteral("menuRecent"));
+    connect(recentMenu_, &QMenu::aboutToShow, this, &MainWindow::rebuildRecentMenu);
+    file->addSeparator();
+    file->addAction(action(QStringLiteral("actionOpenModel")));
+    file->addAction(action(QStringLiteral("actionOpenDemo")));
+    file->addAction(action(QStringLiteral("actionOpenTask")));
+    file->addSeparator();
+    file->addAction(action(QStringLiteral("actionSave")));
+    file->addAction(action(QStringLiteral("actionSaveAs")));
+    file->addAction(action(QStringLiteral("actionExport")));
+    file->addSeparator();
+    file->addAction(action(QStringLiteral("actionQuit")));
+    rebuildRecentMenu();
+
+    QMenu* run = menuBar()->addMenu(tr("&Run"));
+    run->setObjectName(QStringLiteral("menuRun"));
+    for (const char* name : {"actionCalibrate", "actionUniform", "actionGenetic", "actionSensitivity"})
+        run->addAction(action(QString::fromLatin1(name)));
+    run->addSeparator();
+    run->addAction(action(QStringLiteral("actionRunAll")));
+    run->addAction(action(QStringLiteral("actionStop")));
+
+    QMenu* view = menuBar()->addMenu(tr("&View"));
+    view->setObjectName(QStringLiteral("menuView"));
+    for (int tab = 0; tab < TabCount; ++tab) {
+        auto* a = view->addAction(tabs_->tabText(tab));
+        a->setObjectName(QStringLiteral("actionShowTab%1").arg(tab));
+        a->setShortcut(QKeySequence(tr("Ctrl+%1").arg(tab + 1)));
+        connect(a, &QAction::triggered, this, [this, tab] { tabs_->setCurrentIndex(tab); });
+    }
+    view->addSeparator();
+    view->addAction(action(QStringLiteral("actionPin")));
+    view->addSeparator();
+    for (QDockWidget* dock : {modelDock_, runDock_, progressDock_}) view->addAction(dock->toggleViewAction());
+
+    QMenu* help = menuBar()->addMenu(tr("&Help"));
+    help->setObjectName(QStringLiteral("menuHelp"));
+    help->addAction(action(QStringLiteral("actionAbout")));
+    help->addAction(action(QStringLiteral("actionAboutQt")));
+}
+
+void MainWindow::connectClient() {
+    connect(client_, &EngineClient::modelOpened, this, &MainWindow::onModelOpened);
+    connect(client_, &EngineClient::taskOpened, this, &MainWindow::onTaskOpened);
+    connect(client_, &EngineClient::baselineMeasured, this, &MainWindow::onBaseline);
+    connect(client_, &EngineClient::progress, progressPanel_, &ProgressPanel::setProgress);
+    connect(client_, &EngineClient::logMessage, progressPanel_, &ProgressPanel::appendLog);
+    connect(client_, &EngineClient::uniformPoint, this, &MainWindow::onUniformPoint);
+    connect(client_, &EngineClient::uniformFinished, this, &MainWindow::onUniformFinished);
+    connect(client_, &EngineClient::generationFinished, this, &MainWindow::onGeneration);
+    connect(client_, &EngineClient::gaFinished, this, &MainWindow::onGaFinished);
+    connect(client_, &EngineClient::sensitivityMeasured, this, &MainWindow::onSensitivityMeasured);
+    connect(client_, &EngineClient::sensitivityFinished, this, &MainWindow::onSensitivityFinished);
+    connect(client_, &EngineClient::sessionLoaded, this, &MainWindow::onSessionLoaded);
+    connect(client_, &EngineClient::sessionSaved, this, &MainWindow::onSessionSaved);
+    connect(client_, &EngineClient::finished, this, &MainWindow::onFinished);
+    connect(client_, &EngineClient::busyChanged, this, [this](bool busy) {
+        busy_ = busy;
+        runPanel_->setBusy(busy);
+        action(QStringLiteral("actionStop"))->setEnabled(busy);
+        for (const char* name :
+             {"actionCalibrate", "actionUniform", "actionGenetic", "actionSensitivity", "actionRunAll",
+              "actionOpenModel", "actionOpenDemo", "actionOpenTask", "actionOpenSession", "actionNew"})
+            action(QString::fromLatin1(name))->setEnabled(!busy);
+    });
+}
+
+void MainWindow::restoreWindowState() {
+    QSettings settings;
+    resize(1280, 820);
+    restoreGeometry(settings.value(QLatin1String(kGeometryKey)).toByteArray());
+    restoreState(settings.value(QLatin1String(kStateKey)).toByteArray());
+}
+
+void MainWindow::openDemoOnFirstStart() {
+    QSettings settings;
+    if (settings.value(QLatin1String(kFirstStartKey), false).toBool()) return;
+    settings.setValue(QLatin1String(kFirstStartKey), true);
+    QTimer::singleShot(0, client_, &EngineClient::openDemoModel);
+}
+
+PlotView* MainWindow::plotView(Tab tab) const {
+    return qobject_cast<PlotView*>(tabs_->widget(tab));
+}
+PlotView* MainWindow::currentPlotView() const {
+    return qobject_cast<PlotView*>(tabs_->currentWidget());
+}
+
+QAction* MainWindow::action(const QString& objectName) const {
+    return findChild<QAction*>(objectName, Qt::FindDirectChildrenOnly);
+}
+
+// ---- sessions ---------------------------------------------------------------
+
+QStringList MainWindow::recentSessions() const {
+    return QSettings().value(QLatin1String(kRecentKey)).toStringList();
+}
+
+void MainWindow::addRecent(const QString& path) {
+    QStringList recent = recentSessions();
+    const QString absolute = QFileInfo(path).absoluteFilePath();
+    recent.removeAll(absolute);
+    recent.prepend(absolute);
+    while (recent.size() > kMaxRecent) recent.removeLast();
+    QSettings().setValue(QLatin1String(kRecentKey), recent);
+    rebuildRecentMenu();
+}
+
+void MainWindow::rebuildRecentMenu() {
+    recentMenu_->clear();
+    const QStringList recent = recentSessions();
+    for (int i = 0; i < recent.size(); ++i) {
+        const QString path = recent[i];
+        QAction* a =
+            recentMenu_->addAction(QStringLiteral("&%1 %2").arg(i + 1).arg(QFileInfo(path).fileName()));
+        a->setToolTip(path);
+        a->setStatusTip(path);
+        connect(a, &QAction::triggered, this, [this, path] {
+            if (maybeSave()) openSessionFile(path);
+        });
+    }
+    if (recent.isEmpty()) recentMenu_->addAction(tr("(none)"))->setEnabled(false);
+}
+
+void MainWindow::setModified(bool modified) {
+    setWindowModified(modified);
+    updateTitle();
+}
+
+void MainWindow::updateTitle() {
+    QString doc = sessionPath_.isEmpty() ? tr("Untitled session") : QFileInfo(sessionPath_).fileName();
+    setWindowTitle(tr("%1[*] — Sieve Workbench").arg(doc));
+}
+
+void MainWindow::updateStatus() {
+    const ModelSummary& m = results_.model;
+    if (m.matrices.empty()) {
+        modelStatus_->setText(tr("no model"));
+    } else {
+        modelStatus_->setText(
+            tr("%1 · %2 layers · %3 prunable params · %4")
+                .arg(QFileInfo(QString::fromStdString(m.path)).fileName())
+                .arg(m.layers)
+                .arg(QLocale().toString(static_cast<qlonglong>(m.prunableParams)))
+                .arg(QString::fromStdString(m.device.empty() ? std::string("cpu") : m.device)));
+    }
+    QString task = results_.taskName.isEmpty() ? tr("no task") : tr("task %1").arg(results_.taskName);
+    if (results_.baseline.examples > 0) task += tr(" · a₀ = %1").arg(results_.baseline.a0, 0, 'f', 3);
+    taskStatus_->setText(task);
+}
+
+bool MainWindow::maybeSave() {
+    if (!isWindowModified()) return true;
+    const auto answer = QMessageBox::question(
+        this, tr("Unsaved results"), tr("The session has results that are not saved. Save them first?"),
+        QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, QMessageBox::Save);
+    if (answer == QMessageBox::Cancel) return false;
+    if (answer == QMessageBox::Save) return save();
+    return true;
+}
+
+void MainWindow::newSession() {
+    if (!maybeSave()) return;
+    client_->newSession();
+    const ModelSummary model = results_.model;
+    const QString task = results_.taskName;
+    results_ = SessionResults{};
+    results_.model = model;
+    results_.taskName = task;
+    sessionPath_.clear();
+    redrawAll();
+    setModified(false);
+}
+
+void MainWindow::openSession() {
+    if (!maybeSave()) return;
+    const QString path =
+        QFileDialog::getOpenFileName(this, tr("Open Session"), QString(), tr(kSessionFilter));
+    if (!path.isEmpty()) openSessionFile(path);
+}
+
+void MainWindow::openSessionFile(const QString& path) {
+    pendingOpenPath_ = path;
+    client_->openSession(path);
+}
+
+bool MainWindow::save() {
+    if (sessionPath_.isEmpty()) return saveAs();
+    saveSessionFile(sessionPath_);
+    return true;
+}
+
+bool MainWindow::saveAs() {
+    QString path = QFileDialog::getSaveFileName(
+        this, tr("Save Session As"), sessionPath_.isEmpty() ? QStringLiteral("session.h5") : sessionPath_,
+        tr(kSessionFilter));
+    if (path.isEmpty()) return false;
+    if (QFileInfo(path).suffix().isEmpty()) path += QStringLiteral(".h5");
+    saveSessionFile(path);
+    return true;
+}
+
+void MainWindow::saveSessionFile(const QString& path) {
+    client_->saveSession(path);
+}
+
+void MainWindow::onSessionSaved(const QString& path) {
+    sessionPath_ = path;
+    addRecent(path);
+    setModified(false);
+    statusBar()->showMessage(tr("Saved %1").arg(path), 5000);
+}
+
+void MainWindow::onSessionLoaded(const SessionResults& session) {
+    results_ = session;
+    if (!pendingOpenPath_.isEmpty()) {
+        sessionPath_ = pendingOpenPath_;
+        addRecent(sessionPath_);
+        pendingOpenPath_.clear();
+    }
+    modelPanel_->setModel(results_.model);
+    redrawAll();
+    setModified(false);
+    statusBar()->showMessage(tr("Opened %1").arg(sessionPath_), 5000);
+}
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+    if (promptOnClose_ && !maybeSave()) {
+        event->ignore();
+        return;
+    }
+    if (busy_) client_->stop();
+    QSettings settings;
+    settings.setValue(QLatin1String(kGeometryKey), saveGeometry());
+    settings.setValue(QLatin1String(kStateKey), saveState());
+    event->accept();
+}
+
+// ---- models, tasks, runs ----------------------------------------------------
+
+void MainWindow::openModel() {
+    if (!maybeSave()) return;
+    QFileDialog dialog(this, tr("Open Model"));
+    dialog.setFileMode(QFileDialog::ExistingFile);
+    dialog.setNameFilters({tr("Models (*.gguf *.bin config.json *.safetensors)"), tr("All files (*)")});
+    dialog.setToolTip(tr("For a Hugging Face model pick its config.json"));
+    if (dialog.exec() != QDialog::Accepted || dialog.selectedFiles().isEmpty()) return;
+    QString path = dialog.selectedFiles().first();
+    const QFileInfo info(path);
+    // A Hugging Face model is a directory: config.json or a .safetensors file stands for it.
+    if (info.fileName() == QLatin1String("config.json") || info.suffix() == QLatin1String("safetensors"))
+        path = info.absolutePath();
+    client_->openModel(path);
+}
+
+void MainWindow::openTask() {
+    const QString path = QFileDialog::getOpenFileName(
+        this, tr("Open Task"), QString(), tr("Tasks (*.json *.jsonl *.yaml *.yml);;All files (*)"));
+    if (!path.isEmpty()) client_->openTask(path);
+}
+
+void MainWindow::runAction(RunPanel::Action which) {
+    if (which == RunPanel::Action::Stop) {
+        client_->stop();
+        progressPanel_->appendLog(tr("Stopping…"));
+        return;
+    }
+    if (busy_) return;
+    RunSettings settings;
+    QString error;
+    if (!runPanel_->settings(&settings, &error)) {
+        showError(error);
+        return;
+    }
+    if (results_.model.matrices.empty()) {
+        showError(tr("Open a model first (File ▸ Open Demo Model, Ctrl+D)"));
+        return;
+    }
+    results_.eps = settings.eps;
+    results_.grid = settings.grid;
+    convergence_->setEps(settings.eps);
+    if (results_.baseline.examples > 0) accuracy_->setBaseline(results_.baseline.a0, settings.eps);
+    sensitivity_->setLevel(settings.sensitivityLevel);
+    busy_ = true;
+    runPanel_->setBusy(true);
+    action(QStringLiteral("actionStop"))->setEnabled(true);
+    switch (which) {
+        case RunPanel::Action::Calibrate:
+            client_->calibrate(settings);
+            break;
+        case RunPanel::Action::Uniform:
+            tabs_->setCurrentIndex(AccuracyTab);
+            client_->uniformSweep(settings);
+            break;
+        case RunPanel::Action::Genetic:
+            tabs_->setCurrentIndex(ConvergenceTab);
+            client_->geneticSearch(settings);
+            break;
+        case RunPanel::Action::Sensitivity:
+            tabs_->setCurrentIndex(BottleneckTab);
+            client_->sensitivity(settings);
+            break;
+        case RunPanel::Action::RunAll:
+            tabs_->setCurrentIndex(ConvergenceTab);
+            client_->runAll(settings);
+            break;
+        case RunPanel::Action::Stop:
+            break;
+    }
+}
+
+void MainWindow::showError(const QString& message) {
+    progressPanel_->appendLog(message);
+    statusBar()->showMessage(message, 10000);
+    // Window-modal but not blocking: the event loop (and a running job's signals) keep flowing.
+    auto* box = new QMessageBox(QMessageBox::Warning, tr("Sieve Workbench"), message, QMessageBox::Ok, this);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->setObjectName(QStringLiteral("errorBox"));
+    box->open();
+}
+
+void MainWindow::onFinished(bool ok, const QString& message) {
+    busy_ = false;
+    runPanel_->setBusy(false);
+    action(QStringLiteral("actionStop"))->setEnabled(false);
+    convergence_->flushPending();
+    progressPanel_->setIdle(ok ? tr("Done") : tr("Stopped"), ok);
+    if (!message.isEmpty()) progressPanel_->appendLog(message);
+    statusBar()->showMessage(message.isEmpty() ? (ok ? tr("Done") : tr("Stopped")) : message, 8000);
+}
+
+void MainWindow::onModelOpened(const ModelSummary& summary) {
+    results_ = SessionResults{};
+    results_.model = summary;
+    sessionPath_.clear();
+    pinnedLevels_.clear();
+    pinnedTask_.clear();
+    modelPanel_->setModel(summary);
+    redrawAll();
+    setModified(false);
+    progressPanel_->appendLog(tr("Opened model %1: %2 matrices in %3 layers")
+                                  .arg(QString::fromStdString(summary.path))
+                                  .arg(summary.matrices.size())
+                                  .arg(summary.layers));
+}
+
+void MainWindow::onTaskOpened(const QString& name) {
+    // Switching task: the previous task's GA best becomes side A of the comparison.
+    if (!results_.ga.empty() && !results_.taskName.isEmpty() && results_.taskName != name) pinForComparison();
+    const ModelSummary model = results_.model;
+    results_ = SessionResults{};
+    results_.model = model;
+    results_.taskName = name;
+    redrawAll();
+    progressPanel_->appendLog(tr("Opened task %1").arg(name));
+}
+
+void MainWindow::onBaseline(const BaselineResult& baseline) {
+    results_.baseline = baseline;
+    accuracy_->setBaseline(baseline.a0, results_.eps);
+    sensitivity_->setBaseline(baseline.a0);
+    updateStatus();
+    setModified(true);
+}
+
+UniformResult& MainWindow::uniformFor(const QString& method) {
+    for (UniformResult& u : results_.uniform)
+        if (QString::fromStdString(u.method) == method) return u;
+    results_.uniform.push_back(UniformResult{});
+    results_.uniform.back().method = method.toStdString();
+    return results_.uniform.back();
+}
+
+GaResult& MainWindow::gaFor(const QString& method) {
+    for (GaResult& g : results_.ga)
+        if (QString::fromStdString(g.method) == method) return g;
+    results_.ga.push_back(GaResult{});
+    results_.ga.back().method = method.toStdString();
+    return results_.ga.back();
+}
+
+void MainWindow::onUniformPoint(const QString& method, const UniformPoint& point) {
+    UniformResult& u = uniformFor(method);
+    u.points.push_back(point);
+    accuracy_->addUniformPoint(method, point);
+    setModified(true);
+}
+
+void MainWindow::onUniformFinished(const UniformResult& result) {
+    uniformFor(QString::fromStdString(result.method)) = result;
+    accuracy_->setUniformResult(result);
+    setModified(true);
+}
+
+void MainWindow::onGeneration(const QString& method, const Generation& generation) {
+    GaResult& ga = gaFor(method);
+    if (generation.index == 0) {
+        ga.generations.clear();
+        convergence_->clear();
+    }
+    ga.generations.push_back(generation);
+    ga.best = generation.best;
+    convergence_->appendGeneration(generation);
+    showGaBest(ga);
+    setModified(true);
+}
+
+void MainWindow::onGaFinished(const GaResult& result) {
+    gaFor(QString::fromStdString(result.method)) = result;
+    showGaBest(result);
+    setModified(true);
+}
+
+void MainWindow::showGaBest(const GaResult& ga) {
+    if (ga.best.genes.size() != results_.model.matrices.size()) return;
+    try {
+        heatmap_->setChromosome(results_.model, results_.grid, ga.best.genes);
+    } catch (const std::exception& e) {
+        progressPanel_->appendLog(QString::fromUtf8(e.what()));
+        return;
+    }
+    const QString generation =
+        ga.generations.empty() ? QString() : tr("generation %1, ").arg(ga.generations.back().index);
+    heatmap_->setTitle(tr("GA best (%1%2 removed, accuracy %3)")
+                           .arg(generation)
+                           .arg(QStringLiteral("%1 %").arg(ga.best.removedFraction * 100.0, 0, 'f', 1))
+                           .arg(ga.best.accuracy, 0, 'f', 3));
+    accuracy_->setGaBest(QString::fromStdString(ga.method), ga.best);
+    updateComparison();
+}
+
+void MainWindow::onSensitivityMeasured(const QString& method, int matrix, double accuracy) {
+    Q_UNUSED(method);
+    sensitivity_->addMeasurement(matrix, accuracy);
+    setModified(true);
+}
+
+void MainWindow::onSensitivityFinished(const SensitivityResult& result) {
+    bool replaced = false;
+    for (SensitivityResult& s : results_.sensitivity)
+        if (s.method == result.method) {
+            s = result;
+            replaced = true;
+        }
+    if (!replaced) results_.sensitivity.push_back(result);
+    sensitivity_->setResult(result);
+    outlineBottlenecks();
+    setModified(true);
+}
+
+void MainWindow::outlineBottlenecks() {
+    // A bottleneck: pruning it alone already breaks the accuracy budget eps a0.
+    const double budget = results_.eps * results_.baseline.a0;
+    heatmap_->setOutlined(sensitivity_->bottlenecks(std::max(budget, 1e-9), 12));
+}
+
+void MainWindow::pinForComparison() {
+    const GaResult* ga = results_.ga.empty() ? nullptr : &results_.ga.back();
+    if (!ga || ga->best.genes.size() != results_.model.matrices.size()) {
+        statusBar()->showMessage(tr("Nothing to pin yet: run a genetic search first"), 5000);
+        return;
+    }
+    pinnedTask_ = results_.taskName.isEmpty() ? tr("task A") : results_.taskName;
+    pinnedLevels_ = levelsOf(ga->best.genes, results_.grid);
+    statusBar()->showMessage(tr("Pinned %1 for comparison").arg(pinnedTask_), 5000);
+    updateComparison();
+}
+
+void MainWindow::updateComparison() {
+    if (pinnedLevels_.size() != results_.model.matrices.size()) return;
+    const GaResult* ga = results_.ga.empty() ? nullptr : &results_.ga.back();
+    std::vector<double> current;
+    if (ga && ga->best.genes.size() == results_.model.matrices.size())
+        current = levelsOf(ga->best.genes, results_.grid);
+    compare_->setComparison(results_.model, pinnedTask_, pinnedLevels_,
+                            results_.taskName.isEmpty() ? tr("current task") : results_.taskName, current);
+}
+
+void MainWindow::onMatrixSelected(int matrix) {
+    modelPanel_->selectMatrix(matrix);
+    heatmap_->setSelectedMatrix(matrix);
+    sensitivity_->selectMatrix(matrix);
+    if (matrix >= 0 && matrix < static_cast<int>(results_.model.matrices.size()))
+        statusBar()->showMessage(
+            heatmap_->toolTipFor(matrix).replace(QLatin1Char('\n'), QStringLiteral(" · ")), 8000);
+}
+
+void MainWindow::redrawAll() {
+    const ModelSummary& model = results_.model;
+    convergence_->setEps(results_.eps);
+    heatmap_->setModel(model);
+    heatmap_->setTitle(tr("GA best chromosome"));
+    sensitivity_->setModel(model);
+    sensitivity_->setBaseline(results_.baseline.a0);
+    accuracy_->clear();
+    if (results_.baseline.examples > 0 || results_.baseline.a0 > 0)
+        accuracy_->setBaseline(results_.baseline.a0, results_.eps);
+    for (const UniformResult& u : results_.uniform) accuracy_->setUniformResult(u);
+    if (results_.ga.empty()) {
+        convergence_->clear();
+    } else {
+        convergence_->setGenerations(results_.ga.back().generations);
+        for (const GaResult& ga : results_.ga) showGaBest(ga);
+    }
+    for (const SensitivityResult& s : results_.sensitivity) sensitivity_->setResult(s);
+    if (!results_.sensitivity.empty()) outlineBottlenecks();
+    if (pinnedLevels_.size() == model.matrices.size())
+        updateComparison();
+    else
+        compare_->clear();
+    updateStatus();
+}
+
+// ---- figures and help ---------------------------------------------------------
+
+bool MainWindow::exportFigure(Tab tab, const ExportRequest& request, QString* error) {
+    PlotView* view = plotView(tab);
+    if (!view) return false;
+    return sieve::widgets::exportFigure(*view, request, error);
+}
+
+void MainWindow::exportCurrentFigure() {
+    PlotView* view = currentPlotView();
+    if (!view) return;
+    QSettings settings;
+    const QString dir = settings
+                            .value(QLatin1String(kExportDirKey),
+                                   QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation))
+                            .toString();
+    ExportDialog dialog(*view, dir, this);
+    if (dialog.exec() != QDialog::Accepted) return;
+    const ExportRequest request = dialog.request();
+    QString error;
+    if (!sieve::widgets::exportFigure(*view, request, &error)) {
+        showError(error);
+        return;
+    }
+    settings.setValue(QLatin1String(kExportDirKey), QFileInfo(request.path).absolutePath());
+    statusBar()->showMessage(tr("Exported %1").arg(request.path), 8000);
+    progressPanel_->appendLog(tr("Exported %1").arg(request.path));
+}
+
+void MainWindow::about() {
+    QMessageBox::about(this, tr("About Sieve Workbench"),
+                       tr("<h3>Sieve Workbench</h3>"
+                          "<p>Task-specific pruning of large language models with output-aligned projections "
+                          "and a genetic search (LLM-Sieve).</p><pre>%1</pre>")
+                           .arg(versionText().toHtmlEscaped()));
+}
+
+}  // namespace sieve::widgets

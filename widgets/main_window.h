@@ -1,0 +1,149 @@
+#pragma once
+// The workbench window: model panel, run panel and progress on docks, the
+// live views in tabs, menus for sessions, runs, views and figure export. It
+// talks to the engine only through an EngineClient and keeps what arrived in
+// a SessionResults, which every view can be redrawn from.
+#include <QMainWindow>
+#include <QString>
+
+#include "widgets/engine_client.h"
+#include "widgets/export/figure_export.h"
+#include "widgets/panels/run_panel.h"
+
+class QAction;
+class QDockWidget;
+class QLabel;
+class QMenu;
+class QTabWidget;
+
+namespace sieve::widgets {
+
+class AccuracyCurvePlot;
+class CompareView;
+class GaConvergencePlot;
+class ModelPanel;
+class PlotView;
+class ProgressPanel;
+class PruningHeatmap;
+class SensitivityView;
+
+class MainWindow : public QMainWindow {
+    Q_OBJECT
+public:
+    enum Tab { ConvergenceTab = 0, HeatmapTab, BottleneckTab, AccuracyTab, CompareTab, TabCount };
+
+    // The window does not own the client; connect it before showing.
+    explicit MainWindow(EngineClient* client, QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    // Opens the demo model the first time the app starts (remembered in QSettings).
+    void openDemoOnFirstStart();
+
+    GaConvergencePlot* convergencePlot() const { return convergence_; }
+    PruningHeatmap* pruningHeatmap() const { return heatmap_; }
+    SensitivityView* sensitivityView() const { return sensitivity_; }
+    AccuracyCurvePlot* accuracyPlot() const { return accuracy_; }
+    CompareView* compareView() const { return compare_; }
+    ModelPanel* modelPanel() const { return modelPanel_; }
+    RunPanel* runPanel() const { return runPanel_; }
+    ProgressPanel* progressPanel() const { return progressPanel_; }
+    QTabWidget* tabs() const { return tabs_; }
+    PlotView* plotView(Tab tab) const;
+    PlotView* currentPlotView() const;
+    // Actions by object name ("actionRunAll", "actionSave", ...).
+    QAction* action(const QString& objectName) const;
+
+    const SessionResults& results() const { return results_; }
+    QString sessionPath() const { return sessionPath_; }
+    QStringList recentSessions() const;
+    // Whether closing asks about unsaved results (tests turn it off).
+    void setPromptOnClose(bool prompt) { promptOnClose_ = prompt; }
+
+public Q_SLOTS:
+    void openSessionFile(const QString& path);
+    void saveSessionFile(const QString& path);
+    bool exportFigure(sieve::widgets::MainWindow::Tab tab, const sieve::widgets::ExportRequest& request,
+                      QString* error = nullptr);
+    // Keeps the current task's GA best as side A of the comparison.
+    void pinForComparison();
+    void runAction(sieve::widgets::RunPanel::Action action);
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
+
+private:
+    void buildViews();
+    void buildDocks();
+    void buildActions();
+    void buildMenus();
+    void connectClient();
+    void restoreWindowState();
+    void rebuildRecentMenu();
+    void addRecent(const QString& path);
+    void setModified(bool modified);
+    void updateTitle();
+    void updateStatus();
+    bool maybeSave();
+    void showError(const QString& message);
+
+    // Actions
+    void newSession();
+    void openSession();
+    bool save();
+    bool saveAs();
+    void openModel();
+    void openTask();
+    void exportCurrentFigure();
+    void about();
+
+    // Engine answers
+    void onModelOpened(const ModelSummary& summary);
+    void onTaskOpened(const QString& name);
+    void onBaseline(const BaselineResult& baseline);
+    void onUniformPoint(const QString& method, const UniformPoint& point);
+    void onUniformFinished(const UniformResult& result);
+    void onGeneration(const QString& method, const Generation& generation);
+    void onGaFinished(const GaResult& result);
+    void onSensitivityMeasured(const QString& method, int matrix, double accuracy);
+    void onSensitivityFinished(const SensitivityResult& result);
+    void onSessionLoaded(const SessionResults& session);
+    void onSessionSaved(const QString& path);
+    void onFinished(bool ok, const QString& message);
+    void onMatrixSelected(int matrix);
+
+    void redrawAll();
+    void showGaBest(const GaResult& ga);
+    void outlineBottlenecks();
+    void updateComparison();
+    GaResult& gaFor(const QString& method);
+    UniformResult& uniformFor(const QString& method);
+
+    EngineClient* client_;
+    SessionResults results_;
+    QString sessionPath_;
+    QString pendingOpenPath_;
+    bool promptOnClose_ = true;
+    bool busy_ = false;
+
+    // Side A of the comparison: a pinned task's levels.
+    QString pinnedTask_;
+    std::vector<double> pinnedLevels_;
+
+    QTabWidget* tabs_ = nullptr;
+    GaConvergencePlot* convergence_ = nullptr;
+    PruningHeatmap* heatmap_ = nullptr;
+    SensitivityView* sensitivity_ = nullptr;
+    AccuracyCurvePlot* accuracy_ = nullptr;
+    CompareView* compare_ = nullptr;
+    ModelPanel* modelPanel_ = nullptr;
+    RunPanel* runPanel_ = nullptr;
+    ProgressPanel* progressPanel_ = nullptr;
+    QDockWidget* modelDock_ = nullptr;
+    QDockWidget* runDock_ = nullptr;
+    QDockWidget* progressDock_ = nullptr;
+    QMenu* recentMenu_ = nullptr;
+    QLabel* modelStatus_ = nullptr;
+    QLabel* taskStatus_ = nullptr;
+};
+
+}  // namespace sieve::widgets

@@ -1,0 +1,55 @@
+#pragma once
+// The run panel: what to run (methods, eps, level grid, GA settings, device)
+// and the buttons that start it. While a job runs only Stop is enabled.
+#include <QWidget>
+#include <map>
+
+#include "widgets/engine_client.h"
+
+class QCheckBox;
+class QDoubleSpinBox;
+class QSpinBox;
+class QLineEdit;
+class QComboBox;
+class QPushButton;
+
+namespace sieve::widgets {
+
+class RunPanel : public QWidget {
+    Q_OBJECT
+public:
+    enum class Action { Calibrate, Uniform, Genetic, Sensitivity, RunAll, Stop };
+
+    explicit RunPanel(QWidget* parent = nullptr);
+
+    // The settings as chosen; returns false with a message naming the field when one is invalid.
+    bool settings(RunSettings* out, QString* error) const;
+    void setSettings(const RunSettings& settings);
+    void setBusy(bool busy);
+    bool isBusy() const { return busy_; }
+    QPushButton* button(Action action) const { return buttons_.at(action); }
+    QCheckBox* methodBox(const QString& method) const;
+
+    // "0, 0.1, 0.2" <-> grid; parseGrid throws InputError naming the bad entry.
+    static LevelGrid parseGrid(const QString& text);
+    static QString gridText(const LevelGrid& grid);
+
+Q_SIGNALS:
+    void actionRequested(sieve::widgets::RunPanel::Action action);
+
+private:
+    QPushButton* addButton(Action action, const QString& text, const QString& tip);
+
+    std::map<QString, QCheckBox*> methods_;
+    QDoubleSpinBox* eps_;
+    QLineEdit* grid_;
+    QSpinBox* population_;
+    QSpinBox* generations_;
+    QSpinBox* seed_;
+    QDoubleSpinBox* sensitivityLevel_;
+    QComboBox* device_;
+    std::map<Action, QPushButton*> buttons_;
+    bool busy_ = false;
+};
+
+}  // namespace sieve::widgets
