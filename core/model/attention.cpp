@@ -16,13 +16,18 @@ torch::Tensor matmulAttention(const torch::Tensor& q, const torch::Tensor& k, co
                               const torch::Tensor& allowed) {
     const int64_t B = q.size(0), heads = q.size(1), T = q.size(2), d = q.size(3);
     const int64_t kvHeads = k.size(1), S = k.size(2), groups = heads / kvHeads;
-    // qg [B, kvHeads, groups*T, d]
-    const torch::Tensor qg = q.reshape({B, kvHeads, groups * T, d});
+    const double scale = 1.0 / std::sqrt(double(d));
+    const bool inPlace = !torch::GradMode::is_enabled();  // no autograd: reuse buffers
+    // qg [B, kvHeads, groups*T, d], scaled (q is 4x smaller than the scores when S = T)
+    torch::Tensor qg = q.reshape({B, kvHeads, groups * T, d});
+    qg = inPlace && !qg.is_same(q) ? qg.mul_(scale) : qg * scale;
     // scores [B, kvHeads, groups*T, S]
-    torch::Tensor scores = torch::matmul(qg, k.transpose(-1, -2)) * (1.0 / std::sqrt(double(d)));
+    torch::Tensor scores = torch::matmul(qg, k.transpose(-1, -2));
     // mask as [B, 1, 1, T, S] against scores viewed as [B, kvHeads, groups, T, S]
-    scores = scores.view({B, kvHeads, groups, T, S})
-                 .masked_fill(allowed.logical_not().unsqueeze(2), -std::numeric_limits<float>::infinity());
+    const torch::Tensor blocked = allowed.logical_not().unsqueeze(2);
+    const float minusInf = -std::numeric_limits<float>::infinity();
+    scores = scores.view({B, kvHeads, groups, T, S});
+    scores = inPlace ? scores.masked_fill_(blocked, minusInf) : scores.masked_fill(blocked, minusInf);
     // softmax in float32 (as transformers' eager path does for half types)
     const torch::Tensor probs = torch::softmax(scores, -1, torch::kFloat32).to(q.scalar_type());
     // out [B, kvHeads, groups*T, d] -> [B, heads, T, d]
