@@ -9,6 +9,7 @@
 #include <QSaveFile>
 #include <QSet>
 #include <QSvgGenerator>
+#include <algorithm>
 #include <cmath>
 #include <functional>
 #include <vector>
@@ -55,6 +56,14 @@ public:
                 const QSize icon = legend->iconSize();
                 restore_.push_back([legend, icon] { legend->setIconSize(icon); });
                 legend->setIconSize(QSize(int(pt * 2.2), int(pt * 1.2)));
+                const QMargins margins = legend->margins();
+                const int spacing = legend->rowSpacing();
+                restore_.push_back([legend, margins, spacing] {
+                    legend->setMargins(margins);
+                    legend->setRowSpacing(spacing);
+                });
+                legend->setMargins(QMargins(pt / 3 + 1, pt / 4, pt / 3 + 1, pt / 4));
+                legend->setRowSpacing(0);
             }
             if (auto* text = qobject_cast<QCPTextElement*>(element))
                 swapFont([text] { return text->font(); }, [text](const QFont& f) { text->setFont(f); },
@@ -78,6 +87,43 @@ public:
             axis->setLabelPadding(std::max(2, pt / 3));
             axis->setTickLabelPadding(std::max(2, pt / 3));
         }
+        // Lines and markers drawn for a screen look heavy on a small printed figure: thin them
+        // in proportion to the text (8 pt paper text: about 0.6 of the screen widths).
+        const double thin = std::clamp(pt / 14.0, 0.4, 1.0);
+        for (int i = 0; i < plot->graphCount(); ++i) {
+            QCPGraph* graph = plot->graph(i);
+            const QPen pen = graph->pen();
+            const QCPScatterStyle scatter = graph->scatterStyle();
+            restore_.push_back([graph, pen, scatter] {
+                graph->setPen(pen);
+                graph->setScatterStyle(scatter);
+            });
+            QPen thinner = pen;
+            thinner.setWidthF(std::max(0.5, pen.widthF() * thin));
+            graph->setPen(thinner);
+            QCPScatterStyle smaller = scatter;
+            smaller.setSize(std::max(2.0, scatter.size() * thin));
+            if (scatter.isPenDefined()) {
+                QPen scatterPen = scatter.pen();
+                scatterPen.setWidthF(std::max(0.5, scatterPen.widthF() * thin));
+                smaller.setPen(scatterPen);
+            }
+            graph->setScatterStyle(smaller);
+        }
+        for (int i = 0; i < plot->itemCount(); ++i)
+            if (auto* rect = qobject_cast<QCPItemRect*>(plot->item(i))) {
+                const QPen pen = rect->pen();
+                restore_.push_back([rect, pen] { rect->setPen(pen); });
+                QPen thinner = pen;
+                thinner.setWidthF(std::max(0.5, pen.widthF() * thin));
+                rect->setPen(thinner);
+            } else if (auto* line = qobject_cast<QCPItemStraightLine*>(plot->item(i))) {
+                const QPen pen = line->pen();
+                restore_.push_back([line, pen] { line->setPen(pen); });
+                QPen thinner = pen;
+                thinner.setWidthF(std::max(0.5, pen.widthF() * thin));
+                line->setPen(thinner);
+            }
         for (int i = 0; i < plot->itemCount(); ++i)
             if (auto* text = qobject_cast<QCPItemText*>(plot->item(i)))
                 swapFont([text] { return text->font(); }, [text](const QFont& f) { text->setFont(f); },

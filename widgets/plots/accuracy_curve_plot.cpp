@@ -59,7 +59,7 @@ void AccuracyCurvePlot::updateBand() {
     a0Line_->addData({0.0, 100.0}, {a0_, a0_});
     thresholdLine_->addData({0.0, 100.0}, {threshold(), threshold()});
     thresholdLine_->setName(tr("(1 − ε)·a₀, ε = %1").arg(style::percent(eps_, eps_ * 100 < 1 ? 1 : 0)));
-    a0Line_->addToLegend();
+    a0Line_->removeFromLegend();  // the band's entry says it all; a short legend fits a column
     thresholdLine_->addToLegend();
 }
 
@@ -68,7 +68,7 @@ QCPGraph* AccuracyCurvePlot::curveFor(const QString& method) {
     if (it != curves_.end()) return it->second;
     QCPGraph* g = customPlot()->addGraph();
     const QColor color = style::methodColor(method);
-    g->setName(tr("%1, uniform").arg(style::methodLabel(method)));
+    g->setName(style::methodLabel(method));  // curves are uniform sweeps; the GA is a point
     g->setPen(QPen(color, 1.8));
     static const QCPScatterStyle::ScatterShape shapes[] = {
         QCPScatterStyle::ssCircle, QCPScatterStyle::ssSquare, QCPScatterStyle::ssTriangle,
@@ -82,7 +82,7 @@ QCPGraph* AccuracyCurvePlot::gaGraphFor(const QString& method) {
     auto it = gaBest_.find(method);
     if (it != gaBest_.end()) return it->second;
     QCPGraph* g = customPlot()->addGraph();
-    g->setName(tr("%1, GA best").arg(style::methodLabel(method)));
+    g->setName(tr("%1 + GA").arg(style::methodLabel(method)));
     g->setLineStyle(QCPGraph::lsNone);
     g->setScatterStyle(
         QCPScatterStyle(QCPScatterStyle::ssStar, QPen(QColor("#D55E00"), 2.0), Qt::NoBrush, 12));

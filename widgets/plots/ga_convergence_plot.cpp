@@ -30,14 +30,14 @@ GaConvergencePlot::GaConvergencePlot(QWidget* parent) : PlotView(parent), redraw
     plot->xAxis->setTicker(intTicker);
 
     best_ = plot->addGraph(plot->xAxis, plot->yAxis);
-    best_->setName(tr("best fitness"));
+    best_->setName(tr("best"));
     best_->setPen(QPen(QColor("#0072B2"), 2.0));
     best_->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, 5));
     mean_ = plot->addGraph(plot->xAxis, plot->yAxis);
-    mean_->setName(tr("mean fitness"));
+    mean_->setName(tr("mean"));
     mean_->setPen(QPen(QColor("#E69F00"), 1.5, Qt::DashLine));
     feasible_ = plot->addGraph(plot->xAxis, plot->yAxis2);
-    feasible_->setName(tr("feasible fraction (right)"));
+    feasible_->setName(tr("feasible fraction (right axis)"));
     feasible_->setPen(QPen(QColor("#009E73"), 1.5, Qt::DotLine));
     feasible_->setLineStyle(QCPGraph::lsStepCenter);
 
@@ -53,11 +53,16 @@ GaConvergencePlot::GaConvergencePlot(QWidget* parent) : PlotView(parent), redraw
     thresholdLabel_->setColor(QColor(90, 90, 90));
     setEps(eps_);
 
+    // The legend sits in a row below the plot: three curves and the threshold label
+    // cover the whole data area at one time or another.
     plot->legend->setVisible(true);
-    plot->legend->setBrush(QColor(255, 255, 255, 220));
-    plot->legend->setBorderPen(QPen(QColor(0, 0, 0, 60)));
-    rect->insetLayout()->setInsetAlignment(0, Qt::AlignBottom | Qt::AlignRight);
-    plot->legend->setMargins(QMargins(4, 2, 4, 2));
+    plot->legend->setBorderPen(Qt::NoPen);
+    plot->legend->setFillOrder(QCPLegend::foColumnsFirst);
+    plot->legend->setMargins(QMargins(4, 0, 4, 0));
+    rect->insetLayout()->take(plot->legend);
+    plot->plotLayout()->addElement(1, 0, plot->legend);
+    plot->plotLayout()->setRowStretchFactor(1, 0.001);
+    plot->plotLayout()->setRowSpacing(0);
     updateRanges();
 
     redrawTimer_->setInterval(kRedrawIntervalMs);
