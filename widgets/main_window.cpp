@@ -1,6 +1,7 @@
 #include "widgets/main_window.h"
 
 #include <QAction>
+#include <QActionGroup>
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDir>
@@ -19,6 +20,7 @@
 #include <QTimer>
 #include <algorithm>
 
+#include "widgets/common/language.h"
 #include "widgets/common/version_text.h"
 #include "widgets/export/export_dialog.h"
 #include "widgets/panels/model_panel.h"
@@ -215,11 +217,36 @@ void MainWindow::buildMenus() {
     view->addAction(action(QStringLiteral("actionPin")));
     view->addSeparator();
     for (QDockWidget* dock : {modelDock_, runDock_, progressDock_}) view->addAction(dock->toggleViewAction());
+    view->addSeparator();
+    buildLanguageMenu(view);
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     help->setObjectName(QStringLiteral("menuHelp"));
     help->addAction(action(QStringLiteral("actionAbout")));
     help->addAction(action(QStringLiteral("actionAboutQt")));
+}
+
+// View > Language: System or one of the shipped languages, stored in QSettings
+// and read by main() before any widget exists, so it applies at the next start.
+void MainWindow::buildLanguageMenu(QMenu* parent) {
+    QMenu* language = parent->addMenu(tr("&Language"));
+    language->setObjectName(QStringLiteral("menuLanguage"));
+    auto* group = new QActionGroup(language);
+    const QString stored = storedLanguage();
+    for (const LanguageChoice& choice : availableLanguages()) {
+        QAction* a = language->addAction(choice.name);
+        a->setObjectName(QStringLiteral("actionLanguage_%1")
+                             .arg(choice.code.isEmpty() ? QStringLiteral("system") : choice.code));
+        a->setCheckable(true);
+        a->setChecked(choice.code == stored);
+        group->addAction(a);
+        connect(a, &QAction::triggered, this, [this, code = choice.code] {
+            if (code == storedLanguage()) return;
+            storeLanguage(code);
+            QMessageBox::information(this, tr("Language"),
+                                     tr("The new language applies the next time Sieve Workbench starts."));
+        });
+    }
 }
 
 void MainWindow::connectClient() {

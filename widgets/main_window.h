@@ -76,6 +76,7 @@ private:
     void buildDocks();
     void buildActions();
     void buildMenus();
+    void buildLanguageMenu(QMenu* parent);
     void connectClient();
     void restoreWindowState();
     void rebuildRecentMenu();

@@ -1,5 +1,6 @@
 #include "widgets/common/version_text.h"
 
+#include <QCoreApplication>
 #include <QtGlobal>
 
 #include "core/common/device.h"
@@ -8,7 +9,8 @@
 namespace sieve::widgets {
 
 QString versionText() {
-    return QStringLiteral("Sieve Workbench %1\nQt %2\nlibtorch %3\ndevice %4")
+    return QCoreApplication::translate("sieve::widgets::VersionText",
+                                       "Sieve Workbench %1\nQt %2\nlibtorch %3\ndevice %4")
         .arg(QString::fromUtf8(SIEVE_VERSION_STRING), QString::fromUtf8(qVersion()),
              QString::fromStdString(sieve::torchVersion()),
              QString::fromStdString(sieve::resolveDevice("auto")));

@@ -170,7 +170,9 @@ bool writePdf(QCustomPlot* plot, const QString& path, QSize canvas, QString* err
     writer.setTitle(QFileInfo(path).completeBaseName());
     QCPPainter painter;
     if (!painter.begin(&writer)) {
-        if (error) *error = failure(path, QStringLiteral("cannot open a PDF painter"));
+        if (error)
+            *error = failure(path, QCoreApplication::translate("sieve::widgets::FigureExport",
+                                                               "cannot open a PDF painter"));
         return false;
     }
     painter.setMode(QCPPainter::pmVectorized);
@@ -189,7 +191,9 @@ bool writeSvg(QCustomPlot* plot, const QString& path, QSize canvas, QString* err
     generator.setDescription(QStringLiteral("Sieve Workbench figure"));
     QCPPainter painter;
     if (!painter.begin(&generator)) {
-        if (error) *error = failure(path, QStringLiteral("cannot open an SVG painter"));
+        if (error)
+            *error = failure(path, QCoreApplication::translate("sieve::widgets::FigureExport",
+                                                               "cannot open an SVG painter"));
         return false;
     }
     painter.setMode(QCPPainter::pmVectorized);
@@ -213,7 +217,9 @@ bool writePng(QCustomPlot* plot, const QString& path, const ExportPreset& preset
         plot->toPainter(&painter, canvas.width(), canvas.height());
     }
     if (!image.save(path, "PNG")) {
-        if (error) *error = failure(path, QStringLiteral("the PNG writer failed"));
+        if (error)
+            *error = failure(
+                path, QCoreApplication::translate("sieve::widgets::FigureExport", "the PNG writer failed"));
         return false;
     }
     return true;
@@ -296,12 +302,13 @@ bool exportFigure(PlotView& view, const ExportRequest& request, QString* error) 
     if (!(preset.widthInches > 0.5 && preset.heightInches > 0.5 && preset.fontPoints > 0 && preset.dpi > 0 &&
           preset.widthInches <= 40 && preset.heightInches <= 40 && preset.dpi <= 2400)) {
         if (error)
-            *error =
-                failure(request.path, QStringLiteral("figure size %1 × %2 in, %3 pt, %4 dpi is out of range")
-                                          .arg(preset.widthInches)
-                                          .arg(preset.heightInches)
-                                          .arg(preset.fontPoints)
-                                          .arg(preset.dpi));
+            *error = failure(request.path, QCoreApplication::translate(
+                                               "sieve::widgets::FigureExport",
+                                               "figure size %1 × %2 in, %3 pt, %4 dpi is out of range")
+                                               .arg(preset.widthInches)
+                                               .arg(preset.heightInches)
+                                               .arg(preset.fontPoints)
+                                               .arg(preset.dpi));
         return false;
     }
     QCustomPlot* plot = view.customPlot();
@@ -322,7 +329,9 @@ bool exportFigure(PlotView& view, const ExportRequest& request, QString* error) 
             break;
     }
     if (ok && !QFileInfo(request.path).exists()) {
-        if (error) *error = failure(request.path, QStringLiteral("no file was written"));
+        if (error)
+            *error = failure(request.path, QCoreApplication::translate("sieve::widgets::FigureExport",
+                                                                       "no file was written"));
         return false;
     }
     return ok;

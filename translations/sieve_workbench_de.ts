@@ -1,0 +1,1339 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="de_DE">
+<context>
+    <name>sieve::app::EngineBridge</name>
+    <message>
+        <location filename="../app/gui/engine_bridge.cpp" line="+89"/>
+        <source>%1: another job is running; stop it first</source>
+        <translation>%1: Ein anderer Auftrag läuft; halten Sie ihn zuerst an</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>%1 started</source>
+        <translation>%1 gestartet</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>%1 finished</source>
+        <translation>%1 abgeschlossen</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%1 cancelled; the model is dense again</source>
+        <translation>%1 abgebrochen; das Modell ist wieder dicht</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%1 failed: %2</source>
+        <translation>%1 fehlgeschlagen: %2</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Opening model</source>
+        <translation>Modell wird geöffnet</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Opened %1 (%2 layers, %3 parameters)</source>
+        <translation>%1 geöffnet (%2 Schichten, %3 Parameter)</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>The demo model was not found (set SIEVE_DEMO_DIR)</source>
+        <translation>Das Demo-Modell wurde nicht gefunden (SIEVE_DEMO_DIR setzen)</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Opening the demo model</source>
+        <translation>Demo-Modell wird geöffnet</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Opened the demo model</source>
+        <translation>Demo-Modell geöffnet</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Opening task</source>
+        <translation>Aufgabe wird geöffnet</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Task %1: %2 calibration, %3 search, %4 held-out examples</source>
+        <translation>Aufgabe %1: %2 Kalibrierungs-, %3 Such- und %4 zurückgehaltene Beispiele</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Calibration</source>
+        <translation>Kalibrierung</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Uniform sweep</source>
+        <translation>Gleichmäßiger Durchlauf</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Genetic search</source>
+        <translation>Genetische Suche</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Sensitivity scan</source>
+        <translation>Sensitivitätsanalyse</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Run all</source>
+        <translation>Alles ausführen</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Held-out check: dense %1, pruned %2 with %3 % removed</source>
+        <translation>Prüfung auf zurückgehaltenen Daten: dicht %1, ausgedünnt %2 mit %3 % entfernt</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Run all finished</source>
+        <translation>Gesamtlauf abgeschlossen</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <location line="+2"/>
+        <source>New session</source>
+        <translation>Neue Sitzung</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Opening session</source>
+        <translation>Sitzung wird geöffnet</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Opened %1 read-only: %2</source>
+        <translation>%1 schreibgeschützt geöffnet: %2</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Opened %1</source>
+        <translation>%1 geöffnet</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Saving session</source>
+        <translation>Sitzung wird gespeichert</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Saved %1</source>
+        <translation>%1 gespeichert</translation>
+    </message>
+</context>
+<context>
+    <name>sieve::widgets::AccuracyCurvePlot</name>
+    <message>
+        <location filename="../widgets/plots/accuracy_curve_plot.cpp" line="+18"/>
+        <source>parameters pruned (%)</source>
+        <translation>ausgedünnte Parameter (%)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>task accuracy</source>
+        <translation>Genauigkeit auf der Aufgabe</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>dense accuracy a₀</source>
+        <translation>dichte Genauigkeit a₀</translation>
+    </message>
+    <message>
+        <location line="+36"/>
+        <source>(1 − ε)·a₀, ε = %1</source>
+        <translation>(1 − ε)·a₀, ε = %1</translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>%1 + GA</source>
+        <translation>%1 + GA</translation>
+    </message>
+</context>
+<context>
+    <name>sieve::widgets::CompareView</name>
+    <message>
+        <location filename="../widgets/plots/compare_view.cpp" line="+37"/>
+        <location line="+1"/>
+        <source>fraction pruned</source>
+        <translation>ausgedünnter Anteil</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <location line="+43"/>
+        <source>A − B</source>
+        <translation>A − B</translation>
+    </message>
+    <message>
+        <location line="-11"/>
+        <source>A: %1</source>
+        <translation>A: %1</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>B: %1</source>
+        <translation>B: %1</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>A − B (red: A prunes more)</source>
+        <translation>A − B (rot: A dünnt stärker aus)</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>A: pin a task&apos;s result (View ▸ Pin for comparison)</source>
+        <translation>A: Ergebnis einer Aufgabe anheften (Ansicht ▸ Für Vergleich anheften)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>B: the current task&apos;s GA best</source>
+        <translation>B: bestes GA-Ergebnis der aktuellen Aufgabe</translation>
+    </message>
+    <message>
+        <location line="+31"/>
+        <source>shape D × H: %1</source>
+        <translation>Form D × H: %1</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>A (%1): %2 pruned</source>
+        <translation>A (%1): %2 ausgedünnt</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>B (%1): %2 pruned</source>
+        <translation>B (%1): %2 ausgedünnt</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>A − B: %1 points</source>
+        <translation>A − B: %1 Prozentpunkte</translation>
+    </message>
+</context>
+<context>
+    <name>sieve::widgets::ExportDialog</name>
+    <message>
+        <location filename="../widgets/export/export_dialog.cpp" line="+27"/>
+        <location line="+110"/>
+        <source>Export Figure</source>
+        <translation>Abbildung exportieren</translation>
+    </message>
+    <message>
+        <location line="-108"/>
+        <source>PDF (vector)</source>
+        <translation>PDF (Vektor)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>SVG (vector)</source>
+        <translation>SVG (Vektor)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>PNG (raster)</source>
+        <translation>PNG (Raster)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>CSV (plotted data)</source>
+        <translation>CSV (dargestellte Daten)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Paper (one column, 8 pt)</source>
+        <translation>Artikel (eine Spalte, 8 pt)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Slide (large fonts)</source>
+        <translation>Folie (große Schrift)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Custom</source>
+        <translation>Benutzerdefiniert</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Paper: printed size of a journal column with 8 pt text; Slide: 8 in wide with 18 pt text</source>
+        <translation>Artikel: Druckgröße einer Zeitschriftenspalte mit 8-pt-Text; Folie: 8 Zoll breit mit 18-pt-Text</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source> in</source>
+        <translation> Zoll</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source> pt</source>
+        <translation> pt</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source> dpi</source>
+        <translation> dpi</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Resolution of PNG files; PDF and SVG are vector and need none</source>
+        <translation>Auflösung von PNG-Dateien; PDF und SVG sind Vektorformate und brauchen keine</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Browse…</source>
+        <translation>Durchsuchen…</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>&amp;Format:</source>
+        <translation>&amp;Format:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Preset:</source>
+        <translation>&amp;Vorlage:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Width:</source>
+        <translation>&amp;Breite:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Height:</source>
+        <translation>&amp;Höhe:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>F&amp;ont size:</source>
+        <translation>&amp;Schriftgröße:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Resolution:</source>
+        <translation>&amp;Auflösung:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>F&amp;ile:</source>
+        <translation>&amp;Datei:</translation>
+    </message>
+    <message>
+        <location line="+54"/>
+        <source>%1 × %2 pixels</source>
+        <translation>%1 × %2 Pixel</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The data drawn in the figure, one row per point or cell</source>
+        <translation>Die in der Abbildung dargestellten Daten, eine Zeile je Punkt oder Zelle</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%1 × %2 cm</source>
+        <translation>%1 × %2 cm</translation>
+    </message>
+</context>
+<context>
+    <name>sieve::widgets::FigureExport</name>
+    <message>
+        <location filename="../widgets/export/figure_export.cpp" line="+160"/>
+        <source>Could not write %1: %2</source>
+        <translation>%1 konnte nicht geschrieben werden: %2</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>cannot open a PDF painter</source>
+        <translation>PDF-Ausgabe kann nicht geöffnet werden</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>cannot open an SVG painter</source>
+        <translation>SVG-Ausgabe kann nicht geöffnet werden</translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>the PNG writer failed</source>
+        <translation>Schreiben der PNG-Datei fehlgeschlagen</translation>
+    </message>
+    <message>
+        <location line="+75"/>
+        <source>No file name given</source>
+        <translation>Kein Dateiname angegeben</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>figure size %1 × %2 in, %3 pt, %4 dpi is out of range</source>
+        <translation>Abbildungsgröße %1 × %2 Zoll, %3 pt, %4 dpi liegt außerhalb des zulässigen Bereichs</translation>
+    </message>
+    <message>
+        <location line="+25"/>
+        <source>no file was written</source>
+        <translation>es wurde keine Datei geschrieben</translation>
+    </message>
+</context>
+<context>
+    <name>sieve::widgets::GaConvergencePlot</name>
+    <message>
+        <location filename="../widgets/plots/ga_convergence_plot.cpp" line="+21"/>
+        <source>generation</source>
+        <translation>Generation</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>fitness (fraction removed)</source>
+        <translation>Fitness (entfernter Anteil)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>feasible fraction</source>
+        <translation>zulässiger Anteil</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>best</source>
+        <translation>beste</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>mean</source>
+        <translation>Mittel</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>feasible fraction (right axis)</source>
+        <translation>zulässiger Anteil (rechte Achse)</translation>
+    </message>
+    <message>
+        <location line="+36"/>
+        <source>feasible above: accuracy ≥ (1 − ε)·a₀, ε = %1</source>
+        <translation>darüber zulässig: Genauigkeit ≥ (1 − ε)·a₀, ε = %1</translation>
+    </message>
+</context>
+<context>
+    <name>sieve::widgets::HeatmapPanel</name>
+    <message>
+        <location filename="../widgets/plots/heatmap_panel.cpp" line="+41"/>
+        <source>layer</source>
+        <translation>Schicht</translation>
+    </message>
+</context>
+<context>
+    <name>sieve::widgets::Language</name>
+    <message>
+        <location filename="../widgets/common/language.cpp" line="+17"/>
+        <source>System</source>
+        <translation>System</translation>
+    </message>
+</context>
+<context>
+    <name>sieve::widgets::MainWindow</name>
+    <message>
+        <location filename="../widgets/main_window.cpp" line="+43"/>
+        <source>Sieve sessions (*.h5 *.hdf5)</source>
+        <translation>Sieve-Sitzungen (*.h5 *.hdf5)</translation>
+    </message>
+    <message>
+        <location line="+26"/>
+        <source>Open a model and a task (File menu), or the demo model, then press Run all (F5)</source>
+        <translation>Öffnen Sie ein Modell und eine Aufgabe (Menü Datei) oder das Demo-Modell und wählen Sie dann Alles ausführen (F5)</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>GA convergence</source>
+        <translation>GA-Konvergenz</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Pruning heatmap</source>
+        <translation>Ausdünnungs-Heatmap</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Bottlenecks</source>
+        <translation>Engpässe</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Accuracy vs pruning</source>
+        <translation>Genauigkeit gegen Ausdünnung</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Compare tasks</source>
+        <translation>Aufgaben vergleichen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Best and mean fitness and feasible fraction per GA generation</source>
+        <translation>Beste und mittlere Fitness sowie zulässiger Anteil je GA-Generation</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Pruning level of every matrix in the GA&apos;s best chromosome; hover for details, click to select</source>
+        <translation>Ausdünnungsstufe jeder Matrix im besten Chromosom des GA; für Details darüberfahren, zum Auswählen klicken</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Accuracy lost when each matrix alone is pruned</source>
+        <translation>Genauigkeitsverlust, wenn jede Matrix einzeln ausgedünnt wird</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Accuracy against the share of parameters pruned, per method</source>
+        <translation>Genauigkeit gegen den Anteil ausgedünnter Parameter, je Methode</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Two tasks&apos; pruning heatmaps and their difference</source>
+        <translation>Die Ausdünnungs-Heatmaps zweier Aufgaben und ihre Differenz</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <location line="+608"/>
+        <source>GA best chromosome</source>
+        <translation>Bestes GA-Chromosom</translation>
+    </message>
+    <message>
+        <location line="-599"/>
+        <source>Model</source>
+        <translation>Modell</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Run</source>
+        <translation>Ausführung</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Progress and log</source>
+        <translation>Fortschritt und Protokoll</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>&amp;New Session</source>
+        <translation>&amp;Neue Sitzung</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Start an empty session for the open model</source>
+        <translation>Eine leere Sitzung für das geöffnete Modell beginnen</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>&amp;Open Session…</source>
+        <translation>Sitzung ö&amp;ffnen…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Open a saved session and redraw every view</source>
+        <translation>Eine gespeicherte Sitzung öffnen und alle Ansichten neu zeichnen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Open &amp;Model…</source>
+        <translation>&amp;Modell öffnen…</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Ctrl+Shift+O</source>
+        <translation>Ctrl+Shift+O</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Open a Hugging Face directory, a GGUF file or a llama2.c checkpoint</source>
+        <translation>Ein Hugging-Face-Verzeichnis, eine GGUF-Datei oder einen llama2.c-Checkpoint öffnen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Open &amp;Task…</source>
+        <translation>&amp;Aufgabe öffnen…</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Ctrl+T</source>
+        <translation>Ctrl+T</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Open a task file to prune for</source>
+        <translation>Eine Aufgabendatei öffnen, für die ausgedünnt werden soll</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Open &amp;Demo Model</source>
+        <translation>&amp;Demo-Modell öffnen</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Ctrl+D</source>
+        <translation>Ctrl+D</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Open the bundled demo model and its first skill</source>
+        <translation>Das mitgelieferte Demo-Modell und seine erste Fähigkeit öffnen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Save Session</source>
+        <translation>Sitzung &amp;speichern</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Save the session</source>
+        <translation>Die Sitzung speichern</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Save Session &amp;As…</source>
+        <translation>Sitzung speichern &amp;unter…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Save the session under a new name</source>
+        <translation>Die Sitzung unter einem neuen Namen speichern</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Export Figure…</source>
+        <translation>Abbildung e&amp;xportieren…</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Ctrl+E</source>
+        <translation>Ctrl+E</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Export the current view as PDF, SVG, PNG or CSV</source>
+        <translation>Die aktuelle Ansicht als PDF, SVG, PNG oder CSV exportieren</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Quit</source>
+        <translation>&amp;Beenden</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Quit Sieve Workbench</source>
+        <translation>Sieve Workbench beenden</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>&amp;Calibrate</source>
+        <translation>&amp;Kalibrieren</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Measure a₀ and accumulate the Gram matrices</source>
+        <translation>a₀ messen und die Gram-Matrizen aufsummieren</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>&amp;Uniform Sweep</source>
+        <translation>&amp;Gleichmäßiger Durchlauf</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Prune every matrix to the same level</source>
+        <translation>Jede Matrix auf dieselbe Stufe ausdünnen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Genetic Search</source>
+        <translation>Ge&amp;netische Suche</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Search one level per matrix</source>
+        <translation>Eine Stufe je Matrix suchen</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>&amp;Sensitivity</source>
+        <translation>&amp;Sensitivität</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Prune each matrix alone</source>
+        <translation>Jede Matrix einzeln ausdünnen</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Run &amp;All</source>
+        <translation>&amp;Alles ausführen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Calibrate, sweep, search and measure sensitivity</source>
+        <translation>Kalibrieren, durchlaufen, suchen und Sensitivität messen</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>S&amp;top</source>
+        <translation>S&amp;topp</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Cancel the running job</source>
+        <translation>Den laufenden Auftrag abbrechen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Ctrl+.</source>
+        <translation>Ctrl+.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>&amp;Pin for Comparison</source>
+        <translation>Für Vergleich &amp;anheften</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Ctrl+P</source>
+        <translation>Ctrl+P</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Keep this task&apos;s GA best as side A of the task comparison</source>
+        <translation>Das beste GA-Ergebnis dieser Aufgabe als Seite A des Aufgabenvergleichs behalten</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;About Sieve Workbench</source>
+        <translation>Ü&amp;ber Sieve Workbench</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Versions of the workbench and its libraries</source>
+        <translation>Versionen der Workbench und ihrer Bibliotheken</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>About &amp;Qt</source>
+        <translation>Über &amp;Qt</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>About the Qt toolkit</source>
+        <translation>Über das Qt-Toolkit</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>&amp;File</source>
+        <translation>&amp;Datei</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Open &amp;Recent</source>
+        <translation>&amp;Zuletzt geöffnet</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>&amp;Run</source>
+        <translation>A&amp;usführen</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>&amp;View</source>
+        <translation>&amp;Ansicht</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Ctrl+%1</source>
+        <translation>Ctrl+%1</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>&amp;Help</source>
+        <translation>&amp;Hilfe</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>&amp;Language</source>
+        <translation>&amp;Sprache</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Language</source>
+        <translation>Sprache</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The new language applies the next time Sieve Workbench starts.</source>
+        <translation>Die neue Sprache gilt ab dem nächsten Start von Sieve Workbench.</translation>
+    </message>
+    <message>
+        <location line="+85"/>
+        <source>(none)</source>
+        <translation>(keine)</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Untitled session</source>
+        <translation>Unbenannte Sitzung</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>%1[*] — Sieve Workbench</source>
+        <translation>%1[*] — Sieve Workbench</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>no model</source>
+        <translation>kein Modell</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>%1 · %2 layers · %3 prunable params · %4</source>
+        <translation>%1 · %2 Schichten · %3 ausdünnbare Parameter · %4</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>no task</source>
+        <translation>keine Aufgabe</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>task %1</source>
+        <translation>Aufgabe %1</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source> · a₀ = %1</source>
+        <translation> · a₀ = %1</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Unsaved results</source>
+        <translation>Ungespeicherte Ergebnisse</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>The session has results that are not saved. Save them first?</source>
+        <translation>Die Sitzung enthält ungespeicherte Ergebnisse. Zuerst speichern?</translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>Open Session</source>
+        <translation>Sitzung öffnen</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Save Session As</source>
+        <translation>Sitzung speichern unter</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>Saved %1</source>
+        <translation>%1 gespeichert</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Opened %1</source>
+        <translation>%1 geöffnet</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>Open Model</source>
+        <translation>Modell öffnen</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Models (*.gguf *.bin config.json *.safetensors)</source>
+        <translation>Modelle (*.gguf *.bin config.json *.safetensors)</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>All files (*)</source>
+        <translation>Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>For a Hugging Face model pick its config.json</source>
+        <translation>Wählen Sie bei einem Hugging-Face-Modell dessen config.json</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Open Task</source>
+        <translation>Aufgabe öffnen</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Tasks (*.json *.jsonl *.yaml *.yml);;All files (*)</source>
+        <translation>Aufgaben (*.json *.jsonl *.yaml *.yml);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Stopping…</source>
+        <translation>Wird angehalten…</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Open a model first (File ▸ Open Demo Model, Ctrl+D)</source>
+        <translation>Öffnen Sie zuerst ein Modell (Datei ▸ Demo-Modell öffnen, Strg+D)</translation>
+    </message>
+    <message>
+        <location line="+40"/>
+        <source>Sieve Workbench</source>
+        <translation>Sieve Workbench</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <location line="+2"/>
+        <source>Done</source>
+        <translation>Fertig</translation>
+    </message>
+    <message>
+        <location line="-2"/>
+        <location line="+2"/>
+        <source>Stopped</source>
+        <translation>Angehalten</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Opened model %1: %2 matrices in %3 layers</source>
+        <translation>Modell %1 geöffnet: %2 Matrizen in %3 Schichten</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Opened task %1</source>
+        <translation>Aufgabe %1 geöffnet</translation>
+    </message>
+    <message>
+        <location line="+68"/>
+        <source>generation %1, </source>
+        <translation>Generation %1, </translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>GA best (%1%2 removed, accuracy %3)</source>
+        <translation>Bestes GA-Ergebnis (%1%2 entfernt, Genauigkeit %3)</translation>
+    </message>
+    <message>
+        <location line="+36"/>
+        <source>Nothing to pin yet: run a genetic search first</source>
+        <translation>Noch nichts zum Anheften: Führen Sie zuerst eine genetische Suche aus</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>task A</source>
+        <translation>Aufgabe A</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Pinned %1 for comparison</source>
+        <translation>%1 für den Vergleich angeheftet</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>current task</source>
+        <translation>aktuelle Aufgabe</translation>
+    </message>
+    <message>
+        <location line="+63"/>
+        <location line="+1"/>
+        <source>Exported %1</source>
+        <translation>%1 exportiert</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>About Sieve Workbench</source>
+        <translation>Über Sieve Workbench</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&lt;h3&gt;Sieve Workbench&lt;/h3&gt;&lt;p&gt;Task-specific pruning of large language models with output-aligned projections and a genetic search (LLM-Sieve).&lt;/p&gt;&lt;pre&gt;%1&lt;/pre&gt;</source>
+        <translation>&lt;h3&gt;Sieve Workbench&lt;/h3&gt;&lt;p&gt;Aufgabenspezifisches Ausdünnen großer Sprachmodelle mit ausgabeorientierten Projektionen und einer genetischen Suche (LLM-Sieve).&lt;/p&gt;&lt;pre&gt;%1&lt;/pre&gt;</translation>
+    </message>
+</context>
+<context>
+    <name>sieve::widgets::ModelPanel</name>
+    <message>
+        <location filename="../widgets/panels/model_panel.cpp" line="+14"/>
+        <source>Matrix</source>
+        <translation>Matrix</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>D × H</source>
+        <translation>D × H</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Parameters</source>
+        <translation>Parameter</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Prunable matrices of the open model; select one to find it on the heatmaps</source>
+        <translation>Ausdünnbare Matrizen des geöffneten Modells; eine auswählen, um sie in den Heatmaps zu finden</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>layer %1</source>
+        <translation>Schicht %1</translation>
+    </message>
+</context>
+<context>
+    <name>sieve::widgets::ProgressPanel</name>
+    <message>
+        <location filename="../widgets/panels/progress_panel.cpp" line="+24"/>
+        <source>The log of every job appears here</source>
+        <translation>Hier erscheint das Protokoll jedes Auftrags</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Idle</source>
+        <translation>Bereit</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>%1 s</source>
+        <translation>%1 s</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>%1 min %2 s</source>
+        <translation>%1 min %2 s</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>%1 h %2 min</source>
+        <translation>%1 h %2 min</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>ETA %1</source>
+        <translation>Restzeit %1</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>elapsed %1</source>
+        <translation>vergangen %1</translation>
+    </message>
+</context>
+<context>
+    <name>sieve::widgets::PruningHeatmap</name>
+    <message>
+        <location filename="../widgets/plots/pruning_heatmap.cpp" line="+27"/>
+        <source>fraction pruned</source>
+        <translation>ausgedünnter Anteil</translation>
+    </message>
+    <message>
+        <location line="+86"/>
+        <source>shape D × H: %1</source>
+        <translation>Form D × H: %1</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>level: not searched yet</source>
+        <translation>Stufe: noch nicht gesucht</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>level: %1 pruned (rank %2)</source>
+        <translation>Stufe: %1 ausgedünnt (Rang %2)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>dense</source>
+        <translation>dicht</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>parameters kept: %1 of %2 (%3)</source>
+        <translation>behaltene Parameter: %1 von %2 (%3)</translation>
+    </message>
+</context>
+<context>
+    <name>sieve::widgets::RunPanel</name>
+    <message>
+        <location filename="../widgets/panels/run_panel.cpp" line="+25"/>
+        <source>Projection methods</source>
+        <translation>Projektionsmethoden</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Output-aligned closed form (the LLM-Sieve projection)</source>
+        <translation>Ausgabeorientierte geschlossene Lösung (die LLM-Sieve-Projektion)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>LLM-Sieve projection refined by gradient descent on calibration data</source>
+        <translation>LLM-Sieve-Projektion, per Gradientenabstieg auf Kalibrierungsdaten verfeinert</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Truncated SVD of the weights alone (ignores the task data)</source>
+        <translation>Abgeschnittene SVD allein der Gewichte (ignoriert die Aufgabendaten)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Top principal directions of the matrix inputs (SliceGPT-style)</source>
+        <translation>Wichtigste Hauptrichtungen der Matrixeingaben (wie SliceGPT)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Wanda: magnitude × input-norm unstructured pruning, as a baseline</source>
+        <translation>Wanda: unstrukturiertes Ausdünnen nach Betrag × Eingabenorm, als Vergleichsbasis</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Search</source>
+        <translation>Suche</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <location line="+25"/>
+        <source> %</source>
+        <translation> %</translation>
+    </message>
+    <message>
+        <location line="-23"/>
+        <source>Allowed accuracy loss ε: a pruned model must keep accuracy ≥ (1 − ε)·a₀</source>
+        <translation>Erlaubter Genauigkeitsverlust ε: Ein ausgedünntes Modell muss eine Genauigkeit ≥ (1 − ε)·a₀ behalten</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Accuracy loss ε:</source>
+        <translation>Genauigkeits&amp;verlust ε:</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Pruning levels a matrix may take (fraction of its parameters removed), ascending, starting at 0 (dense)</source>
+        <translation>Ausdünnungsstufen, die eine Matrix annehmen darf (Anteil entfernter Parameter), aufsteigend, beginnend bei 0 (dicht)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>&amp;Level grid:</source>
+        <translation>&amp;Stufenraster:</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Chromosomes per GA generation</source>
+        <translation>Chromosomen je GA-Generation</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>GA &amp;population:</source>
+        <translation>GA-&amp;Population:</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Most GA generations (the search stops early when the best stops improving)</source>
+        <translation>Höchstzahl der GA-Generationen (die Suche endet früher, wenn sich das beste Ergebnis nicht mehr verbessert)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>GA &amp;generations:</source>
+        <translation>GA-Ge&amp;nerationen:</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Random seed: the same seed reproduces the same search</source>
+        <translation>Zufallsstartwert: Derselbe Startwert wiederholt dieselbe Suche</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Seed:</source>
+        <translation>Start&amp;wert:</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Level each matrix is pruned to, alone, when measuring sensitivity</source>
+        <translation>Stufe, auf die jede Matrix beim Messen der Sensitivität einzeln ausgedünnt wird</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Sensiti&amp;vity level:</source>
+        <translation>Sensitivitäts&amp;stufe:</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Automatic</source>
+        <translation>Automatisch</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>CPU</source>
+        <translation>CPU</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>CUDA GPU</source>
+        <translation>CUDA-GPU</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Where the model runs; Automatic picks a CUDA GPU when there is one</source>
+        <translation>Wo das Modell läuft; Automatisch wählt eine CUDA-GPU, wenn eine vorhanden ist</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Device:</source>
+        <translation>&amp;Gerät:</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Calibrate</source>
+        <translation>Kalibrieren</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Measure a₀ and accumulate the Gram matrices on the task&apos;s calibration split</source>
+        <translation>a₀ messen und die Gram-Matrizen auf dem Kalibrierungsteil der Aufgabe aufsummieren</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Uniform sweep</source>
+        <translation>Gleichmäßiger Durchlauf</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Prune every matrix to the same level; find the largest feasible level</source>
+        <translation>Jede Matrix auf dieselbe Stufe ausdünnen; die höchste zulässige Stufe finden</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Genetic search</source>
+        <translation>Genetische Suche</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Search one level per matrix with the genetic algorithm</source>
+        <translation>Mit dem genetischen Algorithmus eine Stufe je Matrix suchen</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Sensitivity</source>
+        <translation>Sensitivität</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Prune each matrix alone to find the bottlenecks</source>
+        <translation>Jede Matrix einzeln ausdünnen, um die Engpässe zu finden</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Run all</source>
+        <translation>Alles ausführen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Calibrate, sweep, search and measure sensitivity, in that order (F5)</source>
+        <translation>Kalibrieren, durchlaufen, suchen und Sensitivität messen, in dieser Reihenfolge (F5)</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Stop</source>
+        <translation>Stopp</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Cancel the running job; the model is left dense (Esc)</source>
+        <translation>Den laufenden Auftrag abbrechen; das Modell bleibt dicht (Esc)</translation>
+    </message>
+    <message>
+        <location line="+52"/>
+        <source>Choose at least one projection method</source>
+        <translation>Wählen Sie mindestens eine Projektionsmethode</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Level grid: %1</source>
+        <translation>Stufenraster: %1</translation>
+    </message>
+</context>
+<context>
+    <name>sieve::widgets::SensitivityView</name>
+    <message>
+        <location filename="../widgets/plots/sensitivity_view.cpp" line="+50"/>
+        <source>accuracy drop</source>
+        <translation>Genauigkeitsverlust</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Rank</source>
+        <translation>Rang</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Matrix</source>
+        <translation>Matrix</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>D × H</source>
+        <translation>D × H</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Accuracy</source>
+        <translation>Genauigkeit</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Drop</source>
+        <translation>Verlust</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Matrices ranked by the accuracy lost when each alone is pruned; the top ones are the task&apos;s bottlenecks</source>
+        <translation>Matrizen, geordnet nach dem Genauigkeitsverlust beim einzelnen Ausdünnen; die obersten sind die Engpässe der Aufgabe</translation>
+    </message>
+    <message>
+        <location line="+31"/>
+        <source>each matrix alone pruned %1</source>
+        <translation>jede Matrix einzeln zu %1 ausgedünnt</translation>
+    </message>
+    <message>
+        <location line="+52"/>
+        <source>layer %1 %2</source>
+        <translation>Schicht %1 %2</translation>
+    </message>
+    <message>
+        <location line="+36"/>
+        <source>shape D × H: %1</source>
+        <translation>Form D × H: %1</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>not measured yet</source>
+        <translation>noch nicht gemessen</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>alone at %1: accuracy %2 (drop %3)</source>
+        <translation>einzeln bei %1: Genauigkeit %2 (Verlust %3)</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>rank %1 of %2</source>
+        <translation>Rang %1 von %2</translation>
+    </message>
+</context>
+<context>
+    <name>sieve::widgets::VersionText</name>
+    <message>
+        <location filename="../widgets/common/version_text.cpp" line="+12"/>
+        <source>Sieve Workbench %1
+Qt %2
+libtorch %3
+device %4</source>
+        <translation>Sieve Workbench %1
+Qt %2
+libtorch %3
+Gerät %4</translation>
+    </message>
+</context>
+</TS>
