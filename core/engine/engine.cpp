@@ -239,6 +239,13 @@ const TaskInfo& Engine::task() const {
     return impl_->taskInfo;
 }
 
+bool Engine::modelIsDense() const {
+    if (!impl_->model) return true;
+    for (int i = 0; i < impl_->model->matrixCount(); ++i)
+        if (!impl_->model->matrix(i).isDense()) return false;
+    return true;
+}
+
 BaselineResult Engine::baseline(JobContext& context) {
     Impl& d = *impl_;
     d.requireModel();

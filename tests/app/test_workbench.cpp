@@ -35,8 +35,8 @@ QString waitFinished(EngineClient& client, int timeoutMs, bool expectOk = true) 
     return ok == expectOk ? QString() : message;
 }
 
-RunSettings smallRun() {
-    RunSettings s;
+widgets::RunSettings smallRun() {
+    widgets::RunSettings s;
     s.methods = {QStringLiteral("sieve")};
     s.eps = 0.05;
     s.ga.population = 6;
@@ -145,7 +145,7 @@ private Q_SLOTS:
         bridge.openDemoModel();
         QCOMPARE(waitFinished(bridge, 120000), QString());
 
-        RunSettings s = smallRun();
+        widgets::RunSettings s = smallRun();
         s.ga.generations = 50;  // far longer than we wait
         window.runPanel()->setSettings(s);
         QSignalSpy generations(&bridge, &EngineClient::generationFinished);
