@@ -14,6 +14,6 @@ if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] && [ "${1:-}" != "--headless" ]; th
 fi
 SESSION=${SESSION:-demo-session.h5}
 echo "No display: running the whole sieve headless on the demo model (session: $SESSION)"
-"$BUILD_DIR/app/sieve" run --model resources/demo --task resources/demo/tasks/addition.jsonl \
+"$BUILD_DIR/app/sieve" run --model resources/demo --task resources/demo/tasks/add.jsonl \
   --methods sieve,weight-svd,input-pca --eps 0.05 --generations 8 --population 16 --session "$SESSION"
 echo "Open the session in the workbench later: sieve-workbench $SESSION"
