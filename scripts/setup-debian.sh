@@ -5,7 +5,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build ccache pkg-config git
   libtorch-dev libopenblas0-pthread   # without OpenBLAS float32 matmul runs on reference BLAS (~30x slower)
-  qt6-base-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools libqt6svg6-dev
+  qt6-base-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools qt6-svg-dev
   libqcustomplot-dev libqcustomplot2.1-qt6
   libhdf5-dev libeigen3-dev nlohmann-json3-dev libpcre2-dev libutf8proc-dev
   python3 python3-numpy python3-h5py          # tests that read sessions with h5py
