@@ -491,10 +491,13 @@ private Q_SLOTS:
             QTest::newRow(qPrintable(name + "/spaces")) << name << "spaces";
         }
     }
-    // Doubling the text from 512 KB to 1 MB must about double the time
-    // (n log n at worst), where a quadratic merge loop would quadruple it. Both
-    // sizes are far beyond the caches, so the ratio measures the algorithm. The
-    // cases include single pre-tokens of 1 MB, the worst case of a merge loop.
+    // Quadrupling the text from 256 KB to 1 MB must about quadruple the time
+    // (n log n at worst), where a quadratic merge loop would multiply it by 16.
+    // The bound sits halfway between on a log scale (8x), so a loaded machine's
+    // timing noise cannot flip the verdict the way it could between 2x and 4x.
+    // Both sizes are far beyond the caches, so the ratio measures the
+    // algorithm. The cases include single pre-tokens of 1 MB, the worst case
+    // of a merge loop.
     void encodingTimeIsLinear() {
         QFETCH(QString, name);
         QFETCH(QString, kind);
@@ -504,13 +507,13 @@ private Q_SLOTS:
         if (kind == "chinese") unit = "人工智能正在改变世界语言模型越来越强大";
         if (kind == "spaces") unit = "    ";
         const Tokenizer& t = tokenizer(name);
-        const std::string half = repeatTo(unit, 512 * 1024), full = repeatTo(unit, 1024 * 1024);
-        const double tHalf = encodeSeconds(t, half), tFull = encodeSeconds(t, full);
-        qInfo("%s %s: 512 KB %.1f ms, 1 MB %.1f ms (%.1f MB/s), ratio %.2f", qPrintable(name),
-              qPrintable(kind), tHalf * 1e3, tFull * 1e3, 1.0 / tFull, tFull / tHalf);
-        QVERIFY(tHalf > 0 && tFull > 0);
-        QVERIFY2(tFull / tHalf < 3.3,
-                 qPrintable(QString("ratio %1 (linear: 2, quadratic: 4)").arg(tFull / tHalf)));
+        const std::string quarter = repeatTo(unit, 256 * 1024), full = repeatTo(unit, 1024 * 1024);
+        const double tQuarter = encodeSeconds(t, quarter), tFull = encodeSeconds(t, full);
+        qInfo("%s %s: 256 KB %.1f ms, 1 MB %.1f ms (%.1f MB/s), ratio %.2f", qPrintable(name),
+              qPrintable(kind), tQuarter * 1e3, tFull * 1e3, 1.0 / tFull, tFull / tQuarter);
+        QVERIFY(tQuarter > 0 && tFull > 0);
+        QVERIFY2(tFull / tQuarter < 8.0,
+                 qPrintable(QString("ratio %1 (linear: 4, quadratic: 16)").arg(tFull / tQuarter)));
     }
 };
 
