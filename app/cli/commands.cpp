@@ -264,14 +264,16 @@ int runExport(const std::vector<std::string>& args, const CancelToken& cancel) {
 
 int runTrainDemo(const std::vector<std::string>& args, const CancelToken& cancel) {
     const TrainDemoOptions defaults;
-    Arguments a("train-demo",
-                "Train the bundled teaching model from scratch (a small Llama on five generated skills) and write "
-                "it with its tokenizer and task files as a Hugging Face folder.",
-                {{"out", "DIR", "output directory", "", true},
-                 {"seed", "N", "training seed", std::to_string(defaults.seed)},
-                 {"steps", "N", "optimiser steps (stops early once every skill is learnt)", std::to_string(defaults.steps)},
-                 {"threads", "N", "torch threads", std::to_string(defaults.threads)},
-                 {"quiet", "", "print only errors and the final result", ""}});
+    Arguments a(
+        "train-demo",
+        "Train the bundled teaching model from scratch (a small Llama on five generated skills) and write "
+        "it with its tokenizer and task files as a Hugging Face folder.",
+        {{"out", "DIR", "output directory", "", true},
+         {"seed", "N", "training seed", std::to_string(defaults.seed)},
+         {"steps", "N", "optimiser steps (stops early once every skill is learnt)",
+          std::to_string(defaults.steps)},
+         {"threads", "N", "torch threads", std::to_string(defaults.threads)},
+         {"quiet", "", "print only errors and the final result", ""}});
     if (!parseOrHelp(a, args)) return kOk;
     TrainDemoOptions o;
     o.outputDir = a.get("out");
@@ -279,13 +281,14 @@ int runTrainDemo(const std::vector<std::string>& args, const CancelToken& cancel
     o.steps = int(a.integer("steps"));
     o.threads = int(a.integer("threads"));
     ProgressPrinter printer(a.flag("quiet"));
-    JobContext context([&](const Progress& p) { printer.onProgress(p); }, [&](const JobEvent& e) { printer.onEvent(e); },
-                       cancel);
+    JobContext context([&](const Progress& p) { printer.onProgress(p); },
+                       [&](const JobEvent& e) { printer.onEvent(e); }, cancel);
     const TrainDemoResult r = trainDemoModel(o, context);
     printer.finishLine();
-    std::printf("trained %lld parameters in %d steps (%.0f s), final loss %.4f\n", static_cast<long long>(r.parameters),
-                r.steps, r.totalSeconds, r.finalLoss);
-    for (const auto& [skill, acc] : r.skillAccuracy) std::printf("  %-12s exact match %.3f\n", skill.c_str(), acc);
+    std::printf("trained %lld parameters in %d steps (%.0f s), final loss %.4f\n",
+                static_cast<long long>(r.parameters), r.steps, r.totalSeconds, r.finalLoss);
+    for (const auto& [skill, acc] : r.skillAccuracy)
+        std::printf("  %-12s exact match %.3f\n", skill.c_str(), acc);
     std::printf("  %-12s exact match %.3f\n", "mixed", r.mixedAccuracy);
     return kOk;
 }

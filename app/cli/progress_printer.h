@@ -1,6 +1,7 @@
 #pragma once
-// Shows a job's progress on the terminal: a one-line bar redrawn in place
-// (phase, items, rate, ETA) when stdout is a TTY, plain line-per-step logs
+// Shows a job's progress on the terminal (stderr, so that stdout carries only
+// results, e.g. JSON): a one-line bar redrawn in place
+// (phase, items, rate, ETA) when stderr is a TTY, plain line-per-step logs
 // otherwise (throttled so a GA does not print thousands of lines), nothing but
 // errors with --quiet.
 #include <chrono>
@@ -13,7 +14,7 @@ namespace sieve::cli {
 
 class ProgressPrinter {
 public:
-    explicit ProgressPrinter(bool quiet, FILE* out = stdout);
+    explicit ProgressPrinter(bool quiet, FILE* out = stderr);
     ~ProgressPrinter();
 
     void onProgress(const Progress& p);

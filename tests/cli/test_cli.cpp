@@ -1,0 +1,174 @@
+// The CLI as a user meets it: help on every subcommand, documented exit codes
+// (1 usage, 2 bad input naming the file, 3 cancelled), a whole run on the demo
+// model into a session that `report --json` and the session reader agree on,
+// and SIGINT during a genetic search that keeps the finished generations.
+#include <QtTest>
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <csignal>
+
+#include "core/session/session_file.h"
+
+namespace {
+
+const QString kSieve = QStringLiteral(SIEVE_BINARY_DIR "/app/sieve");
+const QString kDemo = QStringLiteral(SIEVE_SOURCE_DIR "/resources/demo");
+const QString kAddTask = kDemo + "/tasks/add.jsonl";
+
+struct Result {
+    int code = -1;
+    QString out, err;
+};
+
+Result runSieve(const QStringList& args, int timeoutMs = 300000) {
+    QProcess p;
+    p.start(kSieve, args);
+    Result r;
+    if (!p.waitForFinished(timeoutMs)) {
+        p.kill();
+        p.waitForFinished();
+        r.err = "timed out";
+        return r;
+    }
+    r.code = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+    r.out = QString::fromUtf8(p.readAllStandardOutput());
+    r.err = QString::fromUtf8(p.readAllStandardError());
+    return r;
+}
+
+}  // namespace
+
+class TestCli : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void helpOnEverySubcommand_data() {
+        QTest::addColumn<QString>("command");
+        for (const char* c : {"info", "eval", "calibrate", "sweep", "ga", "sensitivity", "run", "export",
+                              "report", "train-demo"})
+            QTest::newRow(c) << QString::fromLatin1(c);
+    }
+    void helpOnEverySubcommand() {
+        QFETCH(QString, command);
+        const Result r = runSieve({command, "--help"});
+        QCOMPARE(r.code, 0);
+        QVERIFY2(r.out.contains("usage: sieve " + command), qPrintable(r.out));
+        QVERIFY(r.out.contains("--help"));
+    }
+
+    void usageErrorsExitOne_data() {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("no command") << QStringList{} << "usage: sieve";
+        QTest::newRow("unknown command") << QStringList{"prune-everything"} << "unknown command";
+        QTest::newRow("unknown option") << QStringList{"info", "--modle", "x"} << "unknown option --modle";
+        QTest::newRow("missing required") << QStringList{"info"} << "--model PATH is required";
+        QTest::newRow("not a number")
+            << QStringList{"sweep", "--model", kDemo, "--task", kAddTask, "--eps", "lots"}
+            << "--eps expects a number";
+    }
+    void usageErrorsExitOne() {
+        QFETCH(QStringList, args);
+        QFETCH(QString, message);
+        const Result r = runSieve(args);
+        QCOMPARE(r.code, 1);
+        QVERIFY2((r.err + r.out).contains(message), qPrintable(r.err + r.out));
+    }
+
+    void badInputExitsTwoNamingTheFile() {
+        QTemporaryDir tmp;
+        const QString task = tmp.filePath("broken.jsonl");
+        QFile f(task);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(
+            "{\"task\": {\"name\": \"broken\", \"kind\": \"generate\", \"metric\": \"exact_match\"}}\n"
+            "{\"prompt\": \"1+1=\", \"answer\": \"2\"}\n{\"prompt\": \"oops\"\n");
+        f.close();
+        Result r = runSieve({"eval", "--model", kDemo, "--task", task, "--quiet"});
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.contains("broken.jsonl") && r.err.contains("3"), qPrintable(r.err));
+
+        r = runSieve({"info", "--model", tmp.filePath("no-such-model")});
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.contains("no-such-model"), qPrintable(r.err));
+
+        r = runSieve({"run", "--model", kDemo, "--task", kAddTask, "--eps", "1.5", "--quiet"});
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.contains("eps"), qPrintable(r.err));
+    }
+
+    void infoListsEveryMatrix() {
+        const Result r = runSieve({"info", "--model", kDemo, "--json"});
+        QCOMPARE(r.code, 0);
+        const QJsonObject j = QJsonDocument::fromJson(r.out.toUtf8()).object();
+        const int layers = j["layers"].toInt();
+        QVERIFY(layers > 0);
+        QCOMPARE(j["matrices"].toArray().size(), layers * 7);
+    }
+
+    void runWritesASessionThatReportReads() {
+        QTemporaryDir tmp;
+        const QString session = tmp.filePath("add.h5");
+        Result r = runSieve({"run", "--model", kDemo, "--task", kAddTask, "--methods", "sieve,weight-svd",
+                             "--population", "6", "--generations", "2", "--session", session, "--quiet"});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        r = runSieve({"report", "--session", session, "--json"});
+        QCOMPARE(r.code, 0);
+        const QJsonObject j = QJsonDocument::fromJson(r.out.toUtf8()).object();
+        // What the CLI reports is what the file holds.
+        const sieve::SessionData data = sieve::SessionFile::load(session.toStdString());
+        QVERIFY(data.baseline.has_value());
+        QCOMPARE(j["baseline"].toObject()["a0"].toDouble(), data.baseline->a0);
+        QCOMPARE(j["uniform"].toArray().size(), 2);
+        QVERIFY(data.ga && data.ga->complete);
+        QCOMPARE(j["ga"].toObject()["generations"].toArray().size(), int(data.ga->result.generations.size()));
+        QJsonArray genes = j["ga"].toObject()["best"].toObject()["genes"].toArray();
+        QCOMPARE(genes.size(), int(data.ga->result.best.genes.size()));
+        for (int i = 0; i < genes.size(); ++i)
+            QCOMPARE(genes[i].toInt(), data.ga->result.best.genes[size_t(i)]);
+        QCOMPARE(int(data.sensitivity.size()), 1);
+
+        // Export both formats from the session's GA best.
+        for (const char* format : {"factorized", "dense"}) {
+            const QString out = tmp.filePath(format);
+            r = runSieve({"export", "--model", kDemo, "--task", kAddTask, "--session", session, "--format",
+                          format, "--out", out, "--quiet"});
+            QVERIFY2(r.code == 0, qPrintable(r.err));
+            QVERIFY(QFile::exists(out + "/model.safetensors"));
+            QVERIFY(QFile::exists(out + "/config.json"));
+            QVERIFY(QFile::exists(out + "/tokenizer.json"));
+        }
+    }
+
+    void sigintCancelsAndKeepsFinishedGenerations() {
+        QTemporaryDir tmp;
+        const QString session = tmp.filePath("interrupted.h5");
+        QProcess p;
+        p.setProcessChannelMode(QProcess::MergedChannels);  // progress goes to stderr
+        p.start(kSieve, {"ga", "--model", kDemo, "--task", kAddTask, "--population", "6", "--generations",
+                         "500", "--patience", "500", "--session", session});
+        QVERIFY(p.waitForStarted());
+        // Wait for two finished generations, then press Ctrl-C.
+        QString seen;
+        QElapsedTimer t;
+        t.start();
+        while (seen.count("generation ") < 2 && t.elapsed() < 240000) {
+            p.waitForReadyRead(1000);
+            seen += QString::fromUtf8(p.readAllStandardOutput());
+        }
+        QVERIFY2(seen.count("generation ") >= 2, qPrintable(seen));
+        ::kill(pid_t(p.processId()), SIGINT);
+        QVERIFY(p.waitForFinished(120000));
+        QCOMPARE(p.exitCode(), 3);
+        const sieve::SessionData data = sieve::SessionFile::load(session.toStdString());
+        QVERIFY(data.ga.has_value());
+        QVERIFY(!data.ga->complete);
+        QVERIFY(data.ga->result.generations.size() >= 2);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCli)
+#include "test_cli.moc"
