@@ -163,7 +163,8 @@ std::unique_ptr<Model> loadFactorizedModel(const std::string& directory, const L
     // The model is built from dense W = B A (so every loader check applies),
     // then the factors themselves replace them: the forward is the exported one.
     std::map<std::string, std::pair<torch::Tensor, torch::Tensor>> factors;
-    for (const auto& [name, rank] : sieveInfo.value("factorized_ranks", nlohmann::json::object()).items()) {
+    const nlohmann::json ranks = sieveInfo.value("factorized_ranks", nlohmann::json::object());
+    for (const auto& [name, rank] : ranks.items()) {
         auto b = raw.find(name + ".B"), a = raw.find(name + ".A");
         if (b == raw.end() || a == raw.end())
             throw FormatError(weightsFile, "factors " + name + ".B/.A are missing");

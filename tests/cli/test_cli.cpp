@@ -140,6 +140,11 @@ private Q_SLOTS:
             QVERIFY(QFile::exists(out + "/model.safetensors"));
             QVERIFY(QFile::exists(out + "/config.json"));
             QVERIFY(QFile::exists(out + "/tokenizer.json"));
+            // Reloaded, the export scores what the search measured for its best.
+            r = runSieve({"eval", "--model", out, "--task", kAddTask, "--quiet"});
+            QVERIFY2(r.code == 0, qPrintable(r.err));
+            const QString expected = QString::number(data.ga->result.best.accuracy, 'f', 4);
+            QVERIFY2(r.out.contains("= " + expected), qPrintable(format + (": " + r.out) + " expected " + expected));
         }
     }
 
