@@ -179,7 +179,13 @@ private:
         for (const auto& batch : lengthBatches(lengths, batchSize())) {
             std::vector<std::vector<int64_t>> batchPrompts;
             for (int i : batch) batchPrompts.push_back(prompts[i]);
-            const auto generated = model_.generateGreedy(batchPrompts, maxNew, stops);
+            auto generated = model_.generateGreedy(batchPrompts, maxNew, stops);
+            // A row ends at its first stop token (excluded), whatever the
+            // generator returns after it.
+            for (auto& g : generated) {
+                auto it = std::find_first_of(g.begin(), g.end(), stops.begin(), stops.end());
+                g.erase(it, g.end());
+            }
             for (size_t b = 0; b < batch.size(); ++b) {
                 const int i = batch[b];
                 const TaskExample& ex = examples_[i];

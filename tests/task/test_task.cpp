@@ -168,7 +168,7 @@ private Q_SLOTS:
                               "\n";
         for (int i = 0; i < 10; ++i)
             content +=
-                R"({"prompt": "p)" + std::to_string(i) + R"(", "answer": "a)" + std::to_string(i) + "\"}\n";
+                "{\"prompt\": \"p" + std::to_string(i) + "\", \"answer\": \"a" + std::to_string(i) + "\"}\n";
         const std::string path = writeFile(dir, "t.jsonl", content);
         const Task task = loadTask(path);
         QCOMPARE(task.spec.kind, TaskKind::Generate);
