@@ -27,7 +27,7 @@ struct TrainDemoOptions {
     int64_t intermediate = 384;
     int64_t heads = 4;
     // Optimisation: AdamW, linear warm-up then cosine decay, gradient clipping at 1.
-    int steps = 2500;
+    int steps = 3000;
     int batchSize = 64;
     double learningRate = 3e-3;
     double weightDecay = 0.01;
