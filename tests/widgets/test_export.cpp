@@ -142,10 +142,10 @@ void TestExport::exportsEveryFormat() {
         case FigureFormat::Csv:
             break;
     }
-    // Keep the paper PNGs for eyes.
-    if (r.format == FigureFormat::Png && preset == QLatin1String("paper")) {
-        const QString keep =
-            test::outputDir() + QStringLiteral("/export_") + view + QStringLiteral("_paper.png");
+    // Keep the PNGs for eyes.
+    if (r.format == FigureFormat::Png) {
+        const QString keep = test::outputDir() + QStringLiteral("/export_") + view + QLatin1Char('_') +
+                             preset + QStringLiteral(".png");
         QFile::remove(keep);
         QFile::copy(r.path, keep);
     }
