@@ -350,17 +350,17 @@
         <translation>%1 konnte nicht geschrieben werden: %2</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+14"/>
         <source>cannot open a PDF painter</source>
         <translation>PDF-Ausgabe kann nicht geöffnet werden</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+21"/>
         <source>cannot open an SVG painter</source>
         <translation>SVG-Ausgabe kann nicht geöffnet werden</translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+27"/>
         <source>the PNG writer failed</source>
         <translation>Schreiben der PNG-Datei fehlgeschlagen</translation>
     </message>
@@ -370,12 +370,12 @@
         <translation>Kein Dateiname angegeben</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+8"/>
         <source>figure size %1 × %2 in, %3 pt, %4 dpi is out of range</source>
         <translation>Abbildungsgröße %1 × %2 Zoll, %3 pt, %4 dpi liegt außerhalb des zulässigen Bereichs</translation>
     </message>
     <message>
-        <location line="+25"/>
+        <location line="+28"/>
         <source>no file was written</source>
         <translation>es wurde keine Datei geschrieben</translation>
     </message>
@@ -400,12 +400,12 @@
     <message>
         <location line="+9"/>
         <source>best</source>
-        <translation>beste</translation>
+        <translation>Bestwert</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>mean</source>
-        <translation>Mittel</translation>
+        <translation>Mittelwert</translation>
     </message>
     <message>
         <location line="+3"/>
@@ -429,7 +429,7 @@
 <context>
     <name>sieve::widgets::Language</name>
     <message>
-        <location filename="../widgets/common/language.cpp" line="+17"/>
+        <location filename="../widgets/common/language.cpp" line="+19"/>
         <source>System</source>
         <translation>System</translation>
     </message>
@@ -1244,7 +1244,12 @@
         <translation>Den laufenden Auftrag abbrechen; das Modell bleibt dicht (Esc)</translation>
     </message>
     <message>
-        <location line="+52"/>
+        <location line="+33"/>
+        <source>level grid entry &apos;%1&apos; is not a number</source>
+        <translation>Rastereintrag „%1“ ist keine Zahl</translation>
+    </message>
+    <message>
+        <location line="+19"/>
         <source>Choose at least one projection method</source>
         <translation>Wählen Sie mindestens eine Projektionsmethode</translation>
     </message>

@@ -134,7 +134,7 @@ LevelGrid RunPanel::parseGrid(const QString& text) {
     for (const QString& part : parts) {
         bool ok = false;
         const double v = part.toDouble(&ok);
-        if (!ok) throw InputError("level grid entry '" + part.toStdString() + "' is not a number");
+        if (!ok) throw InputError(tr("level grid entry '%1' is not a number").arg(part).toStdString());
         grid.push_back(v);
     }
     validateLevelGrid(grid);
