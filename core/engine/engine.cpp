@@ -135,6 +135,31 @@ struct Engine::Impl {
     }
 };
 
+namespace {
+
+// A search's hold on the live model: the method's projections applied through
+// the evaluator, and the model dense again when the scope ends (also on
+// cancel or error).
+struct SearchScope {
+    SearchScope(const ProjectionSet& set, PruningProblem p, const LevelGrid& grid,
+                std::function<double(const JobContext&)> score)
+        : restore(set), problem(std::move(p)), evaluator(set, grid, std::move(score)) {}
+    DenseRestoreGuard restore;
+    PruningProblem problem;
+    ProjectionEvaluator evaluator;
+};
+
+// A new per-method result replaces the one the session had for that method.
+template <typename Result>
+void replaceByMethod(std::vector<Result>& all, const Result& result) {
+    all.erase(
+        std::remove_if(all.begin(), all.end(), [&](const Result& r) { return r.method == result.method; }),
+        all.end());
+    all.push_back(result);
+}
+
+}  // namespace
+
 Engine::Engine() : impl_(std::make_unique<Impl>()) {}
 Engine::~Engine() = default;
 
@@ -283,10 +308,16 @@ void Engine::calibrate(const RunSettings& settings, JobContext& context) {
     d.autosave();
 }
 
-bool Engine::isCalibrated() const { return impl_->calibration.has_value(); }
+bool Engine::isCalibrated() const {
+    return impl_->calibration.has_value();
+}
 
-bool Engine::methodNeedsCalibration(const std::string& method) { return makeProjection(method)->needsCalibration(); }
-std::vector<std::string> Engine::methodNames() { return projectionMethodNames(); }
+bool Engine::methodNeedsCalibration(const std::string& method) {
+    return makeProjection(method)->needsCalibration();
+}
+std::vector<std::string> Engine::methodNames() {
+    return projectionMethodNames();
+}
 
 void Engine::project(const std::string& method, const LevelGrid& grid, JobContext& context) {
     Impl& d = *impl_;
@@ -322,18 +353,12 @@ UniformResult Engine::uniform(const std::string& method, const RunSettings& sett
     Impl& d = *impl_;
     const BaselineResult b = baseline(context);
     project(method, settings.grid, context);
-    const ProjectionSet& set = d.projection(method, settings.grid);
-    DenseRestoreGuard restore(set);
-    const PruningProblem problem = d.problem(settings, b.a0);
-    ProjectionEvaluator evaluator(set, settings.grid,
-                                  [&](const JobContext& c) { return d.score(d.searchTask, c); });
-    UniformResult result = uniformSearch(problem, evaluator, {method, settings.fullCurve}, context);
+    SearchScope scope(d.projection(method, settings.grid), d.problem(settings, b.a0), settings.grid,
+                      [&](const JobContext& c) { return d.score(d.searchTask, c); });
+    UniformResult result =
+        uniformSearch(scope.problem, scope.evaluator, {method, settings.fullCurve}, context);
     d.recordSettings(settings);
-    auto& all = d.session.uniform;
-    all.erase(
-        std::remove_if(all.begin(), all.end(), [&](const UniformResult& u) { return u.method == method; }),
-        all.end());
-    all.push_back(result);
+    replaceByMethod(d.session.uniform, result);
     d.autosave();
     return result;
 }
@@ -343,8 +368,6 @@ GaResult Engine::genetic(const RunSettings& settings, JobContext& context) {
     const BaselineResult b = baseline(context);
     const std::string& method = settings.gaMethod;
     project(method, settings.grid, context);
-    const ProjectionSet& set = d.projection(method, settings.grid);
-    const PruningProblem problem = d.problem(settings, b.a0);
 
     // Seed from the uniform optimum of the same method (searched if missing).
     int uniformBest = 0;
@@ -372,10 +395,9 @@ GaResult Engine::genetic(const RunSettings& settings, JobContext& context) {
     }
     d.recordSettings(settings);
 
-    DenseRestoreGuard restore(set);
-    ProjectionEvaluator evaluator(set, settings.grid,
-                                  [&](const JobContext& c) { return d.score(d.searchTask, c); });
-    GeneticSearch search(problem, settings.ga);
+    SearchScope scope(d.projection(method, settings.grid), d.problem(settings, b.a0), settings.grid,
+                      [&](const JobContext& c) { return d.score(d.searchTask, c); });
+    GeneticSearch search(scope.problem, settings.ga);
     GaRunOptions options;
     options.method = method;
     options.uniformBestIndex = uniformBest;
@@ -386,11 +408,11 @@ GaResult Engine::genetic(const RunSettings& settings, JobContext& context) {
         ga.rngState = rng;
         d.autosave();  // killing the process now loses at most the generation in flight
     };
-    GaResult result = search.run(evaluator, options, context, resume);
+    GaResult result = search.run(scope.evaluator, options, context, resume);
     auto& ga = *d.session.ga;
     ga.result = result;
     ga.complete = true;
-    ga.levelStatistics = GeneticSearch::levelStatistics(problem, result.generations.back().population);
+    ga.levelStatistics = GeneticSearch::levelStatistics(scope.problem, result.generations.back().population);
     d.autosave();
     return result;
 }
@@ -400,18 +422,11 @@ SensitivityResult Engine::sensitivity(const RunSettings& settings, JobContext& c
     const BaselineResult b = baseline(context);
     const std::string& method = settings.gaMethod;
     project(method, settings.grid, context);
-    const ProjectionSet& set = d.projection(method, settings.grid);
-    DenseRestoreGuard restore(set);
-    const PruningProblem problem = d.problem(settings, b.a0);
-    ProjectionEvaluator evaluator(set, settings.grid,
-                                  [&](const JobContext& c) { return d.score(d.searchTask, c); });
-    SensitivityResult result =
-        singleMatrixSensitivity(problem, evaluator, {method, settings.sensitivityLevelIndex}, context);
-    auto& all = d.session.sensitivity;
-    all.erase(std::remove_if(all.begin(), all.end(),
-                             [&](const SensitivityResult& s) { return s.method == method; }),
-              all.end());
-    all.push_back(result);
+    SearchScope scope(d.projection(method, settings.grid), d.problem(settings, b.a0), settings.grid,
+                      [&](const JobContext& c) { return d.score(d.searchTask, c); });
+    SensitivityResult result = singleMatrixSensitivity(scope.problem, scope.evaluator,
+                                                       {method, settings.sensitivityLevelIndex}, context);
+    replaceByMethod(d.session.sensitivity, result);
     d.autosave();
     return result;
 }
