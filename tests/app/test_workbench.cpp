@@ -92,7 +92,8 @@ private Q_SLOTS:
         GaConvergencePlot* plot = window.convergencePlot();
         plot->flushPending();
         QCOMPARE(plot->generationCount(), int(generations.size()));
-        QCOMPARE(int(plot->seriesData(GaConvergencePlot::Series::BestFitness).size()), int(generations.size()));
+        QCOMPARE(int(plot->seriesData(GaConvergencePlot::Series::BestFitness).size()),
+                 int(generations.size()));
 
         // The heatmap shows the engine's best chromosome, cell for cell.
         const Generation last = generations.last().at(1).value<Generation>();
