@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <iostream>
+#include <map>
 #include <sstream>
 
 #include "app/cli/arguments.h"
@@ -132,7 +133,9 @@ int runInfo(const std::vector<std::string>& args, const CancelToken& cancel) {
 }
 
 int runEval(const std::vector<std::string>& args, const CancelToken& cancel) {
-    Arguments a("eval", "Score the unpruned model on a task's search examples (a0).",
+    Arguments a("eval",
+                "Score the model on a task's evaluation split (per tag for mixed tasks), and a0 on its "
+                "search examples.",
                 concat({{modelOption(), taskOption()},
                         commonOptions(),
                         taskOptions(),
@@ -140,9 +143,16 @@ int runEval(const std::vector<std::string>& args, const CancelToken& cancel) {
     if (!parseOrHelp(a, args)) return kOk;
     Workbench w(a, cancel, true);
     w.useSession(a.get("session"));
+    std::map<std::string, double> byTag;
+    const double all = w.engine.evaluateDense(w.context, &byTag);
+    const TaskInfo& t = w.engine.task();
+    std::printf("%s: %s = %.4f on the evaluation split (%lld examples)\n", t.name.c_str(), t.metric.c_str(),
+                all, static_cast<long long>(t.searchExamples + t.heldOutExamples));
+    for (const auto& [tag, score] : byTag)
+        std::printf("  %-12s %s = %.4f\n", tag.c_str(), t.metric.c_str(), score);
     const BaselineResult b = w.engine.baseline(w.context);
-    std::printf("%s: %s = %.4f on %lld examples (%.1f tokens/s)\n", w.engine.task().name.c_str(),
-                w.engine.task().metric.c_str(), b.a0, static_cast<long long>(b.examples), b.tokensPerSecond);
+    std::printf("%s: %s = %.4f on %lld search examples (a0; %.1f tokens/s)\n", t.name.c_str(),
+                t.metric.c_str(), b.a0, static_cast<long long>(b.examples), b.tokensPerSecond);
     return kOk;
 }
 

@@ -271,6 +271,17 @@ bool Engine::modelIsDense() const {
     return true;
 }
 
+double Engine::evaluateDense(JobContext& context, std::map<std::string, double>* scoreByTag) {
+    Impl& d = *impl_;
+    d.requireModel();
+    d.requireTask();
+    EvalOptions options;
+    options.keepPredictions = false;
+    const EvalResult r = evaluateTask(*d.model, d.tokenizer.get(), d.task, options, context);
+    if (scoreByTag) *scoreByTag = r.scoreByTag;
+    return r.score;
+}
+
 BaselineResult Engine::baseline(JobContext& context) {
     Impl& d = *impl_;
     d.requireModel();

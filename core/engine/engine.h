@@ -9,6 +9,7 @@
 //   -> uniform(method) -> genetic(method) -> sensitivity(method) -> heldOut
 // Every result lands in session() (SessionData), which saveSession() writes;
 // the GA appends each finished generation to the session file (autosave).
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -70,6 +71,10 @@ public:
     bool modelIsDense() const;
     const TaskInfo& task() const;
 
+    // The dense model on the task's whole evaluation split (search and
+    // held-out examples): the score, and the score per tag (the skills of a
+    // mixed task). Not stored in the session.
+    double evaluateDense(JobContext& context, std::map<std::string, double>* scoreByTag = nullptr);
     // a0 on the search examples (cached in the session).
     BaselineResult baseline(JobContext& context);
     // Gram matrices of every matrix input over the calibration split.

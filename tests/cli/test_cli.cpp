@@ -144,7 +144,9 @@ private Q_SLOTS:
             r = runSieve({"eval", "--model", out, "--task", kAddTask, "--quiet"});
             QVERIFY2(r.code == 0, qPrintable(r.err));
             const QString expected = QString::number(data.ga->result.best.accuracy, 'f', 4);
-            QVERIFY2(r.out.contains("= " + expected), qPrintable(format + (": " + r.out) + " expected " + expected));
+            QVERIFY2(r.out.contains("= " + expected + " on " + QString::number(data.baseline->examples) +
+                                    " search"),
+                     qPrintable(format + (": " + r.out) + " expected " + expected));
         }
     }
 
