@@ -8,8 +8,10 @@
 #include <QCheckBox>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QProcess>
 #include <QPushButton>
 #include <QSpinBox>
+#include <QTabWidget>
 #include <QTemporaryDir>
 
 #include "app/gui/engine_bridge.h"
@@ -169,6 +171,41 @@ private Q_SLOTS:
         QCOMPARE(waitFinished(bridge, 300000), QString());
         QVERIFY(!baseline.isEmpty());
         QVERIFY(window.results().baseline.a0 > 0.9);
+    }
+
+    // Researchers run headless on a server, then open the session on a laptop.
+    void sessionMadeByTheCliOpensWithEveryPlot() {
+        QTemporaryDir tmp;
+        const QString path = tmp.filePath("headless.h5");
+        QProcess cli;
+        cli.start(
+            QStringLiteral(SIEVE_BINARY_DIR "/app/sieve"),
+            {"run", "--model", demo_, "--task", demo_ + "/tasks/reverse.jsonl", "--methods",
+             "sieve,weight-svd", "--population", "6", "--generations", "2", "--session", path, "--quiet"});
+        QVERIFY(cli.waitForFinished(600000));
+        QVERIFY2(cli.exitCode() == 0, cli.readAllStandardError().constData());
+        const SessionData data = SessionFile::load(path.toStdString());
+
+        app::EngineBridge bridge;
+        MainWindow window(&bridge);
+        window.setPromptOnClose(false);
+        window.resize(1280, 860);
+        window.show();
+        window.openSessionFile(path);
+        QCOMPARE(waitFinished(bridge, 60000), QString());
+        window.convergencePlot()->flushPending();
+        QCOMPARE(window.convergencePlot()->generationCount(), int(data.ga->result.generations.size()));
+        const auto& matrices = data.model.summary.matrices;
+        for (size_t i = 0; i < matrices.size(); ++i)
+            QCOMPARE(window.pruningHeatmap()->cellLevel(matrices[i].layer, matrices[i].type),
+                     data.provenance.levelGrid[data.ga->result.best.genes[i]]);
+        QCOMPARE(int(window.results().uniform.size()), 2);
+        QCOMPARE(int(window.results().sensitivity.size()), 1);
+        for (int tab = 0; tab < MainWindow::TabCount; ++tab) {
+            window.tabs()->setCurrentIndex(tab);
+            QTest::qWait(100);
+            window.grab().save(outDir_ + QString("/cli_session_tab%1.png").arg(tab));
+        }
     }
 
 private:
