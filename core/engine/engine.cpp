@@ -305,8 +305,8 @@ void Engine::calibrate(const RunSettings& settings, JobContext& context) {
     Impl& d = *impl_;
     d.requireModel();
     d.requireTask();
-    const auto sequences = calibrationBatches(
-        d.task, d.tokenizer.get(), d.summary.matrices.empty() ? 0 : d.model->config().maxPositions);
+    // Sequences longer than the model's context are cut to it.
+    const auto sequences = calibrationBatches(d.task, d.tokenizer.get(), d.model->config().maxPositions);
     CalibrationOptions options;
     options.maxTokens = settings.maxCalibrationTokens;
     if (d.model->config().padTokenId) options.padTokenId = *d.model->config().padTokenId;
