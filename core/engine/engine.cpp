@@ -15,6 +15,7 @@
 #include "core/search/sensitivity.h"
 #include "core/search/uniform_search.h"
 #include "core/session/content_hash.h"
+#include "core/session/session_appender.h"
 #include "core/session/session_file.h"
 #include "core/task/evaluator.h"
 #include "core/task/task_file.h"
@@ -412,12 +413,17 @@ GaResult Engine::genetic(const RunSettings& settings, JobContext& context) {
     GaRunOptions options;
     options.method = method;
     options.uniformBestIndex = uniformBest;
+    // The file holds the settings and the generations so far; each finished
+    // generation is then appended (copy, append, rename), so killing the
+    // process loses at most the generation in flight.
+    d.autosave();
     options.onGeneration = [&](const Generation& g, const std::string& rng) {
         auto& ga = *d.session.ga;
-        if (int(ga.result.generations.size()) <= g.index) ga.result.generations.push_back(g);
+        if (int(ga.result.generations.size()) > g.index) return;  // replayed on resume: already stored
+        ga.result.generations.push_back(g);
         ga.result.best = g.best;
         ga.rngState = rng;
-        d.autosave();  // killing the process now loses at most the generation in flight
+        if (!d.sessionPath.empty()) SessionAppender(d.sessionPath).appendGeneration(g, rng);
     };
     GaResult result = search.run(scope.evaluator, options, context, resume);
     auto& ga = *d.session.ga;

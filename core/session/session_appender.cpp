@@ -25,8 +25,7 @@ GaSettings readSettings(const H5::Group& root) {
 
 }  // namespace
 
-SessionAppender::SessionAppender(std::string path, SessionAppendOptions options)
-    : path_(std::move(path)), options_(options) {
+SessionAppender::SessionAppender(std::string path) : path_(std::move(path)) {
     auto lock = h5::lockLibrary();
     std::error_code ec;
     if (!std::filesystem::is_regular_file(path_, ec))
@@ -53,38 +52,19 @@ SessionAppender::SessionAppender(std::string path, SessionAppendOptions options)
 template <typename Change>
 void SessionAppender::change(const std::string& what, Change&& apply) {
     auto lock = h5::lockLibrary();
-    std::error_code ec;
-    const auto size = std::filesystem::file_size(path_, ec);
-    if (ec) throw InputError("session file '" + path_ + "' is gone: " + ec.message());
     try {
-        if (int64_t(size) <= options_.copyLimitBytes) {
-            // Copy, change the copy, flush it, rename it over the original.
-            TempFileNextTo temp(path_);
-            std::filesystem::copy_file(path_, temp.path(), std::filesystem::copy_options::overwrite_existing);
-            {
-                H5::H5File file(temp.path(), H5F_ACC_RDWR);
-                H5::Group root = file.openGroup("/");
-                apply(root);
-                session::setModified(root, utcNowIso8601());
-                file.close();
-            }
-            sealSessionChecksum(temp.path());
-            temp.commit();
-        } else {
-            // "No checksum" while the file changes in place: a kill in the
-            // middle leaves a file that is read without verification.
-            unsealSessionChecksum(path_);
-            fsyncPath(path_);
-            H5::H5File file(path_, H5F_ACC_RDWR);
+        // Copy, change the copy, seal and flush it, rename it over the original.
+        TempFileNextTo temp(path_);
+        std::filesystem::copy_file(path_, temp.path(), std::filesystem::copy_options::overwrite_existing);
+        {
+            H5::H5File file(temp.path(), H5F_ACC_RDWR);
             H5::Group root = file.openGroup("/");
             apply(root);
             session::setModified(root, utcNowIso8601());
-            file.flush(H5F_SCOPE_GLOBAL);
-            root.close();
             file.close();
-            sealSessionChecksum(path_);
-            fsyncPath(path_);
         }
+        sealSessionChecksum(temp.path());
+        temp.commit();
     } catch (const H5::Exception& e) {
         throw InputError("cannot " + what + " in session '" + path_ + "': " + h5::describe(e));
     } catch (const h5::LayoutError& e) {

@@ -3,19 +3,15 @@
 // an existing session file, durably, so that killing the process loses at
 // most the generation in flight.
 //
-// How the file stays valid: a session without Gram matrices is small (560
-// matrices x 32 individuals x 50 generations is 2.2 MB), so each append
-// copies the file next to itself, appends to the copy, seals its checksum,
-// flushes it to disk and renames it over the original: a kill at any instant
-// leaves the old or the new file, both complete. A file larger than
-// `copyLimitBytes` (Gram matrices stored) is appended in place: the new rows
-// are written first and /ga@committed_generations, the commit point, last;
-// readers ignore rows past it and the next append drops them. The checksum
-// reads "none" while the file changes in place. A kill in the middle of an
-// HDF5 metadata write could still damage such a file (not seen in hundreds of
-// random kills in the tests, but HDF5 1.10 does not promise it).
+// How the file stays valid: each append copies the file next to itself,
+// appends to the copy, seals its checksum, flushes it to disk and renames it
+// over the original, so a kill at any instant leaves the old or the new file,
+// both complete. A session without Gram matrices is small (560 matrices x 32
+// individuals x 50 generations is 2.2 MB), so the copy costs milliseconds.
+// There is deliberately no in-place mode: HDF5 1.10 does not survive a kill in
+// the middle of a metadata write (CI caught one such damaged file), and a
+// workbench that loses a night's search to save a copy is the wrong trade.
 // See docs/session-format.md.
-#include <cstdint>
 #include <optional>
 #include <string>
 
@@ -23,14 +19,10 @@
 
 namespace sieve {
 
-struct SessionAppendOptions {
-    int64_t copyLimitBytes = int64_t(256) << 20;
-};
-
 class SessionAppender {
 public:
     // The file must be a session this version reads (FormatError otherwise).
-    explicit SessionAppender(std::string path, SessionAppendOptions options = {});
+    explicit SessionAppender(std::string path);
 
     // Starts a GA in the file: settings and an empty history, replacing any
     // GA there was.
@@ -50,7 +42,6 @@ private:
     void change(const std::string& what, Change&& apply);
 
     std::string path_;
-    SessionAppendOptions options_;
 };
 
 }  // namespace sieve

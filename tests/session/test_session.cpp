@@ -561,24 +561,18 @@ private Q_SLOTS:
     }
 
     void sigkillRightAfterAppendKeepsEveryGeneration_data() {
-        QTest::addColumn<qint64>("copyLimit");
         QTest::addColumn<int>("generations");
-        QTest::newRow("copy + rename, 1") << (qint64(256) << 20) << 1;
-        QTest::newRow("copy + rename, 4") << (qint64(256) << 20) << 4;
-        QTest::newRow("in place, 1") << qint64(0) << 1;
-        QTest::newRow("in place, 4") << qint64(0) << 4;
+        QTest::newRow("1 generation") << 1;
+        QTest::newRow("4 generations") << 4;
     }
     void sigkillRightAfterAppendKeepsEveryGeneration() {
-        QFETCH(qint64, copyLimit);
         QFETCH(int, generations);
-        const uint64_t seed = 40 + uint64_t(generations) + (copyLimit ? 1 : 0);
+        const uint64_t seed = 40 + uint64_t(generations);
         const SessionData full = sampleSession(seed, {3, 6, 0, true, false});
         const std::string file = path("killed-" + std::to_string(seed) + ".h5");
         SessionFile::save(file, full);  // GA begun, no generation yet
-        SessionAppendOptions options;
-        options.copyLimitBytes = copyLimit;
         runChildThatKillsItself([&] {
-            SessionAppender appender(file, options);
+            SessionAppender appender(file);
             for (int g = 0; g < generations; ++g)
                 appender.appendGeneration(test::sampleGeneration(full, g, seed), test::sampleRngState(g));
         });
@@ -591,7 +585,7 @@ private Q_SLOTS:
         QVERIFY(!back.ga->complete);
 
         // Resume: a new process goes on from where the killed one stopped.
-        SessionAppender resumed(file, options);
+        SessionAppender resumed(file);
         for (int g = generations; g < generations + 2; ++g) {
             expected.push_back(test::sampleGeneration(full, g, seed));
             resumed.appendGeneration(expected.back(), test::sampleRngState(g));
@@ -612,18 +606,12 @@ private Q_SLOTS:
     // state of generation k-1).
     void sigkillAtRandomMomentsLosesAtMostOneGeneration_data() {
         QTest::addColumn<int>("delayMs");
-        QTest::addColumn<bool>("inPlace");
-        for (int delay : {15, 40, 90, 160, 250, 400})
-            QTest::newRow(qPrintable("copy + rename, " + QString::number(delay) + " ms")) << delay << false;
-        for (int delay : {25, 120, 330})
-            QTest::newRow(qPrintable("in place, " + QString::number(delay) + " ms")) << delay << true;
+        for (int delay : {15, 25, 40, 90, 120, 160, 250, 330, 400})
+            QTest::newRow(qPrintable(QString::number(delay) + " ms")) << delay;
     }
     void sigkillAtRandomMomentsLosesAtMostOneGeneration() {
         QFETCH(int, delayMs);
-        QFETCH(bool, inPlace);
         const uint64_t seed = 60 + uint64_t(delayMs);
-        SessionAppendOptions options;
-        if (inPlace) options.copyLimitBytes = 0;
         const SessionData full = sampleSession(seed, {4, 8, 0, true, false});
         const std::string file = path("random-kill-" + std::to_string(delayMs) + ".h5");
         SessionFile::save(file, full);
@@ -632,7 +620,7 @@ private Q_SLOTS:
         QVERIFY(pid >= 0);
         if (pid == 0) {
             try {
-                SessionAppender appender(file, options);
+                SessionAppender appender(file);
                 for (int g = 0; g < 100000; ++g)
                     appender.appendGeneration(test::sampleGeneration(full, g, seed), test::sampleRngState(g));
             } catch (...) {
@@ -655,7 +643,7 @@ private Q_SLOTS:
         QCOMPARE(back.ga->rngState, k == 0 ? std::string() : test::sampleRngState(int(k) - 1));
         qInfo("killed after %d ms: %zu generations in the file", delayMs, k);
         // The run goes on from there (stray rows of the interrupted append dropped).
-        SessionAppender resumed(file, options);
+        SessionAppender resumed(file);
         resumed.appendGeneration(test::sampleGeneration(full, int(k), seed), test::sampleRngState(int(k)));
         const SessionData after = SessionFile::load(file);
         expected.push_back(test::sampleGeneration(full, int(k), seed));
