@@ -1334,11 +1334,13 @@
         <source>Sieve Workbench %1
 Qt %2
 libtorch %3
-device %4</source>
+HDF5 %4
+device %5</source>
         <translation>Sieve Workbench %1
 Qt %2
 libtorch %3
-Gerät %4</translation>
+HDF5 %4
+Gerät %5</translation>
     </message>
 </context>
 </TS>

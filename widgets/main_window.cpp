@@ -429,9 +429,28 @@ void MainWindow::onSessionLoaded(const SessionResults& session) {
         pendingOpenPath_.clear();
     }
     modelPanel_->setModel(results_.model);
+    adoptSessionSettings();
     redrawAll();
     setModified(false);
     statusBar()->showMessage(tr("Opened %1").arg(sessionPath_), 5000);
+}
+
+// The run panel shows the settings the session's results were made with, so
+// that "Run" after opening a session extends it instead of starting another
+// experiment with whatever the panel held before.
+void MainWindow::adoptSessionSettings() {
+    RunSettings settings;
+    QString ignored;
+    runPanel_->settings(&settings, &ignored);  // keeps the device and anything the session does not record
+    settings.eps = results_.eps;
+    settings.grid = results_.grid;
+    QStringList methods;
+    for (const UniformResult& u : results_.uniform) methods << QString::fromStdString(u.method);
+    for (const GaResult& g : results_.ga)
+        if (!methods.contains(QString::fromStdString(g.method))) methods << QString::fromStdString(g.method);
+    if (!methods.isEmpty()) settings.methods = methods;
+    if (!results_.ga.empty()) settings.ga = results_.ga.front().settings;
+    runPanel_->setSettings(settings);
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {

@@ -96,6 +96,7 @@ private:
     void openTask();
     void exportCurrentFigure();
     void about();
+    void adoptSessionSettings();
 
     // Engine answers
     void onModelOpened(const ModelSummary& summary);

@@ -221,9 +221,13 @@ void EngineBridge::newSession() {
 }
 
 void EngineBridge::openSession(const QString& path) {
-    start(tr("Opening session"), [this, path](JobContext&) {
+    start(tr("Opening session"), [this, path](JobContext& c) {
         std::string mismatch;
-        const SessionData data = engine_->openSession(path.toStdString(), &mismatch);
+        int opened = 0;
+        const SessionData data =
+            engine_->openSessionWithInputs(path.toStdString(), DeviceChoice{}, c, &mismatch, &opened);
+        if (opened & 1) Q_EMIT modelOpened(engine_->model());
+        if (opened & 2) Q_EMIT taskOpened(QString::fromStdString(engine_->task().name));
         Q_EMIT sessionLoaded(toResults(data));
         if (!mismatch.empty())
             return tr("Opened %1 read-only: %2").arg(path, QString::fromStdString(mismatch));

@@ -214,7 +214,8 @@ const TaskInfo& Engine::openTask(const std::string& path, const TaskOptions& opt
     // The evaluation split's first part scores the searches; the rest is
     // seen only by the final held-out check, so that check is honest.
     const size_t n = task.evaluation.size();
-    size_t heldOut = static_cast<size_t>(double(n) * options.heldOutFraction);
+    // (+1e-9: a fraction restored as h / n from a session gives back h, not h - 1)
+    size_t heldOut = static_cast<size_t>(double(n) * options.heldOutFraction + 1e-9);
     if (n < 2) heldOut = 0;
     d.searchTask = task;
     d.searchTask.evaluation.assign(task.evaluation.begin(), task.evaluation.end() - heldOut);
@@ -541,6 +542,35 @@ SessionData Engine::openSession(const std::string& path, std::string* mismatch) 
         d.sessionPath = path;
     }
     return data;
+}
+
+SessionData Engine::openSessionWithInputs(const std::string& path, const DeviceChoice& device,
+                                          JobContext& context, std::string* mismatch, int* opened) {
+    Impl& d = *impl_;
+    const SessionData recorded = SessionFile::load(path);
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    int reopened = 0;
+    const std::string& modelPath = recorded.model.summary.path;
+    if (!modelPath.empty() && fs::exists(modelPath, ec) &&
+        (!d.model || d.modelHash != recorded.model.contentHash)) {
+        openModel(modelPath, device, context);
+        reopened |= 1;
+    }
+    const TaskIdentity& task = recorded.task;
+    if (!task.path.empty() && fs::exists(task.path, ec) &&
+        (!d.haveTask || d.session.task.hash != task.hash)) {
+        TaskOptions options;
+        const auto search = task.splitSizes.find("search");
+        const auto heldOut = task.splitSizes.find("held_out");
+        if (search != task.splitSizes.end() && heldOut != task.splitSizes.end() &&
+            search->second + heldOut->second > 0)
+            options.heldOutFraction = double(heldOut->second) / double(search->second + heldOut->second);
+        openTask(task.path, options);
+        reopened |= 2;
+    }
+    if (opened) *opened = reopened;
+    return openSession(path, mismatch);
 }
 
 }  // namespace sieve

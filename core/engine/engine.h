@@ -113,6 +113,14 @@ public:
     // Loads results (read-only view when the open model/task differ:
     // `mismatch` describes why, empty when they match).
     SessionData openSession(const std::string& path, std::string* mismatch = nullptr);
+    // As openSession, after opening the session's model and task from the
+    // paths it records when they exist and are not the ones open (the held-out
+    // fraction restored from the recorded split sizes), so the session's
+    // results become live and further runs extend it. `opened` says which
+    // inputs were (re)opened: bit 1 model, bit 2 task.
+    SessionData openSessionWithInputs(const std::string& path, const DeviceChoice& device,
+                                      JobContext& context, std::string* mismatch = nullptr,
+                                      int* opened = nullptr);
 
 private:
     struct Impl;

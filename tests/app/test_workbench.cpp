@@ -18,6 +18,7 @@
 #include "core/engine/engine.h"
 #include "core/session/session_file.h"
 #include "widgets/main_window.h"
+#include "widgets/panels/run_panel.h"
 #include "widgets/plots/ga_convergence_plot.h"
 #include "widgets/plots/pruning_heatmap.h"
 
@@ -178,10 +179,26 @@ private Q_SLOTS:
         QTemporaryDir tmp;
         const QString path = tmp.filePath("headless.h5");
         QProcess cli;
-        cli.start(
-            QStringLiteral(SIEVE_BINARY_DIR "/app/sieve"),
-            {"run", "--model", demo_, "--task", demo_ + "/tasks/reverse.jsonl", "--methods",
-             "sieve,weight-svd", "--population", "6", "--generations", "2", "--session", path, "--quiet"});
+        cli.start(QStringLiteral(SIEVE_BINARY_DIR "/app/sieve"), {"run",
+                                                                  "--model",
+                                                                  demo_,
+                                                                  "--task",
+                                                                  demo_ + "/tasks/reverse.jsonl",
+                                                                  "--methods",
+                                                                  "sieve,weight-svd",
+                                                                  "--eps",
+                                                                  "0.1",
+                                                                  "--grid",
+                                                                  "0,0.3,0.6,0.9",
+                                                                  "--seed",
+                                                                  "77",
+                                                                  "--population",
+                                                                  "6",
+                                                                  "--generations",
+                                                                  "2",
+                                                                  "--session",
+                                                                  path,
+                                                                  "--quiet"});
         QVERIFY(cli.waitForFinished(600000));
         QVERIFY2(cli.exitCode() == 0, cli.readAllStandardError().constData());
         const SessionData data = SessionFile::load(path.toStdString());
@@ -206,6 +223,37 @@ private Q_SLOTS:
             QTest::qWait(100);
             window.grab().save(outDir_ + QString("/cli_session_tab%1.png").arg(tab));
         }
+
+        // The run panel shows the settings the session was made with.
+        widgets::RunSettings shown;
+        QString error;
+        QVERIFY2(window.runPanel()->settings(&shown, &error), qPrintable(error));
+        QCOMPARE(shown.eps, 0.1);
+        QCOMPARE(shown.grid, (LevelGrid{0, 0.3, 0.6, 0.9}));
+        QCOMPARE(shown.methods, (QStringList{"sieve", "weight-svd"}));
+        QCOMPARE(shown.ga.population, 6);
+        QCOMPARE(shown.ga.generations, 2);
+        QCOMPARE(shown.ga.seed, uint64_t(77));
+
+        // The session's model and task were opened with it, so Run all on the
+        // real engine extends the same file: one generation more this time.
+        QCOMPARE(window.results().model.path, data.model.summary.path);
+        shown.ga.generations = 3;
+        window.runPanel()->setSettings(shown);
+        QTest::mouseClick(window.runPanel()->button(RunPanel::Action::RunAll), Qt::LeftButton);
+        QCOMPARE(waitFinished(bridge, 600000), QString());
+        window.convergencePlot()->flushPending();
+        QCOMPARE(window.convergencePlot()->generationCount(), 3);
+        const SessionData extended = SessionFile::load(path.toStdString());
+        QVERIFY(extended.ga && extended.ga->complete);
+        QCOMPARE(int(extended.ga->result.generations.size()), 3);
+        QCOMPARE(extended.ga->result.settings.seed, uint64_t(77));
+        QCOMPARE(int(extended.uniform.size()), 2);
+        QCOMPARE(extended.provenance.eps, 0.1);
+        for (size_t i = 0; i < matrices.size(); ++i)
+            QCOMPARE(window.pruningHeatmap()->cellLevel(matrices[i].layer, matrices[i].type),
+                     extended.provenance.levelGrid[extended.ga->result.best.genes[i]]);
+        QVERIFY(bridge.isBusy() == false);
     }
 
 private:

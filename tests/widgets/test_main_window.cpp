@@ -3,9 +3,11 @@
 // engine produced.
 #include "test_main_window.h"
 
+#include <H5public.h>
 #include <QAction>
 #include <QLineEdit>
 #include <QMenuBar>
+#include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QTabWidget>
@@ -295,6 +297,22 @@ void TestMainWindow::menusAndShortcuts() {
         QVERIFY(!f.window.runPanel()->button(a)->toolTip().isEmpty());
     QTest::keyClick(&f.window, Qt::Key_3, Qt::ControlModifier);
     QCOMPARE(f.window.tabs()->currentIndex(), int(MainWindow::BottleneckTab));
+
+    // Help > About names the libraries a bug report needs, read from the
+    // running libraries (HDF5 checked against the headers this test compiled with).
+    QString aboutText;
+    QTimer::singleShot(0, [&] {
+        auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
+        if (box) {
+            aboutText = box->text();
+            box->accept();
+        }
+    });
+    f.window.action(QStringLiteral("actionAbout"))->trigger();
+    const QString hdf5 = QStringLiteral("HDF5 %1.%2.").arg(H5_VERS_MAJOR).arg(H5_VERS_MINOR);
+    for (const QString& part : {QStringLiteral("Qt ") + QString::fromLatin1(qVersion()),
+                                QStringLiteral("libtorch "), hdf5, QStringLiteral("device ")})
+        QVERIFY2(aboutText.contains(part), qPrintable(part + " not in: " + aboutText));
 }
 
 void TestMainWindow::badSettingsAreReported() {

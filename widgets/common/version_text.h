@@ -2,6 +2,6 @@
 #include <QString>
 
 namespace sieve::widgets {
-// Versions of Qt, libtorch and the compute device, for the About box and logs.
+// Versions of Qt, libtorch, HDF5 and the compute device, for the About box and logs.
 QString versionText();
 }  // namespace sieve::widgets
