@@ -1,7 +1,9 @@
 // sieve-workbench: the Qt desktop workbench.
 #include <QApplication>
+#include <QCommandLineParser>
 
 #include "app/gui/engine_bridge.h"
+#include "app/gui/startup_sessions.h"
 #include "sieve/version.h"
 #include "widgets/common/language.h"
 #include "widgets/common/metatypes.h"
@@ -20,9 +22,36 @@ int main(int argc, char** argv) {
     sieve::widgets::installTranslators(app, locale);
     sieve::widgets::registerMetaTypes();
 
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QApplication::translate(
+        "main",
+        "Task-specific pruning of large language models (LLM-Sieve): calibration, projections, "
+        "uniform and genetic searches, live plots."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    parser.addPositionalArgument(
+        QStringLiteral("sessions"),
+        QApplication::translate("main",
+                                "Session files (.h5) to open; two sessions of different tasks fill the "
+                                "compare view."),
+        QStringLiteral("[session.h5...]"));
+    const QCommandLineOption screenshots(
+        QStringLiteral("screenshots"),
+        QApplication::translate("main",
+                                "Once the sessions are open, save every view (window PNGs, paper "
+                                "PNG and PDF figures) into <dir> and quit."),
+        QStringLiteral("dir"));
+    parser.addOption(screenshots);
+    parser.process(app);
+
     sieve::app::EngineBridge engine;  // core jobs on a worker thread
     sieve::widgets::MainWindow window(&engine);
     window.show();
-    window.openDemoOnFirstStart();
+    const QStringList sessions = parser.positionalArguments();
+    sieve::app::StartupSessions startup(&window, &engine, sessions, parser.value(screenshots));
+    if (sessions.isEmpty() && !parser.isSet(screenshots))
+        window.openDemoOnFirstStart();
+    else
+        startup.start();
     return app.exec();
 }

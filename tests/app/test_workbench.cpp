@@ -8,6 +8,8 @@
 #include <QCheckBox>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QFileInfo>
+#include <QImage>
 #include <QProcess>
 #include <QPushButton>
 #include <QSpinBox>
@@ -202,6 +204,29 @@ private Q_SLOTS:
         QVERIFY(cli.waitForFinished(600000));
         QVERIFY2(cli.exitCode() == 0, cli.readAllStandardError().constData());
         const SessionData data = SessionFile::load(path.toStdString());
+
+        // `sieve-workbench SESSION --screenshots DIR` saves every view and quits;
+        // a session that does not open makes it exit 2.
+        const auto workbench = [&](const QStringList& args) {
+            QProcess gui;
+            QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+            env.insert("QT_QPA_PLATFORM", "offscreen");
+            env.insert("XDG_CONFIG_HOME", tmp.filePath("config"));
+            gui.setProcessEnvironment(env);
+            gui.start(QStringLiteral(SIEVE_BINARY_DIR "/app/sieve-workbench"), args);
+            if (!gui.waitForFinished(120000)) return -1;
+            return gui.exitStatus() == QProcess::NormalExit ? gui.exitCode() : -1;
+        };
+        const QString shots = tmp.filePath("shots");
+        QCOMPARE(workbench({path, "--screenshots", shots}), 0);
+        for (const char* view :
+             {"ga_convergence", "pruning_heatmap", "bottlenecks", "accuracy_vs_pruning", "task_comparison"}) {
+            QVERIFY2(!QImage(shots + "/window_" + view + ".png").isNull(), view);
+            QVERIFY2(QFileInfo(shots + "/" + view + ".pdf").size() > 1000, view);
+        }
+        const QImage heatmap(shots + "/pruning_heatmap.png");
+        QCOMPARE(heatmap.width(), 1050);  // paper preset: 3.5 in at 300 dpi
+        QCOMPARE(workbench({tmp.filePath("absent.h5"), "--screenshots", tmp.filePath("none")}), 2);
 
         app::EngineBridge bridge;
         MainWindow window(&bridge);

@@ -208,6 +208,33 @@ void TestExport::exportLeavesScreenFontsAlone() {
     v.hide();
 }
 
+void TestExport::longTitleWrapsOnPaper() {
+    // A title that fits the window is wider than a one-column figure: the
+    // export breaks it into lines instead of clipping it at the canvas edge,
+    // and the window keeps its one-line title.
+    PruningHeatmap& v = views->heatmap;
+    v.setTitle(QStringLiteral("GA best (generation 14, 66.6 % removed, accuracy 1.000, a long title)"));
+    v.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&v));
+    QTest::qWait(50);
+    const QImage before = v.plotWidget()->grab().toImage();
+    ExportRequest r;
+    r.format = FigureFormat::Png;
+    r.preset = paperPreset(v);
+    r.path = tmp->filePath(QStringLiteral("long_title.png"));
+    QVERIFY(exportFigure(v, r, nullptr));
+    const QImage image = QImage(r.path).convertToFormat(QImage::Format_RGB32);
+    const int edge = std::max(3, image.width() / 100);
+    for (int y = 0; y < image.height(); ++y)
+        for (int x : {0, 1, edge - 1, image.width() - edge, image.width() - 1})
+            QVERIFY2(qGray(image.pixel(x, y)) > 200,
+                     qPrintable(QStringLiteral("ink at the canvas edge: x %1, y %2").arg(x).arg(y)));
+    QTest::qWait(50);
+    QCOMPARE(v.plotWidget()->grab().toImage(), before);
+    v.hide();
+    v.setTitle(QString());
+}
+
 void TestExport::csvHoldsPlottedData() {
     const test::Workload& w = views->w;
     ExportRequest r;

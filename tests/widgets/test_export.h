@@ -12,6 +12,7 @@ private Q_SLOTS:
     void pngSizeFollowsPreset();
     void pdfPageIsPresetSize();
     void exportLeavesScreenFontsAlone();
+    void longTitleWrapsOnPaper();
     void csvHoldsPlottedData();
     void badRequestsFailWithMessage();
     void dialogPresetsFillFields();

@@ -4,6 +4,7 @@
 
 #include <QFile>
 #include <QFileInfo>
+#include <QFontMetricsF>
 #include <QImage>
 #include <QPdfWriter>
 #include <QSaveFile>
@@ -65,14 +66,17 @@ public:
                 legend->setMargins(QMargins(pt / 3 + 1, pt / 4, pt / 3 + 1, pt / 4));
                 legend->setRowSpacing(0);
             }
-            if (auto* text = qobject_cast<QCPTextElement*>(element))
+            if (auto* text = qobject_cast<QCPTextElement*>(element)) {
                 swapFont([text] { return text->font(); }, [text](const QFont& f) { text->setFont(f); },
                          pt + 1);
+                texts_.push_back(text);
+            }
             if (auto* grid = qobject_cast<QCPLayoutGrid*>(element))
                 for (QCPLayoutElement* child : grid->elements(false)) visit(child);
         };
         visit(plot->plotLayout());
         resetScaleMargins();
+        axes_.assign(axes.begin(), axes.end());
         for (QCPAxis* axis : axes) {
             swapFont([axis] { return axis->labelFont(); }, [axis](const QFont& f) { axis->setLabelFont(f); },
                      pt);
@@ -145,6 +149,57 @@ private:
         set(f);
     }
 
+public:
+    // A title written for a wide window can be wider than its place on a
+    // one-column figure (the column of its axis rect, not the whole canvas):
+    // lay the plot out on the canvas and break such titles between words.
+    void wrapTitles(QSize canvas) {
+        QCPLayoutGrid* layout = plot_->plotLayout();
+        layout->setOuterRect(QRect(QPoint(0, 0), canvas));
+        for (auto phase :
+             {QCPLayoutElement::upPreparation, QCPLayoutElement::upMargins, QCPLayoutElement::upLayout})
+            layout->update(phase);
+        for (QCPTextElement* text : texts_)
+            wrapToWidth(text->text(), text->font(), std::min(text->outerRect().width(), canvas.width()),
+                        [text](const QString& t) { text->setText(t); });
+        // Horizontal axes' labels (the heatmaps draw their titles as the top axis label).
+        for (QCPAxis* axis : axes_)
+            if (axis->orientation() == Qt::Horizontal && axis->visible() && !axis->label().isEmpty())
+                wrapToWidth(axis->label(), axis->labelFont(),
+                            std::min(axis->axisRect()->width(), canvas.width()),
+                            [axis](const QString& t) { axis->setLabel(t); });
+    }
+
+private:
+    // Breaks between words, never before a unit such as "%".
+    void wrapToWidth(const QString& old, const QFont& font, int available,
+                     const std::function<void(const QString&)>& set) {
+        const QFontMetricsF metrics(font);
+        const double width = 0.95 * available;
+        if (metrics.horizontalAdvance(old) <= width) return;
+        restore_.push_back([set, old] { set(old); });
+        QStringList words;
+        for (const QString& word : old.split(QLatin1Char(' '), Qt::SkipEmptyParts)) {
+            if (!words.isEmpty() && word.startsWith(QLatin1Char('%')))
+                words.last() += QLatin1Char(' ') + word;
+            else
+                words << word;
+        }
+        QStringList lines;
+        QString line;
+        for (const QString& word : words) {
+            const QString longer = line.isEmpty() ? word : line + QLatin1Char(' ') + word;
+            if (!line.isEmpty() && metrics.horizontalAdvance(longer) > width) {
+                lines << line;
+                line = word;
+            } else {
+                line = longer;
+            }
+        }
+        lines << line;
+        set(lines.join(QLatin1Char('\n')));
+    }
+
     // A colour scale in a margin group reports its current margins as its automatic
     // ones, so group margins never shrink by themselves: start them from zero.
     void resetScaleMargins() {
@@ -153,6 +208,8 @@ private:
 
     QCustomPlot* plot_;
     std::vector<QCPColorScale*> scales_;
+    std::vector<QCPTextElement*> texts_;
+    std::vector<QCPAxis*> axes_;
     std::vector<std::function<void()>> restore_;
 };
 
@@ -312,8 +369,9 @@ bool exportFigure(PlotView& view, const ExportRequest& request, QString* error) 
         return false;
     }
     QCustomPlot* plot = view.customPlot();
-    const PresetApplier applied(plot, preset);
+    PresetApplier applied(plot, preset);
     const QSize canvas = canvasPoints(preset);
+    applied.wrapTitles(canvas);
     bool ok = false;
     switch (request.format) {
         case FigureFormat::Pdf:
