@@ -17,6 +17,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "bench/bench_support.h"
 #include "core/common/torch_compat.h"
 #include "core/model/model.h"
 #include "core/task/evaluator.h"
@@ -25,6 +26,7 @@
 #include "core/tokenizer/tokenizer.h"
 
 using namespace sieve;
+using namespace sieve::bench;
 namespace fs = std::filesystem;
 
 namespace {
@@ -46,16 +48,6 @@ Measured bestOf(int repeats, const Model& model, const Tokenizer* tokenizer, con
         if (e.examplesPerSecond > best.examplesPerSecond) best = {e.examplesPerSecond, e.examples, e.score};
     }
     return best;
-}
-
-std::string runCapture(const std::string& command) {
-    std::string out;
-    FILE* pipe = popen(command.c_str(), "r");
-    if (!pipe) return out;
-    char buffer[4096];
-    while (fgets(buffer, sizeof buffer, pipe)) out += buffer;
-    pclose(pipe);
-    return out;
 }
 
 }  // namespace

@@ -17,9 +17,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include "bench/bench_support.h"
 #include "core/model/model.h"
 
 using namespace sieve;
+using namespace sieve::bench;
 using Clock = std::chrono::steady_clock;
 
 namespace {
@@ -67,16 +69,6 @@ std::map<std::string, double> parseNumbers(const std::string& output) {
     if (!j.is_object()) return out;
     for (const auto& [key, value] : j.items())
         if (value.is_number()) out[key] = value.get<double>();
-    return out;
-}
-
-std::string runCapture(const std::string& command) {
-    std::string out;
-    FILE* pipe = popen(command.c_str(), "r");
-    if (!pipe) return out;
-    char buf[4096];
-    while (fgets(buf, sizeof buf, pipe)) out += buf;
-    pclose(pipe);
     return out;
 }
 

@@ -17,6 +17,7 @@
 
 #include <time.h>
 
+#include "bench/bench_support.h"
 #include "core/calibration/calibrate.h"
 #include "core/common/torch_compat.h"
 #include "core/model/model.h"
@@ -24,37 +25,9 @@
 #include "core/projection/projection_set.h"
 
 using namespace sieve;
+using namespace sieve::bench;
 
-namespace {
-
-double peakRssMiB() {
-    std::ifstream status("/proc/self/status");
-    std::string line;
-    while (std::getline(status, line))
-        if (line.rfind("VmHWM:", 0) == 0) return std::stod(line.substr(6)) / 1024.0;
-    return -1;
-}
-
-int64_t argValue(int argc, char** argv, const char* name, int64_t fallback) {
-    for (int i = 1; i + 1 < argc; ++i)
-        if (std::strcmp(argv[i], name) == 0) return std::stoll(argv[i + 1]);
-    return fallback;
-}
-
-std::string argString(int argc, char** argv, const char* name, const std::string& fallback) {
-    for (int i = 1; i + 1 < argc; ++i)
-        if (std::strcmp(argv[i], name) == 0) return argv[i + 1];
-    return fallback;
-}
-
-// CPU seconds of the process (all threads): steadier than wall time on a shared machine.
-double processCpuSeconds() {
-    timespec t{};
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
-    return double(t.tv_sec) + 1e-9 * double(t.tv_nsec);
-}
-
-}  // namespace
+namespace {}  // namespace
 
 int main(int argc, char** argv) {
     const int threads = int(argValue(argc, argv, "--threads", 0));

@@ -88,7 +88,7 @@ CalibrationData calibrate(Model& model, const std::vector<std::vector<int64_t>>&
             }
             tokens += n;
         }
-        model.forward(ids.to(model.device()), mask.to(model.device()));
+        model.hiddenStates(ids.to(model.device()), mask.to(model.device()));  // logits unused: no lm_head
         sequencesSeen += B;
         context.advance(b + 1, "batch " + std::to_string(b + 1) + "/" + std::to_string(batches) + ", " +
                                    std::to_string(tokens) + " tokens");

@@ -414,4 +414,11 @@ torch::Tensor Model::forward(const torch::Tensor& ids, const torch::Tensor& atte
     return logitsOf(forwardHidden(ids, attentionMask, cache));
 }
 
+torch::Tensor Model::hiddenStates(const torch::Tensor& ids, const torch::Tensor& attentionMask,
+                                  KVCache* cache) const {
+    std::optional<torch::NoGradGuard> noGrad;
+    if (!tracksGradients()) noGrad.emplace();
+    return forwardHidden(ids, attentionMask, cache);
+}
+
 }  // namespace sieve

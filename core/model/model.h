@@ -52,6 +52,13 @@ public:
     torch::Tensor forward(const torch::Tensor& ids, const torch::Tensor& attentionMask = {},
                           KVCache* cache = nullptr) const;
 
+    // The same forward without the lm_head: final-normed hidden states
+    // [B, T, H] in the compute dtype. For passes that only watch the matrix
+    // inputs (calibration), where the logits would be thrown away; the lm_head
+    // is a large part of a small model's forward (39 % of bench_calibrate's).
+    torch::Tensor hiddenStates(const torch::Tensor& ids, const torch::Tensor& attentionMask = {},
+                               KVCache* cache = nullptr) const;
+
     // Greedy decoding of a batch (left-padded internally); stops a row at any
     // stop token or after maxNewTokens. Returns the new tokens per prompt
     // (stop token excluded).
