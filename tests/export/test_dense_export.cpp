@@ -1,0 +1,115 @@
+// The pruned model leaves the workbench in two forms; both must compute what
+// the pruned model computed. A dense export (B A multiplied back) is checked
+// against transformers: scripts/fixtures/export.py made the same export with
+// the CLI, loaded it with LlamaForCausalLM and recorded its logits
+// (tests/fixtures/export). The factorized export, reloaded by our loader,
+// must agree with the dense one, and both must differ from the unpruned model.
+#include <QtTest/QtTest>
+
+#include <QTemporaryDir>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "core/engine/engine.h"
+#include "core/export/model_export.h"
+#include "core/model/model.h"
+
+using namespace sieve;
+
+namespace {
+
+const std::string kDemo = SIEVE_SOURCE_DIR "/resources/demo";
+const std::string kFixtures = SIEVE_SOURCE_DIR "/tests/fixtures";
+
+nlohmann::json readJson(const std::string& path) {
+    std::ifstream in(path);
+    if (!in) throw std::runtime_error("cannot read " + path);
+    return nlohmann::json::parse(in);
+}
+
+torch::Tensor logitsOf(const Model& model, const std::vector<int64_t>& ids) {
+    torch::NoGradGuard noGrad;
+    return model.forward(torch::tensor(ids, torch::kLong).unsqueeze(0))[0].to(torch::kCPU);
+}
+
+torch::Tensor fixtureLogits(const nlohmann::json& prompt) {
+    const auto rows = prompt["logits"].get<std::vector<std::vector<float>>>();
+    torch::Tensor t = torch::empty({int64_t(rows.size()), int64_t(rows.front().size())});
+    for (size_t r = 0; r < rows.size(); ++r) t[int64_t(r)].copy_(torch::tensor(rows[r], torch::kFloat32));
+    return t;
+}
+
+double maxAbsDiff(const torch::Tensor& a, const torch::Tensor& b) {
+    return (a - b).abs().max().item<double>();
+}
+
+}  // namespace
+
+class TestDenseExport : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase() {
+        reference_ = readJson(kFixtures + "/export/dense_logits.json");
+        const double level = reference_["level"].get<double>();
+        JobContext quiet;
+        engine_.openModel(kDemo, DeviceChoice{}, quiet);
+        engine_.openTask(kDemo + "/tasks/add.jsonl");
+        // What `sieve export --method sieve --level 0.5` does (the fixture's command).
+        RunSettings settings;
+        engine_.calibrate(settings, quiet);
+        const auto at = std::find(settings.grid.begin(), settings.grid.end(), level);
+        QVERIFY(at != settings.grid.end());
+        const std::vector<int> genes(engine_.model().matrices.size(), int(at - settings.grid.begin()));
+        QVERIFY(dir_.isValid());
+        dense_ = dir_.filePath("dense").toStdString();
+        factorized_ = dir_.filePath("factorized").toStdString();
+        const ExportReport d =
+            engine_.exportModel(dense_, ExportFormat::Dense, "sieve", settings.grid, genes, quiet);
+        const ExportReport f =
+            engine_.exportModel(factorized_, ExportFormat::Factorized, "sieve", settings.grid, genes, quiet);
+        QCOMPARE(d.exportedParams, d.originalParams);  // dense: the original shapes
+        QVERIFY(f.exportedParams < f.originalParams);  // factorized: B and A are smaller at level 0.5
+        QVERIFY(engine_.modelIsDense());               // exporting leaves the live model unpruned
+    }
+
+    void transformersComputesWhatOurLoaderComputes() {
+        LoadOptions options;
+        const auto dense = Model::load(dense_, options);
+        const auto original = Model::load(kDemo, options);
+        for (const auto& prompt : reference_["prompts"]) {
+            const auto ids = prompt["ids"].get<std::vector<int64_t>>();
+            const torch::Tensor ours = logitsOf(*dense, ids);
+            const torch::Tensor theirs = fixtureLogits(prompt);
+            QCOMPARE(ours.sizes().vec(), theirs.sizes().vec());
+            // Same weights up to the calibration's float noise between machines.
+            const double diff = maxAbsDiff(ours, theirs);
+            qInfo("prompt of %zu tokens: max |ours - transformers| = %.2e", ids.size(), diff);
+            QVERIFY2(diff < 5e-4, qPrintable(QString("max |ours - transformers| = %1").arg(diff)));
+            // And the weights are the pruned ones, not the original.
+            QVERIFY(maxAbsDiff(ours, logitsOf(*original, ids)) > 1e-2);
+        }
+    }
+
+    void factorizedExportMatchesDense() {
+        QVERIFY(isFactorizedExport(factorized_));
+        QVERIFY(!isFactorizedExport(dense_));
+        const auto factorized = loadFactorizedModel(factorized_);
+        const auto dense = Model::load(dense_, LoadOptions{});
+        QVERIFY(factorized->currentPrunableParams() < dense->currentPrunableParams());
+        for (const auto& prompt : reference_["prompts"]) {
+            const auto ids = prompt["ids"].get<std::vector<int64_t>>();
+            const double diff = maxAbsDiff(logitsOf(*factorized, ids), logitsOf(*dense, ids));
+            // B (A x) against (B A) x: float32 rounding only.
+            QVERIFY2(diff < 1e-3, qPrintable(QString("max |factorized - dense| = %1").arg(diff)));
+        }
+    }
+
+private:
+    Engine engine_;
+    QTemporaryDir dir_;
+    nlohmann::json reference_;
+    std::string dense_, factorized_;
+};
+
+QTEST_GUILESS_MAIN(TestDenseExport)
+#include "test_dense_export.moc"
