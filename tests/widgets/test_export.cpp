@@ -235,6 +235,44 @@ void TestExport::longTitleWrapsOnPaper() {
     v.setTitle(QString());
 }
 
+void TestExport::paperFiguresAreNotClipped() {
+    // Clipped text or a legend wider than the figure touches the canvas edge.
+    // The accuracy plot gets every method, so its legend has the longest labels.
+    AccuracyCurvePlot everyMethod;
+    everyMethod.setBaseline(views->w.a0, views->w.eps);
+    for (const UniformResult& u : views->w.uniform) everyMethod.setUniformResult(u);
+    UniformResult learned = views->w.uniform.front();
+    learned.method = "sieve-learned";
+    everyMethod.setUniformResult(learned);
+    everyMethod.setGaBest(QStringLiteral("sieve"), views->w.ga.best);
+    everyMethod.resize(900, 500);
+    std::vector<PlotView*> all = views->all();
+    all.push_back(&everyMethod);
+    for (PlotView* v : all) {
+        ExportRequest r;
+        r.format = FigureFormat::Png;
+        r.preset = paperPreset(*v);
+        r.path = tmp->filePath(v->figureName() + QStringLiteral("_edges.png"));
+        QVERIFY(exportFigure(*v, r, nullptr));
+        const QImage image = QImage(r.path).convertToFormat(QImage::Format_RGB32);
+        for (int y = 0; y < image.height(); ++y)
+            for (int x : {0, 1, 2, image.width() - 3, image.width() - 2, image.width() - 1})
+                QVERIFY2(
+                    qGray(image.pixel(x, y)) > 200,
+                    qPrintable(
+                        QStringLiteral("%1: ink at the edge, x %2 y %3").arg(v->figureName()).arg(x).arg(y)));
+    }
+    // The legend rows below the accuracy plot: a legend too wide for one
+    // column is clipped inside its cells, short of the edge, so look at the
+    // right 3 % of those rows (where a fitted two-column legend never reaches).
+    const QImage image = QImage(tmp->filePath(everyMethod.figureName() + QStringLiteral("_edges.png")))
+                             .convertToFormat(QImage::Format_RGB32);
+    for (int y = image.height() * 4 / 5; y < image.height(); ++y)
+        for (int x = image.width() * 97 / 100; x < image.width(); ++x)
+            QVERIFY2(qGray(image.pixel(x, y)) > 200,
+                     qPrintable(QStringLiteral("legend reaches the right edge: x %1 y %2").arg(x).arg(y)));
+}
+
 void TestExport::csvHoldsPlottedData() {
     const test::Workload& w = views->w;
     ExportRequest r;

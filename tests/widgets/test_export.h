@@ -13,6 +13,7 @@ private Q_SLOTS:
     void pdfPageIsPresetSize();
     void exportLeavesScreenFontsAlone();
     void longTitleWrapsOnPaper();
+    void paperFiguresAreNotClipped();
     void csvHoldsPlottedData();
     void badRequestsFailWithMessage();
     void dialogPresetsFillFields();

@@ -47,8 +47,10 @@ public:
                 scales_.push_back(scale);
             }
             if (auto* legend = qobject_cast<QCPLegend*>(element)) {
+                legends_.push_back(legend);
                 for (int i = 0; i < legend->itemCount(); ++i) {
                     QCPAbstractLegendItem* item = legend->item(i);
+                    if (!item) continue;  // an empty cell of a wrapped legend
                     swapFont([item] { return item->font(); }, [item](const QFont& f) { item->setFont(f); },
                              pt);
                 }
@@ -150,12 +152,30 @@ private:
     }
 
 public:
-    // A title written for a wide window can be wider than its place on a
-    // one-column figure (the column of its axis rect, not the whole canvas):
-    // lay the plot out on the canvas and break such titles between words.
-    void wrapTitles(QSize canvas) {
+    // What was laid out for a wide window can be wider than a one-column
+    // figure: lay the plot out on the canvas, give row legends fewer columns,
+    // and break titles wider than their place (the column of their axis
+    // rect, not the whole canvas) between words.
+    void fitToCanvas(QSize canvas) {
         QCPLayoutGrid* layout = plot_->plotLayout();
         layout->setOuterRect(QRect(QPoint(0, 0), canvas));
+        for (auto phase :
+             {QCPLayoutElement::upPreparation, QCPLayoutElement::upMargins, QCPLayoutElement::upLayout})
+            layout->update(phase);
+        // A legend laid out in rows below the plot loses columns until it fits.
+        for (QCPLegend* legend : legends_) {
+            const int wrap = legend->wrap();
+            if (wrap < 2) continue;
+            restore_.push_back([legend, wrap] {
+                legend->setWrap(wrap);
+                legend->setFillOrder(legend->fillOrder(), true);
+            });
+            for (int columns = wrap;
+                 columns > 1 && legend->minimumOuterSizeHint().width() > canvas.width();) {
+                legend->setWrap(--columns);
+                legend->setFillOrder(legend->fillOrder(), true);
+            }
+        }
         for (auto phase :
              {QCPLayoutElement::upPreparation, QCPLayoutElement::upMargins, QCPLayoutElement::upLayout})
             layout->update(phase);
@@ -209,6 +229,7 @@ private:
     QCustomPlot* plot_;
     std::vector<QCPColorScale*> scales_;
     std::vector<QCPTextElement*> texts_;
+    std::vector<QCPLegend*> legends_;
     std::vector<QCPAxis*> axes_;
     std::vector<std::function<void()>> restore_;
 };
@@ -371,7 +392,7 @@ bool exportFigure(PlotView& view, const ExportRequest& request, QString* error) 
     QCustomPlot* plot = view.customPlot();
     PresetApplier applied(plot, preset);
     const QSize canvas = canvasPoints(preset);
-    applied.wrapTitles(canvas);
+    applied.fitToCanvas(canvas);
     bool ok = false;
     switch (request.format) {
         case FigureFormat::Pdf:

@@ -28,11 +28,17 @@ AccuracyCurvePlot::AccuracyCurvePlot(QWidget* parent) : PlotView(parent) {
     thresholdLine_->setBrush(QColor(120, 120, 120, 40));
     thresholdLine_->setChannelFillGraph(a0Line_);
 
+    // The legend sits in rows of three below the plot: the curves of five
+    // methods fall through every corner of the data area at one level or another.
     plot->legend->setVisible(true);
-    plot->legend->setBrush(QColor(255, 255, 255, 220));
-    plot->legend->setBorderPen(QPen(QColor(0, 0, 0, 60)));
-    plot->legend->setMargins(QMargins(4, 2, 4, 2));
-    plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignBottom | Qt::AlignLeft);
+    plot->legend->setBorderPen(Qt::NoPen);
+    plot->legend->setFillOrder(QCPLegend::foColumnsFirst);
+    plot->legend->setWrap(3);
+    plot->legend->setMargins(QMargins(4, 0, 4, 0));
+    plot->axisRect()->insetLayout()->take(plot->legend);
+    plot->plotLayout()->addElement(1, 0, plot->legend);
+    plot->plotLayout()->setRowStretchFactor(1, 0.001);
+    plot->plotLayout()->setRowSpacing(0);
     updateBand();
     updateRanges();
 }
