@@ -2,6 +2,24 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de_DE">
 <context>
+    <name>sieve::app::CommandLine</name>
+    <message>
+        <location filename="../app/gui/main.cpp" line="+26"/>
+        <source>Task-specific pruning of large language models (LLM-Sieve): calibration, projections, uniform and genetic searches, live plots.</source>
+        <translation>Aufgabenspezifisches Beschneiden großer Sprachmodelle (LLM-Sieve): Kalibrierung, Projektionen, gleichmäßige und genetische Suche, Live-Diagramme.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Session files (.h5) to open; two sessions of different tasks fill the compare view.</source>
+        <translation>Zu öffnende Sitzungsdateien (.h5); zwei Sitzungen verschiedener Aufgaben füllen die Vergleichsansicht.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Once the sessions are open, save every view (window PNGs, paper PNG and PDF figures) into &lt;dir&gt; and quit.</source>
+        <translation>Nach dem Öffnen der Sitzungen jede Ansicht (Fenster-PNGs, Artikel-Abbildungen als PNG und PDF) in &lt;dir&gt; speichern und beenden.</translation>
+    </message>
+</context>
+<context>
     <name>sieve::app::EngineBridge</name>
     <message>
         <location filename="../app/gui/engine_bridge.cpp" line="+89"/>
@@ -110,7 +128,7 @@
         <translation>Sitzung wird geöffnet</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+9"/>
         <source>Opened %1 read-only: %2</source>
         <translation>%1 schreibgeschützt geöffnet: %2</translation>
     </message>
@@ -131,6 +149,19 @@
     </message>
 </context>
 <context>
+    <name>sieve::app::StartupSessions</name>
+    <message>
+        <location filename="../app/gui/startup_sessions.cpp" line="+68"/>
+        <source>cannot create the folder %1</source>
+        <translation>Ordner %1 kann nicht angelegt werden</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>cannot write %1</source>
+        <translation>%1 kann nicht geschrieben werden</translation>
+    </message>
+</context>
+<context>
     <name>sieve::widgets::AccuracyCurvePlot</name>
     <message>
         <location filename="../widgets/plots/accuracy_curve_plot.cpp" line="+18"/>
@@ -148,7 +179,7 @@
         <translation>dichte Genauigkeit a₀</translation>
     </message>
     <message>
-        <location line="+36"/>
+        <location line="+42"/>
         <source>(1 − ε)·a₀, ε = %1</source>
         <translation>(1 − ε)·a₀, ε = %1</translation>
     </message>
@@ -345,7 +376,7 @@
 <context>
     <name>sieve::widgets::FigureExport</name>
     <message>
-        <location filename="../widgets/export/figure_export.cpp" line="+160"/>
+        <location filename="../widgets/export/figure_export.cpp" line="+238"/>
         <source>Could not write %1: %2</source>
         <translation>%1 konnte nicht geschrieben werden: %2</translation>
     </message>
@@ -375,7 +406,7 @@
         <translation>Abbildungsgröße %1 × %2 Zoll, %3 pt, %4 dpi liegt außerhalb des zulässigen Bereichs</translation>
     </message>
     <message>
-        <location line="+28"/>
+        <location line="+29"/>
         <source>no file was written</source>
         <translation>es wurde keine Datei geschrieben</translation>
     </message>
@@ -498,12 +529,12 @@
     </message>
     <message>
         <location line="+2"/>
-        <location line="+608"/>
+        <location line="+627"/>
         <source>GA best chromosome</source>
         <translation>Bestes GA-Chromosom</translation>
     </message>
     <message>
-        <location line="-599"/>
+        <location line="-618"/>
         <source>Model</source>
         <translation>Modell</translation>
     </message>
@@ -838,12 +869,12 @@
         <translation>%1 gespeichert</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+14"/>
         <source>Opened %1</source>
         <translation>%1 geöffnet</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+37"/>
         <source>Open Model</source>
         <translation>Modell öffnen</translation>
     </message>
@@ -1073,7 +1104,12 @@
         <translation>LLM-Sieve-Projektion, per Gradientenabstieg auf Kalibrierungsdaten verfeinert</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
+        <source>LLM-Sieve with each block calibrated on the already pruned blocks before it (uniform sweep only; one calibration pass per block and level)</source>
+        <translation>LLM-Sieve, jeder Block auf den bereits beschnittenen Blöcken davor kalibriert (nur gleichmäßige Suche; ein Kalibrierungsdurchlauf je Block und Stufe)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>Truncated SVD of the weights alone (ignores the task data)</source>
         <translation>Abgeschnittene SVD allein der Gewichte (ignoriert die Aufgabendaten)</translation>
     </message>
@@ -1330,7 +1366,7 @@
 <context>
     <name>sieve::widgets::VersionText</name>
     <message>
-        <location filename="../widgets/common/version_text.cpp" line="+12"/>
+        <location filename="../widgets/common/version_text.cpp" line="+13"/>
         <source>Sieve Workbench %1
 Qt %2
 libtorch %3

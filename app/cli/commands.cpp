@@ -36,7 +36,9 @@ std::vector<OptionSpec> taskOptions() {
 std::vector<OptionSpec> searchOptions() {
     return {
         {"session", "FILE", "HDF5 session to read and extend (created if absent)", ""},
-        {"methods", "LIST", "projection methods: sieve,sieve-learned,weight-svd,input-pca,wanda", "sieve"},
+        {"methods", "LIST",
+         "projection methods: sieve,sieve-learned,weight-svd,input-pca,wanda,sieve-sequential (uniform only)",
+         "sieve"},
         {"method", "NAME", "method of the genetic search and the sensitivity scan", "sieve"},
         {"eps", "EPS", "accepted accuracy loss: keep >= (1 - eps) a0", "0.05"},
         {"grid", "LIST", "pruning levels (fraction removed), ascending from 0",

@@ -24,20 +24,20 @@ int main(int argc, char** argv) {
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QApplication::translate(
-        "main",
+        "sieve::app::CommandLine",
         "Task-specific pruning of large language models (LLM-Sieve): calibration, projections, "
         "uniform and genetic searches, live plots."));
     parser.addHelpOption();
     parser.addVersionOption();
     parser.addPositionalArgument(
         QStringLiteral("sessions"),
-        QApplication::translate("main",
+        QApplication::translate("sieve::app::CommandLine",
                                 "Session files (.h5) to open; two sessions of different tasks fill the "
                                 "compare view."),
         QStringLiteral("[session.h5...]"));
     const QCommandLineOption screenshots(
         QStringLiteral("screenshots"),
-        QApplication::translate("main",
+        QApplication::translate("sieve::app::CommandLine",
                                 "Once the sessions are open, save every view (window PNGs, paper "
                                 "PNG and PDF figures) into <dir> and quit."),
         QStringLiteral("dir"));

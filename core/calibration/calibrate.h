@@ -4,10 +4,8 @@
 // calibration: every matrix sees the dense model's activations).
 //
 // Sequential calibration (block l calibrated on the output of blocks < l
-// already pruned) is designed for but not implemented: it needs a callback
-// `pruneLayer(l, CalibrationData)` run between layers, i.e. either L passes
-// over the data (one per block, observer keeping only layer l) or a per-layer
-// forward from the model. GramAccumulator already accepts one layer at a time.
+// already pruned) calls this once per block on the partly pruned model:
+// core/engine/sequential_evaluator.h.
 #include <cstdint>
 #include <vector>
 

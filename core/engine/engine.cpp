@@ -8,6 +8,7 @@
 #include "core/calibration/calibrate.h"
 #include "core/common/error.h"
 #include "core/engine/projection_evaluator.h"
+#include "core/engine/sequential_evaluator.h"
 #include "core/export/model_export.h"
 #include "core/model/model.h"
 #include "core/projection/projection_set.h"
@@ -326,15 +327,23 @@ bool Engine::isCalibrated() const {
 }
 
 bool Engine::methodNeedsCalibration(const std::string& method) {
+    if (method == kSequentialMethod) return false;  // it calibrates block by block itself
     return makeProjection(method)->needsCalibration();
 }
 std::vector<std::string> Engine::methodNames() {
-    return projectionMethodNames();
+    std::vector<std::string> names = projectionMethodNames();
+    names.push_back(kSequentialMethod);
+    return names;
 }
 
 void Engine::project(const std::string& method, const LevelGrid& grid, JobContext& context) {
     Impl& d = *impl_;
     d.requireModel();
+    if (method == kSequentialMethod)
+        throw InputError("method '" + method +
+                         "' has no single factorization (its factors depend on the levels of the blocks "
+                         "before): it serves uniform sweeps only; use 'sieve' for the genetic search, the "
+                         "sensitivity scan and exports");
     validateLevelGrid(grid);
     auto found = d.projections.find(method);
     if (found != d.projections.end() && found->second.grid == grid) return;
@@ -365,6 +374,22 @@ double Engine::evaluateChromosome(const std::string& method, const LevelGrid& gr
 UniformResult Engine::uniform(const std::string& method, const RunSettings& settings, JobContext& context) {
     Impl& d = *impl_;
     const BaselineResult b = baseline(context);
+    if (method == kSequentialMethod) {
+        validateLevelGrid(settings.grid);
+        CalibrationOptions options;
+        options.maxTokens = settings.maxCalibrationTokens;
+        if (d.model->config().padTokenId) options.padTokenId = *d.model->config().padTokenId;
+        SequentialEvaluator evaluator(
+            *d.model, calibrationBatches(d.task, d.tokenizer.get(), d.model->config().maxPositions), options,
+            settings.grid, [&](const JobContext& c) { return d.score(d.searchTask, c); });
+        UniformResult result =
+            uniformSearch(d.problem(settings, b.a0), evaluator, {method, settings.fullCurve}, context);
+        evaluator.restoreDense();
+        d.recordSettings(settings);
+        replaceByMethod(d.session.uniform, result);
+        d.autosave();
+        return result;
+    }
     project(method, settings.grid, context);
     SearchScope scope(d.projection(method, settings.grid), d.problem(settings, b.a0), settings.grid,
                       [&](const JobContext& c) { return d.score(d.searchTask, c); });

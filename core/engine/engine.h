@@ -23,6 +23,10 @@
 
 namespace sieve {
 
+// The uniform-sweep method that calibrates block by block on the already
+// pruned blocks before (LLM-Sieve's sequential mode; see sequential_evaluator.h).
+inline constexpr const char* kSequentialMethod = "sieve-sequential";
+
 // What a run asks for; the GUI's run panel and the CLI's options fill it.
 struct RunSettings {
     std::vector<std::string> methods{"sieve"};  // projection methods for the uniform sweep

@@ -27,6 +27,9 @@ RunPanel::RunPanel(QWidget* parent) : QWidget(parent) {
     const std::pair<const char*, const char*> methods[] = {
         {"sieve", QT_TR_NOOP("Output-aligned closed form (the LLM-Sieve projection)")},
         {"sieve-learned", QT_TR_NOOP("LLM-Sieve projection refined by gradient descent on calibration data")},
+        {"sieve-sequential",
+         QT_TR_NOOP("LLM-Sieve with each block calibrated on the already pruned blocks before it "
+                    "(uniform sweep only; one calibration pass per block and level)")},
         {"weight-svd", QT_TR_NOOP("Truncated SVD of the weights alone (ignores the task data)")},
         {"input-pca", QT_TR_NOOP("Top principal directions of the matrix inputs (SliceGPT-style)")},
         {"wanda", QT_TR_NOOP("Wanda: magnitude × input-norm unstructured pruning, as a baseline")}};

@@ -77,9 +77,9 @@ QCPGraph* AccuracyCurvePlot::curveFor(const QString& method) {
     g->setName(style::methodLabel(method));  // curves are uniform sweeps; the GA is a point
     g->setPen(QPen(color, 1.8));
     static const QCPScatterStyle::ScatterShape shapes[] = {
-        QCPScatterStyle::ssCircle, QCPScatterStyle::ssSquare, QCPScatterStyle::ssTriangle,
-        QCPScatterStyle::ssDiamond, QCPScatterStyle::ssTriangleInverted};
-    g->setScatterStyle(QCPScatterStyle(shapes[curves_.size() % 5], color, Qt::white, 5));
+        QCPScatterStyle::ssCircle,  QCPScatterStyle::ssSquare,           QCPScatterStyle::ssTriangle,
+        QCPScatterStyle::ssDiamond, QCPScatterStyle::ssTriangleInverted, QCPScatterStyle::ssCrossSquare};
+    g->setScatterStyle(QCPScatterStyle(shapes[curves_.size() % std::size(shapes)], color, Qt::white, 5));
     curves_[method] = g;
     return g;
 }

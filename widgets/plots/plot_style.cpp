@@ -44,10 +44,11 @@ QColor methodColor(const QString& method) {
     // Okabe-Ito palette: distinguishable with colour-vision deficiencies and in greyscale print.
     if (method == QLatin1String("sieve")) return QColor("#0072B2");
     if (method == QLatin1String("sieve-learned")) return QColor("#56B4E9");
+    if (method == QLatin1String("sieve-sequential")) return QColor("#000000");  // vermillion is the GA's star
     if (method == QLatin1String("weight-svd")) return QColor("#E69F00");
     if (method == QLatin1String("input-pca")) return QColor("#009E73");
     if (method == QLatin1String("wanda")) return QColor("#CC79A7");
-    const QColor others[] = {QColor("#D55E00"), QColor("#000000"), QColor("#F0E442")};
+    const QColor others[] = {QColor("#999999"), QColor("#F0E442"), QColor("#882255")};
     return others[qHash(method) % 3];
 }
 
@@ -56,6 +57,8 @@ QString methodLabel(const QString& method) {
     if (method == QLatin1String("sieve")) return QCoreApplication::translate(context, "LLM-Sieve");
     if (method == QLatin1String("sieve-learned"))
         return QCoreApplication::translate(context, "LLM-Sieve (learned)");
+    if (method == QLatin1String("sieve-sequential"))
+        return QCoreApplication::translate(context, "LLM-Sieve (sequential)");
     if (method == QLatin1String("weight-svd")) return QCoreApplication::translate(context, "Weight SVD");
     if (method == QLatin1String("input-pca")) return QCoreApplication::translate(context, "Input PCA");
     if (method == QLatin1String("wanda")) return QCoreApplication::translate(context, "Wanda");
