@@ -41,6 +41,19 @@ Result runSieve(const QStringList& args, int timeoutMs = 300000) {
     return r;
 }
 
+// Reads a running `sieve ga`'s output until it has reported `count` finished
+// generations (or four minutes passed); returns what it read.
+QString waitForGenerations(QProcess& p, int count) {
+    QString seen;
+    QElapsedTimer t;
+    t.start();
+    while (seen.count("generation ") < count && t.elapsed() < 240000) {
+        p.waitForReadyRead(1000);
+        seen += QString::fromUtf8(p.readAllStandardOutput());
+    }
+    return seen;
+}
+
 }  // namespace
 
 class TestCli : public QObject {
@@ -160,13 +173,7 @@ private Q_SLOTS:
                          "500", "--patience", "500", "--session", session});
         QVERIFY(p.waitForStarted());
         // Wait for two finished generations, then press Ctrl-C.
-        QString seen;
-        QElapsedTimer t;
-        t.start();
-        while (seen.count("generation ") < 2 && t.elapsed() < 240000) {
-            p.waitForReadyRead(1000);
-            seen += QString::fromUtf8(p.readAllStandardOutput());
-        }
+        const QString seen = waitForGenerations(p, 2);
         QVERIFY2(seen.count("generation ") >= 2, qPrintable(seen));
         ::kill(pid_t(p.processId()), SIGINT);
         QVERIFY(p.waitForFinished(120000));
@@ -196,13 +203,7 @@ private Q_SLOTS:
         p.setProcessChannelMode(QProcess::MergedChannels);
         p.start(kSieve, gaArgs(killed));
         QVERIFY(p.waitForStarted());
-        QString seen;
-        QElapsedTimer t;
-        t.start();
-        while (seen.count("generation ") < 2 && t.elapsed() < 240000) {
-            p.waitForReadyRead(1000);
-            seen += QString::fromUtf8(p.readAllStandardOutput());
-        }
+        const QString seen = waitForGenerations(p, 2);
         QVERIFY2(seen.count("generation ") >= 2, qPrintable(seen));
         ::kill(pid_t(p.processId()), SIGKILL);
         QVERIFY(p.waitForFinished(60000));

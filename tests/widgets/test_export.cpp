@@ -9,6 +9,7 @@
 #include <QTemporaryDir>
 #include <QXmlStreamReader>
 #include <QtTest>
+#include <functional>
 #include <memory>
 
 #include "synthetic_workload.h"
@@ -64,6 +65,36 @@ QByteArray readAll(const QString& path) {
     QFile f(path);
     if (!f.open(QIODevice::ReadOnly)) return {};
     return f.readAll();
+}
+
+// Exports `view` as a PNG with `preset` into the test folder and reads it back.
+QImage exportPng(PlotView& view, const ExportPreset& preset, const QString& name) {
+    ExportRequest r;
+    r.format = FigureFormat::Png;
+    r.preset = preset;
+    r.path = tmp->filePath(name);
+    if (!exportFigure(view, r, nullptr)) return {};
+    return QImage(r.path).convertToFormat(QImage::Format_RGB32);
+}
+
+// The first dark pixel in `columns` x `rows` of the image ("" when there is none).
+QString inkAt(const QImage& image, const std::vector<int>& columns, int firstRow, int lastRow) {
+    for (int y = firstRow; y < lastRow; ++y)
+        for (int x : columns)
+            if (qGray(image.pixel(x, y)) <= 200) return QStringLiteral("ink at x %1, y %2").arg(x).arg(y);
+    return {};
+}
+
+// Shows a view, runs `exportIt`, and checks that the screen looks the same after.
+void checkScreenUnchanged(PlotView& v, const std::function<void()>& exportIt) {
+    v.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&v));
+    QTest::qWait(50);
+    const QImage before = v.plotWidget()->grab().toImage();
+    exportIt();
+    QTest::qWait(50);
+    QCOMPARE(v.plotWidget()->grab().toImage(), before);
+    v.hide();
 }
 
 }  // namespace
@@ -193,19 +224,8 @@ void TestExport::pdfPageIsPresetSize() {
 void TestExport::exportLeavesScreenFontsAlone() {
     // Export resizes fonts for the preset and puts them back: the on-screen plot looks the same after.
     PlotView& v = views->heatmap;
-    v.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&v));
-    QTest::qWait(50);
-    const QImage before = v.plotWidget()->grab().toImage();
-    ExportRequest r;
-    r.format = FigureFormat::Png;
-    r.preset = slidePreset(v);
-    r.path = tmp->filePath(QStringLiteral("fonts.png"));
-    QVERIFY(exportFigure(v, r, nullptr));
-    QTest::qWait(50);
-    const QImage after = v.plotWidget()->grab().toImage();
-    QCOMPARE(after, before);
-    v.hide();
+    checkScreenUnchanged(
+        v, [&] { QVERIFY(!exportPng(v, slidePreset(v), QStringLiteral("fonts.png")).isNull()); });
 }
 
 void TestExport::longTitleWrapsOnPaper() {
@@ -214,24 +234,14 @@ void TestExport::longTitleWrapsOnPaper() {
     // and the window keeps its one-line title.
     PruningHeatmap& v = views->heatmap;
     v.setTitle(QStringLiteral("GA best (generation 14, 66.6 % removed, accuracy 1.000, a long title)"));
-    v.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&v));
-    QTest::qWait(50);
-    const QImage before = v.plotWidget()->grab().toImage();
-    ExportRequest r;
-    r.format = FigureFormat::Png;
-    r.preset = paperPreset(v);
-    r.path = tmp->filePath(QStringLiteral("long_title.png"));
-    QVERIFY(exportFigure(v, r, nullptr));
-    const QImage image = QImage(r.path).convertToFormat(QImage::Format_RGB32);
-    const int edge = std::max(3, image.width() / 100);
-    for (int y = 0; y < image.height(); ++y)
-        for (int x : {0, 1, edge - 1, image.width() - edge, image.width() - 1})
-            QVERIFY2(qGray(image.pixel(x, y)) > 200,
-                     qPrintable(QStringLiteral("ink at the canvas edge: x %1, y %2").arg(x).arg(y)));
-    QTest::qWait(50);
-    QCOMPARE(v.plotWidget()->grab().toImage(), before);
-    v.hide();
+    checkScreenUnchanged(v, [&] {
+        const QImage image = exportPng(v, paperPreset(v), QStringLiteral("long_title.png"));
+        QVERIFY(!image.isNull());
+        const int edge = std::max(3, image.width() / 100);
+        const QString ink =
+            inkAt(image, {0, 1, edge - 1, image.width() - edge, image.width() - 1}, 0, image.height());
+        QVERIFY2(ink.isEmpty(), qPrintable(ink));
+    });
     v.setTitle(QString());
 }
 
@@ -248,29 +258,21 @@ void TestExport::paperFiguresAreNotClipped() {
     everyMethod.resize(900, 500);
     std::vector<PlotView*> all = views->all();
     all.push_back(&everyMethod);
+    QImage image;
     for (PlotView* v : all) {
-        ExportRequest r;
-        r.format = FigureFormat::Png;
-        r.preset = paperPreset(*v);
-        r.path = tmp->filePath(v->figureName() + QStringLiteral("_edges.png"));
-        QVERIFY(exportFigure(*v, r, nullptr));
-        const QImage image = QImage(r.path).convertToFormat(QImage::Format_RGB32);
-        for (int y = 0; y < image.height(); ++y)
-            for (int x : {0, 1, 2, image.width() - 3, image.width() - 2, image.width() - 1})
-                QVERIFY2(
-                    qGray(image.pixel(x, y)) > 200,
-                    qPrintable(
-                        QStringLiteral("%1: ink at the edge, x %2 y %3").arg(v->figureName()).arg(x).arg(y)));
+        image = exportPng(*v, paperPreset(*v), v->figureName() + QStringLiteral("_edges.png"));
+        QVERIFY(!image.isNull());
+        const int w = image.width();
+        const QString ink = inkAt(image, {0, 1, 2, w - 3, w - 2, w - 1}, 0, image.height());
+        QVERIFY2(ink.isEmpty(), qPrintable(v->figureName() + ": " + ink));
     }
-    // The legend rows below the accuracy plot: a legend too wide for one
-    // column is clipped inside its cells, short of the edge, so look at the
-    // right 3 % of those rows (where a fitted two-column legend never reaches).
-    const QImage image = QImage(tmp->filePath(everyMethod.figureName() + QStringLiteral("_edges.png")))
-                             .convertToFormat(QImage::Format_RGB32);
-    for (int y = image.height() * 4 / 5; y < image.height(); ++y)
-        for (int x = image.width() * 97 / 100; x < image.width(); ++x)
-            QVERIFY2(qGray(image.pixel(x, y)) > 200,
-                     qPrintable(QStringLiteral("legend reaches the right edge: x %1 y %2").arg(x).arg(y)));
+    // The legend rows below the accuracy plot (the last image): a legend too
+    // wide for one column is clipped inside its cells, short of the edge, so
+    // look at the right 3 % of those rows (a fitted two-column legend never reaches them).
+    std::vector<int> right;
+    for (int x = image.width() * 97 / 100; x < image.width(); ++x) right.push_back(x);
+    const QString ink = inkAt(image, right, image.height() * 4 / 5, image.height());
+    QVERIFY2(ink.isEmpty(), qPrintable("the legend reaches the right edge: " + ink));
 }
 
 void TestExport::csvHoldsPlottedData() {
