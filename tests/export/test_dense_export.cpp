@@ -1,9 +1,10 @@
 // The pruned model leaves the workbench in two forms; both must compute what
 // the pruned model computed. A dense export (B A multiplied back) is checked
-// against transformers: scripts/fixtures/export.py made the same export with
-// the CLI, loaded it with LlamaForCausalLM and recorded its logits
-// (tests/fixtures/export). The factorized export, reloaded by our loader,
-// must agree with the dense one, and both must differ from the unpruned model.
+// against transformers: scripts/fixtures/export.py made one with the CLI,
+// loaded it with LlamaForCausalLM and recorded its logits; the export itself
+// is kept in tests/fixtures/export/dense (the factors of a fresh export depend
+// on the build's BLAS). An export made here, factorized and dense, must agree
+// between its two forms and differ from the unpruned model.
 #include <QtTest/QtTest>
 
 #include <QTemporaryDir>
@@ -74,19 +75,27 @@ private Q_SLOTS:
 
     void transformersComputesWhatOurLoaderComputes() {
         LoadOptions options;
-        const auto dense = Model::load(dense_, options);
+        const auto dense = Model::load(kFixtures + "/export/dense", options);
         const auto original = Model::load(kDemo, options);
         for (const auto& prompt : reference_["prompts"]) {
             const auto ids = prompt["ids"].get<std::vector<int64_t>>();
             const torch::Tensor ours = logitsOf(*dense, ids);
             const torch::Tensor theirs = fixtureLogits(prompt);
             QCOMPARE(ours.sizes().vec(), theirs.sizes().vec());
-            // Same weights up to the calibration's float noise between machines.
             const double diff = maxAbsDiff(ours, theirs);
             qInfo("prompt of %zu tokens: max |ours - transformers| = %.2e", ids.size(), diff);
-            QVERIFY2(diff < 5e-4, qPrintable(QString("max |ours - transformers| = %1").arg(diff)));
+            QVERIFY2(diff < 1e-4, qPrintable(QString("max |ours - transformers| = %1").arg(diff)));
             // And the weights are the pruned ones, not the original.
             QVERIFY(maxAbsDiff(ours, logitsOf(*original, ids)) > 1e-2);
+        }
+    }
+
+    void exportMadeHereIsPruned() {
+        const auto dense = Model::load(dense_, LoadOptions{});
+        const auto original = Model::load(kDemo, LoadOptions{});
+        for (const auto& prompt : reference_["prompts"]) {
+            const auto ids = prompt["ids"].get<std::vector<int64_t>>();
+            QVERIFY(maxAbsDiff(logitsOf(*dense, ids), logitsOf(*original, ids)) > 1e-2);
         }
     }
 
