@@ -19,7 +19,14 @@ RunSettings toCore(const widgets::RunSettings& s) {
     r.methods.clear();
     for (const QString& m : s.methods) r.methods.push_back(m.toStdString());
     if (r.methods.empty()) r.methods.push_back("sieve");
-    r.gaMethod = r.methods.front();
+    // The GA and the sensitivity scan use the first ticked method that has
+    // one factorization for every level (not the sequential sweep).
+    r.gaMethod = "sieve";
+    for (const std::string& m : r.methods)
+        if (m != kSequentialMethod) {
+            r.gaMethod = m;
+            break;
+        }
     r.eps = s.eps;
     r.grid = s.grid;
     r.ga = s.ga;
