@@ -64,6 +64,14 @@ std::string findTokenizer(const std::string& modelPath) {
     return {};
 }
 
+// Sessions record absolute paths, so that a session made by `sieve run` in
+// one folder finds its model and task when the window opens it elsewhere.
+std::string absolutePath(const std::string& path) {
+    std::error_code ec;
+    const std::filesystem::path absolute = std::filesystem::absolute(path, ec);
+    return ec ? path : absolute.lexically_normal().string();
+}
+
 // A child context for work nested inside a search step: it shares the
 // cancel token but not the progress (the outer phase keeps its bar).
 JobContext quietChild(const JobContext& parent) {
@@ -183,6 +191,7 @@ const ModelSummary& Engine::openModel(const std::string& path, const DeviceChoic
     d.model = std::move(model);
     d.tokenizer = std::move(tokenizer);
     d.summary = d.model->summary();
+    d.summary.path = absolutePath(path);
     d.modelHash = hash.combined;
     d.calibration.reset();
     d.projections.clear();
@@ -239,7 +248,7 @@ const TaskInfo& Engine::openTask(const std::string& path, const TaskOptions& opt
     std::vector<std::string> files{path};
     auto& t = d.session.task;
     t.name = d.taskInfo.name;
-    t.path = path;
+    t.path = absolutePath(path);
     t.hash = hashFiles(files).combined;
     t.metric = d.taskInfo.metric;
     t.splitSizes = {{"calibration", d.taskInfo.calibrationExamples},

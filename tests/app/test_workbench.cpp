@@ -180,12 +180,17 @@ private Q_SLOTS:
     void sessionMadeByTheCliOpensWithEveryPlot() {
         QTemporaryDir tmp;
         const QString path = tmp.filePath("headless.h5");
+        // Relative paths from another folder, as a user types them on a
+        // server: the window must still find the model and the task.
         QProcess cli;
+        const QDir demoParent = QFileInfo(demo_).dir();
+        cli.setWorkingDirectory(demoParent.path());
+        const QString demoName = QFileInfo(demo_).fileName();
         cli.start(QStringLiteral(SIEVE_BINARY_DIR "/app/sieve"), {"run",
                                                                   "--model",
-                                                                  demo_,
+                                                                  demoName,
                                                                   "--task",
-                                                                  demo_ + "/tasks/reverse.jsonl",
+                                                                  demoName + "/tasks/reverse.jsonl",
                                                                   "--methods",
                                                                   "sieve,weight-svd",
                                                                   "--eps",
