@@ -521,7 +521,7 @@ void Engine::runAll(const RunSettings& settings, JobContext& context) {
     std::vector<std::string> methods = settings.methods;
     if (std::find(methods.begin(), methods.end(), settings.gaMethod) == methods.end())
         methods.push_back(settings.gaMethod);
-    for (const auto& m : methods) needCalibration |= makeProjection(m)->needsCalibration();
+    for (const auto& m : methods) needCalibration |= methodNeedsCalibration(m);
     if (needCalibration && !d.calibration) calibrate(settings, context);
     for (const auto& m : methods) uniform(m, settings, context);
     const GaResult ga = genetic(settings, context);

@@ -112,6 +112,10 @@ private Q_SLOTS:
         r = runSieve({"run", "--model", kDemo, "--task", kAddTask, "--eps", "1.5", "--quiet"});
         QCOMPARE(r.code, 2);
         QVERIFY2(r.err.contains("eps"), qPrintable(r.err));
+        // The sequential mode has no single factorization for a GA to slice.
+        r = runSieve({"ga", "--model", kDemo, "--task", kAddTask, "--method", "sieve-sequential", "--quiet"});
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.contains("uniform sweeps only"), qPrintable(r.err));
     }
 
     void infoListsEveryMatrix() {
@@ -126,8 +130,9 @@ private Q_SLOTS:
     void runWritesASessionThatReportReads() {
         QTemporaryDir tmp;
         const QString session = tmp.filePath("add.h5");
-        Result r = runSieve({"run", "--model", kDemo, "--task", kAddTask, "--methods", "sieve,weight-svd",
-                             "--population", "6", "--generations", "2", "--session", session, "--quiet"});
+        Result r = runSieve({"run", "--model", kDemo, "--task", kAddTask, "--methods",
+                             "sieve,weight-svd,sieve-sequential", "--population", "6", "--generations", "2",
+                             "--session", session, "--quiet"});
         QVERIFY2(r.code == 0, qPrintable(r.err));
         r = runSieve({"report", "--session", session, "--json"});
         QCOMPARE(r.code, 0);
@@ -136,7 +141,10 @@ private Q_SLOTS:
         const sieve::SessionData data = sieve::SessionFile::load(session.toStdString());
         QVERIFY(data.baseline.has_value());
         QCOMPARE(j["baseline"].toObject()["a0"].toDouble(), data.baseline->a0);
-        QCOMPARE(j["uniform"].toArray().size(), 2);
+        QCOMPARE(j["uniform"].toArray().size(), 3);
+        QCOMPARE(data.uniform.back().method, std::string("sieve-sequential"));
+        QCOMPARE(data.uniform.back().points.front().accuracy,
+                 data.baseline->a0);  // level 0 is the dense model
         QVERIFY(data.ga && data.ga->complete);
         QCOMPARE(j["ga"].toObject()["generations"].toArray().size(), int(data.ga->result.generations.size()));
         QJsonArray genes = j["ga"].toObject()["best"].toObject()["genes"].toArray();
