@@ -18,8 +18,8 @@ class AccuracyCurvePlot : public PlotView {
     Q_OBJECT
 public:
     explicit AccuracyCurvePlot(QWidget* parent = nullptr);
-    // Taller than the default: the legend's two rows sit below the axes.
-    double preferredAspect() const override { return 0.85; }
+    // Taller than the default: the legend sits below the axes (up to four rows on paper).
+    double preferredAspect() const override { return 0.9; }
 
     void setBaseline(double a0, double eps);
     // Live: one evaluated point of a method's sweep (kept sorted by % pruned).
