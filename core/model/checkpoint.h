@@ -24,8 +24,8 @@ struct Checkpoint {
 // llama2.c .bin checkpoint. Throws FormatError naming the file and the cause.
 Checkpoint readCheckpoint(const std::string& path);
 
-Checkpoint readHfCheckpoint(const std::string& dir);      // config.json + (sharded) safetensors
-Checkpoint readGgufCheckpoint(const std::string& file);   // GGUF v2/v3: F32, F16, BF16, Q8_0
+Checkpoint readHfCheckpoint(const std::string& dir);        // config.json + (sharded) safetensors
+Checkpoint readGgufCheckpoint(const std::string& file);     // GGUF v2/v3: F32, F16, BF16, Q8_0
 Checkpoint readLlama2cCheckpoint(const std::string& file);  // legacy llama2.c header (version 0)
 
 // Writes tensors as one safetensors file (row-major, little-endian), with an

@@ -32,8 +32,8 @@ struct ModelConfig {
     double ropeTheta = 10000.0;
     RopeScaling ropeScaling;
     bool tieEmbeddings = false;
-    bool attentionBias = false;  // q/k/v biases (Qwen2)
-    bool fusedQkv = false;       // Phi-3 checkpoints store qkv_proj and gate_up_proj fused
+    bool attentionBias = false;            // q/k/v biases (Qwen2)
+    bool fusedQkv = false;                 // Phi-3 checkpoints store qkv_proj and gate_up_proj fused
     std::optional<int64_t> slidingWindow;  // Mistral, Phi-3: applied by the attention mask (model.cpp)
     std::vector<int64_t> bosTokenIds;
     std::vector<int64_t> eosTokenIds;

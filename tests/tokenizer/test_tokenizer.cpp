@@ -509,13 +509,13 @@ private Q_SLOTS:
         const Tokenizer& t = tokenizer(name);
         const std::string quarter = repeatTo(unit, 1024 * 1024), full = repeatTo(unit, 4 * 1024 * 1024);
         const double tQuarter = encodeSeconds(t, quarter), tFull = encodeSeconds(t, full);
-        qInfo("%s %s: 1 MB %.1f ms, 4 MB %.1f ms (%.1f MB/s), ratio %.2f", qPrintable(name),
-              qPrintable(kind), tQuarter * 1e3, tFull * 1e3, 4.0 / tFull, tFull / tQuarter);
+        qInfo("%s %s: 1 MB %.1f ms, 4 MB %.1f ms (%.1f MB/s), ratio %.2f", qPrintable(name), qPrintable(kind),
+              tQuarter * 1e3, tFull * 1e3, 4.0 / tFull, tFull / tQuarter);
         QVERIFY(tQuarter > 0 && tFull > 0);
         const double bound = kind == "stories" ? 8.0 : 12.0;
-        QVERIFY2(tFull / tQuarter < bound, qPrintable(QString("ratio %1 >= %2 (linear: 4, quadratic: 16)")
-                                                           .arg(tFull / tQuarter)
-                                                           .arg(bound)));
+        QVERIFY2(tFull / tQuarter < bound,
+                 qPrintable(
+                     QString("ratio %1 >= %2 (linear: 4, quadratic: 16)").arg(tFull / tQuarter).arg(bound)));
     }
 };
 
