@@ -6,6 +6,7 @@
 #include <QTabWidget>
 #include <QTextStream>
 #include <QTimer>
+#include <iterator>
 
 #include "widgets/engine_client.h"
 #include "widgets/main_window.h"
