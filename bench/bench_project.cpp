@@ -27,8 +27,6 @@
 using namespace sieve;
 using namespace sieve::bench;
 
-namespace {}  // namespace
-
 int main(int argc, char** argv) {
     const int threads = int(argValue(argc, argv, "--threads", 0));
     if (threads > 0) torch::set_num_threads(threads);

@@ -61,10 +61,6 @@ void sealSessionChecksum(const std::string& path) {
     writeUserBlock(path, digest);
 }
 
-void unsealSessionChecksum(const std::string& path) {
-    writeUserBlock(path, "none");
-}
-
 ChecksumState verifySessionChecksum(const std::string& path) {
     File file = openOrThrow(path, "rb");
     std::string block(kSessionUserBlockBytes, '\0');

@@ -17,7 +17,7 @@ inline constexpr unsigned kSessionUserBlockBytes = 512;
 
 enum class ChecksumState {
     Absent,    // no Sieve user block (written by something else): cannot verify
-    Unsealed,  // "none": an in-place append was interrupted or is running
+    Unsealed,  // "none": left by an in-place append of an older version (read unverified)
     Valid,
     Mismatch,
 };
@@ -25,8 +25,6 @@ enum class ChecksumState {
 // Computes the checksum of everything after the user block and writes it
 // into the user block. Throws InputError.
 void sealSessionChecksum(const std::string& path);
-// Writes "sha256 none" (before changing the file in place).
-void unsealSessionChecksum(const std::string& path);
 ChecksumState verifySessionChecksum(const std::string& path);
 
 }  // namespace sieve
