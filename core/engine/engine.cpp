@@ -119,6 +119,10 @@ struct Engine::Impl {
         return r.score;
     }
 
+    // Shows a loaded session; it becomes the live one (results append to it,
+    // an interrupted GA resumes) when its model and task are the open ones.
+    SessionData adopt(SessionData data, const std::string& path, std::string* mismatch);
+
     void autosave() {
         if (!sessionPath.empty()) SessionFile::save(sessionPath, session);
     }
@@ -564,8 +568,11 @@ void Engine::saveSession(const std::string& path) {
 }
 
 SessionData Engine::openSession(const std::string& path, std::string* mismatch) {
-    Impl& d = *impl_;
-    SessionData data = SessionFile::load(path);
+    return impl_->adopt(SessionFile::load(path), path, mismatch);
+}
+
+SessionData Engine::Impl::adopt(SessionData data, const std::string& path, std::string* mismatch) {
+    Impl& d = *this;
     const std::string why = verifyIdentity(data, d.model ? d.modelHash : std::string(),
                                            d.haveTask ? d.session.task.hash : std::string());
     if (mismatch) *mismatch = why;
@@ -581,7 +588,7 @@ SessionData Engine::openSession(const std::string& path, std::string* mismatch) 
 SessionData Engine::openSessionWithInputs(const std::string& path, const DeviceChoice& device,
                                           JobContext& context, std::string* mismatch, int* opened) {
     Impl& d = *impl_;
-    const SessionData recorded = SessionFile::load(path);
+    SessionData recorded = SessionFile::load(path);
     namespace fs = std::filesystem;
     std::error_code ec;
     int reopened = 0;
@@ -604,7 +611,7 @@ SessionData Engine::openSessionWithInputs(const std::string& path, const DeviceC
         reopened |= 2;
     }
     if (opened) *opened = reopened;
-    return openSession(path, mismatch);
+    return d.adopt(std::move(recorded), path, mismatch);
 }
 
 }  // namespace sieve
