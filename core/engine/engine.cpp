@@ -119,6 +119,17 @@ struct Engine::Impl {
         return r.score;
     }
 
+    // The calibration split as token sequences, cut to the model's context.
+    std::vector<std::vector<int64_t>> calibrationSequences() const {
+        return calibrationBatches(task, tokenizer.get(), model->config().maxPositions);
+    }
+    CalibrationOptions calibrationOptions(const RunSettings& s) const {
+        CalibrationOptions options;
+        options.maxTokens = s.maxCalibrationTokens;
+        if (model->config().padTokenId) options.padTokenId = *model->config().padTokenId;
+        return options;
+    }
+
     // Shows a loaded session; it becomes the live one (results append to it,
     // an interrupted GA resumes) when its model and task are the open ones.
     SessionData adopt(SessionData data, const std::string& path, std::string* mismatch);
@@ -321,12 +332,8 @@ void Engine::calibrate(const RunSettings& settings, JobContext& context) {
     Impl& d = *impl_;
     d.requireModel();
     d.requireTask();
-    // Sequences longer than the model's context are cut to it.
-    const auto sequences = calibrationBatches(d.task, d.tokenizer.get(), d.model->config().maxPositions);
-    CalibrationOptions options;
-    options.maxTokens = settings.maxCalibrationTokens;
-    if (d.model->config().padTokenId) options.padTokenId = *d.model->config().padTokenId;
-    d.calibration = sieve::calibrate(*d.model, sequences, options, context);
+    d.calibration =
+        sieve::calibrate(*d.model, d.calibrationSequences(), d.calibrationOptions(settings), context);
     d.projections.clear();  // factors depend on the Grams
     CalibrationRecord record;
     record.examples = d.calibration->sequences();
@@ -389,12 +396,9 @@ UniformResult Engine::uniform(const std::string& method, const RunSettings& sett
     const BaselineResult b = baseline(context);
     if (method == kSequentialMethod) {
         validateLevelGrid(settings.grid);
-        CalibrationOptions options;
-        options.maxTokens = settings.maxCalibrationTokens;
-        if (d.model->config().padTokenId) options.padTokenId = *d.model->config().padTokenId;
-        SequentialEvaluator evaluator(
-            *d.model, calibrationBatches(d.task, d.tokenizer.get(), d.model->config().maxPositions), options,
-            settings.grid, [&](const JobContext& c) { return d.score(d.searchTask, c); });
+        SequentialEvaluator evaluator(*d.model, d.calibrationSequences(), d.calibrationOptions(settings),
+                                      settings.grid,
+                                      [&](const JobContext& c) { return d.score(d.searchTask, c); });
         UniformResult result =
             uniformSearch(d.problem(settings, b.a0), evaluator, {method, settings.fullCurve}, context);
         evaluator.restoreDense();
