@@ -116,7 +116,7 @@ int main(int argc, char** argv) {
         fs::remove(file);
     }
 
-    std::printf("bench_evaluate  threads=%d  torch %s  best of %d\n", threads, compat::torchVersion().c_str(),
+    std::printf("bench_evaluate  threads=%d  torch %s  best of %d\n", threads, torchVersion().c_str(),
                 repeats);
     std::printf("%-34s %10s %14s %10s\n", "task (examples)", "ours ex/s", "transformers", "ratio");
     auto row = [](const std::string& name, const Measured& ours, double ref) {

@@ -46,8 +46,8 @@ int main(int argc, char** argv) {
     const int threads = int(argValue(argc, argv, "--threads", 0));
     if (threads > 0) torch::set_num_threads(threads);
     RunSettings settings;
-    settings.gaMethod = argString(argc, argv, "--method", "sieve");
-    settings.methods = {settings.gaMethod};
+    settings.searchMethod = argString(argc, argv, "--method", "sieve");
+    settings.methods = {settings.searchMethod};
     settings.ga.population = int(argValue(argc, argv, "--population", settings.ga.population));
     settings.ga.generations = int(argValue(argc, argv, "--generations", settings.ga.generations));
     DeviceChoice device;
@@ -57,7 +57,7 @@ int main(int argc, char** argv) {
     Engine engine;
     JobContext context;
     std::printf("demo model, task %s, method %s, GA %d x %d, eps %.2f, %d threads\n", skill.c_str(),
-                settings.gaMethod.c_str(), settings.ga.population, settings.ga.generations, settings.eps,
+                settings.searchMethod.c_str(), settings.ga.population, settings.ga.generations, settings.eps,
                 torch::get_num_threads());
     std::printf("%-22s %9s %9s %10s\n", "phase", "wall s", "CPU s", "peak MiB");
     Clock clock;
@@ -73,9 +73,9 @@ int main(int argc, char** argv) {
     const double sieveCpuStart = processCpuSeconds();
     engine.calibrate(settings, context);
     row("calibrate", clock.lap());
-    engine.project(settings.gaMethod, settings.grid, context);
+    engine.project(settings.searchMethod, settings, context);
     row("project", clock.lap());
-    const UniformResult u = engine.uniform(settings.gaMethod, settings, context);
+    const UniformResult u = engine.uniform(settings.searchMethod, settings, context);
     const auto uniformTime = clock.lap();
     row("uniform (full curve)", uniformTime,
         std::to_string(u.points.size()) + " levels, best " + std::to_string(u.bestRemovedFraction));
@@ -95,11 +95,10 @@ int main(int argc, char** argv) {
     // The rate of plain evaluations (levels applied, task scored, nothing
     // else), warm, against which the GA's bookkeeping shows.
     const std::vector<int> half(engine.model().matrices.size(), 5);
-    engine.evaluateChromosome(settings.gaMethod, settings.grid, half, context);
+    engine.evaluateChromosome(half, settings, context);
     clock.lap();  // the warm-up evaluation does not count
     const int repeats = 20;
-    for (int i = 0; i < repeats; ++i)
-        engine.evaluateChromosome(settings.gaMethod, settings.grid, half, context);
+    for (int i = 0; i < repeats; ++i) engine.evaluateChromosome(half, settings, context);
     const auto plainTime = clock.lap();
     row("20 plain evaluations", plainTime, "every matrix at level 0.5");
     const double plainRate = repeats / plainTime.first;

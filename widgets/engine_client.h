@@ -1,44 +1,29 @@
 #pragma once
 // The main window's one door to the engine. The window calls the slots (from
-// the GUI thread); an implementation runs the work elsewhere (the lead's
-// adapter runs core jobs on a worker thread) and answers with the signals,
-// delivered to the GUI thread as queued connections. Every long request ends
-// with exactly one finished(ok, message); stop() cancels the running one.
+// the GUI thread); an implementation runs the work elsewhere (app/gui's
+// EngineBridge runs core Engine jobs on a worker thread) and answers with the
+// signals, delivered to the GUI thread as queued connections. Every long
+// request ends with exactly one finished(ok, message); stop() cancels the
+// running one.
+//
+// The engine owns the session: the window keeps no copy of the results. It
+// draws live events as they arrive and reads session() (a snapshot) for
+// everything else: after sessionReplaced(), when a result has finished, when
+// it saves or exports. Settings are core's RunSettings, the device a core
+// DeviceChoice, chosen when a model is opened.
 // Uses Q_SIGNALS/Q_SLOTS so QT_NO_KEYWORDS code (tests) can include it.
 #include <QObject>
 #include <QString>
-#include <QStringList>
-#include <vector>
 
-#include "core/job/job.h"
-#include "core/model/matrix_info.h"
-#include "core/search/results.h"
+#include "core/session/session_data.h"
+#include "core/types/device_choice.h"
+#include "core/types/job.h"
+#include "core/types/matrix_info.h"
+#include "core/types/results.h"
+#include "core/types/run_settings.h"
 #include "widgets/common/metatypes.h"
 
 namespace sieve::widgets {
-
-// Everything the run panel lets the user choose, handed to each request.
-struct RunSettings {
-    QStringList methods{
-        QStringLiteral("sieve")};  // "sieve", "sieve-learned", "weight-svd", "input-pca", "wanda"
-    double eps = 0.05;             // accuracy kept >= (1 - eps) a0
-    LevelGrid grid = defaultLevelGrid();
-    GaSettings ga;
-    QString device = QStringLiteral("auto");  // "auto", "cpu", "cuda"
-    double sensitivityLevel = 0.9;            // level each matrix is pruned to alone
-};
-
-// What a session holds, as plain results: opening a session redraws every view from this.
-struct SessionResults {
-    ModelSummary model;
-    QString taskName;
-    LevelGrid grid = defaultLevelGrid();
-    double eps = 0.05;
-    BaselineResult baseline;
-    std::vector<UniformResult> uniform;          // one per method
-    std::vector<GaResult> ga;                    // one per method
-    std::vector<SensitivityResult> sensitivity;  // one per method
-};
 
 class EngineClient : public QObject {
     Q_OBJECT
@@ -47,40 +32,52 @@ public:
     ~EngineClient() override = default;
 
     virtual bool isBusy() const = 0;
+    // The session as it is now: a copy, safe to take while a job runs.
+    virtual SessionData session() const = 0;
+    // The session's file; empty while it is untitled.
+    virtual QString sessionPath() const = 0;
+    // Results that are in no file yet (closing would lose them).
+    virtual bool hasUnsavedResults() const = 0;
+    // What "Automatic" resolves to on this machine: "cuda" or "cpu".
+    virtual QString automaticDevice() const = 0;
 
 public Q_SLOTS:
-    virtual void openModel(const QString& path) = 0;  // HF directory, .gguf or llama2.c .bin
-    virtual void openDemoModel() = 0;                 // the bundled demo model and its first skill
+    // HF directory, .gguf or llama2.c .bin, on the chosen device.
+    virtual void openModel(const QString& path, const sieve::DeviceChoice& device) = 0;
+    // The bundled demo model and its first skill.
+    virtual void openDemoModel(const sieve::DeviceChoice& device) = 0;
     virtual void openTask(const QString& path) = 0;
-    virtual void calibrate(const sieve::widgets::RunSettings& settings) = 0;
-    virtual void uniformSweep(const sieve::widgets::RunSettings& settings) = 0;
-    virtual void geneticSearch(const sieve::widgets::RunSettings& settings) = 0;
-    virtual void sensitivity(const sieve::widgets::RunSettings& settings) = 0;
-    virtual void runAll(const sieve::widgets::RunSettings& settings) = 0;
-    virtual void stop() = 0;  // cancels the running job; finished(false, ...) follows
-    virtual void newSession() = 0;
-    virtual void openSession(const QString& path) = 0;  // answers with sessionLoaded
+    virtual void calibrate(const sieve::RunSettings& settings) = 0;
+    virtual void uniformSweep(const sieve::RunSettings& settings) = 0;
+    virtual void geneticSearch(const sieve::RunSettings& settings) = 0;
+    virtual void sensitivity(const sieve::RunSettings& settings) = 0;
+    virtual void runAll(const sieve::RunSettings& settings) = 0;
+    virtual void stop() = 0;        // cancels the running job; finished(false, ...) follows
+    virtual void newSession() = 0;  // answers with sessionReplaced
+    // Answers with sessionReplaced; the session's model, when it is opened
+    // with it, runs on `device`.
+    virtual void openSession(const QString& path, const sieve::DeviceChoice& device) = 0;
     virtual void saveSession(const QString& path) = 0;  // answers with sessionSaved
 
 Q_SIGNALS:
     void modelOpened(const sieve::ModelSummary& summary);
-    void taskOpened(const QString& name);
-    void baselineMeasured(const sieve::BaselineResult& baseline);
+    void taskOpened(const sieve::TaskInfo& task);
     void progress(const sieve::Progress& progress);
     void logMessage(const QString& line);
+    void baselineMeasured(const sieve::BaselineResult& baseline);
     void uniformPoint(const QString& method, const sieve::UniformPoint& point);
     void uniformFinished(const sieve::UniformResult& result);
     void generationFinished(const QString& method, const sieve::Generation& generation);
     void gaFinished(const sieve::GaResult& result);
     void sensitivityMeasured(const QString& method, int matrix, double accuracy);
     void sensitivityFinished(const sieve::SensitivityResult& result);
-    void sessionLoaded(const sieve::widgets::SessionResults& session);
+    void heldOutMeasured(const sieve::HeldOutEval& eval);
+    // The whole session changed (opened, new, another model or task): every
+    // view redraws from session().
+    void sessionReplaced();
     void sessionSaved(const QString& path);
     void busyChanged(bool busy);
     void finished(bool ok, const QString& message);
 };
 
 }  // namespace sieve::widgets
-
-Q_DECLARE_METATYPE(sieve::widgets::RunSettings)
-Q_DECLARE_METATYPE(sieve::widgets::SessionResults)

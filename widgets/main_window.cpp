@@ -24,6 +24,7 @@
 #include "widgets/common/version_text.h"
 #include "widgets/export/export_dialog.h"
 #include "widgets/panels/model_panel.h"
+#include "widgets/panels/open_model_dialog.h"
 #include "widgets/panels/progress_panel.h"
 #include "widgets/plots/accuracy_curve_plot.h"
 #include "widgets/plots/compare_view.h"
@@ -42,11 +43,9 @@ const char* kFirstStartKey = "app/demoOpenedOnce";
 const char* kExportDirKey = "export/directory";
 const char* kSessionFilter = QT_TRANSLATE_NOOP("sieve::widgets::MainWindow", "Sieve sessions (*.h5 *.hdf5)");
 
-// The levels (fraction pruned) of a chromosome.
-std::vector<double> levelsOf(const std::vector<int>& genes, const LevelGrid& grid) {
-    std::vector<double> out;
-    for (int g : genes) out.push_back(g >= 0 && g < static_cast<int>(grid.size()) ? grid[g] : 0.0);
-    return out;
+// The grid a session's genes index: the one its results were made with.
+LevelGrid gridOf(const SessionData& s) {
+    return s.provenance.levelGrid.empty() ? defaultLevelGrid() : s.provenance.levelGrid;
 }
 }  // namespace
 
@@ -144,7 +143,8 @@ void MainWindow::buildActions() {
     make("actionOpenTask", tr("Open &Task…"), QKeySequence(tr("Ctrl+T")), tr("Open a task file to prune for"),
          [this] { openTask(); });
     make("actionOpenDemo", tr("Open &Demo Model"), QKeySequence(tr("Ctrl+D")),
-         tr("Open the bundled demo model and its first skill"), [this] { client_->openDemoModel(); });
+         tr("Open the bundled demo model and its first skill"),
+         [this] { client_->openDemoModel(OpenModelDialog::storedDevice()); });
     make("actionSave", tr("&Save Session"), QKeySequence::Save, tr("Save the session"), [this] { save(); });
     make("actionSaveAs", tr("Save Session &As…"), QKeySequence::SaveAs,
          tr("Save the session under a new name"), [this] { saveAs(); });
@@ -261,11 +261,11 @@ void MainWindow::connectClient() {
     connect(client_, &EngineClient::gaFinished, this, &MainWindow::onGaFinished);
     connect(client_, &EngineClient::sensitivityMeasured, this, &MainWindow::onSensitivityMeasured);
     connect(client_, &EngineClient::sensitivityFinished, this, &MainWindow::onSensitivityFinished);
-    connect(client_, &EngineClient::sessionLoaded, this, &MainWindow::onSessionLoaded);
+    connect(client_, &EngineClient::heldOutMeasured, this, &MainWindow::onHeldOut);
+    connect(client_, &EngineClient::sessionReplaced, this, &MainWindow::onSessionReplaced);
     connect(client_, &EngineClient::sessionSaved, this, &MainWindow::onSessionSaved);
     connect(client_, &EngineClient::finished, this, &MainWindow::onFinished);
     connect(client_, &EngineClient::busyChanged, this, [this](bool busy) {
-        busy_ = busy;
         runPanel_->setBusy(busy);
         action(QStringLiteral("actionStop"))->setEnabled(busy);
         for (const char* name :
@@ -286,7 +286,7 @@ void MainWindow::openDemoOnFirstStart() {
     QSettings settings;
     if (settings.value(QLatin1String(kFirstStartKey), false).toBool()) return;
     settings.setValue(QLatin1String(kFirstStartKey), true);
-    QTimer::singleShot(0, client_, &EngineClient::openDemoModel);
+    QTimer::singleShot(0, client_, [this] { client_->openDemoModel(OpenModelDialog::storedDevice()); });
 }
 
 PlotView* MainWindow::plotView(Tab tab) const {
@@ -337,13 +337,21 @@ void MainWindow::setModified(bool modified) {
     updateTitle();
 }
 
+// Modified = the engine's session holds results that are in no file (a
+// session with a file saves every result as it arrives).
+void MainWindow::updateModified() {
+    setModified(client_->hasUnsavedResults());
+}
+
 void MainWindow::updateTitle() {
-    QString doc = sessionPath_.isEmpty() ? tr("Untitled session") : QFileInfo(sessionPath_).fileName();
+    const QString path = client_->sessionPath();
+    const QString doc = path.isEmpty() ? tr("Untitled session") : QFileInfo(path).fileName();
     setWindowTitle(tr("%1[*] — Sieve Workbench").arg(doc));
 }
 
 void MainWindow::updateStatus() {
-    const ModelSummary& m = results_.model;
+    const SessionData session = client_->session();
+    const ModelSummary& m = session.model.summary;
     if (m.matrices.empty()) {
         modelStatus_->setText(tr("no model"));
     } else {
@@ -354,13 +362,14 @@ void MainWindow::updateStatus() {
                 .arg(QLocale().toString(static_cast<qlonglong>(m.prunableParams)))
                 .arg(QString::fromStdString(m.device.empty() ? std::string("cpu") : m.device)));
     }
-    QString task = results_.taskName.isEmpty() ? tr("no task") : tr("task %1").arg(results_.taskName);
-    if (results_.baseline.examples > 0) task += tr(" · a₀ = %1").arg(results_.baseline.a0, 0, 'f', 3);
+    const QString name = QString::fromStdString(session.task.name);
+    QString task = name.isEmpty() ? tr("no task") : tr("task %1").arg(name);
+    if (session.baseline) task += tr(" · a₀ = %1").arg(session.baseline->a0, 0, 'f', 3);
     taskStatus_->setText(task);
 }
 
 bool MainWindow::maybeSave() {
-    if (!isWindowModified()) return true;
+    if (!client_->hasUnsavedResults()) return true;
     const auto answer = QMessageBox::question(
         this, tr("Unsaved results"), tr("The session has results that are not saved. Save them first?"),
         QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, QMessageBox::Save);
@@ -372,14 +381,6 @@ bool MainWindow::maybeSave() {
 void MainWindow::newSession() {
     if (!maybeSave()) return;
     client_->newSession();
-    const ModelSummary model = results_.model;
-    const QString task = results_.taskName;
-    results_ = SessionResults{};
-    results_.model = model;
-    results_.taskName = task;
-    sessionPath_.clear();
-    redrawAll();
-    setModified(false);
 }
 
 void MainWindow::openSession() {
@@ -390,19 +391,21 @@ void MainWindow::openSession() {
 }
 
 void MainWindow::openSessionFile(const QString& path) {
-    pendingOpenPath_ = path;
-    client_->openSession(path);
+    adoptSettingsOnReplace_ = true;
+    client_->openSession(path, OpenModelDialog::storedDevice());
 }
 
 bool MainWindow::save() {
-    if (sessionPath_.isEmpty()) return saveAs();
-    saveSessionFile(sessionPath_);
+    const QString path = client_->sessionPath();
+    if (path.isEmpty()) return saveAs();
+    saveSessionFile(path);
     return true;
 }
 
 bool MainWindow::saveAs() {
     QString path = QFileDialog::getSaveFileName(
-        this, tr("Save Session As"), sessionPath_.isEmpty() ? QStringLiteral("session.h5") : sessionPath_,
+        this, tr("Save Session As"),
+        client_->sessionPath().isEmpty() ? QStringLiteral("session.h5") : client_->sessionPath(),
         tr(kSessionFilter));
     if (path.isEmpty()) return false;
     if (QFileInfo(path).suffix().isEmpty()) path += QStringLiteral(".h5");
@@ -415,41 +418,46 @@ void MainWindow::saveSessionFile(const QString& path) {
 }
 
 void MainWindow::onSessionSaved(const QString& path) {
-    sessionPath_ = path;
     addRecent(path);
-    setModified(false);
+    updateModified();
     statusBar()->showMessage(tr("Saved %1").arg(path), 5000);
 }
 
-void MainWindow::onSessionLoaded(const SessionResults& session) {
-    results_ = session;
-    if (!pendingOpenPath_.isEmpty()) {
-        sessionPath_ = pendingOpenPath_;
-        addRecent(sessionPath_);
-        pendingOpenPath_.clear();
+// A session was opened, or a new one started (New Session, another model or
+// task): every view is redrawn from it.
+void MainWindow::onSessionReplaced() {
+    const SessionData session = client_->session();
+    modelPanel_->setModel(session.model.summary);
+    if (adoptSettingsOnReplace_) {
+        adoptSettingsOnReplace_ = false;
+        adoptSessionSettings();
+        if (!client_->sessionPath().isEmpty()) {
+            addRecent(client_->sessionPath());
+            statusBar()->showMessage(tr("Opened %1").arg(client_->sessionPath()), 5000);
+        }
     }
-    modelPanel_->setModel(results_.model);
-    adoptSessionSettings();
     redrawAll();
-    setModified(false);
-    statusBar()->showMessage(tr("Opened %1").arg(sessionPath_), 5000);
+    updateModified();
 }
 
 // The run panel shows the settings the session's results were made with, so
 // that "Run" after opening a session extends it instead of starting another
 // experiment with whatever the panel held before.
 void MainWindow::adoptSessionSettings() {
+    const SessionData session = client_->session();
     RunSettings settings;
     QString ignored;
-    runPanel_->settings(&settings, &ignored);  // keeps the device and anything the session does not record
-    settings.eps = results_.eps;
-    settings.grid = results_.grid;
-    QStringList methods;
-    for (const UniformResult& u : results_.uniform) methods << QString::fromStdString(u.method);
-    for (const GaResult& g : results_.ga)
-        if (!methods.contains(QString::fromStdString(g.method))) methods << QString::fromStdString(g.method);
-    if (!methods.isEmpty()) settings.methods = methods;
-    if (!results_.ga.empty()) settings.ga = results_.ga.front().settings;
+    runPanel_->settings(&settings, &ignored);  // keeps anything the session does not record
+    if (!session.provenance.levelGrid.empty()) {
+        settings.eps = session.provenance.eps;
+        settings.grid = session.provenance.levelGrid;
+    }
+    std::vector<std::string> methods;
+    for (const UniformResult& u : session.uniform) methods.push_back(u.method);
+    if (session.ga && std::find(methods.begin(), methods.end(), session.ga->result.method) == methods.end())
+        methods.push_back(session.ga->result.method);
+    if (!methods.empty()) settings.methods = methods;
+    if (session.ga) settings.ga = session.ga->result.settings;
     runPanel_->setSettings(settings);
 }
 
@@ -458,7 +466,7 @@ void MainWindow::closeEvent(QCloseEvent* event) {
         event->ignore();
         return;
     }
-    if (busy_) client_->stop();
+    if (client_->isBusy()) client_->stop();
     QSettings settings;
     settings.setValue(QLatin1String(kGeometryKey), saveGeometry());
     settings.setValue(QLatin1String(kStateKey), saveState());
@@ -469,20 +477,18 @@ void MainWindow::closeEvent(QCloseEvent* event) {
 
 void MainWindow::openModel() {
     if (!maybeSave()) return;
-    QFileDialog dialog(this, tr("Open Model"));
-    dialog.setFileMode(QFileDialog::ExistingFile);
-    dialog.setNameFilters({tr("Models (*.gguf *.bin config.json *.safetensors)"), tr("All files (*)")});
-    dialog.setToolTip(tr("For a Hugging Face model pick its config.json"));
-    if (dialog.exec() != QDialog::Accepted || dialog.selectedFiles().isEmpty()) return;
-    QString path = dialog.selectedFiles().first();
-    const QFileInfo info(path);
-    // A Hugging Face model is a directory: config.json or a .safetensors file stands for it.
-    if (info.fileName() == QLatin1String("config.json") || info.suffix() == QLatin1String("safetensors"))
-        path = info.absolutePath();
-    client_->openModel(path);
+    OpenModelDialog dialog(client_->automaticDevice(), this);
+    if (dialog.exec() != QDialog::Accepted) return;
+    OpenModelDialog::storeDevice(dialog.device());
+    openModelFile(dialog.modelPath(), dialog.device());
+}
+
+void MainWindow::openModelFile(const QString& path, const DeviceChoice& device) {
+    client_->openModel(path, device);
 }
 
 void MainWindow::openTask() {
+    if (!maybeSave()) return;
     const QString path = QFileDialog::getOpenFileName(
         this, tr("Open Task"), QString(), tr("Tasks (*.json *.jsonl *.yaml *.yml);;All files (*)"));
     if (!path.isEmpty()) client_->openTask(path);
@@ -494,23 +500,21 @@ void MainWindow::runAction(RunPanel::Action which) {
         progressPanel_->appendLog(tr("Stopping…"));
         return;
     }
-    if (busy_) return;
+    if (client_->isBusy()) return;
     RunSettings settings;
     QString error;
     if (!runPanel_->settings(&settings, &error)) {
         showError(error);
         return;
     }
-    if (results_.model.matrices.empty()) {
+    const SessionData session = client_->session();
+    if (session.model.summary.matrices.empty()) {
         showError(tr("Open a model first (File ▸ Open Demo Model, Ctrl+D)"));
         return;
     }
-    results_.eps = settings.eps;
-    results_.grid = settings.grid;
     convergence_->setEps(settings.eps);
-    if (results_.baseline.examples > 0) accuracy_->setBaseline(results_.baseline.a0, settings.eps);
-    sensitivity_->setLevel(settings.sensitivityLevel);
-    busy_ = true;
+    if (session.baseline) accuracy_->setBaseline(session.baseline->a0, settings.eps);
+    sensitivity_->setLevel(settings.grid[size_t(sensitivityLevelIndex(settings))]);
     runPanel_->setBusy(true);
     action(QStringLiteral("actionStop"))->setEnabled(true);
     switch (which) {
@@ -549,192 +553,172 @@ void MainWindow::showError(const QString& message) {
 }
 
 void MainWindow::onFinished(bool ok, const QString& message) {
-    busy_ = false;
-    runPanel_->setBusy(false);
+    runPanel_->setBusy(client_->isBusy());
     action(QStringLiteral("actionStop"))->setEnabled(false);
     convergence_->flushPending();
     progressPanel_->setIdle(ok ? tr("Done") : tr("Stopped"), ok);
     if (!message.isEmpty()) progressPanel_->appendLog(message);
     statusBar()->showMessage(message.isEmpty() ? (ok ? tr("Done") : tr("Stopped")) : message, 8000);
+    updateModified();
+    updateStatus();
 }
 
 void MainWindow::onModelOpened(const ModelSummary& summary) {
-    results_ = SessionResults{};
-    results_.model = summary;
-    sessionPath_.clear();
     pinnedLevels_.clear();
     pinnedTask_.clear();
-    modelPanel_->setModel(summary);
-    redrawAll();
-    setModified(false);
-    progressPanel_->appendLog(tr("Opened model %1: %2 matrices in %3 layers")
+    currentLevels_.clear();
+    progressPanel_->appendLog(tr("Opened model %1: %2 matrices in %3 layers on %4")
                                   .arg(QString::fromStdString(summary.path))
                                   .arg(summary.matrices.size())
-                                  .arg(summary.layers));
+                                  .arg(summary.layers)
+                                  .arg(QString::fromStdString(summary.device)));
 }
 
-void MainWindow::onTaskOpened(const QString& name) {
+void MainWindow::onTaskOpened(const TaskInfo& task) {
     // Switching task: the previous task's GA best becomes side A of the comparison.
-    if (!results_.ga.empty() && !results_.taskName.isEmpty() && results_.taskName != name) pinForComparison();
-    const ModelSummary model = results_.model;
-    results_ = SessionResults{};
-    results_.model = model;
-    results_.taskName = name;
-    redrawAll();
+    const QString name = QString::fromStdString(task.name);
+    if (!currentLevels_.empty() && !currentTask_.isEmpty() && currentTask_ != name) {
+        pinnedTask_ = currentTask_;
+        pinnedLevels_ = currentLevels_;
+    }
+    currentTask_ = name;
+    currentLevels_.clear();
     progressPanel_->appendLog(tr("Opened task %1").arg(name));
 }
 
 void MainWindow::onBaseline(const BaselineResult& baseline) {
-    results_.baseline = baseline;
-    accuracy_->setBaseline(baseline.a0, results_.eps);
+    const SessionData session = client_->session();
+    accuracy_->setBaseline(
+        baseline.a0, session.provenance.levelGrid.empty() ? convergence_->eps() : session.provenance.eps);
     sensitivity_->setBaseline(baseline.a0);
     updateStatus();
-    setModified(true);
-}
-
-UniformResult& MainWindow::uniformFor(const QString& method) {
-    for (UniformResult& u : results_.uniform)
-        if (QString::fromStdString(u.method) == method) return u;
-    results_.uniform.push_back(UniformResult{});
-    results_.uniform.back().method = method.toStdString();
-    return results_.uniform.back();
-}
-
-GaResult& MainWindow::gaFor(const QString& method) {
-    for (GaResult& g : results_.ga)
-        if (QString::fromStdString(g.method) == method) return g;
-    results_.ga.push_back(GaResult{});
-    results_.ga.back().method = method.toStdString();
-    return results_.ga.back();
+    updateModified();
 }
 
 void MainWindow::onUniformPoint(const QString& method, const UniformPoint& point) {
-    UniformResult& u = uniformFor(method);
-    u.points.push_back(point);
     accuracy_->addUniformPoint(method, point);
-    setModified(true);
 }
 
 void MainWindow::onUniformFinished(const UniformResult& result) {
-    uniformFor(QString::fromStdString(result.method)) = result;
     accuracy_->setUniformResult(result);
-    setModified(true);
+    updateModified();
 }
 
 void MainWindow::onGeneration(const QString& method, const Generation& generation) {
-    GaResult& ga = gaFor(method);
-    if (generation.index == 0) {
-        ga.generations.clear();
-        convergence_->clear();
-    }
-    ga.generations.push_back(generation);
-    ga.best = generation.best;
+    if (generation.index == 0) convergence_->clear();
     convergence_->appendGeneration(generation);
-    showGaBest(ga);
-    setModified(true);
+    showGaBest(client_->session(), method.toStdString(), generation.best, generation.index);
 }
 
 void MainWindow::onGaFinished(const GaResult& result) {
-    gaFor(QString::fromStdString(result.method)) = result;
-    showGaBest(result);
-    setModified(true);
+    const int last = result.generations.empty() ? -1 : result.generations.back().index;
+    showGaBest(client_->session(), result.method, result.best, last);
+    updateModified();
 }
 
-void MainWindow::showGaBest(const GaResult& ga) {
-    if (ga.best.genes.size() != results_.model.matrices.size()) return;
+void MainWindow::showGaBest(const SessionData& session, const std::string& method, const Individual& best,
+                            int generation) {
+    const ModelSummary& model = session.model.summary;
+    if (best.genes.size() != model.matrices.size()) return;
+    const LevelGrid grid = gridOf(session);
     try {
-        heatmap_->setChromosome(results_.model, results_.grid, ga.best.genes);
+        heatmap_->setChromosome(model, grid, best.genes);
     } catch (const std::exception& e) {
         progressPanel_->appendLog(QString::fromUtf8(e.what()));
         return;
     }
-    const QString generation =
-        ga.generations.empty() ? QString() : tr("generation %1, ").arg(ga.generations.back().index);
+    const QString where = generation >= 0 ? tr("generation %1, ").arg(generation) : QString();
     heatmap_->setTitle(tr("GA best (%1%2 removed, accuracy %3)")
-                           .arg(generation)
-                           .arg(QStringLiteral("%1 %").arg(ga.best.removedFraction * 100.0, 0, 'f', 1))
-                           .arg(ga.best.accuracy, 0, 'f', 3));
-    accuracy_->setGaBest(QString::fromStdString(ga.method), ga.best);
-    updateComparison();
+                           .arg(where)
+                           .arg(QStringLiteral("%1 %").arg(best.removedFraction * 100.0, 0, 'f', 1))
+                           .arg(best.accuracy, 0, 'f', 3));
+    accuracy_->setGaBest(QString::fromStdString(method), best);
+    currentTask_ = QString::fromStdString(session.task.name);
+    currentLevels_ = levelsOf(best.genes, grid);
+    updateComparison(session);
 }
 
 void MainWindow::onSensitivityMeasured(const QString& method, int matrix, double accuracy) {
     Q_UNUSED(method);
     sensitivity_->addMeasurement(matrix, accuracy);
-    setModified(true);
 }
 
 void MainWindow::onSensitivityFinished(const SensitivityResult& result) {
-    bool replaced = false;
-    for (SensitivityResult& s : results_.sensitivity)
-        if (s.method == result.method) {
-            s = result;
-            replaced = true;
-        }
-    if (!replaced) results_.sensitivity.push_back(result);
     sensitivity_->setResult(result);
-    outlineBottlenecks();
-    setModified(true);
+    outlineBottlenecks(client_->session());
+    updateModified();
 }
 
-void MainWindow::outlineBottlenecks() {
+void MainWindow::onHeldOut(const HeldOutEval& eval) {
+    progressPanel_->appendLog(tr("Held-out check: dense %1, pruned %2 with %3 % removed")
+                                  .arg(eval.denseAccuracy, 0, 'f', 4)
+                                  .arg(eval.prunedAccuracy, 0, 'f', 4)
+                                  .arg(100 * eval.removedFraction, 0, 'f', 1));
+    updateModified();
+}
+
+void MainWindow::outlineBottlenecks(const SessionData& session) {
     // A bottleneck: pruning it alone already breaks the accuracy budget eps a0.
-    const double budget = results_.eps * results_.baseline.a0;
+    const double budget = session.provenance.eps * (session.baseline ? session.baseline->a0 : 0.0);
     heatmap_->setOutlined(sensitivity_->bottlenecks(std::max(budget, 1e-9), 12));
 }
 
 void MainWindow::pinForComparison() {
-    const GaResult* ga = results_.ga.empty() ? nullptr : &results_.ga.back();
-    if (!ga || ga->best.genes.size() != results_.model.matrices.size()) {
+    if (currentLevels_.empty()) {
         statusBar()->showMessage(tr("Nothing to pin yet: run a genetic search first"), 5000);
         return;
     }
-    pinnedTask_ = results_.taskName.isEmpty() ? tr("task A") : results_.taskName;
-    pinnedLevels_ = levelsOf(ga->best.genes, results_.grid);
+    pinnedTask_ = currentTask_.isEmpty() ? tr("task A") : currentTask_;
+    pinnedLevels_ = currentLevels_;
     statusBar()->showMessage(tr("Pinned %1 for comparison").arg(pinnedTask_), 5000);
-    updateComparison();
+    updateComparison(client_->session());
 }
 
-void MainWindow::updateComparison() {
-    if (pinnedLevels_.size() != results_.model.matrices.size()) return;
-    const GaResult* ga = results_.ga.empty() ? nullptr : &results_.ga.back();
+void MainWindow::updateComparison(const SessionData& session) {
+    const ModelSummary& model = session.model.summary;
+    if (pinnedLevels_.size() != model.matrices.size()) return;
     std::vector<double> current;
-    if (ga && ga->best.genes.size() == results_.model.matrices.size())
-        current = levelsOf(ga->best.genes, results_.grid);
-    compare_->setComparison(results_.model, pinnedTask_, pinnedLevels_,
-                            results_.taskName.isEmpty() ? tr("current task") : results_.taskName, current);
+    if (session.ga && session.ga->result.best.genes.size() == model.matrices.size())
+        current = levelsOf(session.ga->result.best.genes, gridOf(session));
+    else if (currentLevels_.size() == model.matrices.size())
+        current = currentLevels_;
+    const QString name = QString::fromStdString(session.task.name);
+    compare_->setComparison(model, pinnedTask_, pinnedLevels_, name.isEmpty() ? tr("current task") : name,
+                            current);
 }
 
 void MainWindow::onMatrixSelected(int matrix) {
     modelPanel_->selectMatrix(matrix);
     heatmap_->setSelectedMatrix(matrix);
     sensitivity_->selectMatrix(matrix);
-    if (matrix >= 0 && matrix < static_cast<int>(results_.model.matrices.size()))
+    if (matrix >= 0 && matrix < modelPanel_->matrixCount())
         statusBar()->showMessage(
             heatmap_->toolTipFor(matrix).replace(QLatin1Char('\n'), QStringLiteral(" · ")), 8000);
 }
 
 void MainWindow::redrawAll() {
-    const ModelSummary& model = results_.model;
-    convergence_->setEps(results_.eps);
+    const SessionData session = client_->session();
+    const ModelSummary& model = session.model.summary;
+    const double eps = session.provenance.levelGrid.empty() ? convergence_->eps() : session.provenance.eps;
+    convergence_->setEps(eps);
     heatmap_->setModel(model);
     heatmap_->setTitle(tr("GA best chromosome"));
     sensitivity_->setModel(model);
-    sensitivity_->setBaseline(results_.baseline.a0);
+    sensitivity_->setBaseline(session.baseline ? session.baseline->a0 : 0.0);
     accuracy_->clear();
-    if (results_.baseline.examples > 0 || results_.baseline.a0 > 0)
-        accuracy_->setBaseline(results_.baseline.a0, results_.eps);
-    for (const UniformResult& u : results_.uniform) accuracy_->setUniformResult(u);
-    if (results_.ga.empty()) {
+    if (session.baseline) accuracy_->setBaseline(session.baseline->a0, eps);
+    for (const UniformResult& u : session.uniform) accuracy_->setUniformResult(u);
+    if (!session.ga) {
         convergence_->clear();
     } else {
-        convergence_->setGenerations(results_.ga.back().generations);
-        for (const GaResult& ga : results_.ga) showGaBest(ga);
+        const GaResult& ga = session.ga->result;
+        convergence_->setGenerations(ga.generations);
+        showGaBest(session, ga.method, ga.best, ga.generations.empty() ? -1 : ga.generations.back().index);
     }
-    for (const SensitivityResult& s : results_.sensitivity) sensitivity_->setResult(s);
-    if (!results_.sensitivity.empty()) outlineBottlenecks();
+    for (const SensitivityResult& s : session.sensitivity) sensitivity_->setResult(s);
+    if (!session.sensitivity.empty()) outlineBottlenecks(session);
     if (pinnedLevels_.size() == model.matrices.size())
-        updateComparison();
+        updateComparison(session);
     else
         compare_->clear();
     updateStatus();
@@ -774,7 +758,7 @@ void MainWindow::about() {
                        tr("<h3>Sieve Workbench</h3>"
                           "<p>Task-specific pruning of large language models with output-aligned projections "
                           "and a genetic search (LLM-Sieve).</p><pre>%1</pre>")
-                           .arg(versionText().toHtmlEscaped()));
+                           .arg(versionText(client_->automaticDevice()).toHtmlEscaped()));
 }
 
 }  // namespace sieve::widgets

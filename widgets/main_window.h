@@ -1,8 +1,9 @@
 #pragma once
 // The workbench window: model panel, run panel and progress on docks, the
 // live views in tabs, menus for sessions, runs, views and figure export. It
-// talks to the engine only through an EngineClient and keeps what arrived in
-// a SessionResults, which every view can be redrawn from.
+// talks to the engine only through an EngineClient and keeps no results of
+// its own: live events go straight into the views, and everything else is
+// drawn from the engine's session (EngineClient::session()).
 #include <QMainWindow>
 #include <QString>
 
@@ -53,13 +54,14 @@ public:
     // Actions by object name ("actionRunAll", "actionSave", ...).
     QAction* action(const QString& objectName) const;
 
-    const SessionResults& results() const { return results_; }
-    QString sessionPath() const { return sessionPath_; }
+    QString sessionPath() const { return client_->sessionPath(); }
     QStringList recentSessions() const;
     // Whether closing asks about unsaved results (tests turn it off).
     void setPromptOnClose(bool prompt) { promptOnClose_ = prompt; }
 
 public Q_SLOTS:
+    // Opens a model on a device, as File > Open Model does after its dialog.
+    void openModelFile(const QString& path, const sieve::DeviceChoice& device);
     void openSessionFile(const QString& path);
     void saveSessionFile(const QString& path);
     bool exportFigure(sieve::widgets::MainWindow::Tab tab, const sieve::widgets::ExportRequest& request,
@@ -100,7 +102,7 @@ private:
 
     // Engine answers
     void onModelOpened(const ModelSummary& summary);
-    void onTaskOpened(const QString& name);
+    void onTaskOpened(const TaskInfo& task);
     void onBaseline(const BaselineResult& baseline);
     void onUniformPoint(const QString& method, const UniformPoint& point);
     void onUniformFinished(const UniformResult& result);
@@ -108,28 +110,29 @@ private:
     void onGaFinished(const GaResult& result);
     void onSensitivityMeasured(const QString& method, int matrix, double accuracy);
     void onSensitivityFinished(const SensitivityResult& result);
-    void onSessionLoaded(const SessionResults& session);
+    void onHeldOut(const HeldOutEval& eval);
+    void onSessionReplaced();
     void onSessionSaved(const QString& path);
     void onFinished(bool ok, const QString& message);
     void onMatrixSelected(int matrix);
 
     void redrawAll();
-    void showGaBest(const GaResult& ga);
-    void outlineBottlenecks();
-    void updateComparison();
-    GaResult& gaFor(const QString& method);
-    UniformResult& uniformFor(const QString& method);
+    void showGaBest(const SessionData& session, const std::string& method, const Individual& best,
+                    int generation);
+    void outlineBottlenecks(const SessionData& session);
+    void updateComparison(const SessionData& session);
+    void updateModified();
 
     EngineClient* client_;
-    SessionResults results_;
-    QString sessionPath_;
-    QString pendingOpenPath_;
     bool promptOnClose_ = true;
-    bool busy_ = false;
+    bool adoptSettingsOnReplace_ = false;  // a session file is being opened: show its settings
 
     // Side A of the comparison: a pinned task's levels.
     QString pinnedTask_;
     std::vector<double> pinnedLevels_;
+    // The open task's latest GA best, pinned when another task is opened.
+    QString currentTask_;
+    std::vector<double> currentLevels_;
 
     QTabWidget* tabs_ = nullptr;
     GaConvergencePlot* convergence_ = nullptr;

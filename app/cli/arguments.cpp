@@ -99,6 +99,35 @@ long long Arguments::integer(const std::string& name) const {
     }
 }
 
+double Arguments::number(const std::string& name, double low, double high) const {
+    const double d = number(name);
+    if (!(d >= low && d <= high)) {
+        std::ostringstream s;
+        s << "sieve " << command_ << ": --" << name << " " << get(name) << " is outside [" << low << ", "
+          << high << "]";
+        throw UsageError(s.str());
+    }
+    return d;
+}
+
+long long Arguments::integer(const std::string& name, long long low, long long high) const {
+    const std::string v = get(name);
+    const auto outside = [&] {
+        return UsageError("sieve " + command_ + ": --" + name + " " + v + " is outside [" +
+                          std::to_string(low) + ", " + std::to_string(high) + "]");
+    };
+    long long n = 0;
+    try {
+        n = integer(name);
+    } catch (const UsageError&) {
+        // Digits that overflow a long long are out of range, not malformed.
+        if (!v.empty() && v.find_first_not_of("+-0123456789") == std::string::npos) throw outside();
+        throw;
+    }
+    if (n < low || n > high) throw outside();
+    return n;
+}
+
 std::vector<std::string> Arguments::list(const std::string& name) const {
     std::vector<std::string> out;
     std::stringstream in(get(name));

@@ -36,6 +36,9 @@ public:
     std::string get(const std::string& name) const;  // value or declared default
     double number(const std::string& name) const;
     long long integer(const std::string& name) const;
+    // The same, refused (UsageError naming the option and the range) outside [low, high].
+    double number(const std::string& name, double low, double high) const;
+    long long integer(const std::string& name, long long low, long long high) const;
     std::vector<std::string> list(const std::string& name) const;  // comma-separated
     std::vector<double> numbers(const std::string& name) const;
 

@@ -2,8 +2,11 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
+#include <limits>
 #include <map>
+#include <optional>
 #include <sstream>
 
 #include "app/cli/arguments.h"
@@ -12,6 +15,7 @@
 #include "core/demo/train_demo.h"
 #include "core/engine/engine.h"
 #include "core/session/session_file.h"
+#include "core/types/method_registry.h"
 
 namespace sieve::cli {
 
@@ -36,10 +40,11 @@ std::vector<OptionSpec> taskOptions() {
 std::vector<OptionSpec> searchOptions() {
     return {
         {"session", "FILE", "HDF5 session to read and extend (created if absent)", ""},
-        {"methods", "LIST",
-         "projection methods: sieve,sieve-learned,weight-svd,input-pca,wanda,sieve-sequential (uniform only)",
-         "sieve"},
-        {"method", "NAME", "method of the genetic search and the sensitivity scan", "sieve"},
+        {"methods", "LIST", "projection methods of the uniform sweeps: " + methodNameList(), "sieve"},
+        {"method", "NAME",
+         "method of the genetic search, the sensitivity scan and exports [default: the first of --methods "
+         "that serves them]",
+         ""},
         {"eps", "EPS", "accepted accuracy loss: keep >= (1 - eps) a0", "0.05"},
         {"grid", "LIST", "pruning levels (fraction removed), ascending from 0",
          "0,0.1,0.2,0.3,0.4,0.5,0.6,0.7,0.8,0.9"},
@@ -55,18 +60,20 @@ std::vector<OptionSpec> concat(std::initializer_list<std::vector<OptionSpec>> pa
     return all;
 }
 
+// The options as core's RunSettings; numbers outside their range are usage
+// errors naming the option, anything else the engine refuses is bad input.
 RunSettings runSettings(const Arguments& a) {
     RunSettings s;
     s.methods = a.list("methods");
-    s.gaMethod = a.get("method");
-    s.eps = a.number("eps");
+    s.searchMethod = a.get("method");
+    s.eps = a.number("eps", 1e-6, 0.999999);
     s.grid = a.numbers("grid");
-    s.ga.population = int(a.integer("population"));
-    s.ga.generations = int(a.integer("generations"));
-    s.ga.patience = int(a.integer("patience"));
-    s.ga.seed = uint64_t(a.integer("seed"));
-    s.maxCalibrationTokens = a.integer("calibration-tokens");
-    validateLevelGrid(s.grid);
+    s.ga.population = int(a.integer("population", 2, 100000));
+    s.ga.generations = int(a.integer("generations", 1, 1000000));
+    s.ga.patience = int(a.integer("patience", 1, 1000000));
+    s.ga.seed = uint64_t(a.integer("seed", 0, std::numeric_limits<long long>::max()));
+    s.maxCalibrationTokens = a.integer("calibration-tokens", 0, int64_t(1) << 40);
+    validateRunSettings(s);
     return s;
 }
 
@@ -88,7 +95,7 @@ struct Workbench {
         if (!withTask) return;
         TaskOptions t;
         t.skipBadLines = a.flag("skip-bad-lines");
-        t.heldOutFraction = a.number("held-out");
+        t.heldOutFraction = a.number("held-out", 0.0, 0.99);
         const TaskInfo& info = engine.openTask(a.get("task"), t);
         printer.message(
             "task " + info.name + " (" + info.kind + ", " + info.metric +
@@ -98,20 +105,14 @@ struct Workbench {
             (info.skippedLines ? ", " + std::to_string(info.skippedLines) + " bad lines skipped" : ""));
     }
 
-    // Results of an earlier run of the same model and task are picked up
-    // (an interrupted GA resumes); every result is then saved as it arrives.
-    void useSession(const std::string& path) {
+    // Results of an earlier run of the same model, task and settings are
+    // picked up (an interrupted GA resumes); every result is then saved as it
+    // arrives.
+    void useSession(const std::string& path, const RunSettings* settings) {
         if (path.empty()) return;
-        if (std::FILE* f = std::fopen(path.c_str(), "rb")) {
-            std::fclose(f);
-            std::string mismatch;
-            engine.openSession(path, &mismatch);
-            if (!mismatch.empty())
-                throw InputError(path + " was made with another model or task: " + mismatch +
-                                 " (use a new --session file)");
-            printer.message("continuing session " + path);
-        }
-        engine.saveSession(path);
+        const bool existed = std::filesystem::exists(path);
+        engine.useSessionFile(path, settings);
+        if (existed) printer.message("continuing session " + path);
     }
 };
 
@@ -144,7 +145,7 @@ int runEval(const std::vector<std::string>& args, const CancelToken& cancel) {
                         {{"session", "FILE", "store a0 in this session", ""}}}));
     if (!parseOrHelp(a, args)) return kOk;
     Workbench w(a, cancel, true);
-    w.useSession(a.get("session"));
+    w.useSession(a.get("session"), nullptr);  // a0 depends on no run setting
     std::map<std::string, double> byTag;
     const double all = w.engine.evaluateDense(w.context, &byTag);
     const TaskInfo& t = w.engine.task();
@@ -162,10 +163,11 @@ int runCalibrate(const std::vector<std::string>& args, const CancelToken& cancel
     Arguments a("calibrate", "Accumulate the Gram matrix of every matrix input over the calibration split.",
                 concat({{modelOption(), taskOption()}, commonOptions(), taskOptions(), searchOptions()}));
     if (!parseOrHelp(a, args)) return kOk;
+    const RunSettings s = runSettings(a);
     Workbench w(a, cancel, true);
-    w.useSession(a.get("session"));
-    w.engine.calibrate(runSettings(a), w.context);
-    const auto& c = *w.engine.session().calibration;
+    w.useSession(a.get("session"), &s);
+    w.engine.calibrate(s, w.context);
+    const CalibrationRecord c = *w.engine.session().calibration();
     std::printf("calibrated on %lld examples, %lld tokens\n", static_cast<long long>(c.examples),
                 static_cast<long long>(c.tokens));
     return kOk;
@@ -175,14 +177,11 @@ int runSweep(const std::vector<std::string>& args, const CancelToken& cancel) {
     Arguments a("sweep", "Uniform pruning: the largest level within eps, and the accuracy curve, per method.",
                 concat({{modelOption(), taskOption()}, commonOptions(), taskOptions(), searchOptions()}));
     if (!parseOrHelp(a, args)) return kOk;
-    Workbench w(a, cancel, true);
-    w.useSession(a.get("session"));
     const RunSettings s = runSettings(a);
-    for (const auto& m : s.methods) {
-        if (!w.engine.isCalibrated()) w.engine.calibrate(s, w.context);
-        w.engine.uniform(m, s, w.context);
-    }
-    std::cout << uniformTable(w.engine.session());
+    Workbench w(a, cancel, true);
+    w.useSession(a.get("session"), &s);
+    w.engine.uniformSweeps(s, w.context);
+    std::cout << uniformTable(w.engine.session().snapshot());
     return kOk;
 }
 
@@ -191,10 +190,9 @@ int runGa(const std::vector<std::string>& args, const CancelToken& cancel) {
                 "Genetic search: one pruning level per matrix (resumes an interrupted run of the session).",
                 concat({{modelOption(), taskOption()}, commonOptions(), taskOptions(), searchOptions()}));
     if (!parseOrHelp(a, args)) return kOk;
-    Workbench w(a, cancel, true);
-    w.useSession(a.get("session"));
     const RunSettings s = runSettings(a);
-    w.engine.calibrate(s, w.context);
+    Workbench w(a, cancel, true);
+    w.useSession(a.get("session"), &s);
     const GaResult r = w.engine.genetic(s, w.context);
     std::printf(
         "GA (%s): best removes %.1f %% of the prunable parameters at accuracy %.4f after %zu generations\n",
@@ -210,13 +208,13 @@ int runSensitivity(const std::vector<std::string>& args, const CancelToken& canc
                         searchOptions(),
                         {{"level-index", "N", "grid index of the level (-1 = highest)", "-1"}}}));
     if (!parseOrHelp(a, args)) return kOk;
-    Workbench w(a, cancel, true);
-    w.useSession(a.get("session"));
     RunSettings s = runSettings(a);
-    s.sensitivityLevelIndex = int(a.integer("level-index"));
-    w.engine.calibrate(s, w.context);
+    const long long index = a.integer("level-index", -1, (long long)s.grid.size() - 1);
+    if (index >= 0) s.sensitivityLevel = s.grid[size_t(index)];
+    Workbench w(a, cancel, true);
+    w.useSession(a.get("session"), &s);
     w.engine.sensitivity(s, w.context);
-    std::cout << sensitivityTable(w.engine.session());
+    std::cout << sensitivityTable(w.engine.session().snapshot());
     return kOk;
 }
 
@@ -225,11 +223,13 @@ int runRun(const std::vector<std::string>& args, const CancelToken& cancel) {
                 "Everything: baseline, calibrate, project, uniform sweeps, GA, sensitivity, held-out check.",
                 concat({{modelOption(), taskOption()}, commonOptions(), taskOptions(), searchOptions()}));
     if (!parseOrHelp(a, args)) return kOk;
+    const RunSettings s = runSettings(a);
     Workbench w(a, cancel, true);
-    w.useSession(a.get("session"));
-    w.engine.runAll(runSettings(a), w.context);
-    std::cout << sessionReport(w.engine.session());
-    if (!w.engine.sessionPath().empty()) std::cout << "session saved to " << w.engine.sessionPath() << "\n";
+    w.useSession(a.get("session"), &s);
+    w.engine.runAll(s, w.context);
+    std::cout << sessionReport(w.engine.session().snapshot());
+    if (!w.engine.session().path().empty())
+        std::cout << "session saved to " << w.engine.session().path() << "\n";
     return kOk;
 }
 
@@ -246,30 +246,17 @@ int runExport(const std::vector<std::string>& args, const CancelToken& cancel) {
                          {"level", "P",
                           "prune every matrix to level P instead of using the session's GA best", ""}}}));
     if (!parseOrHelp(a, args)) return kOk;
-    Workbench w(a, cancel, true);
-    w.useSession(a.get("session"));
-    RunSettings s = runSettings(a);
-    std::vector<int> genes;
+    const RunSettings s = runSettings(a);
+    std::optional<double> level;
     if (a.has("level")) {
-        const double level = a.number("level");
-        const auto it = std::find(s.grid.begin(), s.grid.end(), level);
-        if (it == s.grid.end())
+        level = a.number("level");
+        if (std::find(s.grid.begin(), s.grid.end(), *level) == s.grid.end())
             throw UsageError("sieve export: --level " + a.get("level") + " is not on the --grid");
-        genes.assign(w.engine.model().matrices.size(), int(it - s.grid.begin()));
-    } else {
-        const auto& ga = w.engine.session().ga;
-        if (!ga || ga->result.best.genes.empty())
-            throw InputError(
-                "the session has no genetic-search result to export: run `sieve ga` (or `sieve run`) "
-                "with --session first, or give --level");
-        genes = ga->result.best.genes;
-        s.gaMethod = ga->result.method;
-        if (!w.engine.session().provenance.levelGrid.empty())
-            s.grid = w.engine.session().provenance.levelGrid;
     }
-    if (Engine::methodNeedsCalibration(s.gaMethod)) w.engine.calibrate(s, w.context);
-    const ExportReport r = w.engine.exportModel(a.get("out"), parseExportFormat(a.get("format")), s.gaMethod,
-                                                s.grid, genes, w.context);
+    Workbench w(a, cancel, true);
+    w.useSession(a.get("session"), &s);
+    const ExportReport r =
+        w.engine.exportModel(a.get("out"), parseExportFormat(a.get("format")), level, s, w.context);
     std::cout << exportReportTable(r);
     return kOk;
 }
@@ -289,9 +276,9 @@ int runTrainDemo(const std::vector<std::string>& args, const CancelToken& cancel
     if (!parseOrHelp(a, args)) return kOk;
     TrainDemoOptions o;
     o.outputDir = a.get("out");
-    o.seed = uint64_t(a.integer("seed"));
-    o.steps = int(a.integer("steps"));
-    o.threads = int(a.integer("threads"));
+    o.seed = uint64_t(a.integer("seed", 0, std::numeric_limits<long long>::max()));
+    o.steps = int(a.integer("steps", 1, 10000000));
+    o.threads = int(a.integer("threads", 1, 1024));
     ProgressPrinter printer(a.flag("quiet"));
     JobContext context([&](const Progress& p) { printer.onProgress(p); },
                        [&](const JobEvent& e) { printer.onEvent(e); }, cancel);

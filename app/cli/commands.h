@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "core/job/job.h"
+#include "core/types/job.h"
 
 namespace sieve::cli {
 

@@ -8,7 +8,7 @@
 #include <cstdio>
 #include <string>
 
-#include "core/job/job.h"
+#include "core/types/job.h"
 
 namespace sieve::cli {
 

@@ -3,8 +3,8 @@
 #include <string>
 
 #include "core/export/export_report.h"
-#include "core/model/matrix_info.h"
 #include "core/session/session_data.h"
+#include "core/types/matrix_info.h"
 
 namespace sieve::cli {
 

@@ -6,39 +6,11 @@
 #include <QtConcurrent/QtConcurrent>
 #include <variant>
 
+#include "core/common/device.h"
 #include "core/common/error.h"
 #include "core/engine/engine.h"
-#include "widgets/common/metatypes.h"
 
 namespace sieve::app {
-
-namespace {
-
-RunSettings toCore(const widgets::RunSettings& s) {
-    RunSettings r;
-    r.methods.clear();
-    for (const QString& m : s.methods) r.methods.push_back(m.toStdString());
-    if (r.methods.empty()) r.methods.push_back("sieve");
-    // The GA and the sensitivity scan use the first ticked method that has
-    // one factorization for every level (not the sequential sweep).
-    r.gaMethod = "sieve";
-    for (const std::string& m : r.methods)
-        if (m != kSequentialMethod) {
-            r.gaMethod = m;
-            break;
-        }
-    r.eps = s.eps;
-    r.grid = s.grid;
-    r.ga = s.ga;
-    // The level closest to the one asked for, as a grid index.
-    int best = int(r.grid.size()) - 1;
-    for (int i = 0; i < int(r.grid.size()); ++i)
-        if (std::abs(r.grid[i] - s.sensitivityLevel) < std::abs(r.grid[best] - s.sensitivityLevel)) best = i;
-    r.sensitivityLevelIndex = best;
-    return r;
-}
-
-}  // namespace
 
 EngineBridge::EngineBridge(QObject* parent)
     : widgets::EngineClient(parent), engine_(std::make_unique<Engine>()) {
@@ -60,35 +32,51 @@ QString EngineBridge::demoDirectory() {
     return {};
 }
 
-widgets::SessionResults EngineBridge::toResults(const SessionData& s) {
-    widgets::SessionResults r;
-    r.model = s.model.summary;
-    r.taskName = QString::fromStdString(s.task.name);
-    if (!s.provenance.levelGrid.empty()) r.grid = s.provenance.levelGrid;
-    r.eps = s.provenance.eps;
-    if (s.baseline) r.baseline = *s.baseline;
-    r.uniform = s.uniform;
-    if (s.ga) r.ga.push_back(s.ga->result);
-    r.sensitivity = s.sensitivity;
-    return r;
+SessionData EngineBridge::session() const {
+    return engine_->session().snapshot();
+}
+QString EngineBridge::sessionPath() const {
+    return QString::fromStdString(engine_->session().path());
+}
+bool EngineBridge::hasUnsavedResults() const {
+    return engine_->session().hasUnsavedResults();
+}
+QString EngineBridge::automaticDevice() const {
+    return QString::fromStdString(resolveDevice("auto"));
+}
+
+// Worker thread: the signals are queued to the GUI thread.
+void EngineBridge::forward(const JobEvent& event) {
+    std::visit(
+        [this](const auto& e) {
+            using E = std::decay_t<decltype(e)>;
+            if constexpr (std::is_same_v<E, LogEvent>)
+                Q_EMIT logMessage(QString::fromStdString(e.text));
+            else if constexpr (std::is_same_v<E, BaselineEvent>)
+                Q_EMIT baselineMeasured(e.baseline);
+            else if constexpr (std::is_same_v<E, CalibrationEvent>)
+                Q_EMIT logMessage(tr("Calibrated on %1 examples (%2 tokens)").arg(e.examples).arg(e.tokens));
+            else if constexpr (std::is_same_v<E, UniformPointEvent>)
+                Q_EMIT uniformPoint(QString::fromStdString(e.method), e.point);
+            else if constexpr (std::is_same_v<E, UniformFinishedEvent>)
+                Q_EMIT uniformFinished(e.result);
+            else if constexpr (std::is_same_v<E, GenerationEvent>)
+                Q_EMIT generationFinished(QString::fromStdString(e.method), e.generation);
+            else if constexpr (std::is_same_v<E, GaFinishedEvent>)
+                Q_EMIT gaFinished(e.result);
+            else if constexpr (std::is_same_v<E, SensitivityEvent>)
+                Q_EMIT sensitivityMeasured(QString::fromStdString(e.method), e.matrix, e.accuracy);
+            else if constexpr (std::is_same_v<E, SensitivityFinishedEvent>)
+                Q_EMIT sensitivityFinished(e.result);
+            else if constexpr (std::is_same_v<E, HeldOutEvent>)
+                Q_EMIT heldOutMeasured(e.eval);
+        },
+        event);
 }
 
 JobContext EngineBridge::makeContext() {
-    // Called on the worker thread: signals emitted here are queued to the GUI.
     return JobContext([this](const Progress& p) { Q_EMIT progress(p); },
-                      [this](const JobEvent& e) {
-                          if (const auto* log = std::get_if<LogEvent>(&e)) {
-                              Q_EMIT logMessage(QString::fromStdString(log->text));
-                          } else if (const auto* u = std::get_if<UniformPointEvent>(&e)) {
-                              Q_EMIT uniformPoint(QString::fromStdString(u->method), u->point);
-                          } else if (const auto* g = std::get_if<GenerationEvent>(&e)) {
-                              Q_EMIT generationFinished(QString::fromStdString(g->method), g->generation);
-                          } else if (const auto* s = std::get_if<SensitivityEvent>(&e)) {
-                              Q_EMIT sensitivityMeasured(QString::fromStdString(s->method), s->matrix,
-                                                         s->accuracy);
-                          }
-                      },
-                      cancel_);
+                      [this](const JobEvent& e) { forward(e); }, cancel_);
 }
 
 void EngineBridge::start(const QString& what, std::function<QString(JobContext&)> job) {
@@ -120,37 +108,41 @@ void EngineBridge::start(const QString& what, std::function<QString(JobContext&)
     }));
 }
 
-void EngineBridge::openModel(const QString& path) {
-    start(tr("Opening model"), [this, path](JobContext& c) {
-        DeviceChoice device;
+void EngineBridge::openModel(const QString& path, const DeviceChoice& device) {
+    start(tr("Opening model"), [this, path, device](JobContext& c) {
         const ModelSummary& m = engine_->openModel(path.toStdString(), device, c);
         Q_EMIT modelOpened(m);
-        return tr("Opened %1 (%2 layers, %3 parameters)").arg(path).arg(m.layers).arg(m.totalParams);
+        Q_EMIT sessionReplaced();
+        return tr("Opened %1 (%2 layers, %3 parameters) on %4")
+            .arg(path)
+            .arg(m.layers)
+            .arg(m.totalParams)
+            .arg(QString::fromStdString(m.device));
     });
 }
 
-void EngineBridge::openDemoModel() {
+void EngineBridge::openDemoModel(const DeviceChoice& device) {
     const QString dir = demoDirectory();
     if (dir.isEmpty()) {
         Q_EMIT finished(false, tr("The demo model was not found (set SIEVE_DEMO_DIR)"));
         return;
     }
-    start(tr("Opening the demo model"), [this, dir](JobContext& c) {
-        const ModelSummary& m = engine_->openModel(dir.toStdString(), DeviceChoice{}, c);
+    start(tr("Opening the demo model"), [this, dir, device](JobContext& c) {
+        const ModelSummary& m = engine_->openModel(dir.toStdString(), device, c);
         Q_EMIT modelOpened(m);
         const QStringList tasks = QDir(dir + "/tasks").entryList({"*.jsonl"}, QDir::Files, QDir::Name);
-        if (!tasks.isEmpty()) {
-            const TaskInfo& t = engine_->openTask((dir + "/tasks/" + tasks.front()).toStdString());
-            Q_EMIT taskOpened(QString::fromStdString(t.name));
-        }
-        return tr("Opened the demo model");
+        if (!tasks.isEmpty())
+            Q_EMIT taskOpened(engine_->openTask((dir + "/tasks/" + tasks.front()).toStdString()));
+        Q_EMIT sessionReplaced();
+        return tr("Opened the demo model on %1").arg(QString::fromStdString(m.device));
     });
 }
 
 void EngineBridge::openTask(const QString& path) {
     start(tr("Opening task"), [this, path](JobContext&) {
         const TaskInfo& t = engine_->openTask(path.toStdString());
-        Q_EMIT taskOpened(QString::fromStdString(t.name));
+        Q_EMIT taskOpened(t);
+        Q_EMIT sessionReplaced();
         return tr("Task %1: %2 calibration, %3 search, %4 held-out examples")
             .arg(QString::fromStdString(t.name))
             .arg(t.calibrationExamples)
@@ -159,59 +151,38 @@ void EngineBridge::openTask(const QString& path) {
     });
 }
 
-void EngineBridge::calibrate(const widgets::RunSettings& settings) {
+void EngineBridge::calibrate(const RunSettings& settings) {
     start(tr("Calibration"), [this, settings](JobContext& c) {
-        engine_->calibrate(toCore(settings), c);
+        engine_->baseline(c);
+        engine_->calibrate(settings, c);
         return QString();
     });
 }
 
-void EngineBridge::uniformSweep(const widgets::RunSettings& settings) {
+void EngineBridge::uniformSweep(const RunSettings& settings) {
     start(tr("Uniform sweep"), [this, settings](JobContext& c) {
-        const RunSettings s = toCore(settings);
-        Q_EMIT baselineMeasured(engine_->baseline(c));
-        if (!engine_->isCalibrated()) engine_->calibrate(s, c);
-        for (const auto& m : s.methods) Q_EMIT uniformFinished(engine_->uniform(m, s, c));
+        engine_->uniformSweeps(settings, c);
         return QString();
     });
 }
 
-void EngineBridge::geneticSearch(const widgets::RunSettings& settings) {
+void EngineBridge::geneticSearch(const RunSettings& settings) {
     start(tr("Genetic search"), [this, settings](JobContext& c) {
-        const RunSettings s = toCore(settings);
-        Q_EMIT baselineMeasured(engine_->baseline(c));
-        if (!engine_->isCalibrated()) engine_->calibrate(s, c);
-        Q_EMIT gaFinished(engine_->genetic(s, c));
+        engine_->genetic(settings, c);
         return QString();
     });
 }
 
-void EngineBridge::sensitivity(const widgets::RunSettings& settings) {
+void EngineBridge::sensitivity(const RunSettings& settings) {
     start(tr("Sensitivity scan"), [this, settings](JobContext& c) {
-        const RunSettings s = toCore(settings);
-        Q_EMIT baselineMeasured(engine_->baseline(c));
-        if (!engine_->isCalibrated()) engine_->calibrate(s, c);
-        Q_EMIT sensitivityFinished(engine_->sensitivity(s, c));
+        engine_->sensitivity(settings, c);
         return QString();
     });
 }
 
-void EngineBridge::runAll(const widgets::RunSettings& settings) {
+void EngineBridge::runAll(const RunSettings& settings) {
     start(tr("Run all"), [this, settings](JobContext& c) {
-        const RunSettings s = toCore(settings);
-        Q_EMIT baselineMeasured(engine_->baseline(c));
-        if (!engine_->isCalibrated()) engine_->calibrate(s, c);
-        for (const auto& m : s.methods) Q_EMIT uniformFinished(engine_->uniform(m, s, c));
-        const GaResult ga = engine_->genetic(s, c);
-        Q_EMIT gaFinished(ga);
-        Q_EMIT sensitivityFinished(engine_->sensitivity(s, c));
-        if (engine_->task().heldOutExamples > 0) {
-            const HeldOutEval e = engine_->heldOut(ga.best.genes, s, c);
-            Q_EMIT logMessage(tr("Held-out check: dense %1, pruned %2 with %3 % removed")
-                                  .arg(e.denseAccuracy, 0, 'f', 4)
-                                  .arg(e.prunedAccuracy, 0, 'f', 4)
-                                  .arg(100 * e.removedFraction, 0, 'f', 1));
-        }
+        engine_->runAll(settings, c);
         return tr("Run all finished");
     });
 }
@@ -222,20 +193,20 @@ void EngineBridge::stop() {
 
 void EngineBridge::newSession() {
     start(tr("New session"), [this](JobContext&) {
-        engine_->setSessionPath({});
+        engine_->newSession();
+        Q_EMIT sessionReplaced();
         return tr("New session");
     });
 }
 
-void EngineBridge::openSession(const QString& path) {
-    start(tr("Opening session"), [this, path](JobContext& c) {
+void EngineBridge::openSession(const QString& path, const DeviceChoice& device) {
+    start(tr("Opening session"), [this, path, device](JobContext& c) {
         std::string mismatch;
         int opened = 0;
-        const SessionData data =
-            engine_->openSessionWithInputs(path.toStdString(), DeviceChoice{}, c, &mismatch, &opened);
+        engine_->openSessionWithInputs(path.toStdString(), device, c, &mismatch, &opened);
         if (opened & 1) Q_EMIT modelOpened(engine_->model());
-        if (opened & 2) Q_EMIT taskOpened(QString::fromStdString(engine_->task().name));
-        Q_EMIT sessionLoaded(toResults(data));
+        if (opened & 2) Q_EMIT taskOpened(engine_->task());
+        Q_EMIT sessionReplaced();
         if (!mismatch.empty())
             return tr("Opened %1 read-only: %2").arg(path, QString::fromStdString(mismatch));
         return tr("Opened %1").arg(path);

@@ -3,16 +3,17 @@
 // time) and turns their progress callbacks and typed events into Qt signals.
 // Emitting from the worker makes every connection to GUI-thread receivers
 // queued, so results reach the window as events and the window never blocks.
+// It decides nothing: every run rule is the engine's.
 #include <QFutureWatcher>
+#include <atomic>
 #include <functional>
 #include <memory>
 
-#include "core/job/job.h"
+#include "core/types/job.h"
 #include "widgets/engine_client.h"
 
 namespace sieve {
 class Engine;
-struct SessionData;
 }  // namespace sieve
 
 namespace sieve::app {
@@ -24,37 +25,39 @@ public:
     ~EngineBridge() override;
 
     bool isBusy() const override { return busy_; }
+    SessionData session() const override;
+    QString sessionPath() const override;
+    bool hasUnsavedResults() const override;
+    QString automaticDevice() const override;
     // The engine itself, for checks while no job runs (tests).
     const Engine& engine() const { return *engine_; }
     // Where the bundled demo model lives (installed share/ or the source tree).
     static QString demoDirectory();
-    // The session's results as the window draws them.
-    static widgets::SessionResults toResults(const SessionData& session);
 
 public Q_SLOTS:
-    void openModel(const QString& path) override;
-    void openDemoModel() override;
+    void openModel(const QString& path, const sieve::DeviceChoice& device) override;
+    void openDemoModel(const sieve::DeviceChoice& device) override;
     void openTask(const QString& path) override;
-    void calibrate(const sieve::widgets::RunSettings& settings) override;
-    void uniformSweep(const sieve::widgets::RunSettings& settings) override;
-    void geneticSearch(const sieve::widgets::RunSettings& settings) override;
-    void sensitivity(const sieve::widgets::RunSettings& settings) override;
-    void runAll(const sieve::widgets::RunSettings& settings) override;
+    void calibrate(const sieve::RunSettings& settings) override;
+    void uniformSweep(const sieve::RunSettings& settings) override;
+    void geneticSearch(const sieve::RunSettings& settings) override;
+    void sensitivity(const sieve::RunSettings& settings) override;
+    void runAll(const sieve::RunSettings& settings) override;
     void stop() override;
     void newSession() override;
-    void openSession(const QString& path) override;
+    void openSession(const QString& path, const sieve::DeviceChoice& device) override;
     void saveSession(const QString& path) override;
 
 private:
     // Runs `job` on the worker; `finished(ok, message)` follows on the GUI thread.
     void start(const QString& what, std::function<QString(JobContext&)> job);
     JobContext makeContext();
+    void forward(const JobEvent& event);
 
     std::unique_ptr<Engine> engine_;
     QFutureWatcher<void> watcher_;
     CancelToken cancel_;
-    bool busy_ = false;
-    QString currentTask_;
+    std::atomic<bool> busy_{false};
 };
 
 }  // namespace sieve::app

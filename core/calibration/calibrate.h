@@ -11,7 +11,7 @@
 
 #include "core/calibration/calibration_data.h"
 #include "core/calibration/gram_accumulator.h"
-#include "core/job/job.h"
+#include "core/types/job.h"
 
 namespace sieve {
 

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "core/common/torch_compat.h"
-#include "core/model/matrix_info.h"
+#include "core/types/matrix_info.h"
 
 namespace sieve {
 

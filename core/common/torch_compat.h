@@ -12,10 +12,6 @@ namespace sieve::compat {
 inline constexpr int kTorchMajor = TORCH_VERSION_MAJOR;
 inline constexpr int kTorchMinor = TORCH_VERSION_MINOR;
 
-inline std::string torchVersion() {
-    return TORCH_VERSION;
-}
-
 // torch::cuda::is_available() exists in both; guarded so that a CPU-only build
 // of 2.x (no CUDA runtime) answers false instead of throwing.
 inline bool cudaAvailable() {

@@ -17,6 +17,7 @@
 #include "core/task/evaluator.h"
 #include "core/task/task_file.h"
 #include "core/tokenizer/tokenizer.h"
+#include "core/types/device_choice.h"
 
 namespace sieve {
 
@@ -277,7 +278,7 @@ TrainDemoResult trainDemoModel(const TrainDemoOptions& o, JobContext& context) {
         {"total_seconds", result.totalSeconds},
         {"skill_exact_match", result.skillAccuracy},
         {"mixed_exact_match", result.mixedAccuracy},
-        {"torch", compat::torchVersion()},
+        {"torch", torchVersion()},
     };
     std::ofstream(fs::path(o.outputDir) / "train-demo.json") << record.dump(2) << '\n';
     return result;

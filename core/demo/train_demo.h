@@ -13,7 +13,7 @@
 #include <map>
 #include <string>
 
-#include "core/job/job.h"
+#include "core/types/job.h"
 
 namespace sieve {
 

@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "core/calibration/calibrate.h"
+#include "core/common/device.h"
 #include "core/common/error.h"
 #include "core/engine/projection_evaluator.h"
 #include "core/engine/sequential_evaluator.h"
@@ -16,7 +17,6 @@
 #include "core/search/sensitivity.h"
 #include "core/search/uniform_search.h"
 #include "core/session/content_hash.h"
-#include "core/session/session_appender.h"
 #include "core/session/session_file.h"
 #include "core/task/evaluator.h"
 #include "core/task/task_file.h"
@@ -85,23 +85,26 @@ struct Engine::Impl {
     std::unique_ptr<Model> model;
     std::unique_ptr<Tokenizer> tokenizer;
     ModelSummary summary;
-    std::string modelHash;
+    ModelIdentity modelIdentity;
 
     bool haveTask = false;
     Task task;         // as loaded
     Task searchTask;   // evaluation = the search examples
     Task heldOutTask;  // evaluation = the held-out examples
     TaskInfo taskInfo;
+    TaskIdentity taskIdentity;
 
+    // The Grams of the calibration split and the token budget they were
+    // accumulated with (RunSettings::maxCalibrationTokens).
     std::optional<CalibrationData> calibration;
+    int64_t calibrationBudget = 0;
     struct Projected {
         LevelGrid grid;
         ProjectionSet set;
     };
     std::map<std::string, Projected> projections;
 
-    SessionData session;
-    std::string sessionPath;
+    Session session;
 
     Model& requireModel() {
         if (!model) throw InputError("no model is open");
@@ -118,6 +121,9 @@ struct Engine::Impl {
         const EvalResult r = evaluateTask(*model, tokenizer.get(), t, options, child);
         return r.score;
     }
+    std::function<double(const JobContext&)> scorer(const Task& t) {
+        return [this, &t](const JobContext& c) { return score(t, c); };
+    }
 
     // The calibration split as token sequences, cut to the model's context.
     std::vector<std::vector<int64_t>> calibrationSequences() const {
@@ -130,34 +136,106 @@ struct Engine::Impl {
         return options;
     }
 
-    // Shows a loaded session; it becomes the live one (results append to it,
-    // an interrupted GA resumes) when its model and task are the open ones.
-    SessionData adopt(SessionData data, const std::string& path, std::string* mismatch);
-
-    void autosave() {
-        if (!sessionPath.empty()) SessionFile::save(sessionPath, session);
-    }
-
-    void recordSettings(const RunSettings& s) {
-        auto& p = session.provenance;
-        p.eps = s.eps;
-        p.levelGrid = s.grid;
-        p.methods = s.methods;
-        p.seeds["ga"] = s.ga.seed;
+    Provenance freshProvenance() const {
+        Provenance p;
         p.device = summary.device;
         p.dtype = summary.dtype;
+        p.torchVersion = torchVersion();
+        return p;
+    }
+    void startSession() { session.start(modelIdentity, taskIdentity, freshProvenance()); }
+
+    // Every run begins here: valid settings, a model and a task, and a
+    // session its results belong in.
+    void beginRun(const RunSettings& s, const JobContext& context) {
+        requireModel();
+        requireTask();
+        validateRunSettings(s);
+        const std::string file =
+            session.path().empty() ? std::string("the open session") : "the session " + session.path();
+        if (session.isViewOnly()) {
+            context.log(file +
+                        " was made with another model or task: results go into a new untitled session");
+            startSession();
+            return;
+        }
+        const std::string conflict = session.settingsConflict(s.eps, s.grid);
+        if (!conflict.empty()) {
+            context.log(file + ": " + conflict + "; these settings start a new untitled session (the file " +
+                        "is left as it is)");
+            startSession();
+        }
     }
 
-    const ProjectionSet& projection(const std::string& method, const LevelGrid& grid) {
-        auto it = projections.find(method);
-        if (it == projections.end() || it->second.grid != grid)
-            throw InputError("method '" + method + "' has not been projected on this level grid");
-        return it->second.set;
+    BaselineResult baseline(JobContext& context) {
+        if (const auto b = session.baseline()) return *b;
+        EvalOptions options;
+        options.keepPredictions = false;
+        const EvalResult r = evaluateTask(*model, tokenizer.get(), searchTask, options, context);
+        BaselineResult b;
+        b.a0 = r.score;
+        b.tokensPerSecond = r.tokensPerSecond;
+        b.examples = r.examples;
+        for (const auto& e : r.perExample) b.correct.push_back(e.correct ? 1 : 0);
+        session.setBaseline(b);
+        context.log("baseline a0 = " + std::to_string(b.a0) + " on " + std::to_string(b.examples) +
+                    " examples");
+        context.emit(BaselineEvent{b});
+        return b;
+    }
+
+    void calibrate(const RunSettings& s, JobContext& context) {
+        calibration = sieve::calibrate(*model, calibrationSequences(), calibrationOptions(s), context);
+        calibrationBudget = s.maxCalibrationTokens;
+        // Factors of data methods depend on the Grams.
+        for (auto it = projections.begin(); it != projections.end();)
+            it = requireMethod(it->first).needsCalibration ? projections.erase(it) : std::next(it);
+        CalibrationRecord record;
+        record.examples = calibration->sequences();
+        record.tokens = calibration->tokens();
+        session.setCalibration(record);
+        context.emit(CalibrationEvent{record.examples, record.tokens});
+    }
+
+    // The one place that decides whether a method needs (new) Grams.
+    void calibrateFor(const MethodInfo& method, const RunSettings& s, JobContext& context) {
+        if (!method.needsCalibration) return;
+        if (calibration && calibrationBudget == s.maxCalibrationTokens) return;
+        calibrate(s, context);
+    }
+
+    const ProjectionSet& project(const std::string& name, const RunSettings& s, JobContext& context) {
+        const MethodInfo& method = requireMethod(name);
+        if (method.uniformOnly)
+            throw InputError("method '" + name +
+                             "' has no single factorization (its factors depend on the levels of the blocks "
+                             "before): it serves uniform sweeps only");
+        calibrateFor(method, s, context);
+        auto found = projections.find(name);
+        if (found != projections.end() && found->second.grid == s.grid) return found->second.set;
+        auto projection = makeProjection(name);
+        ProjectionSetOptions options;
+        options.factor.levels = s.grid;
+        options.factor.seed = 0;
+        ProjectionSet set = ProjectionSet::build(
+            *projection, prunableLinears(*model),
+            method.needsCalibration ? calibration->gramsPerMatrix() : std::vector<torch::Tensor>{}, options,
+            context);
+        projections.erase(name);
+        return projections.emplace(name, Projected{s.grid, std::move(set)}).first->second.set;
     }
 
     PruningProblem problem(const RunSettings& s, double a0) const {
         return PruningProblem(summary.matrices, s.grid, a0, s.eps);
     }
+
+    int64_t calibrationTokensFor(const MethodInfo& method) const {
+        return method.needsCalibration && calibration ? calibration->tokens() : 0;
+    }
+
+    // Shows a loaded session; it becomes the live one (results append to it,
+    // an interrupted GA resumes) when its model and task are the open ones.
+    SessionData adopt(SessionData data, const std::string& path, std::string* mismatch);
 };
 
 namespace {
@@ -173,15 +251,6 @@ struct SearchScope {
     PruningProblem problem;
     ProjectionEvaluator evaluator;
 };
-
-// A new per-method result replaces the one the session had for that method.
-template <typename Result>
-void replaceByMethod(std::vector<Result>& all, const Result& result) {
-    all.erase(
-        std::remove_if(all.begin(), all.end(), [&](const Result& r) { return r.method == result.method; }),
-        all.end());
-    all.push_back(result);
-}
 
 }  // namespace
 
@@ -207,18 +276,11 @@ const ModelSummary& Engine::openModel(const std::string& path, const DeviceChoic
     d.tokenizer = std::move(tokenizer);
     d.summary = d.model->summary();
     d.summary.path = absolutePath(path);
-    d.modelHash = hash.combined;
+    d.modelIdentity = ModelIdentity{d.summary, hash.files, hash.combined};
     d.calibration.reset();
     d.projections.clear();
     d.device = device;
-    const TaskIdentity openTask = d.session.task;  // a task stays open across a model change
-    d.session = SessionData{};
-    d.session.task = openTask;
-    d.session.model.summary = d.summary;
-    d.session.model.weightFiles = hash.files;
-    d.session.model.contentHash = hash.combined;
-    d.session.provenance.device = d.summary.device;
-    d.session.provenance.dtype = d.summary.dtype;
+    d.startSession();  // an open task stays open across a model change
     return d.summary;
 }
 
@@ -260,21 +322,15 @@ const TaskInfo& Engine::openTask(const std::string& path, const TaskOptions& opt
     d.calibration.reset();
     d.projections.clear();
 
-    std::vector<std::string> files{path};
-    auto& t = d.session.task;
+    TaskIdentity& t = d.taskIdentity;
     t.name = d.taskInfo.name;
     t.path = absolutePath(path);
-    t.hash = hashFiles(files).combined;
+    t.hash = hashFiles({path}).combined;
     t.metric = d.taskInfo.metric;
     t.splitSizes = {{"calibration", d.taskInfo.calibrationExamples},
                     {"search", d.taskInfo.searchExamples},
                     {"held_out", d.taskInfo.heldOutExamples}};
-    d.session.baseline.reset();
-    d.session.calibration.reset();
-    d.session.uniform.clear();
-    d.session.ga.reset();
-    d.session.sensitivity.clear();
-    d.session.eval.clear();
+    d.startSession();
     return d.taskInfo;
 }
 
@@ -298,6 +354,87 @@ bool Engine::modelIsDense() const {
     return true;
 }
 
+// ---- the session ---------------------------------------------------------------------------
+
+Session& Engine::session() {
+    return impl_->session;
+}
+const Session& Engine::session() const {
+    return impl_->session;
+}
+
+void Engine::newSession() {
+    impl_->session.reset();
+}
+
+void Engine::saveSession(const std::string& path) {
+    impl_->session.saveAs(path);
+}
+
+void Engine::useSessionFile(const std::string& path, const RunSettings* settings) {
+    Impl& d = *impl_;
+    std::error_code ec;
+    if (fs::exists(path, ec)) {
+        std::string mismatch;
+        openSession(path, &mismatch);
+        if (!mismatch.empty())
+            throw InputError(path + " was made with another model or task: " + mismatch +
+                             " (use a new --session file)");
+        const std::string conflict =
+            settings ? d.session.settingsConflict(settings->eps, settings->grid) : "";
+        if (!conflict.empty())
+            throw InputError(path + ": " + conflict +
+                             " (use the same --eps and --grid, or a new --session file)");
+        return;
+    }
+    d.session.saveAs(path);
+}
+
+SessionData Engine::openSession(const std::string& path, std::string* mismatch) {
+    return impl_->adopt(SessionFile::load(path), path, mismatch);
+}
+
+SessionData Engine::Impl::adopt(SessionData data, const std::string& path, std::string* mismatch) {
+    const std::string why = verifyIdentity(data, model ? modelIdentity.contentHash : std::string(),
+                                           haveTask ? taskIdentity.hash : std::string());
+    if (mismatch) *mismatch = why;
+    if (why.empty() && model && haveTask)
+        session.adopt(data, path);  // the same model and task: results extend it, a search resumes
+    else
+        session.show(data);
+    return data;
+}
+
+SessionData Engine::openSessionWithInputs(const std::string& path, const DeviceChoice& device,
+                                          JobContext& context, std::string* mismatch, int* opened) {
+    Impl& d = *impl_;
+    SessionData recorded = SessionFile::load(path);
+    std::error_code ec;
+    int reopened = 0;
+    const std::string& modelPath = recorded.model.summary.path;
+    if (!modelPath.empty() && fs::exists(modelPath, ec) &&
+        (!d.model || d.modelIdentity.contentHash != recorded.model.contentHash)) {
+        openModel(modelPath, device, context);
+        reopened |= 1;
+    }
+    const TaskIdentity& task = recorded.task;
+    if (!task.path.empty() && fs::exists(task.path, ec) &&
+        (!d.haveTask || d.taskIdentity.hash != task.hash)) {
+        TaskOptions options;
+        const auto search = task.splitSizes.find("search");
+        const auto heldOut = task.splitSizes.find("held_out");
+        if (search != task.splitSizes.end() && heldOut != task.splitSizes.end() &&
+            search->second + heldOut->second > 0)
+            options.heldOutFraction = double(heldOut->second) / double(search->second + heldOut->second);
+        openTask(task.path, options);
+        reopened |= 2;
+    }
+    if (opened) *opened = reopened;
+    return d.adopt(std::move(recorded), path, mismatch);
+}
+
+// ---- runs ------------------------------------------------------------------------------------
+
 double Engine::evaluateDense(JobContext& context, std::map<std::string, double>* scoreByTag) {
     Impl& d = *impl_;
     d.requireModel();
@@ -313,309 +450,204 @@ BaselineResult Engine::baseline(JobContext& context) {
     Impl& d = *impl_;
     d.requireModel();
     d.requireTask();
-    if (d.session.baseline) return *d.session.baseline;
-    EvalOptions options;
-    options.keepPredictions = false;
-    const EvalResult r = evaluateTask(*d.model, d.tokenizer.get(), d.searchTask, options, context);
-    BaselineResult b;
-    b.a0 = r.score;
-    b.tokensPerSecond = r.tokensPerSecond;
-    b.examples = r.examples;
-    for (const auto& e : r.perExample) b.correct.push_back(e.correct ? 1 : 0);
-    d.session.baseline = b;
-    context.log("baseline a0 = " + std::to_string(b.a0) + " on " + std::to_string(b.examples) + " examples");
-    d.autosave();
-    return b;
+    return d.baseline(context);
 }
 
 void Engine::calibrate(const RunSettings& settings, JobContext& context) {
     Impl& d = *impl_;
     d.requireModel();
     d.requireTask();
-    d.calibration =
-        sieve::calibrate(*d.model, d.calibrationSequences(), d.calibrationOptions(settings), context);
-    d.projections.clear();  // factors depend on the Grams
-    CalibrationRecord record;
-    record.examples = d.calibration->sequences();
-    record.tokens = d.calibration->tokens();
-    d.session.calibration = record;
-    d.autosave();
+    validateRunSettings(settings);
+    d.calibrate(settings, context);
 }
 
 bool Engine::isCalibrated() const {
     return impl_->calibration.has_value();
 }
 
-bool Engine::methodNeedsCalibration(const std::string& method) {
-    if (method == kSequentialMethod) return false;  // it calibrates block by block itself
-    return makeProjection(method)->needsCalibration();
-}
-std::vector<std::string> Engine::methodNames() {
-    std::vector<std::string> names = projectionMethodNames();
-    names.push_back(kSequentialMethod);
-    return names;
-}
-
-void Engine::project(const std::string& method, const LevelGrid& grid, JobContext& context) {
+void Engine::project(const std::string& method, const RunSettings& settings, JobContext& context) {
     Impl& d = *impl_;
     d.requireModel();
-    if (method == kSequentialMethod)
-        throw InputError("method '" + method +
-                         "' has no single factorization (its factors depend on the levels of the blocks "
-                         "before): it serves uniform sweeps only; use 'sieve' for the genetic search, the "
-                         "sensitivity scan and exports");
-    validateLevelGrid(grid);
-    auto found = d.projections.find(method);
-    if (found != d.projections.end() && found->second.grid == grid) return;
-    auto projection = makeProjection(method);
-    std::vector<torch::Tensor> grams;
-    if (projection->needsCalibration()) {
-        if (!d.calibration)
-            throw InputError("method '" + method + "' needs calibration: run calibrate first");
-        grams = d.calibration->gramsPerMatrix();
-    }
-    ProjectionSetOptions options;
-    options.factor.levels = grid;
-    options.factor.seed = 0;
-    ProjectionSet set = ProjectionSet::build(*projection, prunableLinears(*d.model), grams, options, context);
-    d.projections[method] = Impl::Projected{grid, std::move(set)};
+    d.requireTask();
+    validateRunSettings(settings);
+    d.project(method, settings, context);
 }
 
-double Engine::evaluateChromosome(const std::string& method, const LevelGrid& grid,
-                                  const std::vector<int>& genes, JobContext& context) {
+double Engine::evaluateChromosome(const std::vector<int>& genes, const RunSettings& settings,
+                                  JobContext& context) {
     Impl& d = *impl_;
-    project(method, grid, context);
-    const ProjectionSet& set = d.projection(method, grid);
+    d.beginRun(settings, context);
+    const ProjectionSet& set = d.project(searchMethodOf(settings), settings, context);
     DenseRestoreGuard restore(set);
-    ProjectionEvaluator evaluator(set, grid, [&](const JobContext& c) { return d.score(d.searchTask, c); });
+    ProjectionEvaluator evaluator(set, settings.grid, d.scorer(d.searchTask));
     return evaluator.accuracy(genes, context);
 }
 
-UniformResult Engine::uniform(const std::string& method, const RunSettings& settings, JobContext& context) {
+UniformResult Engine::uniform(const std::string& name, const RunSettings& settings, JobContext& context) {
     Impl& d = *impl_;
-    const BaselineResult b = baseline(context);
-    if (method == kSequentialMethod) {
-        validateLevelGrid(settings.grid);
+    d.beginRun(settings, context);
+    const MethodInfo& method = requireMethod(name);
+    const BaselineResult b = d.baseline(context);
+    UniformResult result;
+    if (method.evaluation == MethodEvaluation::Sequential) {
         SequentialEvaluator evaluator(*d.model, d.calibrationSequences(), d.calibrationOptions(settings),
-                                      settings.grid,
-                                      [&](const JobContext& c) { return d.score(d.searchTask, c); });
-        UniformResult result =
-            uniformSearch(d.problem(settings, b.a0), evaluator, {method, settings.fullCurve}, context);
+                                      settings.grid, d.scorer(d.searchTask));
+        result = uniformSearch(d.problem(settings, b.a0), evaluator, {name, settings.fullCurve}, context);
         evaluator.restoreDense();
-        d.recordSettings(settings);
-        replaceByMethod(d.session.uniform, result);
-        d.autosave();
-        return result;
+    } else {
+        SearchScope scope(d.project(name, settings, context), d.problem(settings, b.a0), settings.grid,
+                          d.scorer(d.searchTask));
+        result = uniformSearch(scope.problem, scope.evaluator, {name, settings.fullCurve}, context);
     }
-    project(method, settings.grid, context);
-    SearchScope scope(d.projection(method, settings.grid), d.problem(settings, b.a0), settings.grid,
-                      [&](const JobContext& c) { return d.score(d.searchTask, c); });
-    UniformResult result =
-        uniformSearch(scope.problem, scope.evaluator, {method, settings.fullCurve}, context);
-    d.recordSettings(settings);
-    replaceByMethod(d.session.uniform, result);
-    d.autosave();
+    d.session.recordSettings(settings.eps, settings.grid, {name}, settings.ga.seed);
+    d.session.putUniform(result);
+    context.emit(UniformFinishedEvent{result});
     return result;
+}
+
+std::vector<UniformResult> Engine::uniformSweeps(const RunSettings& settings, JobContext& context) {
+    std::vector<UniformResult> results;
+    for (const std::string& m : settings.methods) results.push_back(uniform(m, settings, context));
+    return results;
 }
 
 GaResult Engine::genetic(const RunSettings& settings, JobContext& context) {
     Impl& d = *impl_;
-    const BaselineResult b = baseline(context);
-    const std::string& method = settings.gaMethod;
-    project(method, settings.grid, context);
+    d.beginRun(settings, context);
+    const std::string name = searchMethodOf(settings);
+    const MethodInfo& method = requireMethod(name);
+    const BaselineResult b = d.baseline(context);
 
-    // Seed from the uniform optimum of the same method (searched if missing).
-    int uniformBest = 0;
-    auto u = std::find_if(d.session.uniform.begin(), d.session.uniform.end(),
-                          [&](const UniformResult& r) { return r.method == method; });
-    const double bestLevel =
-        u != d.session.uniform.end() ? u->bestLevel : uniform(method, settings, context).bestLevel;
-    uniformBest =
+    // Seeded from the uniform optimum of the same method (swept if missing).
+    const std::optional<UniformResult> swept = d.session.uniform(name);
+    const double bestLevel = swept ? swept->bestLevel : uniform(name, settings, context).bestLevel;
+    const int uniformBest =
         int(std::find(settings.grid.begin(), settings.grid.end(), bestLevel) - settings.grid.begin());
+    const ProjectionSet& set = d.project(name, settings, context);
 
-    // An unfinished run of the same search in the session resumes.
+    // The session's search continues when nothing that changes a fitness
+    // value has changed; otherwise it starts again.
+    const GaResumeKey key(GaResumeInputs{name, settings.eps, settings.grid, d.modelIdentity.contentHash,
+                                         d.taskIdentity.hash, d.taskInfo.searchExamples,
+                                         d.calibrationTokensFor(method), settings.ga});
+    std::string why;
+    const std::optional<GaSession> stored = d.session.resumableGa(key, settings.ga.generations, &why);
+    if (!why.empty()) context.log(why + ": the genetic search starts again");
+    GaSession start;
+    start.result.method = name;
+    start.result.settings = settings.ga;
+    start.resumeKey = key.text();
     GaCheckpoint checkpoint;
-    const GaCheckpoint* resume = nullptr;
-    if (d.session.ga && !d.session.ga->complete && d.session.ga->result.method == method &&
-        d.session.ga->result.settings.seed == settings.ga.seed &&
-        d.session.ga->result.settings.population == settings.ga.population &&
-        !d.session.ga->result.generations.empty()) {
-        checkpoint.generations = d.session.ga->result.generations;
-        checkpoint.rngState = d.session.ga->rngState;
-        resume = &checkpoint;
-    } else {
-        d.session.ga = GaSession{};
-        d.session.ga->result.method = method;
-        d.session.ga->result.settings = settings.ga;
+    if (stored) {
+        start.result.generations = stored->result.generations;
+        start.result.best = stored->result.best;
+        start.rngState = stored->rngState;
+        checkpoint = GaCheckpoint{stored->result.generations, stored->rngState};
     }
-    d.recordSettings(settings);
+    d.session.recordSettings(settings.eps, settings.grid, {name}, settings.ga.seed);
+    // The file holds the settings and the generations so far; each finished
+    // generation is then appended, so a kill loses at most the one in flight.
+    d.session.beginGa(start);
 
-    SearchScope scope(d.projection(method, settings.grid), d.problem(settings, b.a0), settings.grid,
-                      [&](const JobContext& c) { return d.score(d.searchTask, c); });
+    SearchScope scope(set, d.problem(settings, b.a0), settings.grid, d.scorer(d.searchTask));
     GeneticSearch search(scope.problem, settings.ga);
     GaRunOptions options;
-    options.method = method;
+    options.method = name;
     options.uniformBestIndex = uniformBest;
-    // The file holds the settings and the generations so far; each finished
-    // generation is then appended (copy, append, rename), so killing the
-    // process loses at most the generation in flight.
-    d.autosave();
     options.onGeneration = [&](const Generation& g, const std::string& rng) {
-        auto& ga = *d.session.ga;
-        if (int(ga.result.generations.size()) > g.index) return;  // replayed on resume: already stored
-        ga.result.generations.push_back(g);
-        ga.result.best = g.best;
-        ga.rngState = rng;
-        if (!d.sessionPath.empty()) SessionAppender(d.sessionPath).appendGeneration(g, rng);
+        d.session.appendGeneration(g, rng);
     };
-    GaResult result = search.run(scope.evaluator, options, context, resume);
-    auto& ga = *d.session.ga;
-    ga.result = result;
-    ga.complete = true;
-    ga.levelStatistics = GeneticSearch::levelStatistics(scope.problem, result.generations.back().population);
-    d.autosave();
+    GaResult result = search.run(scope.evaluator, options, context, stored ? &checkpoint : nullptr);
+    d.session.finishGa(result,
+                       GeneticSearch::levelStatistics(scope.problem, result.generations.back().population));
+    context.emit(GaFinishedEvent{result});
     return result;
 }
 
 SensitivityResult Engine::sensitivity(const RunSettings& settings, JobContext& context) {
     Impl& d = *impl_;
-    const BaselineResult b = baseline(context);
-    const std::string& method = settings.gaMethod;
-    project(method, settings.grid, context);
-    SearchScope scope(d.projection(method, settings.grid), d.problem(settings, b.a0), settings.grid,
-                      [&](const JobContext& c) { return d.score(d.searchTask, c); });
+    d.beginRun(settings, context);
+    const std::string name = searchMethodOf(settings);
+    const BaselineResult b = d.baseline(context);
+    SearchScope scope(d.project(name, settings, context), d.problem(settings, b.a0), settings.grid,
+                      d.scorer(d.searchTask));
     SensitivityResult result = singleMatrixSensitivity(scope.problem, scope.evaluator,
-                                                       {method, settings.sensitivityLevelIndex}, context);
-    replaceByMethod(d.session.sensitivity, result);
-    d.autosave();
+                                                       {name, sensitivityLevelIndex(settings)}, context);
+    d.session.recordSettings(settings.eps, settings.grid, {name}, settings.ga.seed);
+    d.session.putSensitivity(result);
+    context.emit(SensitivityFinishedEvent{result});
     return result;
 }
 
 HeldOutEval Engine::heldOut(const std::vector<int>& genes, const RunSettings& settings, JobContext& context) {
     Impl& d = *impl_;
-    d.requireModel();
-    d.requireTask();
-    HeldOutEval e;
-    e.taskName = d.taskInfo.name + " (held-out)";
+    d.beginRun(settings, context);
     if (d.heldOutTask.evaluation.empty())
         throw InputError("the task has no held-out examples (held-out fraction 0)");
+    HeldOutEval e;
+    e.taskName = d.taskInfo.name + " (held-out)";
     context.beginPhase("held-out", 2);
     e.denseAccuracy = d.score(d.heldOutTask, context);
     context.advance(1);
-    project(settings.gaMethod, settings.grid, context);
-    const ProjectionSet& set = d.projection(settings.gaMethod, settings.grid);
+    const ProjectionSet& set = d.project(searchMethodOf(settings), settings, context);
     DenseRestoreGuard restore(set);
-    ProjectionEvaluator evaluator(set, settings.grid,
-                                  [&](const JobContext& c) { return d.score(d.heldOutTask, c); });
+    ProjectionEvaluator evaluator(set, settings.grid, d.scorer(d.heldOutTask));
     e.prunedAccuracy = evaluator.accuracy(genes, context);
     e.removedFraction = d.problem(settings, std::max(e.denseAccuracy, 1e-9)).removedFraction(genes);
     context.advance(2);
-    auto& all = d.session.eval;
-    all.erase(std::remove_if(all.begin(), all.end(),
-                             [&](const HeldOutEval& x) { return x.taskName == e.taskName; }),
-              all.end());
-    all.push_back(e);
-    d.autosave();
+    d.session.putEval(e);
+    context.log("held-out check: dense " + std::to_string(e.denseAccuracy) + ", pruned " +
+                std::to_string(e.prunedAccuracy) + " with " + std::to_string(100 * e.removedFraction) +
+                " % removed");
+    context.emit(HeldOutEvent{e});
     return e;
 }
 
 void Engine::runAll(const RunSettings& settings, JobContext& context) {
     Impl& d = *impl_;
-    d.requireModel();
-    d.requireTask();
-    validateLevelGrid(settings.grid);
-    baseline(context);
-    bool needCalibration = false;
-    std::vector<std::string> methods = settings.methods;
-    if (std::find(methods.begin(), methods.end(), settings.gaMethod) == methods.end())
-        methods.push_back(settings.gaMethod);
-    for (const auto& m : methods) needCalibration |= methodNeedsCalibration(m);
-    if (needCalibration && !d.calibration) calibrate(settings, context);
-    for (const auto& m : methods) uniform(m, settings, context);
+    d.beginRun(settings, context);
+    d.baseline(context);
+    uniformSweeps(settings, context);
     const GaResult ga = genetic(settings, context);
     sensitivity(settings, context);
     if (!d.heldOutTask.evaluation.empty()) heldOut(ga.best.genes, settings, context);
 }
 
-ExportReport Engine::exportModel(const std::string& directory, ExportFormat format, const std::string& method,
-                                 const LevelGrid& grid, const std::vector<int>& genes, JobContext& context) {
+ExportReport Engine::exportModel(const std::string& directory, ExportFormat format,
+                                 std::optional<double> uniformLevel, const RunSettings& settings,
+                                 JobContext& context) {
     Impl& d = *impl_;
     d.requireModel();
-    project(method, grid, context);
-    const ProjectionSet& set = d.projection(method, grid);
+    d.requireTask();
+    RunSettings s = settings;
+    std::vector<int> genes;
+    if (uniformLevel) {
+        const auto it = std::find(s.grid.begin(), s.grid.end(), *uniformLevel);
+        if (it == s.grid.end())
+            throw InputError("level " + std::to_string(*uniformLevel) + " is not on the level grid");
+        genes.assign(d.summary.matrices.size(), int(it - s.grid.begin()));
+    } else {
+        const std::optional<GaSession> ga = d.session.ga();
+        if (!ga || ga->result.best.genes.empty())
+            throw InputError(
+                "the session has no genetic-search result to export: run the genetic search first, or "
+                "export one uniform level");
+        genes = ga->result.best.genes;
+        s.searchMethod = ga->result.method;
+        const SessionData data = d.session.snapshot();
+        if (!data.provenance.levelGrid.empty()) s.grid = data.provenance.levelGrid;
+    }
+    validateRunSettings(s);
+    const ProjectionSet& set = d.project(searchMethodOf(s), s, context);
     DenseRestoreGuard restore(set);
     if (genes.size() != size_t(set.matrixCount()))
         throw InputError("the chromosome has " + std::to_string(genes.size()) + " genes, the model " +
                          std::to_string(set.matrixCount()) + " matrices");
-    std::vector<double> levels;
-    for (int g : genes) levels.push_back(grid.at(g));
-    set.apply(levels);
+    set.apply(levelsOf(genes, s.grid));
     context.beginPhase("export", 1, directory);
-    ExportReport report = sieve::exportModel(*d.model, directory, format, d.summary.path, method);
+    ExportReport report = sieve::exportModel(*d.model, directory, format, d.summary.path, searchMethodOf(s));
     context.advance(1);
     return report;
-}
-
-const SessionData& Engine::session() const {
-    return impl_->session;
-}
-void Engine::setSessionPath(const std::string& path) {
-    impl_->sessionPath = path;
-}
-const std::string& Engine::sessionPath() const {
-    return impl_->sessionPath;
-}
-
-void Engine::saveSession(const std::string& path) {
-    SessionFile::save(path, impl_->session);
-    impl_->sessionPath = path;
-}
-
-SessionData Engine::openSession(const std::string& path, std::string* mismatch) {
-    return impl_->adopt(SessionFile::load(path), path, mismatch);
-}
-
-SessionData Engine::Impl::adopt(SessionData data, const std::string& path, std::string* mismatch) {
-    Impl& d = *this;
-    const std::string why = verifyIdentity(data, d.model ? d.modelHash : std::string(),
-                                           d.haveTask ? d.session.task.hash : std::string());
-    if (mismatch) *mismatch = why;
-    if (why.empty() && d.model && d.haveTask && data.model.contentHash == d.modelHash) {
-        // Same model and task: the session's results become the live ones,
-        // so an interrupted GA resumes and further results append to it.
-        d.session = data;
-        d.sessionPath = path;
-    }
-    return data;
-}
-
-SessionData Engine::openSessionWithInputs(const std::string& path, const DeviceChoice& device,
-                                          JobContext& context, std::string* mismatch, int* opened) {
-    Impl& d = *impl_;
-    SessionData recorded = SessionFile::load(path);
-    namespace fs = std::filesystem;
-    std::error_code ec;
-    int reopened = 0;
-    const std::string& modelPath = recorded.model.summary.path;
-    if (!modelPath.empty() && fs::exists(modelPath, ec) &&
-        (!d.model || d.modelHash != recorded.model.contentHash)) {
-        openModel(modelPath, device, context);
-        reopened |= 1;
-    }
-    const TaskIdentity& task = recorded.task;
-    if (!task.path.empty() && fs::exists(task.path, ec) &&
-        (!d.haveTask || d.session.task.hash != task.hash)) {
-        TaskOptions options;
-        const auto search = task.splitSizes.find("search");
-        const auto heldOut = task.splitSizes.find("held_out");
-        if (search != task.splitSizes.end() && heldOut != task.splitSizes.end() &&
-            search->second + heldOut->second > 0)
-            options.heldOutFraction = double(heldOut->second) / double(search->second + heldOut->second);
-        openTask(task.path, options);
-        reopened |= 2;
-    }
-    if (opened) *opened = reopened;
-    return d.adopt(std::move(recorded), path, mismatch);
 }
 
 }  // namespace sieve

@@ -4,56 +4,30 @@
 // methods; each long method is a job (progress, events and cancel through a
 // JobContext) and leaves the model dense when it returns or throws.
 //
+// The engine owns every run rule: which methods need calibration (the method
+// registry says; calibration happens once per token budget, only when a
+// method needs it), which method the genetic search uses, when a search may
+// resume, when results belong to another session. Results go into session()
+// and are announced as events (BaselineEvent, UniformFinishedEvent,
+// GaFinishedEvent, SensitivityFinishedEvent, HeldOutEvent).
+//
 // The flow a reader can follow top to bottom:
 //   openModel -> openTask -> baseline -> calibrate -> project(method)
-//   -> uniform(method) -> genetic(method) -> sensitivity(method) -> heldOut
-// Every result lands in session() (SessionData), which saveSession() writes;
-// the GA appends each finished generation to the session file (autosave).
+//   -> uniform(method) -> genetic -> sensitivity -> heldOut
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
-#include "core/common/device.h"
 #include "core/export/export_report.h"
-#include "core/job/job.h"
-#include "core/model/matrix_info.h"
-#include "core/search/results.h"
-#include "core/session/session_data.h"
+#include "core/session/session.h"
+#include "core/types/device_choice.h"
+#include "core/types/job.h"
+#include "core/types/matrix_info.h"
+#include "core/types/run_settings.h"
 
 namespace sieve {
-
-// The uniform-sweep method that calibrates block by block on the already
-// pruned blocks before (LLM-Sieve's sequential mode; see sequential_evaluator.h).
-inline constexpr const char* kSequentialMethod = "sieve-sequential";
-
-// What a run asks for; the GUI's run panel and the CLI's options fill it.
-struct RunSettings {
-    std::vector<std::string> methods{"sieve"};  // projection methods for the uniform sweep
-    std::string gaMethod = "sieve";             // the method the GA and sensitivity use
-    double eps = 0.05;                          // keep accuracy >= (1 - eps) a0
-    LevelGrid grid = defaultLevelGrid();
-    GaSettings ga;
-    int sensitivityLevelIndex = -1;    // grid index; -1 = the highest level
-    bool fullCurve = true;             // uniform: evaluate every grid level for the curve
-    int64_t maxCalibrationTokens = 0;  // 0 = the whole calibration split
-};
-
-struct TaskOptions {
-    bool skipBadLines = false;
-    double heldOutFraction = 0.5;  // of the evaluation split, kept out of every search
-};
-
-struct TaskInfo {
-    std::string name;
-    std::string path;
-    std::string kind;
-    std::string metric;
-    int64_t calibrationExamples = 0;
-    int64_t searchExamples = 0;   // evaluation examples the searches score on
-    int64_t heldOutExamples = 0;  // evaluation examples only the final check sees
-    int skippedLines = 0;
-};
 
 class Engine {
 public:
@@ -62,69 +36,91 @@ public:
     Engine(const Engine&) = delete;
     Engine& operator=(const Engine&) = delete;
 
+    // ---- inputs ----------------------------------------------------------------------
     // Loads a model (HF directory, .gguf, llama2.c .bin) and its tokenizer
     // (tokenizer.json / tokenizer.bin beside it, or the GGUF's vocabulary;
-    // `tokenizerPath` overrides). Starts a new session for it.
+    // `tokenizerPath` overrides) on `device`. Starts a new untitled session
+    // (an open task stays open).
     const ModelSummary& openModel(const std::string& path, const DeviceChoice& device, JobContext& context,
                                   const std::string& tokenizerPath = {});
+    // Starts a new untitled session for the open model and this task.
     const TaskInfo& openTask(const std::string& path, const TaskOptions& options = {});
     bool hasModel() const;
     bool hasTask() const;
     const ModelSummary& model() const;
+    const TaskInfo& task() const;
     // True when no matrix is pruned (every job restores this when it ends).
     bool modelIsDense() const;
-    const TaskInfo& task() const;
+
+    // ---- the session -------------------------------------------------------------------
+    Session& session();
+    const Session& session() const;
+    // File > New Session: the open model and task, no results, no file.
+    void newSession();
+    // Writes the session to `path`; later results are saved there too.
+    void saveSession(const std::string& path);
+    // The CLI's --session: an existing file is continued (it must hold this
+    // model and task, and results made with the settings' eps and grid when
+    // `settings` is given, else InputError says what differs); a new one is
+    // created. Every later result is saved into it.
+    void useSessionFile(const std::string& path, const RunSettings* settings);
+    // Loads a session. When it was made with the open model and task its
+    // results become the live ones (further runs extend it, an interrupted
+    // search resumes); otherwise it is shown read-only and `mismatch` says why.
+    SessionData openSession(const std::string& path, std::string* mismatch = nullptr);
+    // As openSession, after opening the session's model and task from the
+    // paths it records when they exist and are not the ones open (the
+    // held-out fraction restored from the recorded split sizes). `opened`
+    // says which inputs were (re)opened: bit 1 model, bit 2 task.
+    SessionData openSessionWithInputs(const std::string& path, const DeviceChoice& device,
+                                      JobContext& context, std::string* mismatch = nullptr,
+                                      int* opened = nullptr);
+
+    // ---- runs --------------------------------------------------------------------------
+    // Each run checks its settings (validateRunSettings), measures a0 when the
+    // session has none, calibrates and projects what its method needs, and
+    // stores its result in the session. Settings whose eps or grid differ from
+    // the session's results start a new untitled session (logged).
 
     // The dense model on the task's whole evaluation split (search and
     // held-out examples): the score, and the score per tag (the skills of a
     // mixed task). Not stored in the session.
     double evaluateDense(JobContext& context, std::map<std::string, double>* scoreByTag = nullptr);
-    // a0 on the search examples (cached in the session).
+    // a0 on the search examples (kept in the session).
     BaselineResult baseline(JobContext& context);
-    // Gram matrices of every matrix input over the calibration split.
+    // Gram matrices of every matrix input over the calibration split (again,
+    // even when calibrated already).
     void calibrate(const RunSettings& settings, JobContext& context);
     bool isCalibrated() const;
-    // Whether a projection method uses the calibration Grams (InputError for unknown names).
-    static bool methodNeedsCalibration(const std::string& method);
-    static std::vector<std::string> methodNames();
-    // Factors every matrix with `method` (cached per method and grid).
-    void project(const std::string& method, const LevelGrid& grid, JobContext& context);
+    // Factors every matrix with `method` (kept per method and grid).
+    void project(const std::string& method, const RunSettings& settings, JobContext& context);
 
     UniformResult uniform(const std::string& method, const RunSettings& settings, JobContext& context);
-    // Resumes an unfinished GA of the session with the same settings.
+    // A uniform sweep for every method of the settings, in their order.
+    std::vector<UniformResult> uniformSweeps(const RunSettings& settings, JobContext& context);
+    // The genetic search with searchMethodOf(settings), seeded from that
+    // method's uniform optimum (swept first when missing). Continues the
+    // session's search when its resume key is equal (see GaResumeKey).
     GaResult genetic(const RunSettings& settings, JobContext& context);
     SensitivityResult sensitivity(const RunSettings& settings, JobContext& context);
-    // The GA's best on the held-out examples (and dense on the same examples).
+    // `genes` on the held-out examples (and dense on the same examples).
     HeldOutEval heldOut(const std::vector<int>& genes, const RunSettings& settings, JobContext& context);
-    // All of the above in order, for every method in settings.methods.
+    // Uniform sweeps, the genetic search, the sensitivity scan and the
+    // held-out check of the search's best, in that order.
     void runAll(const RunSettings& settings, JobContext& context);
 
-    // Accuracy of the model with `genes` applied (grid indices per matrix),
-    // on the search examples. The model is dense again afterwards.
-    double evaluateChromosome(const std::string& method, const LevelGrid& grid, const std::vector<int>& genes,
+    // Accuracy on the search examples with `genes` applied (grid indices per
+    // matrix) with searchMethodOf(settings). The model is dense again afterwards.
+    double evaluateChromosome(const std::vector<int>& genes, const RunSettings& settings,
                               JobContext& context);
 
-    // Writes the model with `genes` applied (grid indices per matrix, e.g.
-    // the GA's best) as a factorized or dense checkpoint directory.
-    ExportReport exportModel(const std::string& directory, ExportFormat format, const std::string& method,
-                             const LevelGrid& grid, const std::vector<int>& genes, JobContext& context);
-
-    // Session: results so far; a path makes every result autosave.
-    const SessionData& session() const;
-    void setSessionPath(const std::string& path);
-    const std::string& sessionPath() const;
-    void saveSession(const std::string& path);
-    // Loads results (read-only view when the open model/task differ:
-    // `mismatch` describes why, empty when they match).
-    SessionData openSession(const std::string& path, std::string* mismatch = nullptr);
-    // As openSession, after opening the session's model and task from the
-    // paths it records when they exist and are not the ones open (the held-out
-    // fraction restored from the recorded split sizes), so the session's
-    // results become live and further runs extend it. `opened` says which
-    // inputs were (re)opened: bit 1 model, bit 2 task.
-    SessionData openSessionWithInputs(const std::string& path, const DeviceChoice& device,
-                                      JobContext& context, std::string* mismatch = nullptr,
-                                      int* opened = nullptr);
+    // Writes the pruned model as a factorized or dense checkpoint directory:
+    // every matrix at `uniformLevel` (a grid level) with searchMethodOf(settings),
+    // or, without a level, the session's genetic-search best with the
+    // session's method and grid.
+    ExportReport exportModel(const std::string& directory, ExportFormat format,
+                             std::optional<double> uniformLevel, const RunSettings& settings,
+                             JobContext& context);
 
 private:
     struct Impl;

@@ -17,9 +17,7 @@ public:
         : set_(set), grid_(grid), score_(std::move(score)) {}
 
     double accuracy(const std::vector<int>& genes, const JobContext& context) override {
-        std::vector<double> levels(genes.size());
-        for (size_t i = 0; i < genes.size(); ++i) levels[i] = grid_.at(genes[i]);
-        set_.apply(levels);
+        set_.apply(levelsOf(genes, grid_));
         return score_(context);
     }
 

@@ -4,16 +4,11 @@
 #include <vector>
 
 #include "core/common/error.h"
+#include "core/common/shape_text.h"
 
 namespace sieve {
 
 namespace {
-
-std::string shapeText(const torch::Tensor& t) {
-    std::ostringstream s;
-    s << t.sizes();
-    return s.str();
-}
 
 // y = x W^T + b for x [..., H], W [D, H]. One BLAS call either way. On the CPU
 // a few rows (decoding) go through W x^T instead: BLAS's matrix-vector and

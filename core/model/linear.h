@@ -5,7 +5,7 @@
 // or by a masked dense weight (unstructured baselines such as Wanda).
 // Restoring dense is O(1): W is never modified.
 #include "core/common/torch_compat.h"
-#include "core/model/matrix_info.h"
+#include "core/types/matrix_info.h"
 
 namespace sieve {
 

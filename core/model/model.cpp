@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "core/common/error.h"
+#include "core/common/shape_text.h"
 #include "core/model/block.h"
 #include "core/model/model_impl.h"
 
@@ -23,12 +24,6 @@ torch::ScalarType scalarTypeOf(DType d) {
             return torch::kFloat16;
     }
     return torch::kFloat32;
-}
-
-std::string shapeText(c10::IntArrayRef shape) {
-    std::ostringstream s;
-    s << shape;
-    return s.str();
 }
 
 // Fills in what a config may leave implicit and refuses what cannot work.

@@ -14,7 +14,7 @@
 #include "core/model/config.h"
 #include "core/model/forward_context.h"  // KVCache, InputObserver
 #include "core/model/linear.h"
-#include "core/model/matrix_info.h"
+#include "core/types/matrix_info.h"
 
 namespace sieve {
 

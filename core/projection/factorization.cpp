@@ -3,17 +3,13 @@
 #include <sstream>
 
 #include "core/common/error.h"
+#include "core/common/shape_text.h"
 #include "core/model/linear.h"
-#include "core/model/matrix_info.h"
+#include "core/types/matrix_info.h"
 
 namespace sieve {
 
 namespace {
-std::string shapeText(const torch::Tensor& t) {
-    std::ostringstream s;
-    s << t.sizes();
-    return s.str();
-}
 std::string levelText(double level) {
     std::ostringstream s;
     s << level;

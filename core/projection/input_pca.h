@@ -8,11 +8,6 @@ namespace sieve {
 
 class InputPcaProjection : public ProjectionMethod {
 public:
-    std::string name() const override { return "input-pca"; }
-    std::string description() const override {
-        return "Top principal directions of the input (SliceGPT-style), orthogonal A";
-    }
-    bool needsCalibration() const override { return true; }
     Factorization factor(const torch::Tensor& W, const torch::Tensor& gram,
                          const FactorOptions& options) const override;
 };

@@ -4,37 +4,35 @@
 #include <sstream>
 
 #include "core/common/error.h"
-#include "core/model/matrix_info.h"
+#include "core/common/shape_text.h"
 #include "core/projection/input_pca.h"
 #include "core/projection/sieve_closed_form.h"
 #include "core/projection/sieve_learned.h"
 #include "core/projection/wanda.h"
 #include "core/projection/weight_svd.h"
+#include "core/types/matrix_info.h"
 
 namespace sieve {
 
+std::unique_ptr<ProjectionMethod> makeProjection(const std::string& method) {
+    const MethodInfo& factorization = requireMethod(requireMethod(method).factorization);
+    std::unique_ptr<ProjectionMethod> made;
+    const std::string& name = factorization.name;
+    if (name == "sieve") made = std::make_unique<SieveProjection>();
+    if (name == "sieve-learned") made = std::make_unique<SieveLearnedProjection>();
+    if (name == "weight-svd") made = std::make_unique<WeightSvdProjection>();
+    if (name == "input-pca") made = std::make_unique<InputPcaProjection>();
+    if (name == "wanda") made = std::make_unique<WandaProjection>();
+    if (!made) throw std::logic_error("method registry: no implementation of factorization '" + name + "'");
+    made->info_ = &factorization;
+    return made;
+}
+
 std::vector<std::unique_ptr<ProjectionMethod>> projectionMethods() {
     std::vector<std::unique_ptr<ProjectionMethod>> methods;
-    methods.push_back(std::make_unique<SieveProjection>());
-    methods.push_back(std::make_unique<SieveLearnedProjection>());
-    methods.push_back(std::make_unique<WeightSvdProjection>());
-    methods.push_back(std::make_unique<InputPcaProjection>());
-    methods.push_back(std::make_unique<WandaProjection>());
+    for (const MethodInfo& m : methodRegistry())
+        if (m.factorization == m.name) methods.push_back(makeProjection(m.name));
     return methods;
-}
-
-std::vector<std::string> projectionMethodNames() {
-    std::vector<std::string> names;
-    for (const auto& m : projectionMethods()) names.push_back(m->name());
-    return names;
-}
-
-std::unique_ptr<ProjectionMethod> makeProjection(const std::string& name) {
-    for (auto& m : projectionMethods())
-        if (m->name() == name) return std::move(m);
-    std::string known;
-    for (const auto& n : projectionMethodNames()) known += (known.empty() ? "" : ", ") + n;
-    throw InputError("unknown projection method '" + name + "' (known: " + known + ")");
 }
 
 namespace projection_detail {
@@ -42,11 +40,6 @@ namespace projection_detail {
 namespace {
 std::string where(const FactorOptions& options) {
     return options.matrixName.empty() ? std::string("matrix") : options.matrixName;
-}
-std::string shapeText(const torch::Tensor& t) {
-    std::ostringstream s;
-    s << t.sizes();
-    return s.str();
 }
 }  // namespace
 

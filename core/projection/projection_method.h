@@ -1,14 +1,17 @@
 #pragma once
 // One interface for every way of pruning a matrix: a method turns W (and the
 // Gram of its input, when it uses data) into an ordered Factorization from
-// which every level is a slice. Adding a method = one class in one file, one
-// line in projectionMethods(), one test row.
+// which every level is a slice. What a method is called, whether it needs
+// calibration and how the UI shows it live in the method registry
+// (core/types/method_registry.h); this is only the math. Adding a method = a
+// registry row, one class in one file, its line in makeProjection(), one test row.
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "core/common/torch_compat.h"
 #include "core/projection/factorization.h"
+#include "core/types/method_registry.h"
 
 namespace sieve {
 
@@ -31,12 +34,10 @@ struct FactorOptions {
 class ProjectionMethod {
 public:
     virtual ~ProjectionMethod() = default;
-    virtual std::string name() const = 0;         // "sieve", "weight-svd", ...
-    virtual std::string description() const = 0;  // one line for the UI
-    virtual bool needsCalibration() const = 0;
-    // Unstructured methods save parameters only as masks (no speed or file
-    // size gain without sparse kernels); the UI says so.
-    virtual bool isStructured() const { return true; }
+    // The registry entry of this factorization ("sieve", "weight-svd", ...).
+    const MethodInfo& info() const { return *info_; }
+    const std::string& name() const { return info_->name; }
+    bool needsCalibration() const { return info_->needsCalibration; }
 
     // W [D, H] (float32/bf16, any device); gram [H, H] float64 (undefined
     // for methods that need no data). Computation is float64 on W's device;
@@ -44,13 +45,17 @@ public:
     // a missing, wrongly shaped or non-finite Gram, or a non-finite W.
     virtual Factorization factor(const torch::Tensor& W, const torch::Tensor& gram,
                                  const FactorOptions& options) const = 0;
+
+private:
+    friend std::unique_ptr<ProjectionMethod> makeProjection(const std::string& method);
+    const MethodInfo* info_ = nullptr;
 };
 
-// Every method, in the order the UI lists them: sieve first.
-std::vector<std::string> projectionMethodNames();
+// The factorization a registry method uses (sieve-sequential: sieve's).
+// Throws InputError naming an unknown method and the known ones.
+std::unique_ptr<ProjectionMethod> makeProjection(const std::string& method);
+// One instance of every distinct factorization, in registry order.
 std::vector<std::unique_ptr<ProjectionMethod>> projectionMethods();
-// Throws InputError naming the unknown method and the known ones.
-std::unique_ptr<ProjectionMethod> makeProjection(const std::string& name);
 
 // Helpers shared by the methods.
 namespace projection_detail {

@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
-#include "core/job/job.h"
 #include "core/projection/factorization.h"
 #include "core/projection/projection_method.h"
+#include "core/types/job.h"
 
 namespace sieve {
 

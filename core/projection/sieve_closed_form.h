@@ -11,11 +11,6 @@ namespace sieve {
 
 class SieveProjection : public ProjectionMethod {
 public:
-    std::string name() const override { return "sieve"; }
-    std::string description() const override {
-        return "Output-aligned (LLM-Sieve): min ||WX - BAX|| in closed form";
-    }
-    bool needsCalibration() const override { return true; }
     Factorization factor(const torch::Tensor& W, const torch::Tensor& gram,
                          const FactorOptions& options) const override;
 };

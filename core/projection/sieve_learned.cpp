@@ -3,7 +3,7 @@
 #include <cmath>
 #include <set>
 
-#include "core/model/matrix_info.h"
+#include "core/types/matrix_info.h"
 
 namespace sieve {
 

@@ -13,11 +13,6 @@ namespace sieve {
 
 class SieveLearnedProjection : public ProjectionMethod {
 public:
-    std::string name() const override { return "sieve-learned"; }
-    std::string description() const override {
-        return "Output-aligned, A and B fitted by Adam on the calibration Gram";
-    }
-    bool needsCalibration() const override { return true; }
     Factorization factor(const torch::Tensor& W, const torch::Tensor& gram,
                          const FactorOptions& options) const override;
 };

@@ -11,12 +11,6 @@ namespace sieve {
 
 class WandaProjection : public ProjectionMethod {
 public:
-    std::string name() const override { return "wanda"; }
-    std::string description() const override {
-        return "Unstructured: keep the largest |W_ij| ||x_j||, same parameter budget (masks)";
-    }
-    bool needsCalibration() const override { return true; }
-    bool isStructured() const override { return false; }
     Factorization factor(const torch::Tensor& W, const torch::Tensor& gram,
                          const FactorOptions& options) const override;
 };

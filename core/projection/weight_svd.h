@@ -7,9 +7,6 @@ namespace sieve {
 
 class WeightSvdProjection : public ProjectionMethod {
 public:
-    std::string name() const override { return "weight-svd"; }
-    std::string description() const override { return "Truncated SVD of W (LASER-style), no data"; }
-    bool needsCalibration() const override { return false; }
     Factorization factor(const torch::Tensor& W, const torch::Tensor& gram,
                          const FactorOptions& options) const override;
 };

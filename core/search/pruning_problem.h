@@ -5,9 +5,9 @@
 #include <cstdint>
 #include <vector>
 
-#include "core/job/job.h"
-#include "core/model/matrix_info.h"
-#include "core/search/results.h"
+#include "core/types/job.h"
+#include "core/types/matrix_info.h"
+#include "core/types/results.h"
 
 namespace sieve {
 

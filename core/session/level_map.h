@@ -4,7 +4,7 @@
 // so that h5web, silx and NeXpy plot them as images.
 #include <vector>
 
-#include "core/model/matrix_info.h"
+#include "core/types/matrix_info.h"
 
 namespace sieve {
 

@@ -74,10 +74,11 @@ void SessionAppender::change(const std::string& what, Change&& apply) {
     }
 }
 
-void SessionAppender::beginGa(const std::string& method, const GaSettings& settings) {
+void SessionAppender::beginGa(const std::string& method, const GaSettings& settings,
+                              const std::string& resumeKey) {
     if (settings.population < 1) throw InputError("GA population must be at least 1");
     change("start the GA", [&](const H5::Group& root) {
-        session::createGa(root, method, settings);
+        session::createGa(root, method, settings, resumeKey);
         h5::setAttr(root, "default", session::kGa);
     });
 }

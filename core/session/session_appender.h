@@ -15,7 +15,7 @@
 #include <optional>
 #include <string>
 
-#include "core/search/results.h"
+#include "core/types/results.h"
 
 namespace sieve {
 
@@ -26,7 +26,7 @@ public:
 
     // Starts a GA in the file: settings and an empty history, replacing any
     // GA there was.
-    void beginGa(const std::string& method, const GaSettings& settings);
+    void beginGa(const std::string& method, const GaSettings& settings, const std::string& resumeKey);
     // Appends one finished generation (its index must be the number of
     // generations in the file) and the random state after it; /ga/best
     // becomes the generation's best so far. Durable when it returns.

@@ -1,19 +1,17 @@
 #pragma once
-// NOTE from the lead: renamed SessionLoadOptions -> SessionLoadOptions, SessionSaveOptions ->
-// SessionSaveOptions, CalibrationRecord -> CalibrationRecord: the old names clash with core/model/model.h
-// (SessionLoadOptions) and core/calibration (CalibrationRecord) in namespace sieve. Please keep the new
-// names. Everything a session file holds, as plain torch-free structs: the searches hand their result structs
-// (core/search/results.h) to the session, the GUI and the CLI get them back when a session is opened. One
-// task per session; comparing tasks opens two sessions.
+// Everything a session file holds, as plain torch-free structs: the searches
+// hand their result structs (core/types/results.h) to the session, the GUI
+// and the CLI get them back when a session is opened. One task per session;
+// comparing tasks opens two sessions.
 #include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include "core/model/matrix_info.h"
-#include "core/search/results.h"
 #include "core/session/content_hash.h"
+#include "core/types/matrix_info.h"
+#include "core/types/results.h"
 
 namespace sieve {
 
@@ -69,7 +67,10 @@ struct GaSession {
     // (opaque bytes from the search): with `result.generations` it resumes
     // the run on the same random stream.
     std::string rngState;
-    bool complete = false;                           // false: interrupted (or still running), resumable
+    bool complete = false;  // false: interrupted (or still running), resumable
+    // GaResumeKey::text() of the run: everything that changes a fitness
+    // value. A run continues this history only when its key is equal.
+    std::string resumeKey;
     std::optional<LevelStatistics> levelStatistics;  // of the final population
 };
 

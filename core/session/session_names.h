@@ -3,7 +3,7 @@
 // and the spellings of enums in the file. Private to core/session.
 #include <string>
 
-#include "core/model/matrix_info.h"
+#include "core/types/matrix_info.h"
 
 namespace sieve::session {
 

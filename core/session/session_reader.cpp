@@ -260,6 +260,8 @@ GaSession readGa(const H5::Group& g, size_t matrices) {
     r.method = h5::stringAttr(g, "method");
     r.stoppedEarly = h5::boolAttr(g, "stopped_early");
     ga.complete = h5::boolAttr(g, "complete");
+    // Sessions written before resume keys existed have none: they resume nothing.
+    if (h5::hasAttr(g, "resume_key")) ga.resumeKey = h5::stringAttr(g, "resume_key");
     H5::Group s = h5::openGroup(g, "settings");
     r.settings.population = int(h5::intAttr(s, "population"));
     r.settings.generations = int(h5::intAttr(s, "generations"));

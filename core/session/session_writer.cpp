@@ -3,11 +3,11 @@
 #include <algorithm>
 #include <set>
 
-#include "core/common/device.h"
 #include "core/common/error.h"
 #include "core/session/hdf5_io.h"
 #include "core/session/level_map.h"
 #include "core/session/session_names.h"
+#include "core/types/device_choice.h"
 #include "sieve/version.h"
 
 namespace sieve::session {
@@ -46,12 +46,6 @@ void validateChromosome(const std::string& where, const std::vector<int>& genes,
 }
 
 namespace {
-
-std::vector<double> levelsOf(const std::vector<int>& genes, const LevelGrid& grid) {
-    std::vector<double> levels;
-    for (int g : genes) levels.push_back(grid.at(size_t(g)));
-    return levels;
-}
 
 std::vector<int16_t> narrowGenes(const std::vector<int>& genes) {
     return std::vector<int16_t>(genes.begin(), genes.end());  // range checked by validateChromosome
@@ -472,7 +466,8 @@ GaContext readGaContext(const H5::Group& root) {
     return context;
 }
 
-void createGa(const H5::Group& root, const std::string& method, const GaSettings& s) {
+void createGa(const H5::Group& root, const std::string& method, const GaSettings& s,
+              const std::string& resumeKey) {
     if (h5::hasChild(root, kGa)) root.unlink(kGa);
     H5::Group ga = h5::createGroup(root, kGa, "NXentry");
     h5::setAttr(ga, "default", "generations");
@@ -480,6 +475,7 @@ void createGa(const H5::Group& root, const std::string& method, const GaSettings
     h5::setAttr(ga, "complete", false);
     h5::setAttr(ga, "stopped_early", false);
     h5::setAttr(ga, "committed_generations", int64_t(0));
+    h5::setAttr(ga, "resume_key", resumeKey);
 
     H5::Group settings = h5::createGroup(ga, "settings", "NXparameters");
     h5::setAttr(settings, "population", s.population);
@@ -592,7 +588,7 @@ void writeAll(H5::H5File& file, const SessionData& data, const SessionSaveOption
     if (!data.uniform.empty()) writeUniform(root, data.uniform);
     if (data.ga) {
         const GaSession& ga = *data.ga;
-        createGa(root, ga.result.method, ga.result.settings);
+        createGa(root, ga.result.method, ga.result.settings, ga.resumeKey);
         H5::Group gaGroup = root.openGroup(kGa);
         H5::Group history = gaGroup.openGroup("generations");
         // Only the state after the last generation is known here.

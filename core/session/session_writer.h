@@ -30,8 +30,10 @@ struct GaContext {
 };
 GaContext readGaContext(const H5::Group& root);  // from /model/matrices and /provenance
 
-// Creates /ga (replacing one that is there) with settings and an empty history.
-void createGa(const H5::Group& root, const std::string& method, const GaSettings& settings);
+// Creates /ga (replacing one that is there) with settings, the resume key
+// and an empty history.
+void createGa(const H5::Group& root, const std::string& method, const GaSettings& settings,
+              const std::string& resumeKey);
 // Appends one generation, replaces the RNG state, updates /ga/best to the
 // generation's best-so-far individual.
 void appendGeneration(const H5::Group& root, const GaContext& context, const Generation& generation,

@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "core/job/job.h"
 #include "core/task/task.h"
+#include "core/types/job.h"
 
 namespace sieve {
 

@@ -10,9 +10,11 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QImage>
+#include <QLabel>
 #include <QProcess>
 #include <QPushButton>
 #include <QSpinBox>
+#include <QStatusBar>
 #include <QTabWidget>
 #include <QTemporaryDir>
 
@@ -40,9 +42,9 @@ QString waitFinished(EngineClient& client, int timeoutMs, bool expectOk = true) 
     return ok == expectOk ? QString() : message;
 }
 
-widgets::RunSettings smallRun() {
-    widgets::RunSettings s;
-    s.methods = {QStringLiteral("sieve")};
+RunSettings smallRun() {
+    RunSettings s;
+    s.methods = {"sieve"};
     s.eps = 0.05;
     s.ga.population = 6;
     s.ga.generations = 3;
@@ -71,9 +73,9 @@ private Q_SLOTS:
         window.resize(1280, 860);
         window.show();
 
-        bridge.openDemoModel();
+        bridge.openDemoModel(DeviceChoice{});
         QCOMPARE(waitFinished(bridge, 120000), QString());
-        QVERIFY(!window.results().model.matrices.empty());
+        QVERIFY(!bridge.session().model.summary.matrices.empty());
 
         window.runPanel()->setSettings(smallRun());
         // Press the button, as a user would.
@@ -102,7 +104,7 @@ private Q_SLOTS:
 
         // The heatmap shows the engine's best chromosome, cell for cell.
         const Generation last = generations.last().at(1).value<Generation>();
-        const auto& summary = window.results().model;
+        const ModelSummary summary = bridge.session().model.summary;
         const LevelGrid grid = smallRun().grid;
         for (size_t i = 0; i < summary.matrices.size(); ++i) {
             const auto& m = summary.matrices[i];
@@ -148,10 +150,10 @@ private Q_SLOTS:
         MainWindow window(&bridge);
         window.setPromptOnClose(false);
         window.show();
-        bridge.openDemoModel();
+        bridge.openDemoModel(DeviceChoice{});
         QCOMPARE(waitFinished(bridge, 120000), QString());
 
-        widgets::RunSettings s = smallRun();
+        RunSettings s = smallRun();
         s.ga.generations = 50;  // far longer than we wait
         window.runPanel()->setSettings(s);
         QSignalSpy generations(&bridge, &EngineClient::generationFinished);
@@ -167,13 +169,56 @@ private Q_SLOTS:
 
         // The model is dense again, and the engine takes the next job.
         QVERIFY(bridge.engine().modelIsDense());
-        QSignalSpy baseline(&bridge, &EngineClient::baselineMeasured);
+        QSignalSpy uniform(&bridge, &EngineClient::uniformFinished);
         s.ga.generations = 1;
         window.runPanel()->setSettings(s);
         QTest::mouseClick(window.runPanel()->button(RunPanel::Action::Uniform), Qt::LeftButton);
         QCOMPARE(waitFinished(bridge, 300000), QString());
-        QVERIFY(!baseline.isEmpty());
-        QVERIFY(window.results().baseline.a0 > 0.9);
+        QCOMPARE(uniform.size(), 1);
+        QVERIFY(bridge.session().baseline->a0 > 0.9);
+    }
+
+    // With LLM-Sieve and Input PCA ticked, the real engine searches with
+    // LLM-Sieve (the registry's order), and the device chosen when opening a
+    // model reaches the engine: CPU works, CUDA on this machine is refused
+    // with a clear message and the window stays usable.
+    void searchMethodAndDeviceReachTheEngine() {
+        app::EngineBridge bridge;
+        MainWindow window(&bridge);
+        window.setPromptOnClose(false);
+        window.show();
+        window.openModelFile(demo_, DeviceChoice{"cpu"});
+        QCOMPARE(waitFinished(bridge, 120000), QString());
+        QCOMPARE(bridge.session().model.summary.device, std::string("cpu"));
+        QVERIFY(window.statusBar()->findChildren<QLabel*>().size() >= 1);
+        bool shown = false;
+        for (QLabel* label : window.statusBar()->findChildren<QLabel*>())
+            shown |= label->text().endsWith(QStringLiteral("· cpu"));
+        QVERIFY2(shown, "the status bar names the device");
+        bridge.openTask(demo_ + "/tasks/capital.jsonl");
+        QCOMPARE(waitFinished(bridge, 60000), QString());
+
+        RunSettings s = smallRun();
+        s.methods = {"input-pca", "sieve"};
+        s.ga.generations = 1;
+        window.runPanel()->setSettings(s);
+        QVERIFY(window.runPanel()->methodBox("sieve")->isChecked());
+        QVERIFY(window.runPanel()->methodBox("input-pca")->isChecked());
+        QTest::mouseClick(window.runPanel()->button(RunPanel::Action::Genetic), Qt::LeftButton);
+        QCOMPARE(waitFinished(bridge, 300000), QString());
+        QCOMPARE(bridge.session().ga->result.method, std::string("sieve"));
+
+        if (!bridge.automaticDevice().startsWith(QStringLiteral("cuda"))) {
+            window.openModelFile(demo_, DeviceChoice{"cuda"});
+            QSignalSpy done(&bridge, &EngineClient::finished);
+            QVERIFY(done.wait(60000));
+            QCOMPARE(done.first().at(0).toBool(), false);
+            QVERIFY2(done.first().at(1).toString().contains(QStringLiteral("CUDA")),
+                     qPrintable(done.first().at(1).toString()));
+            // Still usable: the model and its results are as they were.
+            QCOMPARE(bridge.session().ga->result.method, std::string("sieve"));
+            QVERIFY(window.runPanel()->button(RunPanel::Action::RunAll)->isEnabled());
+        }
     }
 
     // Researchers run headless on a server, then open the session on a laptop.
@@ -246,8 +291,8 @@ private Q_SLOTS:
         for (size_t i = 0; i < matrices.size(); ++i)
             QCOMPARE(window.pruningHeatmap()->cellLevel(matrices[i].layer, matrices[i].type),
                      data.provenance.levelGrid[data.ga->result.best.genes[i]]);
-        QCOMPARE(int(window.results().uniform.size()), 2);
-        QCOMPARE(int(window.results().sensitivity.size()), 1);
+        QCOMPARE(int(bridge.session().uniform.size()), 2);
+        QCOMPARE(int(bridge.session().sensitivity.size()), 1);
         for (int tab = 0; tab < MainWindow::TabCount; ++tab) {
             window.tabs()->setCurrentIndex(tab);
             QTest::qWait(100);
@@ -255,19 +300,19 @@ private Q_SLOTS:
         }
 
         // The run panel shows the settings the session was made with.
-        widgets::RunSettings shown;
+        RunSettings shown;
         QString error;
         QVERIFY2(window.runPanel()->settings(&shown, &error), qPrintable(error));
         QCOMPARE(shown.eps, 0.1);
         QCOMPARE(shown.grid, (LevelGrid{0, 0.3, 0.6, 0.9}));
-        QCOMPARE(shown.methods, (QStringList{"sieve", "weight-svd"}));
+        QCOMPARE(shown.methods, (std::vector<std::string>{"sieve", "weight-svd"}));
         QCOMPARE(shown.ga.population, 6);
         QCOMPARE(shown.ga.generations, 2);
         QCOMPARE(shown.ga.seed, uint64_t(77));
 
         // The session's model and task were opened with it, so Run all on the
         // real engine extends the same file: one generation more this time.
-        QCOMPARE(window.results().model.path, data.model.summary.path);
+        QCOMPARE(bridge.session().model.summary.path, data.model.summary.path);
         shown.ga.generations = 3;
         window.runPanel()->setSettings(shown);
         QTest::mouseClick(window.runPanel()->button(RunPanel::Action::RunAll), Qt::LeftButton);

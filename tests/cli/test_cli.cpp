@@ -83,6 +83,22 @@ private Q_SLOTS:
         QTest::newRow("not a number")
             << QStringList{"sweep", "--model", kDemo, "--task", kAddTask, "--eps", "lots"}
             << "--eps expects a number";
+        // Numbers outside their range are refused, never wrapped or clamped.
+        const QStringList ga{"ga", "--model", kDemo, "--task", kAddTask};
+        QTest::newRow("eps above 1") << QStringList(ga) + QStringList{"--eps", "1.5"}
+                                     << "--eps 1.5 is outside";
+        QTest::newRow("population overflows") << QStringList(ga) + QStringList{"--population", "99999999999"}
+                                              << "--population 99999999999 is outside [2, 100000]";
+        QTest::newRow("population wraps to 2") << QStringList(ga) + QStringList{"--population", "4294967298"}
+                                               << "--population 4294967298 is outside";
+        QTest::newRow("huge beyond long long")
+            << QStringList(ga) + QStringList{"--generations", "99999999999999999999999"}
+            << "--generations 99999999999999999999999 is outside";
+        QTest::newRow("negative seed")
+            << QStringList(ga) + QStringList{"--seed", "-1"} << "--seed -1 is outside";
+        QTest::newRow("negative calibration tokens")
+            << QStringList(ga) + QStringList{"--calibration-tokens", "-4"}
+            << "--calibration-tokens -4 is outside";
     }
     void usageErrorsExitOne() {
         QFETCH(QStringList, args);
@@ -109,9 +125,9 @@ private Q_SLOTS:
         QCOMPARE(r.code, 2);
         QVERIFY2(r.err.contains("no-such-model"), qPrintable(r.err));
 
-        r = runSieve({"run", "--model", kDemo, "--task", kAddTask, "--eps", "1.5", "--quiet"});
+        r = runSieve({"run", "--model", kDemo, "--task", kAddTask, "--methods", "sieve,bogus", "--quiet"});
         QCOMPARE(r.code, 2);
-        QVERIFY2(r.err.contains("eps"), qPrintable(r.err));
+        QVERIFY2(r.err.contains("bogus") && r.err.contains("weight-svd"), qPrintable(r.err));
         // The sequential mode has no single factorization for a GA to slice.
         r = runSieve({"ga", "--model", kDemo, "--task", kAddTask, "--method", "sieve-sequential", "--quiet"});
         QCOMPARE(r.code, 2);

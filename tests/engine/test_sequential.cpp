@@ -10,8 +10,10 @@
 #include "core/model/model.h"
 #include "core/projection/projection_method.h"
 #include "core/projection/projection_set.h"
+#include "tensor_compare.h"
 
 using namespace sieve;
+using sieve::test::maxAbsDiff;
 
 namespace {
 
@@ -101,10 +103,6 @@ private:
         parallelParams_ = model_->currentPrunableParams();
         return logits();
     }
-    static double maxAbsDiff(const torch::Tensor& a, const torch::Tensor& b) {
-        return (a - b).abs().max().item<double>();
-    }
-
     std::unique_ptr<Model> model_;
     std::vector<std::vector<int64_t>> sequences_;
     LevelGrid grid_ = defaultLevelGrid();

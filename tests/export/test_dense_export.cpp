@@ -14,8 +14,10 @@
 #include "core/engine/engine.h"
 #include "core/export/model_export.h"
 #include "core/model/model.h"
+#include "tensor_compare.h"
 
 using namespace sieve;
+using sieve::test::maxAbsDiff;
 
 namespace {
 
@@ -40,10 +42,6 @@ torch::Tensor fixtureLogits(const nlohmann::json& prompt) {
     return t;
 }
 
-double maxAbsDiff(const torch::Tensor& a, const torch::Tensor& b) {
-    return (a - b).abs().max().item<double>();
-}
-
 }  // namespace
 
 class TestDenseExport : public QObject {
@@ -57,17 +55,14 @@ private Q_SLOTS:
         engine_.openTask(kDemo + "/tasks/add.jsonl");
         // What `sieve export --method sieve --level 0.5` does (the fixture's command).
         RunSettings settings;
-        engine_.calibrate(settings, quiet);
-        const auto at = std::find(settings.grid.begin(), settings.grid.end(), level);
-        QVERIFY(at != settings.grid.end());
-        const std::vector<int> genes(engine_.model().matrices.size(), int(at - settings.grid.begin()));
+        settings.searchMethod = "sieve";
+        QVERIFY(std::find(settings.grid.begin(), settings.grid.end(), level) != settings.grid.end());
         QVERIFY(dir_.isValid());
         dense_ = dir_.filePath("dense").toStdString();
         factorized_ = dir_.filePath("factorized").toStdString();
-        const ExportReport d =
-            engine_.exportModel(dense_, ExportFormat::Dense, "sieve", settings.grid, genes, quiet);
+        const ExportReport d = engine_.exportModel(dense_, ExportFormat::Dense, level, settings, quiet);
         const ExportReport f =
-            engine_.exportModel(factorized_, ExportFormat::Factorized, "sieve", settings.grid, genes, quiet);
+            engine_.exportModel(factorized_, ExportFormat::Factorized, level, settings, quiet);
         QCOMPARE(d.exportedParams, d.originalParams);  // dense: the original shapes
         QVERIFY(f.exportedParams < f.originalParams);  // factorized: B and A are smaller at level 0.5
         QVERIFY(engine_.modelIsDense());               // exporting leaves the live model unpruned

@@ -15,8 +15,10 @@
 #include "core/model/checkpoint.h"
 #include "core/model/model.h"
 #include "model/npy.h"
+#include "tensor_compare.h"
 
 using namespace sieve;
+using sieve::test::maxAbsDiff;
 
 namespace {
 
@@ -37,10 +39,6 @@ torch::Tensor idsTensor(const std::vector<std::vector<int64_t>>& rows) {
     for (size_t i = 0; i < rows.size(); ++i)
         for (size_t j = 0; j < rows[i].size(); ++j) t[int64_t(i)][int64_t(j)] = rows[i][j];
     return t;
-}
-
-double maxAbsDiff(const torch::Tensor& a, const torch::Tensor& b) {
-    return (a.to(torch::kFloat64) - b.to(torch::kFloat64)).abs().max().item<double>();
 }
 
 struct Fixture {

@@ -219,6 +219,7 @@ std::string diffSessions(const SessionData& e, const SessionData& a, const Compa
             .field("ga.stoppedEarly", re.stoppedEarly, ra.stoppedEarly)
             .field("ga.rngState", e.ga->rngState, a.ga->rngState)
             .field("ga.complete", e.ga->complete, a.ga->complete)
+            .field("ga.resumeKey", e.ga->resumeKey, a.ga->resumeKey)
             .field("ga.levelStatistics.present", e.ga->levelStatistics.has_value(),
                    a.ga->levelStatistics.has_value());
         if (e.ga->levelStatistics && a.ga->levelStatistics)

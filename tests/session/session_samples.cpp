@@ -176,6 +176,7 @@ SessionData sampleSession(uint64_t seed, const SampleShape& shape) {
     ga.result.stoppedEarly = shape.gaComplete && r.unit() < 0.5;
     ga.rngState = shape.generations > 0 ? sampleRngState(shape.generations - 1) : std::string();
     ga.complete = shape.gaComplete;
+    ga.resumeKey = "method=sieve; eps=0.05; seed=1234";
     if (shape.gaComplete) {
         LevelStatistics stats;
         for (size_t i = 0; i < m; ++i) {

@@ -454,7 +454,7 @@ private Q_SLOTS:
         SessionFile::save(atOnce, full);
         SessionFile::save(appended, withoutGa(full));
         SessionAppender appender(appended);
-        appender.beginGa(full.ga->result.method, full.ga->result.settings);
+        appender.beginGa(full.ga->result.method, full.ga->result.settings, full.ga->resumeKey);
         const auto& generations = full.ga->result.generations;
         QElapsedTimer timer;
         timer.start();

@@ -35,17 +35,21 @@ const QString kWindowContext = QStringLiteral("sieve::widgets::MainWindow");
 class SilentEngine : public EngineClient {
 public:
     bool isBusy() const override { return false; }
-    void openModel(const QString&) override {}
-    void openDemoModel() override {}
+    sieve::SessionData session() const override { return {}; }
+    QString sessionPath() const override { return {}; }
+    bool hasUnsavedResults() const override { return false; }
+    QString automaticDevice() const override { return QStringLiteral("cpu"); }
+    void openModel(const QString&, const sieve::DeviceChoice&) override {}
+    void openDemoModel(const sieve::DeviceChoice&) override {}
     void openTask(const QString&) override {}
-    void calibrate(const RunSettings&) override {}
-    void uniformSweep(const RunSettings&) override {}
-    void geneticSearch(const RunSettings&) override {}
-    void sensitivity(const RunSettings&) override {}
-    void runAll(const RunSettings&) override {}
+    void calibrate(const sieve::RunSettings&) override {}
+    void uniformSweep(const sieve::RunSettings&) override {}
+    void geneticSearch(const sieve::RunSettings&) override {}
+    void sensitivity(const sieve::RunSettings&) override {}
+    void runAll(const sieve::RunSettings&) override {}
     void stop() override {}
     void newSession() override {}
-    void openSession(const QString&) override {}
+    void openSession(const QString&, const sieve::DeviceChoice&) override {}
     void saveSession(const QString&) override {}
 };
 

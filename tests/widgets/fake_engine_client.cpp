@@ -1,11 +1,11 @@
 #include "fake_engine_client.h"
 
-#include <QFile>
 #include <QFileInfo>
 #include <QtConcurrent/QtConcurrentRun>
 
 #include "core/search/sensitivity.h"
 #include "core/search/uniform_search.h"
+#include "core/session/session_file.h"
 
 namespace sieve::test {
 
@@ -20,46 +20,67 @@ void FakeEngineClient::waitForIdle() {
     job_.waitForFinished();
 }
 
-void FakeEngineClient::openModel(const QString& path) {
+void FakeEngineClient::startSession() {
+    ModelIdentity model;
+    model.summary = model_;
+    model.contentHash = "synthetic-" + std::to_string(layers_);
+    Provenance provenance;
+    provenance.device = "cpu";
+    provenance.dtype = "float32";
+    session_.start(model, task_, provenance);
+}
+
+void FakeEngineClient::openModel(const QString& path, const DeviceChoice& device) {
     ++calls_[QStringLiteral("openModel")];
+    lastDevice_ = device;
+    if (device.device == "cuda") {  // this machine has none, as the real engine says
+        Q_EMIT finished(false,
+                        tr("Opening model failed: device 'cuda' requested but libtorch sees no CUDA device"));
+        return;
+    }
     model_ = llamaLikeSummary(layers_);
     model_.path = path.toStdString();
-    session_ = {};
-    session_.model = model_;
+    startSession();
     Q_EMIT modelOpened(model_);
+    Q_EMIT sessionReplaced();
     Q_EMIT finished(true, tr("Model opened"));
 }
 
-void FakeEngineClient::openDemoModel() {
+void FakeEngineClient::openDemoModel(const DeviceChoice& device) {
     ++calls_[QStringLiteral("openDemoModel")];
-    openModel(QStringLiteral("demo/sieve-demo"));
+    openModel(QStringLiteral("demo/sieve-demo"), device);
     openTask(QStringLiteral("skill-a.json"));
 }
 
 void FakeEngineClient::openTask(const QString& path) {
     ++calls_[QStringLiteral("openTask")];
-    taskName_ = QFileInfo(path).completeBaseName();
-    variant_ = taskName_.endsWith(QLatin1String("b")) ? 1 : 0;
-    const ModelSummary model = model_;
-    session_ = {};
-    session_.model = model;
-    session_.taskName = taskName_;
-    Q_EMIT taskOpened(taskName_);
+    task_ = TaskIdentity{};
+    task_.name = QFileInfo(path).completeBaseName().toStdString();
+    task_.path = path.toStdString();
+    task_.hash = "task-" + task_.name;
+    task_.metric = "exact_match";
+    variant_ = QString::fromStdString(task_.name).endsWith(QLatin1String("b")) ? 1 : 0;
+    startSession();
+    TaskInfo info;
+    info.name = task_.name;
+    info.path = task_.path;
+    Q_EMIT taskOpened(info);
+    Q_EMIT sessionReplaced();
 }
 
-void FakeEngineClient::calibrate(const widgets::RunSettings& s) {
+void FakeEngineClient::calibrate(const RunSettings& s) {
     start(Calibrate, s);
 }
-void FakeEngineClient::uniformSweep(const widgets::RunSettings& s) {
+void FakeEngineClient::uniformSweep(const RunSettings& s) {
     start(Uniform, s);
 }
-void FakeEngineClient::geneticSearch(const widgets::RunSettings& s) {
+void FakeEngineClient::geneticSearch(const RunSettings& s) {
     start(Genetic, s);
 }
-void FakeEngineClient::sensitivity(const widgets::RunSettings& s) {
+void FakeEngineClient::sensitivity(const RunSettings& s) {
     start(Sensitivity, s);
 }
-void FakeEngineClient::runAll(const widgets::RunSettings& s) {
+void FakeEngineClient::runAll(const RunSettings& s) {
     start(Calibrate | Uniform | Genetic | Sensitivity, s);
 }
 
@@ -69,30 +90,36 @@ void FakeEngineClient::stop() {
 }
 
 void FakeEngineClient::newSession() {
-    session_ = {};
-    session_.model = model_;
-    session_.taskName = taskName_;
+    session_.reset();
+    Q_EMIT sessionReplaced();
 }
 
-void FakeEngineClient::openSession(const QString& path) {
-    if (!saved_.contains(path)) {
-        Q_EMIT finished(false, tr("%1: no such session").arg(path));
+void FakeEngineClient::openSession(const QString& path, const DeviceChoice&) {
+    try {
+        session_.adopt(SessionFile::load(path.toStdString()), path.toStdString());
+    } catch (const std::exception& e) {
+        Q_EMIT finished(false, QString::fromUtf8(e.what()));
         return;
     }
-    session_ = saved_.value(path);
-    model_ = session_.model;
-    Q_EMIT sessionLoaded(session_);
+    model_ = session_.snapshot().model.summary;
+    Q_EMIT sessionReplaced();
+    Q_EMIT finished(true, tr("Opened %1").arg(path));
 }
 
 void FakeEngineClient::saveSession(const QString& path) {
-    saved_[path] = session_;
-    QFile marker(path);
-    if (marker.open(QIODevice::WriteOnly)) marker.write("fake session\n");
+    try {
+        session_.saveAs(path.toStdString());
+    } catch (const std::exception& e) {
+        Q_EMIT finished(false, QString::fromUtf8(e.what()));
+        return;
+    }
     Q_EMIT sessionSaved(path);
+    Q_EMIT finished(true, tr("Saved %1").arg(path));
 }
 
-void FakeEngineClient::start(int steps, const widgets::RunSettings& settings) {
+void FakeEngineClient::start(int steps, const RunSettings& settings) {
     ++calls_[QStringLiteral("start")];
+    lastSettings_ = settings;
     if (busy_) return;
     busy_ = true;
     cancel_.reset();
@@ -101,13 +128,13 @@ void FakeEngineClient::start(int steps, const widgets::RunSettings& settings) {
 }
 
 // Worker thread: every signal below crosses to the GUI thread as a queued connection.
-void FakeEngineClient::runSteps(int steps, widgets::RunSettings settings) {
+void FakeEngineClient::runSteps(int steps, RunSettings settings) {
     bool ok = true;
     QString message = tr("Done");
-    widgets::SessionResults& out = session_;  // written here only while busy; read by the GUI after finished
     try {
         const std::vector<int> bottlenecks = defaultBottlenecks(layers_, variant_);
         const double a0 = variant_ == 0 ? 0.82 : 0.74;
+        const std::string method = searchMethodOf(settings);
         PruningProblem problem(model_.matrices, settings.grid, a0, settings.eps);
         SyntheticTask task(model_, settings.grid, a0, bottlenecks, 1.0, evaluationSleepMicroseconds);
         auto onProgress = [this](const Progress& p) { Q_EMIT progress(p); };
@@ -122,21 +149,20 @@ void FakeEngineClient::runSteps(int steps, widgets::RunSettings settings) {
                 Q_EMIT logMessage(QString::fromStdString(l->text));
         };
         JobContext context(onProgress, onEvent, cancel_);
-        out.grid = settings.grid;
-        out.eps = settings.eps;
-        if (steps & Calibrate) {
+        session_.recordSettings(settings.eps, settings.grid, settings.methods, settings.ga.seed);
+        if (!session_.baseline()) {
             BaselineResult baseline;
             baseline.a0 = a0;
             baseline.examples = 200;
-            out.baseline = baseline;
+            session_.setBaseline(baseline);
             Q_EMIT baselineMeasured(baseline);
         }
         int uniformBest = 0;
         if (steps & Uniform) {
             UniformSearchOptions options;
-            options.method = "sieve";
+            options.method = method;
             UniformResult u = uniformSearch(problem, task, options, context);
-            out.uniform = {u};
+            session_.putUniform(u);
             Q_EMIT uniformFinished(u);
             for (size_t i = 0; i < settings.grid.size(); ++i)
                 if (settings.grid[i] == u.bestLevel) uniformBest = static_cast<int>(i);
@@ -144,19 +170,26 @@ void FakeEngineClient::runSteps(int steps, widgets::RunSettings settings) {
         if (steps & Genetic) {
             GaSettings ga = settings.ga;
             ga.patience = ga.generations;
+            GaSession start;
+            start.result.method = method;
+            start.result.settings = ga;
+            session_.beginGa(start);
             GeneticSearch search(problem, ga);
             GaRunOptions options;
-            options.method = "sieve";
+            options.method = method;
             options.uniformBestIndex = uniformBest;
+            options.onGeneration = [&](const Generation& g, const std::string& rng) {
+                session_.appendGeneration(g, rng);
+            };
             GaResult result = search.run(task, options, context);
-            out.ga = {result};
+            session_.finishGa(result, std::nullopt);
             Q_EMIT gaFinished(result);
         }
         if (steps & Sensitivity) {
             SensitivityOptions options;
-            options.method = "sieve";
+            options.method = method;
             SensitivityResult s = singleMatrixSensitivity(problem, task, options, context);
-            out.sensitivity = {s};
+            session_.putSensitivity(s);
             Q_EMIT sensitivityFinished(s);
         }
     } catch (const Cancelled&) {

@@ -1,12 +1,13 @@
 #pragma once
 // A test double for the engine: the real searches (core/search) over the
-// synthetic task, run on a worker thread like the real adapter will, with
-// results delivered as queued signals. Sessions are kept in memory by path
-// (and a marker file written) so save → reopen can be checked.
+// synthetic task, run on a worker thread like the real adapter, with results
+// delivered as queued signals and kept in a real core Session (so save and
+// reopen go through real session files).
 #include <QFuture>
 #include <QMap>
 #include <atomic>
 
+#include "core/session/session.h"
 #include "synthetic_workload.h"
 #include "widgets/engine_client.h"
 
@@ -19,40 +20,51 @@ public:
     ~FakeEngineClient() override;
 
     bool isBusy() const override { return busy_; }
+    SessionData session() const override { return session_.snapshot(); }
+    QString sessionPath() const override { return QString::fromStdString(session_.path()); }
+    bool hasUnsavedResults() const override { return session_.hasUnsavedResults(); }
+    QString automaticDevice() const override { return QStringLiteral("cpu"); }
     void waitForIdle();
 
     // What the fake produced, for the tests to compare the views with.
     const ModelSummary& model() const { return model_; }
-    const widgets::SessionResults& session() const { return session_; }
     int evaluationSleepMicroseconds = 0;  // slows evaluations to test Stop and responsiveness
     int calls(const QString& request) const { return calls_.value(request); }
+    // The settings of the last run request, as the window sent them.
+    const RunSettings& lastSettings() const { return lastSettings_; }
+    const DeviceChoice& lastDevice() const { return lastDevice_; }
+
+    // Synchronous shortcuts for the tests (the slots take the device the dialog chose).
+    void openDemoModel() { openDemoModel(DeviceChoice{}); }
 
 public Q_SLOTS:
-    void openModel(const QString& path) override;
-    void openDemoModel() override;
+    void openModel(const QString& path, const sieve::DeviceChoice& device) override;
+    void openDemoModel(const sieve::DeviceChoice& device) override;
     void openTask(const QString& path) override;
-    void calibrate(const sieve::widgets::RunSettings& settings) override;
-    void uniformSweep(const sieve::widgets::RunSettings& settings) override;
-    void geneticSearch(const sieve::widgets::RunSettings& settings) override;
-    void sensitivity(const sieve::widgets::RunSettings& settings) override;
-    void runAll(const sieve::widgets::RunSettings& settings) override;
+    void calibrate(const sieve::RunSettings& settings) override;
+    void uniformSweep(const sieve::RunSettings& settings) override;
+    void geneticSearch(const sieve::RunSettings& settings) override;
+    void sensitivity(const sieve::RunSettings& settings) override;
+    void runAll(const sieve::RunSettings& settings) override;
     void stop() override;
     void newSession() override;
-    void openSession(const QString& path) override;
+    void openSession(const QString& path, const sieve::DeviceChoice& device) override;
     void saveSession(const QString& path) override;
 
 private:
     enum Step { Calibrate = 1, Uniform = 2, Genetic = 4, Sensitivity = 8 };
-    void start(int steps, const widgets::RunSettings& settings);
-    void runSteps(int steps, widgets::RunSettings settings);  // on the worker thread
+    void start(int steps, const RunSettings& settings);
+    void runSteps(int steps, RunSettings settings);  // on the worker thread
+    void startSession();
 
     int layers_;
     ModelSummary model_;
-    QString taskName_;
+    TaskIdentity task_;
     int variant_ = 0;
-    widgets::SessionResults session_;
-    QMap<QString, widgets::SessionResults> saved_;
+    Session session_;
     QMap<QString, int> calls_;
+    RunSettings lastSettings_;
+    DeviceChoice lastDevice_;
     CancelToken cancel_;
     std::atomic<bool> busy_{false};
     QFuture<void> job_;

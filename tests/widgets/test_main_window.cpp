@@ -5,6 +5,8 @@
 
 #include <H5public.h>
 #include <QAction>
+#include <QCheckBox>
+#include <QComboBox>
 #include <QLineEdit>
 #include <QMenuBar>
 #include <QMessageBox>
@@ -16,10 +18,12 @@
 #include <QtTest>
 #include <cmath>
 
+#include "core/session/session_file.h"
 #include "fake_engine_client.h"
 #include "test_support.h"
 #include "widgets/main_window.h"
 #include "widgets/panels/model_panel.h"
+#include "widgets/panels/open_model_dialog.h"
 #include "widgets/panels/progress_panel.h"
 #include "widgets/plots/accuracy_curve_plot.h"
 #include "widgets/plots/compare_view.h"
@@ -66,10 +70,9 @@ bool windowIdle(const MainWindow& w) {
     return !w.runPanel()->isBusy();
 }
 
-std::vector<int> heatmapGenes(const MainWindow& w) {
+std::vector<int> heatmapGenes(const MainWindow& w, const LevelGrid& grid) {
     // Levels back to grid indices.
     std::vector<int> genes;
-    const auto& grid = w.results().grid;
     for (double level : w.pruningHeatmap()->levels()) {
         int best = -1;
         for (size_t i = 0; i < grid.size(); ++i)
@@ -90,7 +93,7 @@ void TestMainWindow::openDemoFillsModelPanel() {
     QCOMPARE(f.engine.calls(QStringLiteral("openDemoModel")), 1);
     QCOMPARE(f.window.modelPanel()->matrixCount(), 8 * kMatrixTypeCount);
     QCOMPARE(f.window.modelPanel()->topLevelItemCount(), 8);
-    QCOMPARE(f.window.results().taskName, QStringLiteral("skill-a"));
+    QCOMPARE(f.engine.session().task.name, std::string("skill-a"));
     const QTreeWidgetItem* q0 = f.window.modelPanel()->topLevelItem(0)->child(0);
     QCOMPARE(q0->text(ModelPanel::NameColumn), QStringLiteral("q_proj"));
     QCOMPARE(q0->text(ModelPanel::ShapeColumn), QStringLiteral("2048 × 2048"));
@@ -117,8 +120,8 @@ void TestMainWindow::geneticSearchThroughButton() {
         QCOMPARE(best[i].y(), g.bestFitness);
     }
     // The heatmap holds the engine's best chromosome.
-    const GaResult& ga = f.engine.session().ga.front();
-    QCOMPARE(heatmapGenes(f.window), ga.best.genes);
+    const SessionData session = f.engine.session();
+    QCOMPARE(heatmapGenes(f.window, session.provenance.levelGrid), session.ga->result.best.genes);
     QVERIFY(!f.window.runPanel()->isBusy());
     QVERIFY(f.window.runPanel()->button(RunPanel::Action::Genetic)->isEnabled());
     QVERIFY(f.window.isWindowModified());
@@ -213,8 +216,8 @@ void TestMainWindow::runAllFillsEveryView() {
     QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 60000);
     QTRY_VERIFY_WITH_TIMEOUT(windowIdle(f.window), 5000);
     QVERIFY(finished.first().at(0).toBool());
-    const auto& s = f.engine.session();
-    QCOMPARE(f.window.results().baseline.a0, s.baseline.a0);
+    const SessionData s = f.engine.session();
+    QCOMPARE(f.window.accuracyPlot()->a0(), s.baseline->a0);
     QCOMPARE(f.window.accuracyPlot()->curveData(QStringLiteral("sieve")).size(),
              int(s.uniform.front().points.size()));
     QCOMPARE(f.window.accuracyPlot()->gaBestData().size(), 1);
@@ -326,6 +329,80 @@ void TestMainWindow::badSettingsAreReported() {
     QVERIFY(!f.window.runPanel()->isBusy());
     for (QWidget* w : QApplication::topLevelWidgets())
         if (w->objectName() == QLatin1String("errorBox")) w->close();
+}
+
+// With LLM-Sieve and Input PCA ticked the search runs on LLM-Sieve: the
+// engine's rule (the first ticked method in registry order), not the
+// alphabetical order of the panel's check boxes.
+void TestMainWindow::searchUsesTheFirstMethodOfTheRegistry() {
+    Fixture f;
+    f.setGa(6, 2);
+    f.window.runPanel()->methodBox(QStringLiteral("sieve"))->setChecked(true);
+    f.window.runPanel()->methodBox(QStringLiteral("input-pca"))->setChecked(true);
+    QSignalSpy finished(&f.engine, &EngineClient::finished);
+    f.click(RunPanel::Action::Genetic);
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 60000);
+    QTRY_VERIFY_WITH_TIMEOUT(windowIdle(f.window), 5000);
+    QCOMPARE(f.engine.lastSettings().methods, (std::vector<std::string>{"sieve", "input-pca"}));
+    QCOMPARE(searchMethodOf(f.engine.lastSettings()), std::string("sieve"));
+    QCOMPARE(f.engine.session().ga->result.method, std::string("sieve"));
+}
+
+// File > Open Model asks for the device; the choice reaches the engine, and a
+// device the machine lacks is reported while the window stays usable.
+void TestMainWindow::deviceIsChosenWhenOpeningAModel() {
+    Fixture f;
+    const auto openWith = [&](const QString& device) {
+        QTimer::singleShot(0, [&, device] {
+            auto* dialog = qobject_cast<OpenModelDialog*>(QApplication::activeModalWidget());
+            QVERIFY(dialog);
+            dialog->pathEdit()->setText(QStringLiteral("models/tiny.gguf"));
+            dialog->deviceBox()->setCurrentIndex(dialog->deviceBox()->findData(device));
+            dialog->accept();
+        });
+        f.window.action(QStringLiteral("actionOpenModel"))->trigger();
+    };
+    QSignalSpy finished(&f.engine, &EngineClient::finished);
+    openWith(QStringLiteral("cpu"));
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 5000);
+    QCOMPARE(f.engine.lastDevice().device, std::string("cpu"));
+    QCOMPARE(OpenModelDialog::storedDevice().device, std::string("cpu"));  // offered next time
+    QCOMPARE(f.engine.session().model.summary.path, std::string("models/tiny.gguf"));
+
+    openWith(QStringLiteral("cuda"));
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 2, 5000);
+    QCOMPARE(f.engine.lastDevice().device, std::string("cuda"));
+    QVERIFY(!finished.last().at(0).toBool());
+    QVERIFY(f.window.progressPanel()->lastLogLine().contains(QStringLiteral("CUDA")));
+    QVERIFY(f.window.runPanel()->button(RunPanel::Action::RunAll)->isEnabled());
+    QVERIFY(f.window.action(QStringLiteral("actionOpenModel"))->isEnabled());
+    OpenModelDialog::storeDevice(DeviceChoice{});
+}
+
+// New Session: the views empty, and Save writes a session without results
+// (the engine's session was reset, not only the window's view of it).
+void TestMainWindow::newSessionClearsTheViewsAndSavesEmpty() {
+    Fixture f;
+    f.setGa(8, 2);
+    QSignalSpy finished(&f.engine, &EngineClient::finished);
+    f.click(RunPanel::Action::RunAll);
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 60000);
+    QTRY_VERIFY_WITH_TIMEOUT(windowIdle(f.window), 5000);
+    QTemporaryDir dir;
+    f.window.saveSessionFile(dir.filePath(QStringLiteral("full.h5")));
+    QVERIFY(!f.window.isWindowModified());
+    f.window.action(QStringLiteral("actionNew"))->trigger();
+    QCOMPARE(f.window.convergencePlot()->generationCount(), 0);
+    QVERIFY(f.window.accuracyPlot()->curveData(QStringLiteral("sieve")).isEmpty());
+    QVERIFY(f.window.sessionPath().isEmpty());
+    const QString empty = dir.filePath(QStringLiteral("empty.h5"));
+    f.window.saveSessionFile(empty);
+    const SessionData saved = SessionFile::load(empty.toStdString());
+    QVERIFY(!saved.ga);
+    QVERIFY(saved.uniform.empty());
+    QVERIFY(saved.sensitivity.empty());
+    QCOMPARE(saved.task.name, std::string("skill-a"));
+    QVERIFY(SessionFile::load(dir.filePath(QStringLiteral("full.h5")).toStdString()).ga.has_value());
 }
 
 void TestMainWindow::screenshots() {

@@ -15,5 +15,8 @@ private Q_SLOTS:
     void exportFromWindow();
     void menusAndShortcuts();
     void badSettingsAreReported();
+    void searchUsesTheFirstMethodOfTheRegistry();
+    void deviceIsChosenWhenOpeningAModel();
+    void newSessionClearsTheViewsAndSavesEmpty();
     void screenshots();
 };

@@ -1,7 +1,5 @@
 #include "widgets/common/metatypes.h"
 
-#include "widgets/engine_client.h"
-
 namespace sieve::widgets {
 
 void registerMetaTypes() {
@@ -17,8 +15,10 @@ void registerMetaTypes() {
     qRegisterMetaType<sieve::SensitivityResult>("sieve::SensitivityResult");
     qRegisterMetaType<sieve::LevelStatistics>("sieve::LevelStatistics");
     qRegisterMetaType<sieve::LevelGrid>("sieve::LevelGrid");
-    qRegisterMetaType<sieve::widgets::RunSettings>("sieve::widgets::RunSettings");
-    qRegisterMetaType<sieve::widgets::SessionResults>("sieve::widgets::SessionResults");
+    qRegisterMetaType<sieve::HeldOutEval>("sieve::HeldOutEval");
+    qRegisterMetaType<sieve::TaskInfo>("sieve::TaskInfo");
+    qRegisterMetaType<sieve::RunSettings>("sieve::RunSettings");
+    qRegisterMetaType<sieve::DeviceChoice>("sieve::DeviceChoice");
 }
 
 }  // namespace sieve::widgets

@@ -4,9 +4,11 @@
 #include <QMetaType>
 #include <QString>
 
-#include "core/job/job.h"
-#include "core/model/matrix_info.h"
-#include "core/search/results.h"
+#include "core/types/device_choice.h"
+#include "core/types/job.h"
+#include "core/types/matrix_info.h"
+#include "core/types/results.h"
+#include "core/types/run_settings.h"
 
 Q_DECLARE_METATYPE(sieve::Progress)
 Q_DECLARE_METATYPE(sieve::ModelSummary)
@@ -20,9 +22,13 @@ Q_DECLARE_METATYPE(sieve::GaResult)
 Q_DECLARE_METATYPE(sieve::SensitivityResult)
 Q_DECLARE_METATYPE(sieve::LevelStatistics)
 Q_DECLARE_METATYPE(sieve::LevelGrid)
+Q_DECLARE_METATYPE(sieve::HeldOutEval)
+Q_DECLARE_METATYPE(sieve::TaskInfo)
+Q_DECLARE_METATYPE(sieve::RunSettings)
+Q_DECLARE_METATYPE(sieve::DeviceChoice)
 
 namespace sieve::widgets {
-// Registers every type above (and the widgets' own request structs); call once
+// Registers every type above; call once
 // before connecting across threads. Idempotent.
 void registerMetaTypes();
 }  // namespace sieve::widgets

@@ -4,7 +4,7 @@
 // follows clicks made elsewhere (the heatmaps) without echoing them back.
 #include <QTreeWidget>
 
-#include "core/model/matrix_info.h"
+#include "core/types/matrix_info.h"
 
 namespace sieve::widgets {
 

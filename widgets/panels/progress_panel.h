@@ -3,7 +3,7 @@
 // latest log line; the full log sits below.
 #include <QWidget>
 
-#include "core/job/job.h"
+#include "core/types/job.h"
 #include "widgets/common/metatypes.h"
 
 class QLabel;

@@ -1,7 +1,6 @@
 #include "widgets/panels/run_panel.h"
 
 #include <QCheckBox>
-#include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QFormLayout>
 #include <QGridLayout>
@@ -11,9 +10,11 @@
 #include <QRegularExpression>
 #include <QSpinBox>
 #include <QVBoxLayout>
+#include <algorithm>
 #include <limits>
 
 #include "core/common/error.h"
+#include "core/types/method_registry.h"
 #include "widgets/plots/plot_style.h"
 
 namespace sieve::widgets {
@@ -24,22 +25,13 @@ RunPanel::RunPanel(QWidget* parent) : QWidget(parent) {
 
     auto* methodsBox = new QGroupBox(tr("Projection methods"), this);
     auto* methodsLayout = new QVBoxLayout(methodsBox);
-    const std::pair<const char*, const char*> methods[] = {
-        {"sieve", QT_TR_NOOP("Output-aligned closed form (the LLM-Sieve projection)")},
-        {"sieve-learned", QT_TR_NOOP("LLM-Sieve projection refined by gradient descent on calibration data")},
-        {"sieve-sequential",
-         QT_TR_NOOP("LLM-Sieve with each block calibrated on the already pruned blocks before it "
-                    "(uniform sweep only; one calibration pass per block and level)")},
-        {"weight-svd", QT_TR_NOOP("Truncated SVD of the weights alone (ignores the task data)")},
-        {"input-pca", QT_TR_NOOP("Top principal directions of the matrix inputs (SliceGPT-style)")},
-        {"wanda", QT_TR_NOOP("Wanda: magnitude × input-norm unstructured pruning, as a baseline")}};
-    for (const auto& [id, tip] : methods) {
-        const QString method = QString::fromLatin1(id);
+    for (const MethodInfo& info : methodRegistry()) {
+        const QString method = QString::fromStdString(info.name);
         auto* box = new QCheckBox(style::methodLabel(method), methodsBox);
-        box->setToolTip(tr(tip));
-        box->setChecked(method == QLatin1String("sieve"));
+        box->setObjectName(QStringLiteral("method_") + method);
+        box->setToolTip(style::methodDescription(method));
         methodsLayout->addWidget(box);
-        methods_[method] = box;
+        methods_.emplace_back(method, box);
     }
     layout->addWidget(methodsBox);
 
@@ -77,12 +69,6 @@ RunPanel::RunPanel(QWidget* parent) : QWidget(parent) {
     sensitivityLevel_->setSuffix(tr(" %"));
     sensitivityLevel_->setToolTip(tr("Level each matrix is pruned to, alone, when measuring sensitivity"));
     form->addRow(tr("Sensiti&vity level:"), sensitivityLevel_);
-    device_ = new QComboBox(searchBox);
-    device_->addItem(tr("Automatic"), QStringLiteral("auto"));
-    device_->addItem(tr("CPU"), QStringLiteral("cpu"));
-    device_->addItem(tr("CUDA GPU"), QStringLiteral("cuda"));
-    device_->setToolTip(tr("Where the model runs; Automatic picks a CUDA GPU when there is one"));
-    form->addRow(tr("&Device:"), device_);
     layout->addWidget(searchBox);
 
     auto* buttons = new QGridLayout;
@@ -122,8 +108,9 @@ QPushButton* RunPanel::addButton(Action action, const QString& text, const QStri
 }
 
 QCheckBox* RunPanel::methodBox(const QString& method) const {
-    auto it = methods_.find(method);
-    return it == methods_.end() ? nullptr : it->second;
+    for (const auto& [name, box] : methods_)
+        if (name == method) return box;
+    return nullptr;
 }
 
 void RunPanel::setBusy(bool busy) {
@@ -154,8 +141,8 @@ bool RunPanel::settings(RunSettings* out, QString* error) const {
     RunSettings s;
     s.methods.clear();
     for (const auto& [method, box] : methods_)
-        if (box->isChecked()) s.methods << method;
-    if (s.methods.isEmpty()) {
+        if (box->isChecked()) s.methods.push_back(method.toStdString());
+    if (s.methods.empty()) {
         if (error) *error = tr("Choose at least one projection method");
         return false;
     }
@@ -169,23 +156,29 @@ bool RunPanel::settings(RunSettings* out, QString* error) const {
     s.ga.population = population_->value();
     s.ga.generations = generations_->value();
     s.ga.seed = static_cast<uint64_t>(seed_->value());
-    s.device = device_->currentData().toString();
     s.sensitivityLevel = sensitivityLevel_->value() / 100.0;
+    try {
+        validateRunSettings(s);  // the engine's own rules, so the message matches the CLI's
+    } catch (const InputError& e) {
+        if (error) *error = QString::fromStdString(e.what());
+        return false;
+    }
     *out = s;
     return true;
 }
 
 void RunPanel::setSettings(const RunSettings& s) {
-    for (auto& [method, box] : methods_) box->setChecked(s.methods.contains(method));
+    for (auto& [method, box] : methods_)
+        box->setChecked(std::find(s.methods.begin(), s.methods.end(), method.toStdString()) !=
+                        s.methods.end());
     eps_->setValue(s.eps * 100.0);
     grid_->setText(gridText(s.grid));
     grid_->setCursorPosition(0);
     population_->setValue(s.ga.population);
     generations_->setValue(s.ga.generations);
     seed_->setValue(static_cast<int>(s.ga.seed));
-    sensitivityLevel_->setValue(s.sensitivityLevel * 100.0);
-    const int device = device_->findData(s.device);
-    device_->setCurrentIndex(device >= 0 ? device : 0);
+    // < 0 means the grid's highest level.
+    sensitivityLevel_->setValue((s.sensitivityLevel < 0 ? s.grid.back() : s.sensitivityLevel) * 100.0);
 }
 
 }  // namespace sieve::widgets

@@ -1,16 +1,19 @@
 #pragma once
-// The run panel: what to run (methods, eps, level grid, GA settings, device)
-// and the buttons that start it. While a job runs only Stop is enabled.
+// The run panel: what to run (methods, eps, level grid, GA settings) and the
+// buttons that start it. While a job runs only Stop is enabled. It fills
+// core's RunSettings; the methods it offers are the method registry's, in
+// its order. (The device is chosen when a model is opened.)
 #include <QWidget>
 #include <map>
+#include <utility>
+#include <vector>
 
-#include "widgets/engine_client.h"
+#include "core/types/run_settings.h"
 
 class QCheckBox;
 class QDoubleSpinBox;
 class QSpinBox;
 class QLineEdit;
-class QComboBox;
 class QPushButton;
 
 namespace sieve::widgets {
@@ -40,14 +43,13 @@ Q_SIGNALS:
 private:
     QPushButton* addButton(Action action, const QString& text, const QString& tip);
 
-    std::map<QString, QCheckBox*> methods_;
+    std::vector<std::pair<QString, QCheckBox*>> methods_;  // registry order
     QDoubleSpinBox* eps_;
     QLineEdit* grid_;
     QSpinBox* population_;
     QSpinBox* generations_;
     QSpinBox* seed_;
     QDoubleSpinBox* sensitivityLevel_;
-    QComboBox* device_;
     std::map<Action, QPushButton*> buttons_;
     bool busy_ = false;
 };

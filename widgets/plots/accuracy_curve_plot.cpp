@@ -76,10 +76,7 @@ QCPGraph* AccuracyCurvePlot::curveFor(const QString& method) {
     const QColor color = style::methodColor(method);
     g->setName(style::methodLabel(method));  // curves are uniform sweeps; the GA is a point
     g->setPen(QPen(color, 1.8));
-    static const QCPScatterStyle::ScatterShape shapes[] = {
-        QCPScatterStyle::ssCircle,  QCPScatterStyle::ssSquare,           QCPScatterStyle::ssTriangle,
-        QCPScatterStyle::ssDiamond, QCPScatterStyle::ssTriangleInverted, QCPScatterStyle::ssCrossSquare};
-    g->setScatterStyle(QCPScatterStyle(shapes[curves_.size() % std::size(shapes)], color, Qt::white, 5));
+    g->setScatterStyle(QCPScatterStyle(style::methodMarker(method), color, Qt::white, 5));
     curves_[method] = g;
     return g;
 }
@@ -90,9 +87,10 @@ QCPGraph* AccuracyCurvePlot::gaGraphFor(const QString& method) {
     QCPGraph* g = customPlot()->addGraph();
     g->setName(tr("%1 + GA").arg(style::methodLabel(method)));
     g->setLineStyle(QCPGraph::lsNone);
-    g->setScatterStyle(
-        QCPScatterStyle(QCPScatterStyle::ssStar, QPen(QColor("#D55E00"), 2.0), Qt::NoBrush, 12));
-    g->setPen(QPen(QColor("#D55E00"), 2.0));
+    // A star in the method's own colour: each method's GA point is told apart.
+    const QColor color = style::methodColor(method);
+    g->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssStar, QPen(color, 2.0), Qt::NoBrush, 12));
+    g->setPen(QPen(color, 2.0));
     gaBest_[method] = g;
     return g;
 }

@@ -7,7 +7,7 @@
 #include <QVector>
 #include <map>
 
-#include "core/search/results.h"
+#include "core/types/results.h"
 #include "widgets/plots/plot_view.h"
 
 class QCPGraph;
@@ -35,6 +35,7 @@ public:
     // (percent pruned, accuracy) of the GA best points drawn, one per method.
     QVector<QPointF> gaBestData() const;
     double threshold() const { return (1.0 - eps_) * a0_; }
+    double a0() const { return a0_; }
     // Legend labels in drawing order (for tests and checks of paper readiness).
     QStringList legendLabels() const;
 

@@ -23,14 +23,9 @@ CompareView::CompareView(QWidget* parent) : PlotView(parent) {
     auto* leftGroup = new QCPMarginGroup(plot);
     for (int row = 0; row < 3; ++row) {
         auto* rect = new QCPAxisRect(plot);
-        auto* scale = new QCPColorScale(plot);
         grid->addElement(row, 0, rect);
-        grid->addElement(row, 1, scale);
-        auto* rowGroup = new QCPMarginGroup(plot);
-        rect->setMarginGroup(QCP::msTop | QCP::msBottom, rowGroup);
-        scale->setMarginGroup(QCP::msTop | QCP::msBottom, rowGroup);
+        panels_[row] = HeatmapPanel::inLayoutRow(plot, rect, row);
         rect->setMarginGroup(QCP::msLeft | QCP::msRight, leftGroup);  // x axes line up across rows
-        panels_[row] = std::make_unique<HeatmapPanel>(plot, rect, scale);
         // Only the bottom panel names the shared x axis.
         if (row < 2) rect->axis(QCPAxis::atBottom)->setLabel(QString());
     }

@@ -9,7 +9,7 @@
 #include <QVector>
 #include <vector>
 
-#include "core/search/results.h"
+#include "core/types/results.h"
 #include "widgets/plots/plot_view.h"
 
 class QTimer;
@@ -34,6 +34,7 @@ public:
     void clear();
     // Shown in the threshold label: "feasible: accuracy ≥ (1 − ε) a0".
     void setEps(double eps);
+    double eps() const { return eps_; }
     // Moves buffered generations into the graphs now (the timer does this by itself).
     void flushPending();
 

@@ -35,6 +35,15 @@ HeatmapPanel::HeatmapPanel(QCustomPlot* plot, QCPAxisRect* rect, QCPColorScale* 
     setModel(ModelSummary{});
 }
 
+std::unique_ptr<HeatmapPanel> HeatmapPanel::inLayoutRow(QCustomPlot* plot, QCPAxisRect* rect, int row) {
+    auto* scale = new QCPColorScale(plot);
+    plot->plotLayout()->addElement(row, 1, scale);
+    auto* group = new QCPMarginGroup(plot);
+    rect->setMarginGroup(QCP::msTop | QCP::msBottom, group);
+    scale->setMarginGroup(QCP::msTop | QCP::msBottom, group);
+    return std::make_unique<HeatmapPanel>(plot, rect, scale);
+}
+
 void HeatmapPanel::configureAxes() {
     QCPAxis* x = rect_->axis(QCPAxis::atBottom);
     QCPAxis* y = rect_->axis(QCPAxis::atLeft);

@@ -6,9 +6,10 @@
 #include <QPointF>
 #include <QString>
 #include <array>
+#include <memory>
 #include <vector>
 
-#include "core/model/matrix_info.h"
+#include "core/types/matrix_info.h"
 
 class QCustomPlot;
 class QCPAxisRect;
@@ -25,6 +26,9 @@ class HeatmapPanel {
 public:
     // Draws into `rect` (owned by `plot`) with `scale` as its colour scale.
     HeatmapPanel(QCustomPlot* plot, QCPAxisRect* rect, QCPColorScale* scale);
+    // A panel on `rect`, which sits in column 0 of `row` of the plot's layout,
+    // with its colour scale beside it in column 1, top and bottom aligned.
+    static std::unique_ptr<HeatmapPanel> inLayoutRow(QCustomPlot* plot, QCPAxisRect* rect, int row);
 
     void setModel(const ModelSummary& model);
     const ModelSummary& model() const { return model_; }

@@ -3,6 +3,8 @@
 #include <QCoreApplication>
 #include <cmath>
 
+#include "core/types/method_registry.h"
+
 namespace sieve::widgets::style {
 
 namespace {
@@ -40,29 +42,35 @@ QCPColorGradient differenceGradient() {
                       {1.0, QColor("#b2182b")}});
 }
 
+// Colours, markers and labels come from the method registry, the one list of
+// methods; labels and descriptions are translated in its context.
 QColor methodColor(const QString& method) {
-    // Okabe-Ito palette: distinguishable with colour-vision deficiencies and in greyscale print.
-    if (method == QLatin1String("sieve")) return QColor("#0072B2");
-    if (method == QLatin1String("sieve-learned")) return QColor("#56B4E9");
-    if (method == QLatin1String("sieve-sequential")) return QColor("#000000");  // vermillion is the GA's star
-    if (method == QLatin1String("weight-svd")) return QColor("#E69F00");
-    if (method == QLatin1String("input-pca")) return QColor("#009E73");
-    if (method == QLatin1String("wanda")) return QColor("#CC79A7");
+    if (const MethodInfo* m = findMethod(method.toStdString()))
+        return QColor(QString::fromStdString(m->color));
     const QColor others[] = {QColor("#999999"), QColor("#F0E442"), QColor("#882255")};
     return others[qHash(method) % 3];
 }
 
+QCPScatterStyle::ScatterShape methodMarker(const QString& method) {
+    const MethodInfo* m = findMethod(method.toStdString());
+    const std::string marker = m ? m->marker : std::string();
+    if (marker == "square") return QCPScatterStyle::ssSquare;
+    if (marker == "triangle") return QCPScatterStyle::ssTriangle;
+    if (marker == "diamond") return QCPScatterStyle::ssDiamond;
+    if (marker == "inverted-triangle") return QCPScatterStyle::ssTriangleInverted;
+    if (marker == "cross-square") return QCPScatterStyle::ssCrossSquare;
+    if (marker == "circle") return QCPScatterStyle::ssCircle;
+    return QCPScatterStyle::ssCross;
+}
+
 QString methodLabel(const QString& method) {
-    const char* context = "sieve::widgets::style";
-    if (method == QLatin1String("sieve")) return QCoreApplication::translate(context, "LLM-Sieve");
-    if (method == QLatin1String("sieve-learned"))
-        return QCoreApplication::translate(context, "LLM-Sieve (learned)");
-    if (method == QLatin1String("sieve-sequential"))
-        return QCoreApplication::translate(context, "LLM-Sieve (sequential)");
-    if (method == QLatin1String("weight-svd")) return QCoreApplication::translate(context, "Weight SVD");
-    if (method == QLatin1String("input-pca")) return QCoreApplication::translate(context, "Input PCA");
-    if (method == QLatin1String("wanda")) return QCoreApplication::translate(context, "Wanda");
-    return method;
+    const MethodInfo* m = findMethod(method.toStdString());
+    return m ? QCoreApplication::translate("sieve::MethodRegistry", m->label.c_str()) : method;
+}
+
+QString methodDescription(const QString& method) {
+    const MethodInfo* m = findMethod(method.toStdString());
+    return m ? QCoreApplication::translate("sieve::MethodRegistry", m->description.c_str()) : QString();
 }
 
 void styleAxisRect(QCPAxisRect* rect) {

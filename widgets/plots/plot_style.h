@@ -14,10 +14,13 @@ QCPColorGradient dropGradient();
 // Diverging map for differences: blue < 0 < red, white at 0.
 QCPColorGradient differenceGradient();
 
-// A stable colour per projection method, so every figure agrees.
+// A stable colour and marker per projection method, so every figure agrees.
 QColor methodColor(const QString& method);
-// Human label of a method for legends ("LLM-Sieve", "Weight SVD", ...).
+QCPScatterStyle::ScatterShape methodMarker(const QString& method);
+// Human label of a method for legends ("LLM-Sieve", "Weight SVD", ...), and
+// its one-line description, translated.
 QString methodLabel(const QString& method);
+QString methodDescription(const QString& method);
 
 // Grid, tick and label styling shared by all axes.
 void styleAxisRect(QCPAxisRect* rect);

@@ -18,12 +18,7 @@ PruningHeatmap::PruningHeatmap(QWidget* parent) : PlotView(parent) {
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(customPlot());
     QCustomPlot* plot = customPlot();
-    auto* scale = new QCPColorScale(plot);
-    plot->plotLayout()->addElement(0, 1, scale);
-    auto* group = new QCPMarginGroup(plot);
-    plot->axisRect()->setMarginGroup(QCP::msTop | QCP::msBottom, group);
-    scale->setMarginGroup(QCP::msTop | QCP::msBottom, group);
-    panel_ = std::make_unique<HeatmapPanel>(plot, plot->axisRect(), scale);
+    panel_ = HeatmapPanel::inLayoutRow(plot, plot->axisRect(), 0);
     panel_->setScaleLabel(tr("fraction pruned"));
     panel_->setDataRange(0.0, 0.9);
     connect(plot, &QCustomPlot::mouseMove, this, &PruningHeatmap::onMouseMove);

@@ -7,8 +7,8 @@
 #include <memory>
 #include <vector>
 
-#include "core/model/matrix_info.h"
-#include "core/search/results.h"
+#include "core/types/matrix_info.h"
+#include "core/types/results.h"
 #include "widgets/plots/plot_view.h"
 
 class QMouseEvent;

@@ -40,12 +40,7 @@ SensitivityView::SensitivityView(QWidget* parent) : PlotView(parent), table_(new
     layout->addWidget(splitter);
 
     QCustomPlot* plot = customPlot();
-    auto* scale = new QCPColorScale(plot);
-    plot->plotLayout()->addElement(0, 1, scale);
-    auto* group = new QCPMarginGroup(plot);
-    plot->axisRect()->setMarginGroup(QCP::msTop | QCP::msBottom, group);
-    scale->setMarginGroup(QCP::msTop | QCP::msBottom, group);
-    panel_ = std::make_unique<HeatmapPanel>(plot, plot->axisRect(), scale);
+    panel_ = HeatmapPanel::inLayoutRow(plot, plot->axisRect(), 0);
     panel_->setGradient(style::dropGradient());
     panel_->setScaleLabel(tr("accuracy drop"));
     setLevel(level_);

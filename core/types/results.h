@@ -13,6 +13,9 @@ using LevelGrid = std::vector<double>;
 LevelGrid defaultLevelGrid();  // {0, 0.1, ..., 0.9}
 // Throws InputError on an empty grid, duplicates, values outside [0, 1), or no 0.
 void validateLevelGrid(const LevelGrid& grid);
+// The levels a chromosome's genes (grid indices) stand for; InputError for a
+// gene off the grid.
+std::vector<double> levelsOf(const std::vector<int>& genes, const LevelGrid& grid);
 
 // Unpruned score on a task's evaluation split.
 struct BaselineResult {

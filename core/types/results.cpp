@@ -1,4 +1,4 @@
-#include "core/search/results.h"
+#include "core/types/results.h"
 
 #include <algorithm>
 #include <cmath>
@@ -25,6 +25,18 @@ void validateLevelGrid(const LevelGrid& grid) {
             throw InputError("level grid has a duplicate value " + std::to_string(sorted[i]));
     if (sorted != grid) throw InputError("level grid must be in ascending order");
     if (grid.front() != 0.0) throw InputError("level grid must start at 0 (dense)");
+}
+
+std::vector<double> levelsOf(const std::vector<int>& genes, const LevelGrid& grid) {
+    std::vector<double> levels;
+    levels.reserve(genes.size());
+    for (size_t i = 0; i < genes.size(); ++i) {
+        if (genes[i] < 0 || size_t(genes[i]) >= grid.size())
+            throw InputError("gene " + std::to_string(i) + " is " + std::to_string(genes[i]) +
+                             ", off the level grid of " + std::to_string(grid.size()) + " levels");
+        levels.push_back(grid[size_t(genes[i])]);
+    }
+    return levels;
 }
 
 }  // namespace sieve

@@ -1,4 +1,4 @@
-#include "core/model/matrix_info.h"
+#include "core/types/matrix_info.h"
 
 #include <cmath>
 

@@ -1,4 +1,4 @@
-#include "core/job/job.h"
+#include "core/types/job.h"
 
 namespace sieve {
 

@@ -14,7 +14,7 @@
 #include <string>
 
 #include "core/common/error.h"
-#include "core/job/events.h"
+#include "core/types/events.h"
 
 namespace sieve {
 

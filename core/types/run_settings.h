@@ -1,0 +1,52 @@
+#pragma once
+// What a run asks for: the one settings struct the window's run panel and the
+// CLI's options both fill, and the rules that resolve and check it. Torch-free.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/types/results.h"
+
+namespace sieve {
+
+struct RunSettings {
+    std::vector<std::string> methods{"sieve"};  // uniform sweeps, one per method
+    // The method of the genetic search, the sensitivity scan, the held-out
+    // check and exports; empty = defaultSearchMethod(methods).
+    std::string searchMethod;
+    double eps = 0.05;  // keep accuracy >= (1 - eps) a0
+    LevelGrid grid = defaultLevelGrid();
+    GaSettings ga;
+    // Level (fraction removed) each matrix is pruned to alone in the
+    // sensitivity scan: the nearest grid level; < 0 = the highest.
+    double sensitivityLevel = -1;
+    bool fullCurve = true;             // uniform: evaluate every grid level for the curve
+    int64_t maxCalibrationTokens = 0;  // 0 = the whole calibration split
+};
+
+// The search method the settings resolve to (see RunSettings::searchMethod).
+std::string searchMethodOf(const RunSettings& settings);
+// The grid index of the sensitivity level.
+int sensitivityLevelIndex(const RunSettings& settings);
+// Throws InputError naming the first setting out of range (and the range):
+// unknown or repeated methods, a search method that serves uniform sweeps
+// only, eps outside (0, 1), a bad grid, GA sizes and probabilities.
+void validateRunSettings(const RunSettings& settings);
+
+struct TaskOptions {
+    bool skipBadLines = false;
+    double heldOutFraction = 0.5;  // of the evaluation split, kept out of every search
+};
+
+struct TaskInfo {
+    std::string name;
+    std::string path;
+    std::string kind;
+    std::string metric;
+    int64_t calibrationExamples = 0;
+    int64_t searchExamples = 0;   // evaluation examples the searches score on
+    int64_t heldOutExamples = 0;  // evaluation examples only the final check sees
+    int skippedLines = 0;
+};
+
+}  // namespace sieve
