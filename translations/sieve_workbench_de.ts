@@ -2,6 +2,69 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de_DE">
 <context>
+    <name>sieve::MethodRegistry</name>
+    <message>
+        <location filename="../core/types/method_registry.cpp" line="+18"/>
+        <source>LLM-Sieve</source>
+        <translation>LLM-Sieve</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Output-aligned closed form (the LLM-Sieve projection)</source>
+        <translation>Ausgabeorientierte geschlossene Lösung (die LLM-Sieve-Projektion)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>LLM-Sieve (learned)</source>
+        <translation>LLM-Sieve (gelernt)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>LLM-Sieve projection refined by gradient descent on calibration data</source>
+        <translation>LLM-Sieve-Projektion, per Gradientenabstieg auf Kalibrierungsdaten verfeinert</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>LLM-Sieve (sequential)</source>
+        <translation>LLM-Sieve (sequenziell)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>LLM-Sieve with each block calibrated on the already pruned blocks before it (uniform sweep only; one calibration pass per block and level)</source>
+        <translation>LLM-Sieve, jeder Block auf den bereits beschnittenen Blöcken davor kalibriert (nur gleichmäßige Suche; ein Kalibrierungsdurchlauf je Block und Stufe)</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Weight SVD</source>
+        <translation>Gewichts-SVD</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Truncated SVD of the weights alone (ignores the task data)</source>
+        <translation>Abgeschnittene SVD allein der Gewichte (ignoriert die Aufgabendaten)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Input PCA</source>
+        <translation>Eingabe-PCA</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Top principal directions of the matrix inputs (SliceGPT-style)</source>
+        <translation>Wichtigste Hauptrichtungen der Matrixeingaben (wie SliceGPT)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Wanda</source>
+        <translation>Wanda</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Wanda: magnitude × input-norm unstructured pruning, as a baseline</source>
+        <translation>Wanda: unstrukturiertes Ausdünnen nach Betrag × Eingabenorm, als Vergleichsbasis</translation>
+    </message>
+</context>
+<context>
     <name>sieve::app::CommandLine</name>
     <message>
         <location filename="../app/gui/main.cpp" line="+26"/>
@@ -22,7 +85,7 @@
 <context>
     <name>sieve::app::EngineBridge</name>
     <message>
-        <location filename="../app/gui/engine_bridge.cpp" line="+89"/>
+        <location filename="../app/gui/engine_bridge.cpp" line="+84"/>
         <source>%1: another job is running; stop it first</source>
         <translation>%1: Ein anderer Auftrag läuft; halten Sie ihn zuerst an</translation>
     </message>
@@ -52,12 +115,7 @@
         <translation>Modell wird geöffnet</translation>
     </message>
     <message>
-        <location line="+4"/>
-        <source>Opened %1 (%2 layers, %3 parameters)</source>
-        <translation>%1 geöffnet (%2 Schichten, %3 Parameter)</translation>
-    </message>
-    <message>
-        <location line="+7"/>
+        <location line="+15"/>
         <source>The demo model was not found (set SIEVE_DEMO_DIR)</source>
         <translation>Das Demo-Modell wurde nicht gefunden (SIEVE_DEMO_DIR setzen)</translation>
     </message>
@@ -67,9 +125,19 @@
         <translation>Demo-Modell wird geöffnet</translation>
     </message>
     <message>
-        <location line="+8"/>
-        <source>Opened the demo model</source>
-        <translation>Demo-Modell geöffnet</translation>
+        <location line="-72"/>
+        <source>Calibrated on %1 examples (%2 tokens)</source>
+        <translation>Kalibriert auf %1 Beispielen (%2 Token)</translation>
+    </message>
+    <message>
+        <location line="+58"/>
+        <source>Opened %1 (%2 layers, %3 parameters) on %4</source>
+        <translation>%1 geöffnet (%2 Schichten, %3 Parameter) auf %4</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>Opened the demo model on %1</source>
+        <translation>Demo-Modell auf %1 geöffnet</translation>
     </message>
     <message>
         <location line="+5"/>
@@ -77,7 +145,7 @@
         <translation>Aufgabe wird geöffnet</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+4"/>
         <source>Task %1: %2 calibration, %3 search, %4 held-out examples</source>
         <translation>Aufgabe %1: %2 Kalibrierungs-, %3 Such- und %4 zurückgehaltene Beispiele</translation>
     </message>
@@ -87,38 +155,33 @@
         <translation>Kalibrierung</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+8"/>
         <source>Uniform sweep</source>
         <translation>Gleichmäßiger Durchlauf</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+7"/>
         <source>Genetic search</source>
         <translation>Genetische Suche</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+7"/>
         <source>Sensitivity scan</source>
         <translation>Sensitivitätsanalyse</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+7"/>
         <source>Run all</source>
         <translation>Alles ausführen</translation>
     </message>
     <message>
-        <location line="+10"/>
-        <source>Held-out check: dense %1, pruned %2 with %3 % removed</source>
-        <translation>Prüfung auf zurückgehaltenen Daten: dicht %1, ausgedünnt %2 mit %3 % entfernt</translation>
-    </message>
-    <message>
-        <location line="+5"/>
+        <location line="+2"/>
         <source>Run all finished</source>
         <translation>Gesamtlauf abgeschlossen</translation>
     </message>
     <message>
         <location line="+9"/>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>New session</source>
         <translation>Neue Sitzung</translation>
     </message>
@@ -128,7 +191,7 @@
         <translation>Sitzung wird geöffnet</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+8"/>
         <source>Opened %1 read-only: %2</source>
         <translation>%1 schreibgeschützt geöffnet: %2</translation>
     </message>
@@ -151,7 +214,7 @@
 <context>
     <name>sieve::app::StartupSessions</name>
     <message>
-        <location filename="../app/gui/startup_sessions.cpp" line="+68"/>
+        <location filename="../app/gui/startup_sessions.cpp" line="+69"/>
         <source>cannot create the folder %1</source>
         <translation>Ordner %1 kann nicht angelegt werden</translation>
     </message>
@@ -184,7 +247,7 @@
         <translation>(1 − ε)·a₀, ε = %1</translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+21"/>
         <source>%1 + GA</source>
         <translation>%1 + GA</translation>
     </message>
@@ -192,7 +255,7 @@
 <context>
     <name>sieve::widgets::CompareView</name>
     <message>
-        <location filename="../widgets/plots/compare_view.cpp" line="+37"/>
+        <location filename="../widgets/plots/compare_view.cpp" line="+32"/>
         <location line="+1"/>
         <source>fraction pruned</source>
         <translation>ausgedünnter Anteil</translation>
@@ -452,7 +515,7 @@
 <context>
     <name>sieve::widgets::HeatmapPanel</name>
     <message>
-        <location filename="../widgets/plots/heatmap_panel.cpp" line="+41"/>
+        <location filename="../widgets/plots/heatmap_panel.cpp" line="+50"/>
         <source>layer</source>
         <translation>Schicht</translation>
     </message>
@@ -468,12 +531,12 @@
 <context>
     <name>sieve::widgets::MainWindow</name>
     <message>
-        <location filename="../widgets/main_window.cpp" line="+43"/>
+        <location filename="../widgets/main_window.cpp" line="+44"/>
         <source>Sieve sessions (*.h5 *.hdf5)</source>
         <translation>Sieve-Sitzungen (*.h5 *.hdf5)</translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+24"/>
         <source>Open a model and a task (File menu), or the demo model, then press Run all (F5)</source>
         <translation>Öffnen Sie ein Modell und eine Aufgabe (Menü Datei) oder das Demo-Modell und wählen Sie dann Alles ausführen (F5)</translation>
     </message>
@@ -529,12 +592,12 @@
     </message>
     <message>
         <location line="+2"/>
-        <location line="+627"/>
+        <location line="+612"/>
         <source>GA best chromosome</source>
         <translation>Bestes GA-Chromosom</translation>
     </message>
     <message>
-        <location line="-618"/>
+        <location line="-603"/>
         <source>Model</source>
         <translation>Modell</translation>
     </message>
@@ -614,7 +677,7 @@
         <translation>Das mitgelieferte Demo-Modell und seine erste Fähigkeit öffnen</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>&amp;Save Session</source>
         <translation>Sitzung &amp;speichern</translation>
     </message>
@@ -809,7 +872,7 @@
         <translation>(keine)</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+16"/>
         <source>Untitled session</source>
         <translation>Unbenannte Sitzung</translation>
     </message>
@@ -819,7 +882,7 @@
         <translation>%1[*] — Sieve Workbench</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+7"/>
         <source>no model</source>
         <translation>kein Modell</translation>
     </message>
@@ -829,7 +892,7 @@
         <translation>%1 · %2 Schichten · %3 ausdünnbare Parameter · %4</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+7"/>
         <source>no task</source>
         <translation>keine Aufgabe</translation>
     </message>
@@ -854,12 +917,12 @@
         <translation>Die Sitzung enthält ungespeicherte Ergebnisse. Zuerst speichern?</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+15"/>
         <source>Open Session</source>
         <translation>Sitzung öffnen</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+18"/>
         <source>Save Session As</source>
         <translation>Sitzung speichern unter</translation>
     </message>
@@ -869,32 +932,17 @@
         <translation>%1 gespeichert</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+13"/>
         <source>Opened %1</source>
         <translation>%1 geöffnet</translation>
     </message>
     <message>
-        <location line="+37"/>
-        <source>Open Model</source>
-        <translation>Modell öffnen</translation>
+        <location line="+134"/>
+        <source>Opened model %1: %2 matrices in %3 layers on %4</source>
+        <translation>Modell %1 geöffnet: %2 Matrizen in %3 Schichten auf %4</translation>
     </message>
     <message>
-        <location line="+2"/>
-        <source>Models (*.gguf *.bin config.json *.safetensors)</source>
-        <translation>Modelle (*.gguf *.bin config.json *.safetensors)</translation>
-    </message>
-    <message>
-        <location line="+0"/>
-        <source>All files (*)</source>
-        <translation>Alle Dateien (*)</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>For a Hugging Face model pick its config.json</source>
-        <translation>Wählen Sie bei einem Hugging-Face-Modell dessen config.json</translation>
-    </message>
-    <message>
-        <location line="+12"/>
+        <location line="-77"/>
         <source>Open Task</source>
         <translation>Aufgabe öffnen</translation>
     </message>
@@ -909,17 +957,17 @@
         <translation>Wird angehalten…</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+12"/>
         <source>Open a model first (File ▸ Open Demo Model, Ctrl+D)</source>
         <translation>Öffnen Sie zuerst ein Modell (Datei ▸ Demo-Modell öffnen, Strg+D)</translation>
     </message>
     <message>
-        <location line="+40"/>
+        <location line="+37"/>
         <source>Sieve Workbench</source>
         <translation>Sieve Workbench</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+10"/>
         <location line="+2"/>
         <source>Done</source>
         <translation>Fertig</translation>
@@ -931,17 +979,12 @@
         <translation>Angehalten</translation>
     </message>
     <message>
-        <location line="+12"/>
-        <source>Opened model %1: %2 matrices in %3 layers</source>
-        <translation>Modell %1 geöffnet: %2 Matrizen in %3 Schichten</translation>
-    </message>
-    <message>
-        <location line="+14"/>
+        <location line="+25"/>
         <source>Opened task %1</source>
         <translation>Aufgabe %1 geöffnet</translation>
     </message>
     <message>
-        <location line="+68"/>
+        <location line="+44"/>
         <source>generation %1, </source>
         <translation>Generation %1, </translation>
     </message>
@@ -951,7 +994,12 @@
         <translation>Bestes GA-Ergebnis (%1%2 entfernt, Genauigkeit %3)</translation>
     </message>
     <message>
-        <location line="+36"/>
+        <location line="+22"/>
+        <source>Held-out check: dense %1, pruned %2 with %3 % removed</source>
+        <translation>Prüfung auf zurückgehaltenen Daten: dicht %1, ausgedünnt %2 mit %3 % entfernt</translation>
+    </message>
+    <message>
+        <location line="+15"/>
         <source>Nothing to pin yet: run a genetic search first</source>
         <translation>Noch nichts zum Anheften: Führen Sie zuerst eine genetische Suche aus</translation>
     </message>
@@ -966,12 +1014,12 @@
         <translation>%1 für den Vergleich angeheftet</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+13"/>
         <source>current task</source>
         <translation>aktuelle Aufgabe</translation>
     </message>
     <message>
-        <location line="+63"/>
+        <location line="+66"/>
         <location line="+1"/>
         <source>Exported %1</source>
         <translation>%1 exportiert</translation>
@@ -1016,6 +1064,67 @@
     </message>
 </context>
 <context>
+    <name>sieve::widgets::OpenModelDialog</name>
+    <message>
+        <location filename="../widgets/panels/open_model_dialog.cpp" line="+20"/>
+        <location line="+62"/>
+        <source>Open Model</source>
+        <translation>Modell öffnen</translation>
+    </message>
+    <message>
+        <location line="-57"/>
+        <source>Hugging Face folder, .gguf file or llama2.c .bin</source>
+        <translation>Hugging-Face-Ordner, .gguf-Datei oder llama2.c-.bin</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>&amp;Browse…</source>
+        <translation>&amp;Durchsuchen…</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>&amp;Model:</source>
+        <translation>&amp;Modell:</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Automatic (%1)</source>
+        <translation>Automatisch (%1)</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <location line="+3"/>
+        <source>CUDA GPU</source>
+        <translation>CUDA-GPU</translation>
+    </message>
+    <message>
+        <location line="-3"/>
+        <location line="+2"/>
+        <source>CPU</source>
+        <translation>CPU</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Where the model runs; Automatic picks a CUDA GPU when there is one</source>
+        <translation>Wo das Modell läuft; Automatisch wählt eine CUDA-GPU, wenn eine vorhanden ist</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Device:</source>
+        <translation>&amp;Gerät:</translation>
+    </message>
+    <message>
+        <location line="+44"/>
+        <source>Models (*.gguf *.bin config.json *.safetensors)</source>
+        <translation>Modelle (*.gguf *.bin config.json *.safetensors)</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>All files (*)</source>
+        <translation>Alle Dateien (*)</translation>
+    </message>
+</context>
+<context>
     <name>sieve::widgets::ProgressPanel</name>
     <message>
         <location filename="../widgets/panels/progress_panel.cpp" line="+24"/>
@@ -1056,7 +1165,7 @@
 <context>
     <name>sieve::widgets::PruningHeatmap</name>
     <message>
-        <location filename="../widgets/plots/pruning_heatmap.cpp" line="+27"/>
+        <location filename="../widgets/plots/pruning_heatmap.cpp" line="+22"/>
         <source>fraction pruned</source>
         <translation>ausgedünnter Anteil</translation>
     </message>
@@ -1089,42 +1198,12 @@
 <context>
     <name>sieve::widgets::RunPanel</name>
     <message>
-        <location filename="../widgets/panels/run_panel.cpp" line="+25"/>
+        <location filename="../widgets/panels/run_panel.cpp" line="+26"/>
         <source>Projection methods</source>
         <translation>Projektionsmethoden</translation>
     </message>
     <message>
-        <location line="+3"/>
-        <source>Output-aligned closed form (the LLM-Sieve projection)</source>
-        <translation>Ausgabeorientierte geschlossene Lösung (die LLM-Sieve-Projektion)</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>LLM-Sieve projection refined by gradient descent on calibration data</source>
-        <translation>LLM-Sieve-Projektion, per Gradientenabstieg auf Kalibrierungsdaten verfeinert</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>LLM-Sieve with each block calibrated on the already pruned blocks before it (uniform sweep only; one calibration pass per block and level)</source>
-        <translation>LLM-Sieve, jeder Block auf den bereits beschnittenen Blöcken davor kalibriert (nur gleichmäßige Suche; ein Kalibrierungsdurchlauf je Block und Stufe)</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Truncated SVD of the weights alone (ignores the task data)</source>
-        <translation>Abgeschnittene SVD allein der Gewichte (ignoriert die Aufgabendaten)</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Top principal directions of the matrix inputs (SliceGPT-style)</source>
-        <translation>Wichtigste Hauptrichtungen der Matrixeingaben (wie SliceGPT)</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Wanda: magnitude × input-norm unstructured pruning, as a baseline</source>
-        <translation>Wanda: unstrukturiertes Ausdünnen nach Betrag × Eingabenorm, als Vergleichsbasis</translation>
-    </message>
-    <message>
-        <location line="+11"/>
+        <location line="+12"/>
         <source>Search</source>
         <translation>Suche</translation>
     </message>
@@ -1195,31 +1274,6 @@
         <translation>Sensitivitäts&amp;stufe:</translation>
     </message>
     <message>
-        <location line="+2"/>
-        <source>Automatic</source>
-        <translation>Automatisch</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>CPU</source>
-        <translation>CPU</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>CUDA GPU</source>
-        <translation>CUDA-GPU</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Where the model runs; Automatic picks a CUDA GPU when there is one</source>
-        <translation>Wo das Modell läuft; Automatisch wählt eine CUDA-GPU, wenn eine vorhanden ist</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>&amp;Device:</source>
-        <translation>&amp;Gerät:</translation>
-    </message>
-    <message>
         <location line="+5"/>
         <source>Calibrate</source>
         <translation>Kalibrieren</translation>
@@ -1280,7 +1334,7 @@
         <translation>Den laufenden Auftrag abbrechen; das Modell bleibt dicht (Esc)</translation>
     </message>
     <message>
-        <location line="+33"/>
+        <location line="+34"/>
         <source>level grid entry &apos;%1&apos; is not a number</source>
         <translation>Rastereintrag „%1“ ist keine Zahl</translation>
     </message>
@@ -1298,7 +1352,7 @@
 <context>
     <name>sieve::widgets::SensitivityView</name>
     <message>
-        <location filename="../widgets/plots/sensitivity_view.cpp" line="+50"/>
+        <location filename="../widgets/plots/sensitivity_view.cpp" line="+45"/>
         <source>accuracy drop</source>
         <translation>Genauigkeitsverlust</translation>
     </message>
