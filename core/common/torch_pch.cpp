@@ -1,0 +1,1 @@
+// Compiles the shared precompiled <torch/torch.h> (core/CMakeLists.txt); nothing else.
