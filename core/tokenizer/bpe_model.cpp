@@ -32,6 +32,7 @@ BpeModel::BpeModel(std::vector<std::string> pieces, PairMergeMap merges, Options
             charToId_.emplace(utf8::decodeAt(p, 0), static_cast<int32_t>(id));
         }
     }
+    allBytesKnown_ = std::all_of(byteToId_.begin(), byteToId_.end(), [](int32_t id) { return id >= 0; });
 }
 
 std::optional<int32_t> BpeModel::find(std::string_view piece) const {
@@ -49,6 +50,11 @@ void BpeModel::initialSymbols(std::string_view word, std::vector<Symbol>& symbol
     // back (fused with following unknowns when fuseUnk) until the next known
     // symbol.
     bool unkPending = false;
+    if (options_.alphabet == Alphabet::Bytes && allBytesKnown_) {
+        for (const char c : word) add(byteToId_[static_cast<unsigned char>(c)]);
+        if (!symbols.empty()) symbols.back().next = -1;
+        return;
+    }
     if (options_.alphabet == Alphabet::Bytes) {
         for (const char c : word) {
             const int32_t id = byteToId_[static_cast<unsigned char>(c)];

@@ -76,6 +76,7 @@ private:
     PieceIndex pieceToId_;                            // over pieces_
     std::unordered_map<char32_t, int32_t> charToId_;  // Chars alphabet: single-character pieces
     std::array<int32_t, 256> byteToId_{};             // Bytes alphabet: single-byte pieces
+    bool allBytesKnown_ = false;                      // ... all 256 of them: no unknowns to handle
     PairMergeMap merges_;
     Options options_;
 };

@@ -29,7 +29,9 @@ utf8proc_category_t category(char32_t cp) {
 class UnicodeStep : public NormalizerStep {
 public:
     explicit UnicodeStep(UnicodeForm form) : form_(form) {}
-    void apply(std::string& text) const override { text = unicodeNormalized(text, form_); }
+    void apply(std::string& text) const override {
+        if (!alreadyNormalized(text, form_)) text = unicodeNormalized(text, form_);
+    }
     std::string describe() const override {
         switch (form_) {
             case UnicodeForm::Nfc:
@@ -188,9 +190,9 @@ private:
 
 }  // namespace
 
-std::string unicodeNormalized(std::string_view text, UnicodeForm form) {
-    // Fast paths: below U+0300 (no combining marks yet) every character is
-    // already NFC; ASCII is unchanged by every form.
+bool alreadyNormalized(std::string_view text, UnicodeForm form) {
+    // Below U+0300 (no combining marks yet) every character is already NFC;
+    // ASCII is unchanged by every form. (A quick test: false is not a no.)
     bool unchanged = true;
     for (size_t pos = 0; pos < text.size() && unchanged;) {
         const auto lead = static_cast<unsigned char>(text[pos]);
@@ -198,7 +200,11 @@ std::string unicodeNormalized(std::string_view text, UnicodeForm form) {
             lead < 0x80 || (form == UnicodeForm::Nfc && lead < 0xE0 && utf8::decodeAt(text, pos) < 0x300);
         pos += utf8::charLength(lead);
     }
-    if (unchanged) return std::string(text);
+    return unchanged;
+}
+
+std::string unicodeNormalized(std::string_view text, UnicodeForm form) {
+    if (alreadyNormalized(text, form)) return std::string(text);
     int options = UTF8PROC_STABLE;
     if (form == UnicodeForm::Nfc || form == UnicodeForm::Nfkc) options |= UTF8PROC_COMPOSE;
     if (form == UnicodeForm::Nfd || form == UnicodeForm::Nfkd) options |= UTF8PROC_DECOMPOSE;

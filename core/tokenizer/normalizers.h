@@ -50,8 +50,10 @@ std::unique_ptr<NormalizerStep> replaceNormalizer(const std::string& pattern, bo
 std::unique_ptr<NormalizerStep> prependNormalizer(std::string prefix);
 std::unique_ptr<NormalizerStep> bertNormalizer(BertNormalizerOptions options);
 
-// Text helpers the normalizers share (also used by tests and decoders).
+// Text helpers the normalizers share (also used by tests).
 std::string unicodeNormalized(std::string_view text, UnicodeForm form);
+// A quick sufficient test that `form` leaves the text as it is.
+bool alreadyNormalized(std::string_view text, UnicodeForm form);
 // Rust's char::to_lowercase applied to each character, as HF's Lowercase.
 std::string lowercased(std::string_view text);
 

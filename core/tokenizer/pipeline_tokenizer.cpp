@@ -1,5 +1,6 @@
 #include "core/tokenizer/pipeline_tokenizer.h"
 
+#include <algorithm>
 #include <atomic>
 
 #include "core/common/error.h"
@@ -84,28 +85,33 @@ void PipelineTokenizer::encodePieces(std::string text, bool atInputStart, std::v
     if (text.empty()) return;
     thread_local Pieces pieces;
     pieces.text = std::move(text);
-    pieces.list.assign(1, Piece{0, pieces.text.size(), atInputStart});
+    pieces.list.assign(1, Span{0, pieces.text.size()});
+    pieces.firstAtInputStart = atInputStart;
     spec_.preTokenizer.apply(pieces);
     if (cutAtMarker_) cutAtMarker(pieces);
     // The word cache lives on with the thread, for this tokenizer only (owner
     // is a unique instance number, never reused, unlike an address).
     thread_local uint64_t cacheOwner = 0;
     thread_local WordCache cache;
+    WordCache& words = cache;  // thread-local addresses looked up once, not per piece
     if (cacheOwner != instance_) {
-        cache.clear();
+        words.clear();
         cacheOwner = instance_;
     }
-    for (const Piece& piece : pieces.list) {
-        const std::string_view word(pieces.text.data() + piece.begin, piece.size);
+    const char* const chars = pieces.text.data();
+    for (const Span& piece : pieces.list) {
+        const std::string_view word(chars + piece.begin, piece.size);
         const int32_t* cached = nullptr;
         size_t count = 0;
-        if (cache.find(word, &cached, &count)) {
-            ids.insert(ids.end(), cached, cached + count);
+        if (words.find(word, &cached, &count)) {
+            const size_t at = ids.size();
+            ids.resize(at + count);
+            std::copy(cached, cached + count, ids.data() + at);
             continue;
         }
         const size_t before = ids.size();
         model_->encodeWord(word, ids);
-        cache.insert(word, ids.data() + before, ids.size() - before);
+        words.insert(word, ids.data() + before, ids.size() - before);
     }
 }
 
@@ -113,9 +119,9 @@ void PipelineTokenizer::encodePieces(std::string text, bool atInputStart, std::v
 void PipelineTokenizer::cutAtMarker(Pieces& pieces) const {
     const std::string& m = spec_.wordMarker;
     const std::string& text = pieces.text;
-    thread_local std::vector<Piece> next;
+    thread_local std::vector<Span> next;
     next.clear();
-    for (const Piece& piece : pieces.list) {
+    for (const Span& piece : pieces.list) {
         size_t start = piece.begin;
         const size_t end = piece.begin + piece.size;
         for (size_t hit = text.find(m, start + 1); hit != std::string::npos && hit < end;
@@ -123,11 +129,11 @@ void PipelineTokenizer::cutAtMarker(Pieces& pieces) const {
             const bool afterMarker =
                 hit >= m.size() + start && text.compare(hit - m.size(), m.size(), m) == 0;
             if (!afterMarker && hit > start) {
-                next.push_back({start, hit - start, false});
+                next.push_back({start, hit - start});
                 start = hit;
             }
         }
-        next.push_back({start, end - start, false});
+        next.push_back({start, end - start});
     }
     pieces.list.swap(next);
 }

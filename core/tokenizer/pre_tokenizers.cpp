@@ -26,11 +26,19 @@ const char* flag(bool b) {
     return b ? "true" : "false";
 }
 
+// `next` becomes the pieces; the first one still begins at the input's start
+// if the first one before did and it begins where that one began.
+void replacePieces(Pieces& pieces, std::vector<Span>& next) {
+    pieces.firstAtInputStart = pieces.firstAtInputStart && !next.empty() && !pieces.list.empty() &&
+                               next.front().begin == pieces.list.front().begin;
+    pieces.list.swap(next);
+}
+
 // NormalizedString::split: the piece is tiled by the matches (empty ones
 // included) and the gaps between them; `behavior` decides what becomes of the
 // matches, and empty results are dropped (PreTokenizedString::split).
-void splitByMatches(const Piece& piece, const std::vector<Span>& matches, SplitBehavior behavior, bool invert,
-                    std::vector<Piece>& out) {
+void splitByMatches(const Span& piece, const std::vector<Span>& matches, SplitBehavior behavior, bool invert,
+                    std::vector<Span>& out) {
     struct Part {
         size_t begin, end;
         bool match;
@@ -86,8 +94,7 @@ void splitByMatches(const Piece& piece, const std::vector<Span>& matches, SplitB
             break;
     }
     for (const Part& p : kept)
-        if (!p.match && p.end > p.begin)
-            out.push_back({p.begin, p.end - p.begin, piece.atInputStart && p.begin == piece.begin});
+        if (!p.match && p.end > p.begin) out.push_back({p.begin, p.end - p.begin});
 }
 
 class RegexSplitStep : public PreTokenizerStep {
@@ -100,23 +107,21 @@ public:
           description_(std::move(description)) {}
 
     void apply(Pieces& pieces) const override {
-        thread_local std::vector<Piece> next;
-        thread_local std::vector<Span> spans;
+        thread_local std::vector<Span> next;
+        thread_local std::vector<Span> found;
         next.clear();
-        for (const Piece& piece : pieces.list) {
-            spans.clear();
+        for (const Span& piece : pieces.list) {
             if (behavior_ == SplitBehavior::Isolated) {
                 // Matches and gaps alike become pieces: whether a part is a
                 // match (and so `invert`) makes no difference.
-                regex_.split(pieces.text, {piece.begin, piece.size}, spans);
-                for (const Span& s : spans)
-                    next.push_back({s.begin, s.size, piece.atInputStart && s.begin == piece.begin});
+                regex_.split(pieces.text, piece, next);
             } else {
-                regex_.matches(pieces.text, {piece.begin, piece.size}, spans);
-                splitByMatches(piece, spans, behavior_, invert_, next);
+                found.clear();
+                regex_.matches(pieces.text, piece, found);
+                splitByMatches(piece, found, behavior_, invert_, next);
             }
         }
-        pieces.list.swap(next);
+        replacePieces(pieces, next);
     }
     std::string describe() const override { return description_; }
 
@@ -157,13 +162,16 @@ public:
         thread_local std::vector<Span> hits;
         out.text.clear();
         out.list.clear();
-        for (const Piece& piece : pieces.list) {
+        out.firstAtInputStart =
+            pieces.firstAtInputStart;  // the first piece stays first, and starts its output
+        for (size_t i = 0; i < pieces.list.size(); ++i) {
+            const Span& piece = pieces.list[i];
             std::string s = pieces.text.substr(piece.begin, piece.size);
             replaceAll(s, " ", replacement_);
             const bool prepend = prepend_ == MetaspacePrepend::Always ||
-                                 (prepend_ == MetaspacePrepend::First && piece.atInputStart);
+                                 (prepend_ == MetaspacePrepend::First && i == 0 && pieces.firstAtInputStart);
             if (prepend && s.compare(0, replacement_.size(), replacement_) != 0) s.insert(0, replacement_);
-            const Piece whole{out.text.size(), s.size(), piece.atInputStart};
+            const Span whole{out.text.size(), s.size()};
             out.text += s;
             if (!split_ || replacement_.empty()) {
                 out.list.push_back(whole);
@@ -202,25 +210,20 @@ public:
             thread_local Pieces out;
             out.text.clear();
             out.list.clear();
-            for (const Piece& piece : pieces.list) {
+            out.firstAtInputStart = pieces.firstAtInputStart;
+            for (const Span& piece : pieces.list) {
                 const size_t begin = out.text.size();
                 if (pieces.text[piece.begin] != ' ') out.text += ' ';
                 out.text.append(pieces.text, piece.begin, piece.size);
-                out.list.push_back({begin, out.text.size() - begin, piece.atInputStart});
+                out.list.push_back({begin, out.text.size() - begin});
             }
             std::swap(pieces, out);
         }
         if (regex_) {
-            thread_local std::vector<Piece> next;
-            thread_local std::vector<Span> spans;
+            thread_local std::vector<Span> next;
             next.clear();
-            for (const Piece& piece : pieces.list) {
-                spans.clear();
-                regex_->split(pieces.text, {piece.begin, piece.size}, spans);
-                for (const Span& s : spans)
-                    next.push_back({s.begin, s.size, piece.atInputStart && s.begin == piece.begin});
-            }
-            pieces.list.swap(next);
+            for (const Span& piece : pieces.list) regex_->split(pieces.text, piece, next);
+            replacePieces(pieces, next);
         }
     }
     std::string describe() const override {
@@ -240,10 +243,11 @@ public:
         thread_local Pieces out;
         out.text.clear();
         out.list.clear();
-        for (const Piece& piece : pieces.list) {
+        out.firstAtInputStart = pieces.firstAtInputStart;
+        for (const Span& piece : pieces.list) {
             const size_t begin = out.text.size();
             out.text += bytesToByteLevel(std::string_view(pieces.text).substr(piece.begin, piece.size));
-            out.list.push_back({begin, out.text.size() - begin, piece.atInputStart});
+            out.list.push_back({begin, out.text.size() - begin});
         }
         std::swap(pieces, out);
     }
@@ -257,10 +261,10 @@ public:
 class UnicodeScriptsStep : public PreTokenizerStep {
 public:
     void apply(Pieces& pieces) const override {
-        thread_local std::vector<Piece> next;
+        thread_local std::vector<Span> next;
         next.clear();
         constexpr int kAny = -1;
-        for (const Piece& piece : pieces.list) {
+        for (const Span& piece : pieces.list) {
             const std::string_view text = std::string_view(pieces.text).substr(piece.begin, piece.size);
             int lastScript = kAny;
             bool haveCut = false;
@@ -269,17 +273,15 @@ public:
                  pos += utf8::charLength(static_cast<unsigned char>(text[pos]))) {
                 const int script = fixedScript(utf8::decodeAt(text, pos));
                 if (script != kAny && script != lastScript) {
-                    if (haveCut)
-                        next.push_back({piece.begin + cut, pos - cut, piece.atInputStart && cut == 0});
+                    if (haveCut) next.push_back({piece.begin + cut, pos - cut});
                     cut = pos;
                     haveCut = true;
                 }
                 if (script != kAny) lastScript = script;
             }
-            if (haveCut)
-                next.push_back({piece.begin + cut, text.size() - cut, piece.atInputStart && cut == 0});
+            if (haveCut) next.push_back({piece.begin + cut, text.size() - cut});
         }
-        pieces.list.swap(next);
+        replacePieces(pieces, next);
     }
     std::string describe() const override { return "UnicodeScripts"; }
 

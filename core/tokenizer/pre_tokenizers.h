@@ -10,17 +10,16 @@
 #include <string_view>
 #include <vector>
 
-namespace sieve::tok {
+#include "core/tokenizer/regex_splitter.h"
 
-struct Piece {
-    size_t begin;
-    size_t size;
-    bool atInputStart;  // begins at offset 0 of the original input (Metaspace "first")
-};
+namespace sieve::tok {
 
 struct Pieces {
     std::string text;
-    std::vector<Piece> list;  // non-empty slices of `text`, in order
+    std::vector<Span> list;  // non-empty slices of `text`, in order
+    // The first piece begins at offset 0 of the original input (what HF's
+    // Metaspace "first" asks of a piece; only the first one can).
+    bool firstAtInputStart = false;
 };
 
 class PreTokenizerStep {

@@ -232,7 +232,7 @@ std::vector<bool> removedBy(const sieve::tok::NormalizerStep& step) {
 // The code points a pre-tokenizer step drops from the text of all code points.
 std::vector<bool> droppedBy(const sieve::tok::PreTokenizerStep& step) {
     const AllCodePoints& all = allCodePoints();
-    sieve::tok::Pieces pieces{all.text, {{0, all.text.size(), true}}};
+    sieve::tok::Pieces pieces{all.text, {{0, all.text.size()}}, true};
     step.apply(pieces);
     std::vector<bool> dropped(0x110000, true);
     for (char32_t cp = 0xD800; cp < 0xE000; ++cp) dropped[cp] = false;
@@ -252,7 +252,7 @@ std::vector<bool> joinedToA(const sieve::tok::PreTokenizerStep& step) {
         sieve::utf8::append(pieces.text, cp);
         pieces.text += ' ';
     }
-    pieces.list = {{0, pieces.text.size(), true}};
+    pieces.list = {{0, pieces.text.size()}};
     step.apply(pieces);
     std::vector<bool> joined(0x110000, false);
     joined['a'] = true;
