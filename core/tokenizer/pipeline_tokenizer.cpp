@@ -1,6 +1,5 @@
 #include "core/tokenizer/pipeline_tokenizer.h"
 
-#include <algorithm>
 #include <atomic>
 
 #include "core/common/error.h"
@@ -104,30 +103,31 @@ void PipelineTokenizer::encodePieces(std::string text, bool atInputStart, std::v
         const int32_t* cached = nullptr;
         size_t count = 0;
         if (words.find(word, &cached, &count)) {
-            const size_t at = ids.size();
-            ids.resize(at + count);
-            std::copy(cached, cached + count, ids.data() + at);
+            ids.insert(ids.end(), cached, cached + count);
             continue;
         }
         const size_t before = ids.size();
         model_->encodeWord(word, ids);
         words.insert(word, ids.data() + before, ids.size() - before);
     }
+    // The text's memory goes back now (the piece list's stays for the next
+    // call): held on, it would make the next call's text land on fresh
+    // pages, which costs more than the allocation (measured).
+    std::string().swap(pieces.text);
 }
 
 // Cut before each run of markers that follows something else.
 void PipelineTokenizer::cutAtMarker(Pieces& pieces) const {
-    const std::string& m = spec_.wordMarker;
-    const std::string& text = pieces.text;
+    const std::string_view m = spec_.wordMarker;
+    const std::string_view text = pieces.text;
     thread_local std::vector<Span> next;
     next.clear();
     for (const Span& piece : pieces.list) {
         size_t start = piece.begin;
         const size_t end = piece.begin + piece.size;
-        for (size_t hit = text.find(m, start + 1); hit != std::string::npos && hit < end;
+        for (size_t hit = text.find(m, start + 1); hit != std::string_view::npos && hit < end;
              hit = text.find(m, hit + m.size())) {
-            const bool afterMarker =
-                hit >= m.size() + start && text.compare(hit - m.size(), m.size(), m) == 0;
+            const bool afterMarker = hit >= m.size() + start && text.substr(hit - m.size(), m.size()) == m;
             if (!afterMarker && hit > start) {
                 next.push_back({start, hit - start});
                 start = hit;

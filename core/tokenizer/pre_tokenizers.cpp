@@ -34,6 +34,13 @@ void replacePieces(Pieces& pieces, std::vector<Span>& next) {
     pieces.list.swap(next);
 }
 
+// After a step that wrote `out` and swapped it in, `out` holds the text from
+// before the step, which no one needs: its memory goes back now (see
+// PipelineTokenizer::encodePieces); the piece list's stays for the next call.
+void releaseText(Pieces& out) {
+    std::string().swap(out.text);
+}
+
 // NormalizedString::split: the piece is tiled by the matches (empty ones
 // included) and the gaps between them; `behavior` decides what becomes of the
 // matches, and empty results are dropped (PreTokenizedString::split).
@@ -184,6 +191,7 @@ public:
             splitByMatches(whole, hits, SplitBehavior::MergedWithNext, false, out.list);
         }
         std::swap(pieces, out);
+        releaseText(out);
     }
     std::string describe() const override {
         return "Metaspace(replacement=\"" + replacement_ +
@@ -218,6 +226,7 @@ public:
                 out.list.push_back({begin, out.text.size() - begin});
             }
             std::swap(pieces, out);
+            releaseText(out);
         }
         if (regex_) {
             thread_local std::vector<Span> next;
@@ -250,6 +259,7 @@ public:
             out.list.push_back({begin, out.text.size() - begin});
         }
         std::swap(pieces, out);
+        releaseText(out);
     }
     std::string describe() const override { return ""; }  // part of ByteLevel
 };
