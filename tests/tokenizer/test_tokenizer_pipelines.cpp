@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/common/error.h"
+#include "core/tokenizer/gguf_pre_tokenizers.h"
 #include "core/tokenizer/normalizers.h"
 #include "core/tokenizer/pre_tokenizers.h"
 #include "core/tokenizer/regex_splitter.h"
@@ -399,6 +400,16 @@ private Q_SLOTS:
         }
     }
 
+    // Every name the GGUF table knows is checked against a reference above,
+    // and every name the fixture has is in the table.
+    void everyGgufPreNameIsChecked() {
+        std::set<std::string> checked;
+        for (const auto& [group, g] : fixture("gguf_pre.json").at("groups").items())
+            for (const json& name : g.at("names")) checked.insert(name.get<std::string>());
+        const auto known = sieve::tok::ggufPreTokenizerNames();
+        QCOMPARE(std::set<std::string>(known.begin(), known.end()), checked);
+    }
+
     void ggufPreTokenizerAddsBos_data() {
         QTest::addColumn<QString>("pre");
         QTest::addColumn<bool>("addsBos");
@@ -463,6 +474,27 @@ private Q_SLOTS:
         QCOMPARE(t->vocabSize(), f.at("vocab_size").get<int64_t>());
         QCOMPARE(t->bosId(), std::optional<int64_t>(f.at("bos").get<int64_t>()));
         QCOMPARE(t->eosId(), std::optional<int64_t>(f.at("eos").get<int64_t>()));
+    }
+
+    // describe() of SmolLM2's GGUF vocabulary says what was read (its 17
+    // CONTROL tokens are added tokens, not BPE pieces: 49152 - 17).
+    void describesSmolLm2Gguf() {
+        const json& f = fixture("smollm2.json");
+        const std::string path = kShared + "/" + f.at("file").get<std::string>();
+        if (!QFile::exists(QString::fromStdString(path)))
+            QSKIP(qPrintable(QString::fromStdString("the shared folder has no " + path)));
+        const auto lines = Tokenizer::load(path)->describe();
+        std::string all;
+        for (const auto& l : lines) all += l + "\n";
+        qInfo("%s", all.c_str());
+        for (const char* expected :
+             {"format: GGUF vocabulary (tokenizer.ggml.model gpt2, tokenizer.ggml.pre smollm)",
+              "model: BPE (byte-level, 49135 pieces, 48900 merges", "normalizer: none",
+              "pre-tokenizer: Sequence[Split(/\\p{N}/, Isolated), Split(/'s|'t",
+              "ByteLevel(add_prefix_space=false, use_regex=false)]", "post-processor: none",
+              "decoder: ByteLevel", "vocabulary: 49152 tokens (17 added, 17 special)",
+              "bos: \"<|im_start|>\" (id 1)", "eos: \"<|im_end|>\" (id 2)"})
+            QVERIFY2(all.find(expected) != std::string::npos, expected);
     }
 
     void unicodeDataMatchesHf_data() {
