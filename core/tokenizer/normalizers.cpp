@@ -29,8 +29,9 @@ utf8proc_category_t category(char32_t cp) {
 class UnicodeStep : public NormalizerStep {
 public:
     explicit UnicodeStep(UnicodeForm form) : form_(form) {}
-    void apply(std::string& text) const override {
+    bool apply(std::string& text) const override {
         if (!alreadyNormalized(text, form_)) text = unicodeNormalized(text, form_);
+        return true;
     }
     std::string describe() const override {
         switch (form_) {
@@ -52,7 +53,10 @@ private:
 
 class LowercaseStep : public NormalizerStep {
 public:
-    void apply(std::string& text) const override { text = lowercased(text); }
+    bool apply(std::string& text) const override {
+        text = lowercased(text);
+        return true;
+    }
     std::string describe() const override { return "Lowercase"; }
 };
 
@@ -60,7 +64,7 @@ public:
 class StripStep : public NormalizerStep {
 public:
     StripStep(bool left, bool right) : left_(left), right_(right) {}
-    void apply(std::string& text) const override {
+    bool apply(std::string& text) const override {
         size_t begin = 0, end = text.size();
         if (left_)
             while (begin < end && utf8::isWhitespace(utf8::decodeAt(text, begin)))
@@ -74,6 +78,7 @@ public:
             }
         }
         text = text.substr(begin, end - begin);
+        return begin == 0;
     }
     std::string describe() const override {
         return std::string("Strip(left=") + flag(left_) + ", right=" + flag(right_) + ")";
@@ -87,15 +92,20 @@ private:
 // unicode-normalization crate's is_combining_mark that HF's StripAccents uses.
 class StripAccentsStep : public NormalizerStep {
 public:
-    void apply(std::string& text) const override {
+    bool apply(std::string& text) const override {
         std::string out;
         out.reserve(text.size());
+        bool first = true, startKept = true;
         forEachChar(text, [&](char32_t cp) {
             const auto c = category(cp);
-            if (c != UTF8PROC_CATEGORY_MN && c != UTF8PROC_CATEGORY_MC && c != UTF8PROC_CATEGORY_ME)
-                utf8::append(out, cp);
+            const bool keep =
+                c != UTF8PROC_CATEGORY_MN && c != UTF8PROC_CATEGORY_MC && c != UTF8PROC_CATEGORY_ME;
+            if (keep) utf8::append(out, cp);
+            startKept = startKept && (keep || !first);
+            first = false;
         });
         text = std::move(out);
+        return startKept;
     }
     std::string describe() const override { return "StripAccents"; }
 };
@@ -103,7 +113,7 @@ public:
 class ReplaceStep : public NormalizerStep {
 public:
     explicit ReplaceStep(PatternReplacer replacer) : replacer_(std::move(replacer)) {}
-    void apply(std::string& text) const override { replacer_.apply(text); }
+    bool apply(std::string& text) const override { return replacer_.apply(text); }
     std::string describe() const override { return "Replace(" + replacer_.describe() + ")"; }
 
 private:
@@ -113,8 +123,9 @@ private:
 class PrependStep : public NormalizerStep {
 public:
     explicit PrependStep(std::string prefix) : prefix_(std::move(prefix)) {}
-    void apply(std::string& text) const override {
+    bool apply(std::string& text) const override {
         if (!text.empty()) text.insert(0, prefix_);  // HF prepends to non-empty text only
+        return true;
     }
     std::string describe() const override { return "Prepend(\"" + prefix_ + "\")"; }
 
@@ -127,12 +138,17 @@ class BertStep : public NormalizerStep {
 public:
     explicit BertStep(BertNormalizerOptions o) : o_(o) {}
 
-    void apply(std::string& text) const override {
+    bool apply(std::string& text) const override {
+        bool startKept = true;
         if (o_.cleanText) {
             std::string out;
             out.reserve(text.size());
+            bool first = true;
             forEachChar(text, [&](char32_t cp) {
-                if (cp == 0 || cp == 0xFFFD || isControl(cp)) return;
+                const bool drop = cp == 0 || cp == 0xFFFD || isControl(cp);
+                startKept = startKept && !(drop && first);
+                first = false;
+                if (drop) return;
                 if (cp == '\t' || cp == '\n' || cp == '\r' || utf8::isWhitespace(cp))
                     out += ' ';
                 else
@@ -155,12 +171,17 @@ public:
             const std::string decomposed = unicodeNormalized(text, UnicodeForm::Nfd);
             std::string out;
             out.reserve(decomposed.size());
+            bool first = true;
             forEachChar(decomposed, [&](char32_t cp) {
-                if (category(cp) != UTF8PROC_CATEGORY_MN) utf8::append(out, cp);
+                const bool keep = category(cp) != UTF8PROC_CATEGORY_MN;
+                if (keep) utf8::append(out, cp);
+                startKept = startKept && (keep || !first);
+                first = false;
             });
             text = std::move(out);
         }
         if (o_.lowercase) text = lowercased(text);
+        return startKept;
     }
 
     std::string describe() const override {
@@ -240,9 +261,11 @@ std::string lowercased(std::string_view text) {
     return out;
 }
 
-std::string Normalizer::apply(std::string_view text) const {
+std::string Normalizer::apply(std::string_view text, bool* startKept) const {
     std::string s(text);
-    for (const auto& step : steps_) step->apply(s);
+    bool kept = true;
+    for (const auto& step : steps_) kept = step->apply(s) && kept;
+    if (startKept) *startKept = kept;
     return s;
 }
 

@@ -13,7 +13,10 @@ namespace sieve::tok {
 class NormalizerStep {
 public:
     virtual ~NormalizerStep() = default;
-    virtual void apply(std::string& text) const = 0;
+    // Returns false when it removed what began the text, so that the text no
+    // longer starts at its original start (HF's offsets, which Metaspace's
+    // prepend_scheme "first" looks at).
+    virtual bool apply(std::string& text) const = 0;
     // The component as tokenizer.json names it, with its options.
     virtual std::string describe() const = 0;
 };
@@ -23,7 +26,8 @@ class Normalizer {
 public:
     void add(std::unique_ptr<NormalizerStep> step) { steps_.push_back(std::move(step)); }
     bool empty() const { return steps_.empty(); }
-    std::string apply(std::string_view text) const;
+    // *startKept (optional) becomes false when a step removed what began the text.
+    std::string apply(std::string_view text, bool* startKept = nullptr) const;
     // "none", the one step, or "Sequence[a, b, ...]".
     std::string describe() const;
 

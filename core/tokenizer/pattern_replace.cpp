@@ -26,15 +26,17 @@ PatternReplacer::PatternReplacer(const std::string& pattern, bool isRegex, std::
         literal_ = pattern;
 }
 
-void PatternReplacer::apply(std::string& text) const {
+bool PatternReplacer::apply(std::string& text) const {
     if (!regex_) {
+        const bool startKept = !content_.empty() || text.compare(0, literal_.size(), literal_) != 0;
         replaceAll(text, literal_, content_);
-        return;
+        return startKept;
     }
     thread_local std::vector<Span> found;
     found.clear();
     regex_->matches(text, {0, text.size()}, found);
-    if (found.empty()) return;
+    if (found.empty()) return true;
+    const bool startKept = !content_.empty() || found.front().begin != 0 || found.front().size == 0;
     std::string out;
     size_t pos = 0;
     for (const Span& m : found) {
@@ -44,6 +46,7 @@ void PatternReplacer::apply(std::string& text) const {
     }
     out.append(text, pos, std::string::npos);
     text = std::move(out);
+    return startKept;
 }
 
 std::string PatternReplacer::describe() const {

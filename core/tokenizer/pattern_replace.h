@@ -15,7 +15,9 @@ public:
     // when a regex does not compile.
     PatternReplacer(const std::string& pattern, bool isRegex, std::string content, const std::string& source);
 
-    void apply(std::string& text) const;
+    // Returns false when a match at the very start was replaced by nothing
+    // (what began the text is gone).
+    bool apply(std::string& text) const;
     // e.g. `"▁" -> " "` or `/\s+/ -> " "`.
     std::string describe() const;
 

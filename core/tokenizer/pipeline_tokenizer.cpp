@@ -65,7 +65,10 @@ std::vector<int64_t> PipelineTokenizer::encode(const std::string& text, bool add
 // matched on normalized text, then pre-tokenized and encoded.
 void PipelineTokenizer::encodeSegment(std::string_view text, bool atInputStart,
                                       std::vector<int32_t>& ids) const {
-    std::string normalized = spec_.normalizer.empty() ? std::string(text) : spec_.normalizer.apply(text);
+    bool startKept = true;
+    std::string normalized =
+        spec_.normalizer.empty() ? std::string(text) : spec_.normalizer.apply(text, &startKept);
+    atInputStart = atInputStart && startKept;
     if (normalizedMatcher_.empty()) {
         encodePieces(std::move(normalized), atInputStart, ids);
         return;
