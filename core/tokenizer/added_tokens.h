@@ -17,6 +17,7 @@ struct AddedToken {
     bool matchInText = true;  // cut out of input text (false: llama2.c BOS/EOS)
     bool lstrip = false;      // the match also takes the whitespace before it
     bool rstrip = false;      // ... and after it (HF's AddedToken flags)
+    bool normalized = false;  // matched in the normalized text, not in the input (HF's flag)
 };
 
 // One piece of the input: an added token, or text between added tokens.

@@ -32,6 +32,7 @@ BpeModel::BpeModel(std::vector<std::string> pieces, PairMergeMap merges, Options
             charToId_.emplace(utf8::decodeAt(p, 0), static_cast<int32_t>(id));
         }
     }
+    allBytesKnown_ = std::all_of(byteToId_.begin(), byteToId_.end(), [](int32_t id) { return id >= 0; });
 }
 
 std::optional<int32_t> BpeModel::find(std::string_view piece) const {
@@ -45,21 +46,31 @@ void BpeModel::initialSymbols(std::string_view word, std::vector<Symbol>& symbol
         const auto n = static_cast<int32_t>(symbols.size());
         symbols.push_back({id, n - 1, n + 1, true});
     };
-    if (options_.alphabet == Alphabet::Bytes) {
-        for (const char c : word) {
-            const int32_t id = byteToId_[static_cast<unsigned char>(c)];
-            if (id >= 0)
-                add(id);
-            else if (options_.unkId)
-                add(*options_.unkId);
-        }
+    // HF's handling of unknowns: byte fallback first, else an unk that is held
+    // back (fused with following unknowns when fuseUnk) until the next known
+    // symbol.
+    bool unkPending = false;
+    if (options_.alphabet == Alphabet::Bytes && allBytesKnown_) {
+        for (const char c : word) add(byteToId_[static_cast<unsigned char>(c)]);
         if (!symbols.empty()) symbols.back().next = -1;
         return;
     }
-    // Characters, with HF's handling of unknowns: byte fallback first, else an
-    // unk that is held back (fused with following unknowns when fuseUnk) until
-    // the next known character.
-    bool unkPending = false;
+    if (options_.alphabet == Alphabet::Bytes) {
+        for (const char c : word) {
+            const int32_t id = byteToId_[static_cast<unsigned char>(c)];
+            if (id >= 0) {
+                if (unkPending) add(*options_.unkId);
+                unkPending = false;
+                add(id);
+            } else if (options_.unkId) {
+                if (unkPending && !options_.fuseUnk) add(*options_.unkId);
+                unkPending = true;
+            }
+        }
+        if (unkPending) add(*options_.unkId);
+        if (!symbols.empty()) symbols.back().next = -1;
+        return;
+    }
     for (size_t pos = 0; pos < word.size();) {
         const size_t len = utf8::charLength(static_cast<unsigned char>(word[pos]));
         const auto it = charToId_.find(utf8::decodeAt(word, pos));
@@ -89,6 +100,46 @@ void BpeModel::initialSymbols(std::string_view word, std::vector<Symbol>& symbol
     if (!symbols.empty()) symbols.back().next = -1;
 }
 
+// HF's BPE::merge_word with continuing_subword_prefix / end_of_word_suffix:
+// each unit (byte or character) is looked up with the affixes it takes, and
+// falls back to the bytes of that whole string, or to unk.
+void BpeModel::initialSymbolsWithAffixes(std::string_view word, std::vector<Symbol>& symbols) const {
+    const auto add = [&](int32_t id) {
+        const auto n = static_cast<int32_t>(symbols.size());
+        symbols.push_back({id, n - 1, n + 1, true});
+    };
+    thread_local std::string unit;
+    bool unkPending = false;
+    for (size_t pos = 0; pos < word.size();) {
+        const size_t len = options_.alphabet == Alphabet::Bytes
+                               ? 1
+                               : utf8::charLength(static_cast<unsigned char>(word[pos]));
+        unit.clear();
+        if (pos > 0) unit += options_.continuingPrefix;
+        unit.append(word.substr(pos, len));
+        if (pos + len >= word.size()) unit += options_.endOfWordSuffix;
+        pos += len;
+        const int32_t id = pieceToId_.find(unit);
+        if (id >= 0) {
+            if (unkPending) add(*options_.unkId);
+            unkPending = false;
+            add(id);
+            continue;
+        }
+        bool fellBack = options_.hasByteFallback;
+        for (size_t k = 0; k < unit.size() && fellBack; ++k)
+            fellBack = options_.byteFallback[static_cast<unsigned char>(unit[k])] >= 0;
+        if (fellBack) {
+            for (const char c : unit) add(options_.byteFallback[static_cast<unsigned char>(c)]);
+        } else if (options_.unkId) {
+            if (unkPending && !options_.fuseUnk) add(*options_.unkId);
+            unkPending = true;
+        }
+    }
+    if (unkPending) add(*options_.unkId);
+    if (!symbols.empty()) symbols.back().next = -1;
+}
+
 void BpeModel::pushCandidate(std::vector<Candidate>& heap, const std::vector<Symbol>& symbols,
                              int32_t pos) const {
     const int32_t next = symbols[pos].next;
@@ -112,7 +163,10 @@ void BpeModel::encodeWord(std::string_view word, std::vector<int32_t>& out) cons
     thread_local std::vector<Candidate> heap;
     symbols.clear();
     heap.clear();
-    initialSymbols(word, symbols);
+    if (options_.continuingPrefix.empty() && options_.endOfWordSuffix.empty())
+        initialSymbols(word, symbols);
+    else
+        initialSymbolsWithAffixes(word, symbols);
     const auto n = static_cast<int32_t>(symbols.size());
     for (int32_t pos = 0; pos + 1 < n; ++pos) {
         if (const MergeRule* rule = merges_.find(symbols[pos].id, symbols[pos + 1].id))
@@ -142,6 +196,36 @@ void BpeModel::encodeWord(std::string_view word, std::vector<int32_t>& out) cons
     }
     for (const Symbol& s : symbols)
         if (s.alive) out.push_back(s.id);
+}
+
+std::string BpeModel::describe() const {
+    size_t count = 0;
+    for (const auto& p : pieces_) count += !p.empty();
+    std::string out = std::string("BPE (") +
+                      (options_.alphabet == Alphabet::Bytes ? "byte-level" : "characters") + ", " +
+                      std::to_string(count) + " pieces, " + std::to_string(merges_.size()) + " merges";
+    if (options_.hasByteFallback) out += ", byte_fallback";
+    if (options_.ignoreMerges) out += ", ignore_merges";
+    if (options_.unkId) out += ", unk \"" + pieces_[*options_.unkId] + "\"";
+    if (options_.fuseUnk) out += ", fuse_unk";
+    if (!options_.continuingPrefix.empty())
+        out += ", continuing_subword_prefix \"" + options_.continuingPrefix + "\"";
+    if (!options_.endOfWordSuffix.empty()) out += ", end_of_word_suffix \"" + options_.endOfWordSuffix + "\"";
+    return out + ")";
+}
+
+bool BpeModel::safeToCutBefore(const std::string& marker) const {
+    // A cut can only change ids if a merge could cross it, i.e. some piece has
+    // the marker after a character that is not itself the marker.
+    if (marker.empty() || !options_.continuingPrefix.empty() || !options_.endOfWordSuffix.empty() ||
+        options_.ignoreMerges)
+        return false;
+    const std::string& m = marker;
+    for (const auto& piece : pieces_) {
+        for (size_t hit = piece.find(m, 1); hit != std::string::npos; hit = piece.find(m, hit + 1))
+            if (hit < m.size() || piece.compare(hit - m.size(), m.size(), m) != 0) return false;
+    }
+    return true;
 }
 
 PairMergeMap scoreMerges(const std::vector<std::string>& pieces, const std::vector<float>& scores,

@@ -14,10 +14,11 @@
 #include <vector>
 
 #include "core/tokenizer/flat_maps.h"
+#include "core/tokenizer/token_model.h"
 
 namespace sieve::tok {
 
-class BpeModel {
+class BpeModel : public TokenModel {
 public:
     enum class Alphabet {
         Bytes,  // byte-level: one initial symbol per byte (GPT-2 / Llama-3 / Qwen)
@@ -32,6 +33,10 @@ public:
         std::optional<int32_t> unkId;  // missing characters without byte fallback
         bool fuseUnk = false;          // consecutive unknowns become one unk
         bool ignoreMerges = false;     // a word that is a whole vocab entry is emitted as is
+        // Spelled in the model's alphabet: the first symbol of a word and the
+        // others are looked up as prefix + unit, the last as unit + suffix
+        // (HF's continuing_subword_prefix / end_of_word_suffix).
+        std::string continuingPrefix, endOfWordSuffix;
     };
 
     // `pieces`: id -> the piece in the model's alphabet (raw bytes for Bytes,
@@ -39,7 +44,9 @@ public:
     BpeModel(std::vector<std::string> pieces, PairMergeMap merges, Options options);
 
     // Appends the ids of one pre-tokenized word.
-    void encodeWord(std::string_view word, std::vector<int32_t>& out) const;
+    void encodeWord(std::string_view word, std::vector<int32_t>& out) const override;
+    std::string describe() const override;
+    bool safeToCutBefore(const std::string& marker) const override;
 
     std::optional<int32_t> find(std::string_view piece) const;
     const std::vector<std::string>& pieces() const { return pieces_; }
@@ -62,12 +69,14 @@ public:
 
 private:
     void initialSymbols(std::string_view word, std::vector<Symbol>& symbols) const;
+    void initialSymbolsWithAffixes(std::string_view word, std::vector<Symbol>& symbols) const;
     void pushCandidate(std::vector<Candidate>& heap, const std::vector<Symbol>& symbols, int32_t pos) const;
 
     std::vector<std::string> pieces_;
     PieceIndex pieceToId_;                            // over pieces_
     std::unordered_map<char32_t, int32_t> charToId_;  // Chars alphabet: single-character pieces
     std::array<int32_t, 256> byteToId_{};             // Bytes alphabet: single-byte pieces
+    bool allBytesKnown_ = false;                      // ... all 256 of them: no unknowns to handle
     PairMergeMap merges_;
     Options options_;
 };

@@ -3,17 +3,19 @@
 //     best-scoring adjacent pair merges first, "▁" for spaces (with a leading
 //     one when add_space_prefix), <0xXX> byte tokens for unknown characters.
 //   model "gpt2": byte-level BPE with tokenizer.ggml.merges and the
-//     pre-tokenizer regex named by tokenizer.ggml.pre.
+//     pre-tokenizer regexes named by tokenizer.ggml.pre (gguf_pre_tokenizers.cpp).
 // CONTROL / USER_DEFINED tokens are cut out of the text first, as Hugging Face
 // does for added tokens (llama.cpp with parse_special).
 #include <cstdio>
 #include <unordered_map>
 
 #include "core/common/error.h"
-#include "core/tokenizer/bpe_tokenizer.h"
+#include "core/tokenizer/bpe_model.h"
 #include "core/tokenizer/byte_level.h"
 #include "core/tokenizer/gguf_metadata.h"
+#include "core/tokenizer/gguf_pre_tokenizers.h"
 #include "core/tokenizer/loaders.h"
+#include "core/tokenizer/pipeline_tokenizer.h"
 
 namespace sieve::tok {
 namespace {
@@ -22,18 +24,6 @@ namespace {
 enum TokenType { Normal = 1, Unknown = 2, Control = 3, UserDefined = 4, Unused = 5, Byte = 6 };
 
 constexpr const char* kMarker = "\xE2\x96\x81";  // ▁
-
-// The regexes of the pre-tokenizers llama.cpp names in tokenizer.ggml.pre that
-// we support (the same ones Hugging Face's tokenizer.json of those models use).
-std::optional<std::string> preTokenizerPattern(const std::string& pre) {
-    if (pre == "default" || pre == "gpt-2")
-        return R"('s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+)";
-    if (pre == "llama-bpe" || pre == "llama3")
-        return R"((?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+)";
-    if (pre == "qwen2")
-        return R"((?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+)";
-    return std::nullopt;
-}
 
 }  // namespace
 
@@ -59,26 +49,42 @@ std::unique_ptr<Tokenizer> loadGgufTokenizer(const std::string& path) {
         return id;
     };
 
+    const bool isSpm = *model == "llama";
+    const std::string preName = meta.string("tokenizer.ggml.pre").value_or("default");
+    std::optional<GgufPreTokenizer> pre;
+    if (!isSpm) {
+        pre = ggufPreTokenizer(preName);
+        if (!pre) {
+            std::string known;
+            for (const auto& name : ggufPreTokenizerNames()) known += (known.empty() ? "" : ", ") + name;
+            fail("tokenizer.ggml.pre '" + preName + "' is not supported (known: " + known + ")");
+        }
+    }
+
     PipelineSpec spec;
     spec.source = path;
+    spec.format = "GGUF vocabulary (tokenizer.ggml.model " + *model +
+                  (isSpm ? std::string() : ", tokenizer.ggml.pre " + preName) + ")";
     spec.tokens = tokens;
     spec.bos = idKey("tokenizer.ggml.bos_token_id");
+    if (pre && pre->noBos) spec.bos.reset();
     spec.eos = idKey("tokenizer.ggml.eos_token_id");
     for (size_t id = 0; id < n; ++id) {
         const int t = static_cast<int>(types[id]);
         if (t == Control || t == Unknown || t == UserDefined)
             spec.added.push_back({static_cast<int32_t>(id), tokens[id], t != UserDefined, true});
     }
-    const bool isSpm = *model == "llama";
-    const bool addBos = meta.boolean("tokenizer.ggml.add_bos_token")
-                            .value_or(isSpm || meta.string("tokenizer.ggml.pre").value_or("") == "llama-bpe");
-    if (addBos) {
-        if (!spec.bos) fail("add_bos_token is set but tokenizer.ggml.bos_token_id is missing");
-        spec.prefixIds.push_back(static_cast<int32_t>(*spec.bos));
-    }
-    if (meta.boolean("tokenizer.ggml.add_eos_token").value_or(false)) {
-        if (!spec.eos) fail("add_eos_token is set but tokenizer.ggml.eos_token_id is missing");
-        spec.suffixIds.push_back(static_cast<int32_t>(*spec.eos));
+    const bool addBos = meta.boolean("tokenizer.ggml.add_bos_token").value_or(isSpm || pre->addBos);
+    const bool addEos = meta.boolean("tokenizer.ggml.add_eos_token").value_or(false);
+    if (addBos && !spec.bos) fail("add_bos_token is set but tokenizer.ggml.bos_token_id is missing");
+    if (addEos && !spec.eos) fail("add_eos_token is set but tokenizer.ggml.eos_token_id is missing");
+    if (addBos || addEos) {
+        std::vector<int32_t> before, after;
+        if (addBos) before.push_back(static_cast<int32_t>(*spec.bos));
+        if (addEos) after.push_back(static_cast<int32_t>(*spec.eos));
+        spec.postProcessor.add(std::string("add_bos_token=") + (addBos ? "true" : "false") +
+                                   ", add_eos_token=" + (addEos ? "true" : "false"),
+                               before, after);
     }
 
     BpeModel::Options options;
@@ -109,22 +115,20 @@ std::unique_ptr<Tokenizer> loadGgufTokenizer(const std::string& path) {
         if (const auto unk = idKey("tokenizer.ggml.unknown_token_id"))
             options.unkId = static_cast<int32_t>(*unk);
         const bool spacePrefix = meta.boolean("tokenizer.ggml.add_space_prefix").value_or(true);
-        if (spacePrefix) spec.normalizer.push_back({NormalizerStep::Kind::Prepend, kMarker, ""});
-        spec.normalizer.push_back({NormalizerStep::Kind::Replace, " ", kMarker});
+        if (spacePrefix) spec.normalizer.add(prependNormalizer(kMarker));
+        spec.normalizer.add(replaceNormalizer(" ", false, kMarker, path));
         spec.wordMarker = kMarker;
-        spec.decoder.push_back({DecoderStep::Kind::Replace, kMarker, " "});
-        spec.decoder.push_back({DecoderStep::Kind::ByteFallback, "", ""});
-        spec.decoder.push_back({DecoderStep::Kind::Fuse, "", ""});
-        if (spacePrefix) spec.decoder.push_back({DecoderStep::Kind::Strip, " ", "", 1, 0});
+        spec.decoder.add(replaceDecoder(kMarker, false, " ", path));
+        spec.decoder.add(byteFallbackDecoder());
+        spec.decoder.add(fuseDecoder());
+        if (spacePrefix) spec.decoder.add(stripDecoder(" ", 1, 0));
     } else {
-        const std::string pre = meta.string("tokenizer.ggml.pre").value_or("default");
-        const auto pattern = preTokenizerPattern(pre);
-        if (!pattern)
-            fail("tokenizer.ggml.pre '" + pre + "' is not supported (default, gpt-2, llama-bpe, qwen2)");
-        spec.splitPatterns.push_back(*pattern);
-        spec.byteLevel = true;
+        for (const std::string& regex : pre->regexes)
+            spec.preTokenizer.add(splitPreTokenizer(regex, true, SplitBehavior::Isolated, false, path));
+        spec.preTokenizer.add(byteLevelPreTokenizer(false, false));
+        spec.preTokenizer.finish(true);
         options.alphabet = BpeModel::Alphabet::Bytes;
-        options.ignoreMerges = pre == "llama-bpe" || pre == "llama3";
+        options.ignoreMerges = pre->ignoreMerges;
         std::unordered_map<std::string, int32_t> ids;
         for (size_t id = 0; id < n; ++id) {
             ids.emplace(tokens[id], static_cast<int32_t>(id));
@@ -146,10 +150,10 @@ std::unique_ptr<Tokenizer> loadGgufTokenizer(const std::string& path) {
                      "' uses a token not in the vocabulary");
             merges.insert(a->second, b->second, {static_cast<int32_t>(rank), ab->second});
         }
-        spec.decoder.push_back({DecoderStep::Kind::ByteLevel, "", ""});
+        spec.decoder.add(byteLevelDecoder());
     }
-    return std::make_unique<BpeTokenizer>(std::move(spec),
-                                          BpeModel(std::move(pieces), std::move(merges), options));
+    return std::make_unique<PipelineTokenizer>(
+        std::move(spec), std::make_unique<BpeModel>(std::move(pieces), std::move(merges), options));
 }
 
 }  // namespace sieve::tok

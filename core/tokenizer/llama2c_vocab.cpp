@@ -7,8 +7,9 @@
 #include <fstream>
 
 #include "core/common/error.h"
-#include "core/tokenizer/bpe_tokenizer.h"
+#include "core/tokenizer/bpe_model.h"
 #include "core/tokenizer/loaders.h"
+#include "core/tokenizer/pipeline_tokenizer.h"
 
 namespace sieve::tok {
 
@@ -50,22 +51,23 @@ std::unique_ptr<Tokenizer> loadLlama2cTokenizer(const std::string& path) {
 
     PipelineSpec spec;
     spec.source = path;
+    spec.format = "llama2.c tokenizer.bin";
     spec.tokens = pieces;
     spec.added = {{0, pieces[0], true, false}, {1, pieces[1], true, false}, {2, pieces[2], true, false}};
     spec.bos = 1;
     spec.eos = 2;
-    spec.prefixIds = {1};
-    spec.normalizer.push_back({NormalizerStep::Kind::Prepend, " ", ""});
+    spec.postProcessor.add("BOS (as run.c)", {1});
+    spec.normalizer.add(prependNormalizer(" "));
     spec.wordMarker = " ";
-    spec.decoder.push_back({DecoderStep::Kind::Llama2c, "", ""});
+    spec.llama2cDecode = true;
 
     BpeModel::Options options;
     options.alphabet = BpeModel::Alphabet::Chars;
     options.hasByteFallback = true;
     for (int b = 0; b < 256; ++b) options.byteFallback[b] = b + 3;
     PairMergeMap merges = scoreMerges(pieces, scores, std::vector<bool>(pieces.size(), true));
-    return std::make_unique<BpeTokenizer>(std::move(spec),
-                                          BpeModel(std::move(pieces), std::move(merges), options));
+    return std::make_unique<PipelineTokenizer>(
+        std::move(spec), std::make_unique<BpeModel>(std::move(pieces), std::move(merges), options));
 }
 
 }  // namespace sieve::tok

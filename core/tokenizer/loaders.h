@@ -7,7 +7,8 @@
 
 namespace sieve::tok {
 
-// Hugging Face tokenizer.json (BPE model, byte-level or SentencePiece style).
+// Hugging Face tokenizer.json (BPE, Unigram or WordPiece model; the components
+// tokenizer.h lists).
 // bos/eos come from a tokenizer_config.json beside it when there is one.
 std::unique_ptr<Tokenizer> loadTokenizerJson(const std::string& path);
 

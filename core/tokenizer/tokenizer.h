@@ -1,20 +1,35 @@
 #pragma once
 // Text <-> token ids, identical to the model's own tokenizer. Torch-free.
 //
-// Supported (anything else is a FormatError naming the component):
-//  - tokenizer.json, model BPE: byte-level (GPT-2 / Llama-3 / Qwen2-3: Split
-//    regex + ByteLevel pre-tokenizer, NFC normalizer) or SentencePiece style
-//    (Llama-2 / Mistral / Phi-3: Prepend + Replace normalizers or a Metaspace
-//    pre-tokenizer, byte fallback); added tokens (special or not, lstrip /
-//    rstrip); TemplateProcessing / ByteLevel post-processors; Replace,
-//    ByteFallback, Fuse, Strip, ByteLevel, Metaspace decoders.
+// Supported (anything else is a FormatError naming the file and the component):
+//  - tokenizer.json (Hugging Face `tokenizers`):
+//      models      BPE (byte-level or characters; byte_fallback, unk/fuse_unk,
+//                  ignore_merges, continuing_subword_prefix, end_of_word_suffix,
+//                  dropout null/0), Unigram (Viterbi, byte_fallback, unk),
+//                  WordPiece (greedy longest match, max_input_chars_per_word, unk)
+//      normalizers Sequence, NFC, NFD, NFKC, NFKD, Lowercase, Strip, StripAccents,
+//                  Replace (string or regex), Prepend, BertNormalizer
+//      pre-tokenizers Sequence, Split (string or regex, every behavior, invert),
+//                  Digits, ByteLevel (add_prefix_space, use_regex), Metaspace
+//                  (prepend_scheme always/first/never, split), Whitespace,
+//                  WhitespaceSplit, Punctuation, UnicodeScripts,
+//                  CharDelimiterSplit, BertPreTokenizer
+//      post-processors TemplateProcessing, BertProcessing, RobertaProcessing,
+//                  ByteLevel, Sequence
+//      decoders    Sequence, ByteLevel, ByteFallback, Fuse, Strip, Replace,
+//                  Metaspace, WordPiece, BPEDecoder, CTC (none: tokens joined by spaces)
+//      added tokens special or not, lstrip/rstrip, normalized (matched in the
+//                  normalized text)
 //  - llama2.c tokenizer.bin (encodes and decodes as run.c).
 //  - GGUF vocabularies: tokenizer.ggml.model "llama" (SentencePiece, merged by
-//    score) and "gpt2" (byte-level BPE; pre-tokenizers default, llama-bpe, qwen2).
+//    score) and "gpt2" (byte-level BPE) with the pre-tokenizers llama.cpp names
+//    in tokenizer.ggml.pre (gguf_pre_tokenizers.cpp lists them).
 // Ids match Hugging Face `tokenizers` exactly (tests/tokenizer compares them
-// on a multilingual text set and random strings). Known limit: PCRE2 10.42
-// knows Unicode 14, HF's regex engine a newer Unicode, so letters and digits
-// assigned since Unicode 14 may pre-tokenize differently.
+// for every component and option on a multilingual text set and random
+// strings). Known limit: PCRE2 10.42 and utf8proc know Unicode 14/15, HF's
+// tables other versions (older ones for punctuation, scripts and BERT's
+// control characters), so characters assigned in between may pre-tokenize or
+// normalize differently.
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -30,8 +45,8 @@ public:
     // tokenizer.json (HF), a llama2.c tokenizer .bin, or a .gguf's embedded
     // vocabulary, chosen by content. A model directory finds its tokenizer.json
     // (or a llama2.c tokenizer.bin).
-    // Throws FormatError naming the file and the cause (e.g. "model type
-    // WordPiece is not supported").
+    // Throws FormatError naming the file and the cause (e.g. "pre_tokenizer
+    // type FixedLength is not supported").
     static std::unique_ptr<Tokenizer> load(const std::string& path);
 
     // addSpecial: prepend BOS / apply the post-processor as HF's
@@ -52,6 +67,14 @@ public:
     // The id of an exact vocabulary entry (or added token), if present, spelled
     // as in the file ("Ġworld", "▁Hello", "<|begin_of_text|>").
     virtual std::optional<int64_t> tokenId(const std::string& piece) const = 0;
+
+    // What was read, as "label: value" lines for people (`sieve info`):
+    // format, model, normalizer, pre-tokenizer, post-processor, decoder,
+    // vocabulary (tokens, added, special), bos, eos; components named and
+    // spelled as tokenizer.json does, e.g.
+    //   "pre-tokenizer: Sequence[Digits(individual_digits=true), ByteLevel(add_prefix_space=false,
+    //   use_regex=true)]".
+    virtual std::vector<std::string> describe() const = 0;
 };
 
 }  // namespace sieve

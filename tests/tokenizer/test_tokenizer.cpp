@@ -18,7 +18,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/common/error.h"
-#include "core/tokenizer/bpe_tokenizer.h"
+#include "core/tokenizer/pipeline_tokenizer.h"
 #include "core/tokenizer/regex_splitter.h"
 #include "core/tokenizer/tokenizer.h"
 #include "core/tokenizer/utf8.h"
@@ -302,16 +302,31 @@ private Q_SLOTS:
     void rejectsUnsupportedModels_data() {
         QTest::addColumn<QString>("json");
         QTest::addColumn<QString>("message");
-        QTest::newRow("WordPiece") << R"({"model": {"type": "WordPiece", "vocab": {}}})"
-                                   << "model type WordPiece is not supported";
-        QTest::newRow("Unigram") << R"({"model": {"type": "Unigram", "vocab": []}})"
-                                 << "model type Unigram is not supported";
+        QTest::newRow("WordLevel") << R"({"model": {"type": "WordLevel", "vocab": {}}})"
+                                   << "model type WordLevel is not supported";
         QTest::newRow("normalizer")
-            << R"({"normalizer": {"type": "BertNormalizer"}, "model": {"type": "BPE", "vocab": {}, "merges": []}, "decoder": {"type": "Fuse"}})"
-            << "normalizer type BertNormalizer is not supported";
+            << R"({"normalizer": {"type": "Precompiled", "precompiled_charsmap": ""}, "model": {"type": "BPE", "vocab": {}, "merges": []}})"
+            << "normalizer type Precompiled is not supported";
+        QTest::newRow("pre_tokenizer")
+            << R"({"pre_tokenizer": {"type": "Sequence", "pretokenizers": [{"type": "FixedLength", "length": 5}]}, "model": {"type": "BPE", "vocab": {}, "merges": []}})"
+            << "pre_tokenizer type FixedLength is not supported";
+        QTest::newRow("post_processor")
+            << R"({"post_processor": {"type": "Unknown"}, "model": {"type": "BPE", "vocab": {}, "merges": []}})"
+            << "post_processor type Unknown is not supported";
         QTest::newRow("decoder")
-            << R"({"model": {"type": "BPE", "vocab": {}, "merges": []}, "decoder": {"type": "WordPiece"}})"
-            << "decoder type WordPiece is not supported";
+            << R"({"model": {"type": "BPE", "vocab": {}, "merges": []}, "decoder": {"type": "Cyrillic"}})"
+            << "decoder type Cyrillic is not supported";
+        QTest::newRow("split behavior")
+            << R"({"pre_tokenizer": {"type": "Split", "pattern": {"String": " "}, "behavior": "Sideways", "invert": false}, "model": {"type": "BPE", "vocab": {}, "merges": []}})"
+            << "Split pre-tokenizer: behavior 'Sideways'";
+        QTest::newRow("bad regex")
+            << R"({"pre_tokenizer": {"type": "Split", "pattern": {"Regex": "x{2,1}"}, "behavior": "Isolated", "invert": false}, "model": {"type": "BPE", "vocab": {}, "merges": []}})"
+            << "regex does not compile";
+        QTest::newRow("dropout") << R"({"model": {"type": "BPE", "dropout": 0.1, "vocab": {}, "merges": []}})"
+                                 << "BPE model: dropout is not supported";
+        QTest::newRow("unigram unk_id")
+            << R"({"model": {"type": "Unigram", "unk_id": 3, "vocab": [["a", 0.0]]}})"
+            << "Unigram model: unk_id 3 is outside the vocabulary";
         QTest::newRow("merge")
             << R"({"model": {"type": "BPE", "vocab": {"a": 0}, "merges": ["a b"]}, "decoder": {"type": "Fuse"}})"
             << "merge 0 'a b' uses a token not in the vocabulary";
@@ -379,7 +394,7 @@ private Q_SLOTS:
     void cutsSentencePieceTextIntoWords() {
         QFETCH(QString, name);
         QFETCH(bool, cuts);
-        const auto* bpe = dynamic_cast<const sieve::tok::BpeTokenizer*>(&tokenizer(name));
+        const auto* bpe = dynamic_cast<const sieve::tok::PipelineTokenizer*>(&tokenizer(name));
         QVERIFY(bpe);
         QCOMPARE(bpe->cutsAtWordMarker(), cuts);
     }
