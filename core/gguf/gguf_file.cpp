@@ -319,9 +319,13 @@ GgufFile::GgufFile(const std::string& path, Parts parts) : file_(path) {
         const uint32_t type = in.read<uint32_t>(what + " type");
         t.offset = in.read<uint64_t>(what + " offset");
         GgmlLayout layout;
-        if (!ggmlLayout(type, &layout))
-            throw FormatError(path, what + " has type " + ggmlTypeName(type) +
-                                        ", which ggml does not define (no known block layout)");
+        if (!ggmlLayout(type, &layout)) {
+            const std::string name = ggmlTypeName(type);
+            throw FormatError(path, what + " has ggml type " + std::to_string(type) +
+                                        (name.rfind("type ", 0) == 0 ? "" : " (" + name + ")") +
+                                        ", which has no known block layout (removed from ggml, or newer "
+                                        "than this reader)");
+        }
         t.type = static_cast<GgmlType>(type);
         if (ne[0] % layout.blockWeights != 0)
             throw FormatError(path, what + ": row length " + std::to_string(ne[0]) +
