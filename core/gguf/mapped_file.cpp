@@ -78,8 +78,14 @@ bool pagesOf(uint64_t size, uint64_t offset, uint64_t bytes, uint64_t* begin, ui
 
 void MappedFile::willNeed(uint64_t offset, uint64_t bytes) const {
     uint64_t begin = 0, end = 0;
-    if (data_ && pagesOf(size_, offset, bytes, &begin, &end))
-        ::madvise(const_cast<uint8_t*>(data_) + begin, end - begin, MADV_WILLNEED);
+    if (!data_ || !pagesOf(size_, offset, bytes, &begin, &end)) return;
+    void* start = const_cast<uint8_t*>(data_) + begin;
+#ifdef MADV_POPULATE_READ
+    // Linux 5.14+: read the pages in and map them all in one call, instead of
+    // one page fault per 4 KB while decoding (a third of a load's time).
+    if (::madvise(start, end - begin, MADV_POPULATE_READ) == 0) return;
+#endif
+    ::madvise(start, end - begin, MADV_WILLNEED);
 }
 
 void MappedFile::done(uint64_t offset, uint64_t bytes) const {

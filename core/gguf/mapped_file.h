@@ -24,8 +24,9 @@ public:
     const uint8_t* data() const { return data_; }
     uint64_t size() const { return size_; }
 
-    // Hints for a reader that streams through the file once. willNeed starts
-    // reading [offset, offset + bytes) ahead; done drops those pages from this
+    // Hints for a reader that streams through the file once. willNeed reads
+    // [offset, offset + bytes) in and maps it now (or starts reading it ahead,
+    // on kernels before 5.14); done drops those pages from this
     // process's resident set (the page cache keeps them; a later read faults
     // them back in), so that a loader that has converted a tensor does not
     // also hold its file bytes. Advice only: out-of-range parts are ignored.

@@ -15,7 +15,8 @@ constexpr int64_t kChunkWeights = 64 * 1024;
 }  // namespace
 
 torch::Tensor readGgufTensor(const GgufFile& file, const GgufTensorInfo& info, torch::ScalarType dtype,
-                             torch::Device device, const std::vector<int64_t>& sourceRows) {
+                             torch::Device device, const std::vector<int64_t>& sourceRows,
+                             WeightArena* arena) {
     if (!canDequantize(info.type))
         throw FormatError(file.path(), "tensor '" + info.name + "' has type " + ggmlTypeName(info.type) +
                                            ", which this loader cannot dequantize (supported: " +
@@ -39,7 +40,10 @@ torch::Tensor readGgufTensor(const GgufFile& file, const GgufTensorInfo& info, t
     };
 
     file.willNeed(info);
-    torch::Tensor out = torch::empty(info.shape, torch::TensorOptions().dtype(dtype));
+    // The result lives on when it stays on the CPU: from the arena. For another device it is a temporary.
+    torch::Tensor out = arena && device.is_cpu()
+                            ? arena->empty(info.shape, dtype)
+                            : torch::empty(info.shape, torch::TensorOptions().dtype(dtype));
     if (dtype == torch::kFloat32) {
         decodeRows(0, rows, out.data_ptr<float>());
     } else {
