@@ -83,20 +83,24 @@ void dequantizeQ3_K(const uint8_t* src, int64_t blocks, float* y) {
     }
 }
 
-// Group g (32 weights): byte qs[32 * (g / 2) + l], low nibble for even g.
+// Groups 2c and 2c + 1 (64 weights) read the same 32 bytes qs[32c, 32c + 32):
+// low nibbles, then high nibbles. Written as two loops with constant shifts,
+// which GCC vectorises (one loop with a variable shift it did not: 0.65 vs
+// 2.4 G weights/s).
 void dequantizeQ4_K(const uint8_t* src, int64_t blocks, float* y) {
     for (int64_t i = 0; i < blocks; ++i, src += 144) {
         const Block<144> block(src);
         const float d = halfAt(block.b), dmin = halfAt(block.b + 2);
         const uint8_t* s = block.b + 4;
-        const uint8_t* qs = block.b + 16;
-        for (int g = 0; g < 8; ++g, y += 32) {
+        for (int c = 0; c < 4; ++c, y += 64) {
             int scale, min;
-            scaleMinK4(s, g, &scale, &min);
-            const float dl = d * static_cast<float>(scale), ml = dmin * static_cast<float>(min);
-            const uint8_t* q = qs + 32 * (g / 2);
-            const int shift = 4 * (g % 2);
-            for (int l = 0; l < 32; ++l) y[l] = dl * static_cast<float>((q[l] >> shift) & 0x0f) - ml;
+            scaleMinK4(s, 2 * c, &scale, &min);
+            const float d1 = d * static_cast<float>(scale), m1 = dmin * static_cast<float>(min);
+            scaleMinK4(s, 2 * c + 1, &scale, &min);
+            const float d2 = d * static_cast<float>(scale), m2 = dmin * static_cast<float>(min);
+            const uint8_t* q = block.b + 16 + 32 * c;
+            for (int l = 0; l < 32; ++l) y[l] = d1 * static_cast<float>(q[l] & 0x0f) - m1;
+            for (int l = 0; l < 32; ++l) y[32 + l] = d2 * static_cast<float>(q[l] >> 4) - m2;
         }
     }
 }
