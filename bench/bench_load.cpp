@@ -5,6 +5,7 @@
 //
 //   bench_load [--threads 1] [--repeats 2] [--smollm2 PATH] [--large-gb 2]
 //              [--large-file /tmp/sieve-bench-q4_k.gguf] [--keep-large] [--no-python]
+//   bench_load --decoders      # each type's decoder alone: weights per second into a hot buffer
 //
 // Cases: SmolLM2-135M-Instruct's Q4_1 GGUF into float32 and into bfloat16,
 // and a large random Q4_K file of a Llama-3-8B shape cut to the layers that
@@ -32,6 +33,7 @@
 #include <nlohmann/json.hpp>
 
 #include "bench/bench_support.h"
+#include "core/gguf/dequantize.h"
 #include "core/model/model.h"
 
 using namespace sieve;
@@ -86,6 +88,31 @@ int childLoad(const std::string& file, const std::string& dtype, int threads) {
                              {"tensors", model->parameters().size()}}
                             .dump()
                             .c_str());
+    return 0;
+}
+
+// ---- the decoders alone ----------------------------------------------------------------
+// 16 Mi weights of random blocks per type, decoded into a buffer that stays
+// in memory (no page faults): the rate of the loops themselves, best of 5.
+int decoderRates() {
+    const int64_t weights = 16 << 20;
+    std::vector<uint8_t> blocks(size_t(weights) * 2 + 4096);
+    uint64_t state = 1;
+    for (auto& b : blocks)
+        b = uint8_t((state = state * 6364136223846793005ull + 1442695040888963407ull) >> 56);
+    std::vector<float> out(static_cast<size_t>(weights));
+    std::printf("%-6s %12s\n", "type", "M weights/s");
+    for (GgmlType type : {GgmlType::F32, GgmlType::F16, GgmlType::BF16, GgmlType::Q4_0, GgmlType::Q4_1,
+                          GgmlType::Q5_0, GgmlType::Q5_1, GgmlType::Q8_0, GgmlType::Q2_K, GgmlType::Q3_K,
+                          GgmlType::Q4_K, GgmlType::Q5_K, GgmlType::Q6_K}) {
+        double best = 1e30;
+        for (int r = 0; r < 5; ++r) {
+            const double c0 = processCpuSeconds();
+            dequantize(type, blocks.data(), weights, out.data());
+            best = std::min(best, processCpuSeconds() - c0);
+        }
+        std::printf("%-6s %12.0f\n", ggmlTypeName(type).c_str(), double(weights) / best / 1e6);
+    }
     return 0;
 }
 
@@ -246,6 +273,8 @@ std::string selfPath() {
 
 int main(int argc, char** argv) {
     const int threads = int(argValue(argc, argv, "--threads", 1));
+    for (int i = 1; i < argc; ++i)
+        if (std::strcmp(argv[i], "--decoders") == 0) return decoderRates();
     if (argString(argc, argv, "--child", "") == "load")
         return childLoad(argString(argc, argv, "--file", ""), argString(argc, argv, "--dtype", "float32"),
                          threads);
