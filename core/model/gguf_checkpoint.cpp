@@ -215,7 +215,6 @@ Checkpoint readGgufCheckpoint(const std::string& path) {
 
     const GgufTensorInfo* ropeFreqs = nullptr;
     const GgufTensorInfo* embedding = nullptr;
-    const auto arena = std::make_shared<WeightArena>();  // shared by the readers, which run one at a time
     for (const auto& info : file->tensors()) {
         if (info.name == "rope_freqs.weight") {
             ropeFreqs = &info;
@@ -243,14 +242,14 @@ Checkpoint readGgufCheckpoint(const std::string& path) {
         }
         const GgufTensorInfo* tensor = &info;  // owned by *file, which the reader keeps alive
         ck.deferred[name] = DeferredTensor{
-            info.shape, [file, arena, tensor, permuteHeads](torch::ScalarType dtype, torch::Device device) {
-                if (permuteHeads == 0) return readGgufTensor(*file, *tensor, dtype, device, {}, arena.get());
+            info.shape, [file, tensor, permuteHeads](torch::ScalarType dtype, torch::Device device) {
+                if (permuteHeads == 0) return readGgufTensor(*file, *tensor, dtype, device);
                 if (tensor->shape.size() == 1)  // a bias: permute its elements (tiny)
                     return interleavedToHalves(readGgufTensor(*file, *tensor, torch::kFloat32, torch::kCPU),
                                                permuteHeads)
                         .to(device, dtype);
                 return readGgufTensor(*file, *tensor, dtype, device,
-                                      rowsFromInterleaved(tensor->shape[0], permuteHeads), arena.get());
+                                      rowsFromInterleaved(tensor->shape[0], permuteHeads));
             }};
     }
 

@@ -4,7 +4,6 @@
 
 #include "core/common/torch_compat.h"
 #include "core/gguf/gguf_file.h"
-#include "core/model/weight_arena.h"
 
 namespace sieve {
 
@@ -15,11 +14,10 @@ namespace sieve {
 // of the finished tensor, so the peak is the result plus a few hundred KB
 // (plus, for a GPU, the result once more on the CPU while it is copied).
 // `sourceRows` reorders rows: row r of the result is row sourceRows[r] of the
-// file (empty: the file's order). A CPU result is allocated from `arena`
-// when one is given (a model's weights: huge pages), else by torch. The
-// tensor's file pages are dropped from the resident set afterwards.
+// file (empty: the file's order). The result's memory is mapped before it
+// is written (one call instead of a page fault per 4 KB) and the tensor's
+// file pages are dropped from the resident set afterwards.
 torch::Tensor readGgufTensor(const GgufFile& file, const GgufTensorInfo& info, torch::ScalarType dtype,
-                             torch::Device device, const std::vector<int64_t>& sourceRows = {},
-                             WeightArena* arena = nullptr);
+                             torch::Device device, const std::vector<int64_t>& sourceRows = {});
 
 }  // namespace sieve

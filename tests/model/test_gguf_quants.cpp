@@ -17,7 +17,6 @@
 #include "core/gguf/dequantize.h"
 #include "core/gguf/gguf_file.h"
 #include "core/model/gguf_tensor.h"
-#include "core/model/weight_arena.h"
 #include "core/tokenizer/gguf_metadata.h"
 #include "model/npy.h"
 
@@ -319,28 +318,6 @@ private Q_SLOTS:
                 QVERIFY2(std::string(e.what()).find("metadata.gguf") != std::string::npos, e.what());
             }
         }
-    }
-
-    // The loader's weight memory: aligned like torch's, packed, usable after the
-    // arena is gone, and each tensor keeps its own bytes.
-    void weightArenaTensorsOutliveTheArena() {
-        std::vector<torch::Tensor> kept;
-        {
-            WeightArena arena;
-            for (int64_t n : {1, 1000, 3 << 20, 20 << 20, 5})  // small, one chunk's worth, one of its own
-                kept.push_back(arena.empty({n}, torch::kFloat32));
-            kept.push_back(arena.empty({7, 33}, torch::kBFloat16));
-        }
-        for (size_t i = 0; i < kept.size(); ++i) {
-            QVERIFY(kept[i].is_contiguous());
-            QCOMPARE(reinterpret_cast<uintptr_t>(kept[i].data_ptr()) % 64, uintptr_t(0));
-            kept[i].fill_(double(i + 1));
-        }
-        // Neighbours in a chunk do not overlap: every tensor still holds its own value.
-        for (size_t i = 0; i < kept.size(); ++i)
-            QVERIFY(torch::all(kept[i].to(torch::kFloat32) == float(i + 1)).item<bool>());
-        QCOMPARE(kept[5].scalar_type(), torch::kBFloat16);
-        QCOMPARE(kept[5].sizes().vec(), (std::vector<int64_t>{7, 33}));
     }
 
     // ---- hostile files -------------------------------------------------------------
