@@ -12,13 +12,14 @@
 // make ~2 GB (written once into /tmp by this bench; valid blocks: random quant
 // bytes, float16 scales in [6e-5, 8e-3]) into bfloat16. Every load runs in its
 // own process (this binary with --child, or python3), so peaks do not mix.
+// The large file stays in the page cache between runs (both sides read it warm).
 // Peak = VmHWM of that process; growth = peak - resident memory just before
 // the load (libraries and interpreter excluded); model = bytes of the loaded
 // tensors. CPU time is process CPU time, the fair measure on a shared VM.
 // The two sides alternate, `--repeats` times each, and the best run of each
 // is shown: in a VM the first process to touch memory the guest has not used
-// yet pays for the host backing it (measured: 10.0 CPU s for a 6.7 GB load,
-// 2.7 s right after), which would otherwise go to whoever runs first.
+// yet pays (in system time) for the host backing it, which would otherwise go
+// to whoever runs first.
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
