@@ -97,7 +97,7 @@ int childLoad(const std::string& file, const std::string& dtype, int threads) {
 // in memory (no page faults): the rate of the loops themselves, best of 5.
 int decoderRates() {
     const int64_t weights = 16 << 20;
-    std::vector<uint8_t> blocks(size_t(weights) * 2 + 4096);
+    std::vector<uint8_t> blocks(static_cast<size_t>(ggmlBytesFor(GgmlType::F32, weights)));  // the widest type
     uint64_t state = 1;
     for (auto& b : blocks)
         b = uint8_t((state = state * 6364136223846793005ull + 1442695040888963407ull) >> 56);
