@@ -235,9 +235,11 @@ Checkpoint readGgufCheckpoint(const std::string& path) {
         int64_t permuteHeads = 0;
         if (arch == "llama" && (isQ || isK)) {
             permuteHeads = isQ ? c.heads : c.kvHeads;
-            if (info.shape[0] != permuteHeads * c.headDim)
-                throw FormatError(path, "tensor '" + info.name + "' has " + std::to_string(info.shape[0]) +
-                                            " rows, expected " + std::to_string(permuteHeads) + " heads x " +
+            if (info.shape.size() > 2 || info.shape[0] != permuteHeads * c.headDim)
+                throw FormatError(path, "tensor '" + info.name + "' has " +
+                                            std::to_string(info.shape.size()) + " dimensions and " +
+                                            std::to_string(info.shape[0]) + " rows, expected 1 or 2 and " +
+                                            std::to_string(permuteHeads) + " heads x " +
                                             std::to_string(c.headDim));
         }
         const GgufTensorInfo* tensor = &info;  // owned by *file, which the reader keeps alive
