@@ -2,7 +2,7 @@
 """Builds the reference fixtures that the C++ tests compare against.
 
 Runs on a developer machine with `pip install torch transformers tokenizers
-safetensors numpy` (never in CI: CI only compares). Each part lives in
+safetensors numpy gguf` (never in CI: CI only compares). Each part lives in
 scripts/fixtures/<part>.py and writes under tests/fixtures/<part>/.
 
     python3 scripts/make_reference_fixtures.py            # every part
@@ -14,7 +14,7 @@ import sys
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
-PARTS = ["models", "checkpoints", "tokenizers", "tokenizer_pipelines", "demo", "export"]
+PARTS = ["models", "checkpoints", "tokenizers", "tokenizer_pipelines", "demo", "export", "gguf_quants"]
 
 
 def main(argv):

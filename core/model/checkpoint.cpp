@@ -11,6 +11,11 @@
 namespace sieve {
 namespace fs = std::filesystem;
 
+void Checkpoint::readDeferred() {
+    for (auto it = deferred.begin(); it != deferred.end(); it = deferred.erase(it))
+        tensors[it->first] = it->second.read(torch::kFloat32, torch::kCPU);
+}
+
 Checkpoint readCheckpoint(const std::string& path) {
     std::error_code ec;
     const fs::file_status status = fs::status(path, ec);

@@ -1,13 +1,17 @@
 // A GGUF file as a Checkpoint: llama.cpp's metadata keys become a
 // ModelConfig, its tensor names become transformers' names, and the q/k rows
 // that llama.cpp's convert_hf_to_gguf.py permuted (HF halves -> interleaved
-// pairs, llama architecture only) are permuted back.
+// pairs, llama architecture only) are permuted back while they are decoded.
+// The tensors themselves are deferred: the Model reads them one by one.
 #include <cmath>
+#include <memory>
 #include <regex>
 
 #include "core/common/error.h"
+#include "core/gguf/dequantize.h"
+#include "core/gguf/gguf_file.h"
 #include "core/model/checkpoint.h"
-#include "core/model/gguf.h"
+#include "core/model/gguf_tensor.h"
 #include "core/model/llama2c.h"
 
 namespace sieve {
@@ -171,25 +175,47 @@ ModelConfig configFrom(const GgufFile& file, const std::string& arch) {
     return c;
 }
 
+// convert_hf_to_gguf.py's LlamaModel.permute put each head's rows in rotary
+// pairs (row 2i + t holds what transformers keeps in row t * d/2 + i); the
+// result's row r is therefore the file's row rowsFromInterleaved(rows, heads)[r].
+std::vector<int64_t> rowsFromInterleaved(int64_t rows, int64_t heads) {
+    const int64_t d = rows / heads, half = d / 2;
+    std::vector<int64_t> source(static_cast<size_t>(rows));
+    for (int64_t r = 0; r < rows; ++r) {
+        const int64_t head = r / d, t = (r % d) / half, i = r % half;
+        source[static_cast<size_t>(r)] = head * d + 2 * i + t;
+    }
+    return source;
+}
+
 }  // namespace
 
 Checkpoint readGgufCheckpoint(const std::string& path) {
-    const GgufFile file(path);
-    const GgufValue* archValue = file.find("general.architecture");
+    const auto file = std::make_shared<const GgufFile>(path);
+    const GgufValue* archValue = file->find("general.architecture");
     if (!archValue || archValue->type != GgufType::String)
         throw FormatError(path, "missing metadata key 'general.architecture'");
     const std::string arch = archValue->text;
     if (arch != "llama" && arch != "qwen2")
         throw FormatError(path, "unsupported GGUF architecture '" + arch + "' (supported: llama, qwen2)");
 
+    // Refuse undecodable types first: that is the answer for such a file, and
+    // the Model would otherwise find out only after reading the tensors before.
+    for (const auto& info : file->tensors())
+        if (!canDequantize(info.type))
+            throw FormatError(path, "tensor '" + info.name + "' has type " + ggmlTypeName(info.type) +
+                                        ", which this loader cannot dequantize (supported: " +
+                                        dequantizableTypeNames() + ")");
+
     Checkpoint ck;
     ck.format = "gguf";
     ck.files = {path};
-    ck.config = configFrom(file, arch);
+    ck.config = configFrom(*file, arch);
     ModelConfig& c = ck.config;
 
     const GgufTensorInfo* ropeFreqs = nullptr;
-    for (const auto& info : file.tensors()) {
+    const GgufTensorInfo* embedding = nullptr;
+    for (const auto& info : file->tensors()) {
         if (info.name == "rope_freqs.weight") {
             ropeFreqs = &info;
             continue;
@@ -202,34 +228,44 @@ Checkpoint readGgufCheckpoint(const std::string& path) {
                 throw FormatError(path, "tensor '" + info.name + "': this bias is not supported");
             c.attentionBias = true;
         }
-        torch::Tensor t = file.readFloat32(info);
+        if (name == "model.embed_tokens.weight") embedding = &info;
         // Undo convert_hf_to_gguf.py's LlamaModel.permute (q with heads, k with kv heads).
-        if (arch == "llama") {
-            const bool isQ = name.find(".self_attn.q_proj.") != std::string::npos;
-            const bool isK = name.find(".self_attn.k_proj.") != std::string::npos;
-            if (isQ || isK) {
-                const int64_t heads = isQ ? c.heads : c.kvHeads;
-                if (t.size(0) != heads * c.headDim)
-                    throw FormatError(path, "tensor '" + info.name + "' has " + std::to_string(t.size(0)) +
-                                                " rows, expected " + std::to_string(heads) + " heads x " +
-                                                std::to_string(c.headDim));
-                t = interleavedToHalves(t, heads);
-            }
+        const bool isQ = name.find(".self_attn.q_proj.") != std::string::npos;
+        const bool isK = name.find(".self_attn.k_proj.") != std::string::npos;
+        int64_t permuteHeads = 0;
+        if (arch == "llama" && (isQ || isK)) {
+            permuteHeads = isQ ? c.heads : c.kvHeads;
+            if (info.shape.size() > 2 || info.shape[0] != permuteHeads * c.headDim)
+                throw FormatError(path, "tensor '" + info.name + "' has " +
+                                            std::to_string(info.shape.size()) + " dimensions and " +
+                                            std::to_string(info.shape[0]) + " rows, expected 1 or 2 and " +
+                                            std::to_string(permuteHeads) + " heads x " +
+                                            std::to_string(c.headDim));
         }
-        ck.tensors.emplace(name, std::move(t));
+        const GgufTensorInfo* tensor = &info;  // owned by *file, which the reader keeps alive
+        ck.deferred[name] = DeferredTensor{
+            info.shape, [file, tensor, permuteHeads](torch::ScalarType dtype, torch::Device device) {
+                if (permuteHeads == 0) return readGgufTensor(*file, *tensor, dtype, device);
+                if (tensor->shape.size() == 1)  // a bias: permute its elements (tiny)
+                    return interleavedToHalves(readGgufTensor(*file, *tensor, torch::kFloat32, torch::kCPU),
+                                               permuteHeads)
+                        .to(device, dtype);
+                return readGgufTensor(*file, *tensor, dtype, device,
+                                      rowsFromInterleaved(tensor->shape[0], permuteHeads));
+            }};
     }
 
-    auto embedding = ck.tensors.find("model.embed_tokens.weight");
-    if (embedding == ck.tensors.end()) throw FormatError(path, "missing tensor 'token_embd.weight'");
-    if (embedding->second.dim() != 2 || embedding->second.size(1) != c.hidden)
+    if (!embedding) throw FormatError(path, "missing tensor 'token_embd.weight'");
+    if (embedding->shape.size() != 2 || embedding->shape[1] != c.hidden)
         throw FormatError(path, "token_embd.weight has a shape that does not match embedding_length " +
                                     std::to_string(c.hidden));
-    c.vocab = embedding->second.size(0);
-    c.tieEmbeddings = ck.tensors.count("lm_head.weight") == 0;
+    c.vocab = embedding->shape[0];
+    c.tieEmbeddings = ck.deferred.count("lm_head.weight") == 0;
     if (ropeFreqs) {
         const int64_t original =
-            GgufConfigReader(file, arch).integerOr("rope.scaling.original_context_length", 8192);
-        c.ropeScaling = llama3FromRopeFreqs(file.readFloat32(*ropeFreqs), c, original, path);
+            GgufConfigReader(*file, arch).integerOr("rope.scaling.original_context_length", 8192);
+        c.ropeScaling = llama3FromRopeFreqs(readGgufTensor(*file, *ropeFreqs, torch::kFloat32, torch::kCPU),
+                                            c, original, path);
     }
     return ck;
 }

@@ -8,7 +8,7 @@
 #include "core/common/error.h"
 #include "core/model/checkpoint.h"
 #include "core/model/llama2c.h"
-#include "core/model/mapped_file.h"
+#include "core/gguf/mapped_file.h"
 
 namespace sieve {
 namespace {

@@ -195,22 +195,36 @@ std::unique_ptr<Model> Model::fromCheckpoint(Checkpoint checkpoint, const LoadOp
     model->device_ = torch::Device(resolveDevice(options.device.device));
     model->dtype_ = scalarTypeOf(options.device.dtype);
     auto& tensors = checkpoint.tensors;
-    if (isPhi3(model->config_)) splitPhi3Fused(model->config_, tensors, file);
+    auto& deferred = checkpoint.deferred;
+    if (isPhi3(model->config_)) {
+        checkpoint.readDeferred();  // no deferring reader produces Phi-3 today; splitting needs the tensors
+        splitPhi3Fused(model->config_, tensors, file);
+    }
     // Tied embeddings: a checkpoint may still carry lm_head.weight (a copy); it is not used.
     const torch::Device device = model->device_;
     const torch::ScalarType dtype = model->dtype_;
+    auto checkShape = [&](const std::string& name, c10::IntArrayRef got, const std::vector<int64_t>& shape) {
+        if (!got.equals(shape))
+            throw FormatError(
+                file, "tensor '" + name + "' has shape " + shapeText(got) + ", expected " + shapeText(shape));
+    };
     model->build([&](const std::string& name, std::vector<int64_t> shape, bool required) {
         auto it = tensors.find(name);
-        if (it == tensors.end()) {
-            if (required) throw FormatError(file, "missing tensor '" + name + "'");
-            return torch::Tensor();
+        if (it != tensors.end()) {
+            checkShape(name, it->second.sizes(), shape);
+            torch::Tensor t = it->second.to(device, dtype).contiguous();
+            tensors.erase(it);  // keeps the peak memory near one copy of the weights
+            return t;
         }
-        if (!it->second.sizes().equals(shape))
-            throw FormatError(file, "tensor '" + name + "' has shape " + shapeText(it->second.sizes()) +
-                                        ", expected " + shapeText(shape));
-        torch::Tensor t = it->second.to(device, dtype).contiguous();
-        tensors.erase(it);  // keeps the peak memory near one copy of the weights
-        return t;
+        auto later = deferred.find(name);
+        if (later != deferred.end()) {
+            checkShape(name, later->second.shape, shape);
+            torch::Tensor t = later->second.read(dtype, device).contiguous();
+            deferred.erase(later);
+            return t;
+        }
+        if (required) throw FormatError(file, "missing tensor '" + name + "'");
+        return torch::Tensor();
     });
     model->summary_.format = checkpoint.format;
     return model;

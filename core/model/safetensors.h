@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "core/common/torch_compat.h"
-#include "core/model/mapped_file.h"
+#include "core/gguf/mapped_file.h"
 
 namespace sieve {
 

@@ -1,10 +1,11 @@
-#include "core/model/mapped_file.h"
+#include "core/gguf/mapped_file.h"
 
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <utility>
@@ -56,6 +57,41 @@ MappedFile& MappedFile::operator=(MappedFile&& other) noexcept {
         size_ = std::exchange(other.size_, 0);
     }
     return *this;
+}
+
+namespace {
+
+// The pages that hold [offset, offset + bytes) of a mapping of `size` bytes
+// (madvise wants page-aligned ranges). Dropping a page that a neighbouring
+// tensor shares is harmless: the mapping is read-only, the next read faults
+// it back in from the page cache.
+bool pagesOf(uint64_t size, uint64_t offset, uint64_t bytes, uint64_t* begin, uint64_t* end) {
+    static const uint64_t page = static_cast<uint64_t>(::sysconf(_SC_PAGESIZE));
+    if (offset >= size || bytes == 0) return false;
+    const uint64_t last = offset + std::min(bytes, size - offset);
+    *begin = offset / page * page;
+    *end = std::min((last + page - 1) / page * page, size);
+    return *begin < *end;
+}
+
+}  // namespace
+
+void MappedFile::willNeed(uint64_t offset, uint64_t bytes) const {
+    uint64_t begin = 0, end = 0;
+    if (!data_ || !pagesOf(size_, offset, bytes, &begin, &end)) return;
+    void* start = const_cast<uint8_t*>(data_) + begin;
+#ifdef MADV_POPULATE_READ
+    // Linux 5.14+: read the pages in and map them all in one call, instead of
+    // one page fault per 4 KB while decoding (a third of a load's time).
+    if (::madvise(start, end - begin, MADV_POPULATE_READ) == 0) return;
+#endif
+    ::madvise(start, end - begin, MADV_WILLNEED);
+}
+
+void MappedFile::done(uint64_t offset, uint64_t bytes) const {
+    uint64_t begin = 0, end = 0;
+    if (data_ && pagesOf(size_, offset, bytes, &begin, &end))
+        ::madvise(const_cast<uint8_t*>(data_) + begin, end - begin, MADV_DONTNEED);
 }
 
 void MappedFile::release() noexcept {
