@@ -131,7 +131,9 @@ int runInfo(const std::vector<std::string>& args, const CancelToken& cancel) {
         concat({{modelOption()}, commonOptions(), {{"json", "", "print JSON instead of a table", ""}}}));
     if (!parseOrHelp(a, args)) return kOk;
     Workbench w(a, cancel, false);
-    std::cout << (a.flag("json") ? modelSummaryJson(w.engine.model()) : modelSummaryTable(w.engine.model()));
+    const std::vector<std::string> tokenizer = w.engine.tokenizerDescription();
+    std::cout << (a.flag("json") ? modelSummaryJson(w.engine.model(), tokenizer)
+                                 : modelSummaryTable(w.engine.model(), tokenizer));
     return kOk;
 }
 

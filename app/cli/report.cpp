@@ -20,7 +20,7 @@ std::string percent(double fraction) {
 
 }  // namespace
 
-std::string modelSummaryTable(const ModelSummary& m) {
+std::string modelSummaryTable(const ModelSummary& m, const std::vector<std::string>& tokenizer) {
     std::ostringstream out;
     out << "model         " << m.path << " (" << m.format << ")\n"
         << "architecture  " << m.architecture << ", " << m.layers << " layers, hidden " << m.hidden
@@ -28,7 +28,10 @@ std::string modelSummaryTable(const ModelSummary& m) {
         << " (q/kv), vocab " << m.vocab << "\n"
         << "parameters    " << m.totalParams << " total, " << m.prunableParams << " in " << m.matrices.size()
         << " prunable matrices\n"
-        << "device        " << m.device << ", " << m.dtype << "\n\n";
+        << "device        " << m.device << ", " << m.dtype << "\n";
+    out << "tokenizer     " << (tokenizer.empty() ? std::string("none (token-id tasks only)") : "") << "\n";
+    for (const std::string& line : tokenizer) out << "  " << line << "\n";
+    out << "\n";
     char line[160];
     std::snprintf(line, sizeof line, "%-40s %6s %-10s %14s %10s\n", "matrix", "layer", "type",
                   "shape (D x H)", "params");
@@ -67,8 +70,10 @@ nlohmann::json summaryJson(const ModelSummary& m) {
 }
 }  // namespace
 
-std::string modelSummaryJson(const ModelSummary& m) {
-    return summaryJson(m).dump(2) + "\n";
+std::string modelSummaryJson(const ModelSummary& m, const std::vector<std::string>& tokenizer) {
+    nlohmann::json j = summaryJson(m);
+    j["tokenizer"] = tokenizer;
+    return j.dump(2) + "\n";
 }
 
 std::string uniformTable(const SessionData& s) {

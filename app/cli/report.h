@@ -8,8 +8,9 @@
 
 namespace sieve::cli {
 
-std::string modelSummaryTable(const ModelSummary& m);
-std::string modelSummaryJson(const ModelSummary& m);
+// The model and, when given, what its tokenizer read (Engine::tokenizerDescription).
+std::string modelSummaryTable(const ModelSummary& m, const std::vector<std::string>& tokenizer = {});
+std::string modelSummaryJson(const ModelSummary& m, const std::vector<std::string>& tokenizer = {});
 std::string uniformTable(const SessionData& s);
 std::string sensitivityTable(const SessionData& s, int top = 10);
 // Layers x matrix types, each cell the GA best's pruning level in percent.

@@ -343,6 +343,9 @@ bool Engine::hasTask() const {
 const ModelSummary& Engine::model() const {
     return impl_->summary;
 }
+std::vector<std::string> Engine::tokenizerDescription() const {
+    return impl_->tokenizer ? impl_->tokenizer->describe() : std::vector<std::string>{};
+}
 const TaskInfo& Engine::task() const {
     return impl_->taskInfo;
 }

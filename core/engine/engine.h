@@ -48,6 +48,9 @@ public:
     bool hasModel() const;
     bool hasTask() const;
     const ModelSummary& model() const;
+    // What the tokenizer read ("format: ...", "model: ...", "pre-tokenizer: ...");
+    // empty when the model has none.
+    std::vector<std::string> tokenizerDescription() const;
     const TaskInfo& task() const;
     // True when no matrix is pruned (every job restores this when it ends).
     bool modelIsDense() const;

@@ -22,6 +22,7 @@
 #include "core/engine/engine.h"
 #include "core/session/session_file.h"
 #include "widgets/main_window.h"
+#include "widgets/panels/model_panel.h"
 #include "widgets/panels/run_panel.h"
 #include "widgets/plots/ga_convergence_plot.h"
 #include "widgets/plots/pruning_heatmap.h"
@@ -219,6 +220,30 @@ private Q_SLOTS:
             QCOMPARE(bridge.session().ga->result.method, std::string("sieve"));
             QVERIFY(window.runPanel()->button(RunPanel::Action::RunAll)->isEnabled());
         }
+    }
+
+    // SmolLM2-135M-Instruct opens from its published Q4_1 GGUF in the window:
+    // the model panel lists its 30 layers and the status bar names it.
+    void realModelOpensInTheWindow() {
+        const QString gguf =
+            QStringLiteral(SIEVE_SHARED_DIR "/models/smollm2-135m-instruct/SmolLM2-135M-Instruct.Q4_1.gguf");
+        if (!QFileInfo::exists(gguf)) QSKIP("../shared/models/smollm2-135m-instruct is absent");
+        app::EngineBridge bridge;
+        MainWindow window(&bridge);
+        window.setPromptOnClose(false);
+        window.resize(1280, 800);
+        window.show();
+        window.openModelFile(gguf, DeviceChoice{"cpu"});
+        QCOMPARE(waitFinished(bridge, 120000), QString());
+        const ModelSummary m = bridge.session().model.summary;
+        QCOMPARE(m.layers, 30);
+        QCOMPARE(int(m.matrices.size()), 210);
+        QCOMPARE(window.modelPanel()->topLevelItemCount(), 30);
+        bool named = false;
+        for (QLabel* label : window.statusBar()->findChildren<QLabel*>())
+            named |= label->text().startsWith(QStringLiteral("SmolLM2-135M-Instruct.Q4_1.gguf · 30 layers"));
+        QVERIFY(named);
+        window.grab().save(outDir_ + "/smollm2_opened.png");
     }
 
     // Researchers run headless on a server, then open the session on a laptop.

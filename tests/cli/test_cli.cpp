@@ -5,6 +5,7 @@
 // SIGKILLed search that a second run resumes on the same random stream.
 #include <QtTest>
 
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -141,6 +142,25 @@ private Q_SLOTS:
         const int layers = j["layers"].toInt();
         QVERIFY(layers > 0);
         QCOMPARE(j["matrices"].toArray().size(), layers * 7);
+    }
+
+    // A real model as published: SmolLM2-135M-Instruct's Q4_1 GGUF opens, and
+    // `info` shows what its embedded tokenizer was read as.
+    void infoOpensTheRealModel() {
+        const QString gguf =
+            QStringLiteral(SIEVE_SHARED_DIR "/models/smollm2-135m-instruct/SmolLM2-135M-Instruct.Q4_1.gguf");
+        if (!QFileInfo::exists(gguf)) QSKIP("../shared/models/smollm2-135m-instruct is absent");
+        Result r = runSieve({"info", "--model", gguf});
+        QCOMPARE(r.code, 0);
+        for (const char* expected :
+             {"llama, 30 layers, hidden 576", "tokenizer.ggml.pre smollm",
+              "pre-tokenizer: Sequence[Split(/\\p{N}/, Isolated)", "210 prunable matrices"})
+            QVERIFY2(r.out.contains(QString::fromUtf8(expected)),
+                     qPrintable(expected + QStringLiteral(" not in:\n") + r.out));
+        r = runSieve({"info", "--model", gguf, "--json"});
+        const QJsonObject j = QJsonDocument::fromJson(r.out.toUtf8()).object();
+        QCOMPARE(j["layers"].toInt(), 30);
+        QVERIFY(!j["tokenizer"].toArray().isEmpty());
     }
 
     void runWritesASessionThatReportReads() {
