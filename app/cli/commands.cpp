@@ -10,9 +10,11 @@
 #include <sstream>
 
 #include "app/cli/arguments.h"
+#include "app/cli/plan_command.h"
 #include "app/cli/progress_printer.h"
 #include "app/cli/report.h"
 #include "core/demo/train_demo.h"
+#include "core/common/error.h"
 #include "core/engine/engine.h"
 #include "core/session/session_file.h"
 #include "core/types/method_registry.h"
@@ -30,6 +32,14 @@ OptionSpec taskOption() {
 }
 std::vector<OptionSpec> commonOptions() {
     return {{"device", "NAME", "auto, cpu, cuda or cuda:N", "auto"},
+            {"dtype", "NAME",
+             "compute dtype: auto, bf16, f16 or f32 (auto: bf16 on CUDA; on the CPU bf16 where the processor "
+             "multiplies it natively (AVX-512 BF16, AMX), else f32)",
+             "auto"},
+            {"devices", "LIST",
+             "several devices, e.g. cuda:0,cuda:1: contiguous blocks on each, placed by the memory plan "
+             "(overrides --device)",
+             ""},
             {"tokenizer", "PATH", "tokenizer file when not beside the model", ""},
             {"quiet", "", "print only errors and the final result", ""}};
 }
@@ -77,6 +87,18 @@ RunSettings runSettings(const Arguments& a) {
     return s;
 }
 
+DeviceChoice deviceChoice(const Arguments& a) {
+    DeviceChoice device;
+    device.device = a.get("device");
+    try {
+        device.dtype = parseDType(a.get("dtype"));
+    } catch (const InputError& e) {
+        throw UsageError(std::string("--dtype: ") + e.what());
+    }
+    device.devices = a.list("devices");
+    return device;
+}
+
 // The engine with the model, the task and (when given) the session open.
 struct Workbench {
     Engine engine;
@@ -87,11 +109,10 @@ struct Workbench {
         : printer(a.flag("quiet")),
           context([this](const Progress& p) { printer.onProgress(p); },
                   [this](const JobEvent& e) { printer.onEvent(e); }, cancel) {
-        DeviceChoice device;
-        device.device = a.get("device");
-        const ModelSummary& m = engine.openModel(a.get("model"), device, context, a.get("tokenizer"));
+        const ModelSummary& m = engine.openModel(a.get("model"), deviceChoice(a), context, a.get("tokenizer"));
         printer.message("model " + m.path + ": " + m.architecture + ", " + std::to_string(m.layers) +
-                        " layers, " + std::to_string(m.totalParams) + " parameters on " + m.device);
+                        " layers, " + std::to_string(m.totalParams) + " parameters on " + m.device + " in " +
+                        m.dtype);
         if (!withTask) return;
         TaskOptions t;
         t.skipBadLines = a.flag("skip-bad-lines");
@@ -316,6 +337,7 @@ const std::vector<Command>& commands() {
         {"run", "all of the above into one session", runRun},
         {"export", "write the pruned model (factorized or dense)", runExport},
         {"report", "print a session's results", runReport},
+        {"plan", "predict a run's memory from the config alone (no weights)", runPlan},
         {"train-demo", "train the bundled teaching model from scratch", runTrainDemo},
     };
     return all;

@@ -110,6 +110,32 @@ int64_t GramAccumulator::tokens(int layer, InputSite site) const {
     return tokens_[index(layer, site)];
 }
 
+void GramAccumulator::mirrorInPlace(torch::Tensor& C) {
+    if (!C.defined()) return;
+    const int64_t H = C.size(0);
+    const int64_t blocks = blockCount(H, C.is_cpu());
+    if (blocks == 1) return;
+    // Copy each block row left of the diagonal into the block column above
+    // it, and each diagonal block's lower triangle over its upper one, one
+    // block at a time (no [H, H] temporary). The result is exactly symmetric,
+    // as symmetrized() is.
+    const int64_t step = (H + blocks - 1) / blocks;
+    for (int64_t r0 = 0; r0 < H; r0 += step) {
+        const int64_t rows = std::min(step, H - r0);
+        if (r0 > 0) C.narrow(0, 0, r0).narrow(1, r0, rows).copy_(C.narrow(0, r0, rows).narrow(1, 0, r0).t());
+        torch::Tensor diagonal = C.narrow(0, r0, rows).narrow(1, r0, rows);
+        const torch::Tensor lower = diagonal.tril();  // with the diagonal
+        diagonal.copy_(lower + lower.tril(-1).t());
+    }
+}
+
+torch::Tensor GramAccumulator::take(int layer, InputSite site) {
+    torch::Tensor C = std::move(grams_[index(layer, site)]);
+    grams_[index(layer, site)] = torch::Tensor();
+    mirrorInPlace(C);
+    return C;
+}
+
 CalibrationData GramAccumulator::finish(std::vector<MatrixInfo> matrices, int64_t sequences) && {
     for (const MatrixInfo& m : matrices) {
         const InputSite site = inputSiteOf(m.type);
@@ -125,12 +151,7 @@ CalibrationData GramAccumulator::finish(std::vector<MatrixInfo> matrices, int64_
                              std::to_string(C.size(0)) + " but the matrix has " + std::to_string(m.cols) +
                              " input features");
     }
-    // Mirror in place: one [H, H] temporary at a time, not three.
-    for (torch::Tensor& C : grams_)
-        if (C.defined() && blockCount(C.size(0), C.is_cpu()) > 1) {
-            const torch::Tensor strictlyLower = C.tril(-1);
-            C.tril_().add_(strictlyLower.t());
-        }
+    for (torch::Tensor& C : grams_) mirrorInPlace(C);
     return CalibrationData(layers_, std::move(grams_), std::move(tokens_), std::move(matrices), sequences);
 }
 

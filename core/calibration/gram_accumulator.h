@@ -43,6 +43,10 @@ public:
     // The full symmetric sum so far, [H, H] float64 (a copy); undefined if never seen.
     torch::Tensor gram(int layer, InputSite site) const;
     int64_t tokens(int layer, InputSite site) const;
+    // Hands over the full symmetric sum of one site (mirrored in place, no
+    // copy) and forgets it: the layer-streamed pass frees each block's Grams
+    // once its matrices are factored. Undefined when the site saw nothing.
+    torch::Tensor take(int layer, InputSite site);
 
     // Moves the sums into a CalibrationData for `matrices` (the model's
     // prunable matrices, ModelSummary order). Throws InputError when a matrix's
@@ -58,6 +62,8 @@ private:
     // Whether site sums hold only the lower block triangle (CPU path).
     static int64_t blockCount(int64_t H, bool onCpu);
     static torch::Tensor symmetrized(const torch::Tensor& lowerBlocks);
+    // Completes a lower-block-triangle sum to the full symmetric matrix.
+    static void mirrorInPlace(torch::Tensor& C);
 
     std::vector<torch::Tensor> grams_;  // layers * kSites; lower block triangle on the CPU
     std::vector<int64_t> tokens_;       // layers * kSites

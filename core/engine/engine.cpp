@@ -1,17 +1,24 @@
 #include "core/engine/engine.h"
 
 #include <algorithm>
+#include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <map>
 #include <optional>
 
 #include "core/calibration/calibrate.h"
 #include "core/common/device.h"
+#include "core/common/device_memory.h"
 #include "core/common/error.h"
 #include "core/engine/projection_evaluator.h"
 #include "core/engine/sequential_evaluator.h"
+#include "core/engine/streamed_projection.h"
 #include "core/export/model_export.h"
 #include "core/model/model.h"
+#include "core/model/model_shape.h"
+#include "core/plan/memory_planner.h"
+#include "core/projection/factor_store.h"
 #include "core/projection/projection_set.h"
 #include "core/search/genetic_search.h"
 #include "core/search/sensitivity.h"
@@ -94,15 +101,23 @@ struct Engine::Impl {
     TaskInfo taskInfo;
     TaskIdentity taskIdentity;
 
-    // The Grams of the calibration split and the token budget they were
-    // accumulated with (RunSettings::maxCalibrationTokens).
+    // Calibration: the token budget it ran with (RunSettings::maxCalibrationTokens;
+    // -1 = not calibrated), what it saw, and every layer's Grams when the
+    // memory plan kept them (host memory), so that a later data method needs
+    // no second pass.
+    int64_t calibrationBudget = -1;
+    CalibrationRecord calibrationRecord;
     std::optional<CalibrationData> calibration;
-    int64_t calibrationBudget = 0;
-    struct Projected {
-        LevelGrid grid;
-        ProjectionSet set;
-    };
-    std::map<std::string, Projected> projections;
+    // Every projected method's factors (one set per method and grid).
+    FactorStore store;
+    // The devices blocks are placed on (one = the model's device), the plan
+    // of the last run and what its phases measured.
+    std::vector<std::string> devices;
+    MemoryPlan plan;
+    std::vector<PhaseMeasurement> measurements;
+    // Resident memory before the model was loaded: a CPU phase's peak is
+    // measured above it, as the plan counts only what the run allocates.
+    int64_t baselineResident = 0;
 
     Session session;
 
@@ -151,6 +166,8 @@ struct Engine::Impl {
         requireModel();
         requireTask();
         validateRunSettings(s);
+        // A run that cannot fit stops here, before any work, saying why.
+        checkPlan(s, {"load", "calibrate", "project", "search"}, context);
         const std::string file =
             session.path().empty() ? std::string("the open session") : "the session " + session.path();
         if (session.isViewOnly()) {
@@ -184,25 +201,141 @@ struct Engine::Impl {
         return b;
     }
 
-    void calibrate(const RunSettings& s, JobContext& context) {
-        calibration = sieve::calibrate(*model, calibrationSequences(), calibrationOptions(s), context);
-        calibrationBudget = s.maxCalibrationTokens;
-        // Factors of data methods depend on the Grams.
-        for (auto it = projections.begin(); it != projections.end();)
-            it = requireMethod(it->first).needsCalibration ? projections.erase(it) : std::next(it);
-        CalibrationRecord record;
-        record.examples = calibration->sequences();
-        record.tokens = calibration->tokens();
-        session.setCalibration(record);
-        context.emit(CalibrationEvent{record.examples, record.tokens});
+    // ---- the memory plan ------------------------------------------------------------
+    PlanRequest planRequest(const RunSettings& s) const {
+        PlanRequest r;
+        r.shape = modelShapeOf(model->config(), summary.path);
+        r.dtype = model->dtype() == torch::kFloat32 ? DType::Float32
+                  : model->dtype() == torch::kBFloat16 ? DType::BFloat16
+                                                       : DType::Float16;
+        r.methods = s.methods;
+        r.searchMethod = searchMethodOf(s);
+        r.grid = s.grid;
+        r.fusedAttention = compat::kHasFusedAttention;
+        r.calibrationBatch = CalibrationOptions{}.batchSize;
+        if (haveTask) {
+            // The calibration split as the pass will see it.
+            int64_t tokens = 0, longest = 1;
+            for (const auto& seq : calibrationSequences()) {
+                tokens += int64_t(seq.size());
+                longest = std::max<int64_t>(longest, int64_t(seq.size()));
+            }
+            r.calibrationTokens = s.maxCalibrationTokens > 0 ? std::min(tokens, s.maxCalibrationTokens) : tokens;
+            r.calibrationLength = longest;
+            r.evaluationLength = longest;  // search examples are of the same task
+        } else if (s.maxCalibrationTokens > 0) {
+            r.calibrationTokens = s.maxCalibrationTokens;
+        }
+        const MemoryInfo host = hostMemory();
+        // What this run may use: free memory now plus what the model already holds (the plan counts it).
+        const int64_t held = std::max<int64_t>(0, currentMemory("cpu") - baselineResident);
+        r.host = PlanDevice{"host", host.total, host.available + held};
+        for (const std::string& name : devices) {
+            if (name == "cpu") {
+                r.devices.push_back(PlanDevice{"cpu", host.total, host.available + held});
+                continue;
+            }
+            const MemoryInfo gpu = deviceMemory(name);
+            const int64_t used = std::max<int64_t>(0, currentMemory(name));
+            r.devices.push_back(
+                PlanDevice{name, gpu.total, std::max<int64_t>(0, gpu.available + used - gpuReserveBytes(gpu.total))});
+        }
+        return r;
     }
 
-    // The one place that decides whether a method needs (new) Grams.
-    void calibrateFor(const MethodInfo& method, const RunSettings& s, JobContext& context) {
-        if (!method.needsCalibration) return;
-        if (calibration && calibrationBudget == s.maxCalibrationTokens) return;
-        calibrate(s, context);
+    // Plans the run for `s`; refuses (InputError naming the phase, the
+    // memory and what to change) when a phase in `phases` cannot fit.
+    const MemoryPlan& checkPlan(const RunSettings& s, const std::vector<std::string>& phases,
+                                const JobContext& context) {
+        MemoryPlan next = planMemory(planRequest(s));
+        // GPU memory unknown (a build without CUDA figures): plan, but do not refuse.
+        bool known = true;
+        for (const PlanDevice& d : next.request.devices) known = known && d.capacity > 0;
+        for (const std::string& phase : phases)
+            if (known && !phaseFits(next, phase))
+                throw InputError("not enough memory for this run: " + next.refusal);
+        if (planKey(plan) != planKey(next)) context.log("memory plan:\n" + next.table());
+        plan = std::move(next);
+        return plan;
     }
+
+    // What a plan predicts (not what is free): a new one is logged only when this changes.
+    static std::string planKey(const MemoryPlan& p) {
+        std::string key;
+        for (const PhasePlan& phase : p.phases) {
+            key += phase.name + (phase.fits ? "+" : "-") + std::to_string(phase.hostBytes);
+            for (int64_t b : phase.deviceBytes) key += "," + std::to_string(b);
+            key += ";";
+        }
+        return key;
+    }
+
+    StreamOptions streamOptions(const RunSettings& s) const {
+        StreamOptions options;
+        options.calibration = calibrationOptions(s);
+        options.statesOnHost = plan.statesOnHost;
+        if (plan.offloadBlocks) options.computeDevice = model->device();
+        return options;
+    }
+
+    // ---- calibration and projection -------------------------------------------------------
+    // The data methods of a run (sieve-sequential calibrates per chromosome instead).
+    static std::vector<std::string> dataMethods(const RunSettings& s, const std::string& also = {}) {
+        std::vector<std::string> names;
+        auto add = [&](const std::string& m) {
+            const MethodInfo& info = requireMethod(m);
+            if (info.needsCalibration && !info.uniformOnly &&
+                std::find(names.begin(), names.end(), m) == names.end())
+                names.push_back(m);
+        };
+        for (const std::string& m : s.methods) add(m);
+        add(searchMethodOf(s));
+        if (!also.empty()) add(also);
+        return names;
+    }
+
+    // One layer-streamed pass: the Grams block by block, and every data
+    // method's factors (`methods`) made from them as each block is reached.
+    void calibrateAndProject(const RunSettings& s, const std::vector<std::string>& methods, JobContext& context) {
+        checkPlan(s, {"load", "calibrate"}, context);
+        store.evictCalibrated();  // factors of the old Grams
+        calibration.reset();
+        StreamedProjectionOptions options;
+        options.stream = streamOptions(s);
+        options.methods = methods;
+        options.grid = s.grid;
+        options.hostMethods = plan.offloadBlocks ? methods : plan.hostFactorMethods;
+        options.keepGrams = plan.keepGrams;
+        StreamedProjection result;
+        {
+            PhaseMeter meter(*this, "calibrate", context);
+            result = sieve::calibrateAndProject(*model, calibrationSequences(), options, context);
+        }
+        for (auto& [name, set] : result.sets) store.insert(name, s.grid, std::move(set));
+        calibration = std::move(result.grams);
+        calibrationBudget = s.maxCalibrationTokens;
+        calibrationRecord.examples = result.stats.sequences;
+        calibrationRecord.tokens = result.stats.tokens;
+        session.setCalibration(calibrationRecord);
+        context.log("calibrated " + std::to_string(model->blockCount()) + " blocks on " +
+                    std::to_string(result.stats.tokens) + " tokens (boundary states " +
+                    bytesText(result.stats.stateBytes) + (plan.statesOnHost ? " in host memory" : "") +
+                    ", largest block's Grams " + bytesText(result.stats.peakGramBytes) + (calibration ? ", kept" : ", freed") +
+                    "); " + store.summary());
+        context.emit(CalibrationEvent{calibrationRecord.examples, calibrationRecord.tokens});
+    }
+
+    void calibrate(const RunSettings& s, JobContext& context) { calibrateAndProject(s, dataMethods(s), context); }
+
+    // Another model or task: no Grams, no factors.
+    void resetCalibration() {
+        calibration.reset();
+        calibrationBudget = -1;
+        calibrationRecord = CalibrationRecord{};
+        store.clear();
+    }
+
+    bool calibratedFor(const RunSettings& s) const { return calibrationBudget == s.maxCalibrationTokens && calibrationBudget >= 0; }
 
     const ProjectionSet& project(const std::string& name, const RunSettings& s, JobContext& context) {
         const MethodInfo& method = requireMethod(name);
@@ -210,19 +343,28 @@ struct Engine::Impl {
             throw InputError("method '" + name +
                              "' has no single factorization (its factors depend on the levels of the blocks "
                              "before): it serves uniform sweeps only");
-        calibrateFor(method, s, context);
-        auto found = projections.find(name);
-        if (found != projections.end() && found->second.grid == s.grid) return found->second.set;
+        if (!calibratedFor(s) && method.needsCalibration) {
+            calibrateAndProject(s, dataMethods(s, name), context);
+        }
+        if (const ProjectionSet* found = store.find(name, s.grid)) return *found;
+        if (method.needsCalibration && !calibration) {
+            // The Grams were freed: one more streamed pass for this method.
+            calibrateAndProject(s, dataMethods(s, name), context);
+            if (const ProjectionSet* found = store.find(name, s.grid)) return *found;
+        }
+        checkPlan(s, {"project"}, context);
         auto projection = makeProjection(name);
         ProjectionSetOptions options;
         options.factor.levels = s.grid;
         options.factor.seed = 0;
+        options.factorsOnHost = std::find(plan.hostFactorMethods.begin(), plan.hostFactorMethods.end(), name) !=
+                                plan.hostFactorMethods.end();
+        PhaseMeter meter(*this, "project:" + name, context);
         ProjectionSet set = ProjectionSet::build(
             *projection, prunableLinears(*model),
             method.needsCalibration ? calibration->gramsPerMatrix() : std::vector<torch::Tensor>{}, options,
             context);
-        projections.erase(name);
-        return projections.emplace(name, Projected{s.grid, std::move(set)}).first->second.set;
+        return store.insert(name, s.grid, std::move(set));
     }
 
     PruningProblem problem(const RunSettings& s, double a0) const {
@@ -230,8 +372,46 @@ struct Engine::Impl {
     }
 
     int64_t calibrationTokensFor(const MethodInfo& method) const {
-        return method.needsCalibration && calibration ? calibration->tokens() : 0;
+        return method.needsCalibration && calibrationBudget >= 0 ? calibrationRecord.tokens : 0;
     }
+
+    // Times a phase and measures its peak memory on the model's device (the
+    // resident set on the CPU, torch's peak allocated bytes on a GPU) beside
+    // the plan's prediction; logs both and keeps them (phaseMeasurements).
+    class PhaseMeter {
+    public:
+        PhaseMeter(Impl& d, std::string phase, const JobContext& context)
+            : d_(d), phase_(std::move(phase)), context_(context), device_(d.model->device().str()),
+              start_(std::chrono::steady_clock::now()) {
+            resetPeakMemory(device_);
+        }
+        ~PhaseMeter() {
+            PhaseMeasurement m;
+            m.phase = phase_;
+            m.device = device_;
+            m.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+            const int64_t peak = peakMemory(device_);
+            m.peakBytes = peak < 0 ? -1 : (device_ == "cpu" ? std::max<int64_t>(0, peak - d_.baselineResident) : peak);
+            const std::string planned = phase_.rfind("project:", 0) == 0 ? "project" : phase_;
+            if (const PhasePlan* p = d_.plan.phase(planned))
+                if (!p->deviceBytes.empty()) m.plannedBytes = p->deviceBytes.front();
+            char text[200];
+            std::snprintf(text, sizeof text, "%s: %.1f s, peak %s on %s (planned %s)", phase_.c_str(), m.seconds,
+                          m.peakBytes < 0 ? "not measurable" : bytesText(m.peakBytes).c_str(), device_.c_str(),
+                          m.plannedBytes < 0 ? "-" : bytesText(m.plannedBytes).c_str());
+            context_.log(text);
+            d_.measurements.push_back(m);
+        }
+        PhaseMeter(const PhaseMeter&) = delete;
+        PhaseMeter& operator=(const PhaseMeter&) = delete;
+
+    private:
+        Impl& d_;
+        std::string phase_;
+        const JobContext& context_;
+        std::string device_;
+        std::chrono::steady_clock::time_point start_;
+    };
 
     // Shows a loaded session; it becomes the live one (results append to it,
     // an interrupted GA resumes) when its model and task are the open ones.
@@ -260,8 +440,28 @@ Engine::~Engine() = default;
 const ModelSummary& Engine::openModel(const std::string& path, const DeviceChoice& device,
                                       JobContext& context, const std::string& tokenizerPath) {
     context.beginPhase("open model", 3, path);
+    Impl& d = *impl_;
     LoadOptions options;
     options.device = device;
+    // Several devices: the first holds the embeddings and the lm_head, the
+    // memory plan spreads the blocks (contiguous) so that each device fits.
+    const std::vector<std::string> devices =
+        device.devices.empty() ? std::vector<std::string>{resolveDevice(device.device)} : resolveDevices(device.devices);
+    options.device.device = devices.front();
+    if (!d.model) d.baselineResident = std::max<int64_t>(0, currentMemory("cpu"));
+    if (devices.size() > 1 && !isFactorizedExport(path)) {
+        PlanRequest request;
+        request.shape = modelShapeOf(readCheckpointConfig(path), path);
+        request.dtype = resolveDType(options.device);
+        for (const std::string& name : devices) {
+            const MemoryInfo memory = deviceMemory(name);
+            request.devices.push_back(PlanDevice{name, memory.total,
+                                                 memory.total > 0 ? memory.available - gpuReserveBytes(memory.total)
+                                                                  : int64_t(1) << 50});
+        }
+        const MemoryPlan placement = planMemory(request);
+        for (int block : placement.blockDevice) options.blockDevices.push_back(devices[size_t(block)]);
+    }
     auto model = isFactorizedExport(path) ? loadFactorizedModel(path, options) : Model::load(path, options);
     context.advance(1, "tokenizer");
     std::unique_ptr<Tokenizer> tokenizer;
@@ -271,15 +471,20 @@ const ModelSummary& Engine::openModel(const std::string& path, const DeviceChoic
     const ContentHash hash = hashFiles(weightFilesOf(path));
     context.advance(3);
 
-    Impl& d = *impl_;
     d.model = std::move(model);
     d.tokenizer = std::move(tokenizer);
     d.summary = d.model->summary();
     d.summary.path = absolutePath(path);
+    if (devices.size() > 1) {
+        d.summary.device.clear();
+        for (size_t i = 0; i < devices.size(); ++i) d.summary.device += (i ? "," : "") + devices[i];
+    }
     d.modelIdentity = ModelIdentity{d.summary, hash.files, hash.combined};
-    d.calibration.reset();
-    d.projections.clear();
+    d.resetCalibration();
     d.device = device;
+    d.devices = devices;
+    d.plan.phases.clear();  // the next run logs its plan
+    d.measurements.clear();
     d.startSession();  // an open task stays open across a model change
     return d.summary;
 }
@@ -319,8 +524,7 @@ const TaskInfo& Engine::openTask(const std::string& path, const TaskOptions& opt
                           task.skippedLines};
     d.task = std::move(task);
     d.haveTask = true;
-    d.calibration.reset();
-    d.projections.clear();
+    d.resetCalibration();
 
     TaskIdentity& t = d.taskIdentity;
     t.name = d.taskInfo.name;
@@ -465,7 +669,26 @@ void Engine::calibrate(const RunSettings& settings, JobContext& context) {
 }
 
 bool Engine::isCalibrated() const {
-    return impl_->calibration.has_value();
+    return impl_->calibrationBudget >= 0;
+}
+
+MemoryPlan Engine::plan(const RunSettings& settings) const {
+    const Impl& d = *impl_;
+    if (!d.model) throw InputError("no model is open");
+    validateRunSettings(settings);
+    return planMemory(d.planRequest(settings));
+}
+
+const MemoryPlan& Engine::lastPlan() const {
+    return impl_->plan;
+}
+
+const std::vector<PhaseMeasurement>& Engine::phaseMeasurements() const {
+    return impl_->measurements;
+}
+
+std::string Engine::factorStoreSummary() const {
+    return impl_->store.summary();
 }
 
 void Engine::project(const std::string& method, const RunSettings& settings, JobContext& context) {
@@ -493,7 +716,8 @@ UniformResult Engine::uniform(const std::string& name, const RunSettings& settin
     const BaselineResult b = d.baseline(context);
     UniformResult result;
     if (method.evaluation == MethodEvaluation::Sequential) {
-        SequentialEvaluator evaluator(*d.model, d.calibrationSequences(), d.calibrationOptions(settings),
+        d.checkPlan(settings, {"load", "calibrate", "search"}, context);
+        SequentialEvaluator evaluator(*d.model, d.calibrationSequences(), d.streamOptions(settings),
                                       settings.grid, d.scorer(d.searchTask));
         result = uniformSearch(d.problem(settings, b.a0), evaluator, {name, settings.fullCurve}, context);
         evaluator.restoreDense();
@@ -509,8 +733,17 @@ UniformResult Engine::uniform(const std::string& name, const RunSettings& settin
 }
 
 std::vector<UniformResult> Engine::uniformSweeps(const RunSettings& settings, JobContext& context) {
+    Impl& d = *impl_;
     std::vector<UniformResult> results;
-    for (const std::string& m : settings.methods) results.push_back(uniform(m, settings, context));
+    for (const std::string& m : settings.methods) {
+        results.push_back(uniform(m, settings, context));
+        // The run moves on: a method's factors go when the plan needs their memory
+        // (the search method's stay for the genetic search, the scan and exports).
+        if (d.plan.evictAfterSweep && m != searchMethodOf(settings) && d.store.has(m)) {
+            d.store.evict(m);
+            context.log("factors of " + m + " evicted; " + d.store.summary());
+        }
+    }
     return results;
 }
 

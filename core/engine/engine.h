@@ -25,6 +25,7 @@
 #include "core/types/device_choice.h"
 #include "core/types/job.h"
 #include "core/types/matrix_info.h"
+#include "core/types/memory_plan.h"
 #include "core/types/run_settings.h"
 
 namespace sieve {
@@ -91,12 +92,26 @@ public:
     double evaluateDense(JobContext& context, std::map<std::string, double>* scoreByTag = nullptr);
     // a0 on the search examples (kept in the session).
     BaselineResult baseline(JobContext& context);
-    // Gram matrices of every matrix input over the calibration split (again,
-    // even when calibrated already).
+    // Calibration over the calibration split (again, even when calibrated
+    // already), layer-streamed: block by block, the Grams of its matrix
+    // inputs, and the factors of every method of the settings that needs
+    // them (RunSettings::methods and the search method) made from them.
     void calibrate(const RunSettings& settings, JobContext& context);
     bool isCalibrated() const;
-    // Factors every matrix with `method` (kept per method and grid).
+    // Factors every matrix with `method` (kept per method and grid in the
+    // factor store; data methods come from the calibration pass).
     void project(const std::string& method, const RunSettings& settings, JobContext& context);
+
+    // ---- memory --------------------------------------------------------------------------
+    // The memory plan of a run with these settings on the open model and
+    // its devices, against the memory free now (every run checks it first
+    // and refuses, naming the phase, when it cannot fit).
+    MemoryPlan plan(const RunSettings& settings) const;
+    // The plan the last run followed, and what its phases measured.
+    const MemoryPlan& lastPlan() const;
+    const std::vector<PhaseMeasurement>& phaseMeasurements() const;
+    // The factor store's line: memory held, applies, hit rate, copies.
+    std::string factorStoreSummary() const;
 
     UniformResult uniform(const std::string& method, const RunSettings& settings, JobContext& context);
     // A uniform sweep for every method of the settings, in their order.

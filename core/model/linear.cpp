@@ -36,6 +36,14 @@ torch::Tensor linearMap(const torch::Tensor& x, const torch::Tensor& W, const to
     return y.view(shape);
 }
 
+// A factor as BLAS can read it in place: row-major, or the transpose of a
+// row-major block (a rank slice of a factor stored transposed, see
+// core/projection/factorization.h). Anything else is copied once here.
+torch::Tensor blasReadable(const torch::Tensor& t) {
+    if (t.is_contiguous() || t.t().is_contiguous()) return t;
+    return t.contiguous();
+}
+
 }  // namespace
 
 PrunableLinear::PrunableLinear(MatrixInfo info, torch::Tensor weight, torch::Tensor bias)
@@ -69,9 +77,11 @@ void PrunableLinear::setFactors(torch::Tensor B, torch::Tensor A) {
                          (A.defined() ? shapeText(A) : "(none)") + " do not compose to [" +
                          std::to_string(info_.rows) + ", " + std::to_string(info_.cols) +
                          "] (expected B [D, r], A [r, H])");
+    // Slices of factors already on this device in this dtype are kept as
+    // views: switching a level copies nothing (core/projection/factor_store.h).
     const auto options = weight_.options().requires_grad(false);
-    B_ = B.to(options).contiguous();
-    A_ = A.to(options).contiguous();
+    B_ = blasReadable(B.to(options));
+    A_ = blasReadable(A.to(options));
     replacement_ = torch::Tensor();
 }
 
@@ -89,6 +99,17 @@ void PrunableLinear::restoreDense() {
     B_ = torch::Tensor();
     A_ = torch::Tensor();
     replacement_ = torch::Tensor();
+}
+
+void PrunableLinear::moveTo(const torch::Device& device) {
+    auto to = [&device](torch::Tensor& t) {
+        if (t.defined()) t = t.to(device);
+    };
+    to(weight_);
+    to(bias_);
+    to(B_);
+    to(A_);
+    to(replacement_);
 }
 
 int64_t PrunableLinear::currentParams() const {

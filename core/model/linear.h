@@ -25,6 +25,8 @@ public:
     // A same-shape replacement weight (e.g. W with a mask applied).
     void setReplacementWeight(torch::Tensor W);
     void restoreDense();
+    // Moves W, the bias and whatever replaces W now to `device` (block placement).
+    void moveTo(const torch::Device& device);
 
     bool isDense() const { return !B_.defined() && !replacement_.defined(); }
     bool isFactorized() const { return B_.defined(); }

@@ -19,7 +19,16 @@
 namespace sieve {
 
 struct LoadOptions {
+    LoadOptions() = default;
+    LoadOptions(DeviceChoice device, std::vector<std::string> blockDevices = {})
+        : device(std::move(device)), blockDevices(std::move(blockDevices)) {}
+
     DeviceChoice device;  // "auto" -> cuda when available, else cpu
+    // One device name per block ("cuda:0", "cuda:1", "cpu"): contiguous
+    // blocks on several devices, or blocks kept in host memory while the
+    // embeddings and the lm_head sit on `device`. Empty = every block on
+    // `device`. See Model::placeBlocks.
+    std::vector<std::string> blockDevices;
 };
 
 class Model {
@@ -70,6 +79,34 @@ public:
         const std::vector<std::vector<int64_t>>& prompts,
         const std::vector<std::vector<int64_t>>& continuations) const;
 
+    // ---- block by block -----------------------------------------------------------
+    // The forward split at block boundaries, for passes that keep the residual
+    // stream at a boundary and run blocks on it (layer-streamed calibration,
+    // re-scoring from the first changed block). Composing them gives forward():
+    //   finalNormed(runBlocks(0, L, embedTokens(ids), mask)) == hiddenStates(ids, mask).
+    int blockCount() const;
+    // ids [B, T] -> the residual stream entering block 0, [B, T, H] in the
+    // compute dtype on device(). Ids outside the vocabulary throw InputError.
+    torch::Tensor embedTokens(const torch::Tensor& ids) const;
+    // Runs blocks [from, to) on x [B, T, H], the stream entering block
+    // `from` (any device). mask [B, T]: 1 = token, 0 = padding (undefined =
+    // all tokens); no KV cache. The input observer sees the blocks' matrix
+    // inputs. Returns the stream leaving block to - 1, on that block's device.
+    torch::Tensor runBlocks(int from, int to, const torch::Tensor& x, const torch::Tensor& mask = {}) const;
+    // The final RMSNorm on device() (x from any device): what hiddenStates returns.
+    torch::Tensor finalNormed(const torch::Tensor& x) const;
+
+    // ---- placement ---------------------------------------------------------------
+    // device() holds the embeddings, the final norm and the lm_head; each
+    // block (its norms, weights and the factors applied to it) lives on its
+    // own device, and a forward hands the hidden states on where the device
+    // changes. Default: every block on device().
+    torch::Device blockDevice(int layer) const;
+    // Moves one block's tensors (weights, biases, norms, applied factors).
+    void moveBlock(int layer, const torch::Device& device);
+    // One device per block.
+    void placeBlocks(const std::vector<torch::Device>& devices);
+
     void setInputObserver(InputObserver observer) { observer_ = std::move(observer); }
     void clearInputObserver() { observer_ = nullptr; }
 
@@ -87,6 +124,13 @@ private:
     // Final-normed hidden states [B, T, H] (the forward without the lm_head).
     torch::Tensor forwardHidden(const torch::Tensor& ids, const torch::Tensor& attentionMask,
                                 KVCache* cache) const;
+    // The rotary tables, attention mask and observer of a forward of the
+    // new tokens newMask [B, T] (on device()) after `cache`'s (model_blocks.cpp).
+    ForwardContext contextFor(const torch::Tensor& newMask, bool newHasPadding, KVCache* cache) const;
+    // Blocks [from, to) on x with ctx (built on device()); ctx is copied to
+    // each other device a block lives on.
+    torch::Tensor runBlocksWith(int from, int to, torch::Tensor x, const ForwardContext& ctx) const;
+    void checkTokenIds(const torch::Tensor& ids) const;
     // hidden [..., H] -> float32 logits [..., V]
     torch::Tensor logitsOf(const torch::Tensor& hidden) const;
     // True when autograd is on and some parameter requires grad (training).

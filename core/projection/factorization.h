@@ -9,8 +9,11 @@
 //   Mask:    keepOrder [D, H] int32, the position of each entry in the order
 //            in which entries are kept (0 = kept first); level p keeps the
 //            paramsAtLevel(D, H, p) entries with keepOrder below that count.
-// Factors are stored on W's device in W's dtype, ready to hand to a
-// PrunableLinear without a copy.
+// Factors are stored in W's dtype, on W's device unless moved (moveTo: the
+// factor store keeps them in host memory when the device is full). B is
+// stored transposed, Bt [R, D], so that every rank slice Bt[:r] and A[:r] is
+// one contiguous block: a PrunableLinear takes B_r = Bt[:r]^T and A_r as
+// views, without a copy (BLAS reads a transposed block in place).
 #include <cstdint>
 #include <map>
 
@@ -49,15 +52,21 @@ public:
     // restores dense. Throws InputError when the shapes differ from the linear's.
     void applyTo(PrunableLinear& linear, double level) const;
 
-    const torch::Tensor& B() const { return B_; }
+    // B [D, R] (a transposed view of the stored Bt [R, D]) and A [R, H].
+    torch::Tensor B() const { return Bt_.defined() ? Bt_.t() : Bt_; }
     const torch::Tensor& A() const { return A_; }
     const torch::Tensor& keepOrder() const { return keepOrder_; }
     int64_t bytes() const;
+    // Where the factors live (undefined -> CPU for an empty factorization).
+    torch::Device device() const;
+    // Moves every factor to `device`; `pinned` (host only, needs CUDA) uses
+    // page-locked memory so that copies to a GPU run asynchronously at full speed.
+    void moveTo(const torch::Device& device, bool pinned = false);
 
 private:
     Kind kind_ = Kind::LowRank;
     int64_t rows_ = 0, cols_ = 0;
-    torch::Tensor B_, A_;
+    torch::Tensor Bt_, A_;  // Bt [R, D], A [R, H], both contiguous
     std::map<int64_t, std::pair<torch::Tensor, torch::Tensor>> perRank_;
     torch::Tensor keepOrder_;
 };
