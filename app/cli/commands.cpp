@@ -40,6 +40,8 @@ std::vector<OptionSpec> commonOptions() {
              "several devices, e.g. cuda:0,cuda:1: contiguous blocks on each, placed by the memory plan "
              "(overrides --device)",
              ""},
+            {"memory-limit", "GB",
+             "plan runs as if each device (and the host) had at most this much free memory, in GB (1e9 bytes)", ""},
             {"tokenizer", "PATH", "tokenizer file when not beside the model", ""},
             {"quiet", "", "print only errors and the final result", ""}};
 }
@@ -109,6 +111,7 @@ struct Workbench {
         : printer(a.flag("quiet")),
           context([this](const Progress& p) { printer.onProgress(p); },
                   [this](const JobEvent& e) { printer.onEvent(e); }, cancel) {
+        if (a.has("memory-limit")) engine.setMemoryLimit(int64_t(a.number("memory-limit", 0.001, 1e7) * 1e9));
         const ModelSummary& m = engine.openModel(a.get("model"), deviceChoice(a), context, a.get("tokenizer"));
         printer.message("model " + m.path + ": " + m.architecture + ", " + std::to_string(m.layers) +
                         " layers, " + std::to_string(m.totalParams) + " parameters on " + m.device + " in " +

@@ -90,7 +90,8 @@ StreamStats streamLayers(Model& model, const std::vector<std::vector<int64_t>>& 
         auto runBatches = [&](bool keep) {
             for (size_t b = 0; b < states.size(); ++b) {
                 context.throwIfCancelled();
-                torch::Tensor out = model.runBlocks(layer, layer + 1, states[b].to(device), masks[b]);
+                // The context after the observer is (un)installed: it carries the observer.
+                torch::Tensor out = model.runBlocks(states[b].to(device), model.maskContext(masks[b]), layer, layer + 1);
                 if (keep) states[b] = park(out, options.statesOnHost, pin);
             }
             ++stats.blockPasses;

@@ -118,6 +118,8 @@ struct Engine::Impl {
     // Resident memory before the model was loaded: a CPU phase's peak is
     // measured above it, as the plan counts only what the run allocates.
     int64_t baselineResident = 0;
+    // Plan as if no device had more than this (0 = what the devices have).
+    int64_t memoryLimit = 0;
 
     Session session;
 
@@ -239,6 +241,10 @@ struct Engine::Impl {
             const int64_t used = std::max<int64_t>(0, currentMemory(name));
             r.devices.push_back(
                 PlanDevice{name, gpu.total, std::max<int64_t>(0, gpu.available + used - gpuReserveBytes(gpu.total))});
+        }
+        if (memoryLimit > 0) {
+            for (PlanDevice& d : r.devices) d.available = std::min(d.available, memoryLimit);
+            r.host.available = std::min(r.host.available, memoryLimit);
         }
         return r;
     }
@@ -672,6 +678,10 @@ bool Engine::isCalibrated() const {
     return impl_->calibrationBudget >= 0;
 }
 
+void Engine::setMemoryLimit(int64_t bytes) {
+    impl_->memoryLimit = std::max<int64_t>(0, bytes);
+}
+
 MemoryPlan Engine::plan(const RunSettings& settings) const {
     const Impl& d = *impl_;
     if (!d.model) throw InputError("no model is open");
@@ -847,6 +857,7 @@ void Engine::runAll(const RunSettings& settings, JobContext& context) {
     const GaResult ga = genetic(settings, context);
     sensitivity(settings, context);
     if (!d.heldOutTask.evaluation.empty()) heldOut(ga.best.genes, settings, context);
+    context.log(d.store.summary());
 }
 
 ExportReport Engine::exportModel(const std::string& directory, ExportFormat format,

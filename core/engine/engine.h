@@ -107,6 +107,9 @@ public:
     // its devices, against the memory free now (every run checks it first
     // and refuses, naming the phase, when it cannot fit).
     MemoryPlan plan(const RunSettings& settings) const;
+    // Plans as if no device (and the host) had more than `bytes` free: a
+    // share of a machine used by others (the CLI's --memory-limit). 0 = off.
+    void setMemoryLimit(int64_t bytes);
     // The plan the last run followed, and what its phases measured.
     const MemoryPlan& lastPlan() const;
     const std::vector<PhaseMeasurement>& phaseMeasurements() const;

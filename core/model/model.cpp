@@ -392,8 +392,8 @@ torch::Tensor Model::forwardHidden(const torch::Tensor& idsIn, const torch::Tens
     }
     const ForwardContext ctx = contextFor(newMask, newHasPadding, cache);
     // x [B, T, H]
-    torch::Tensor x = runBlocksWith(0, int(m.blocks.size()), torch::embedding(m.embed, ids), ctx);
-    return finalNormed(x);
+    torch::Tensor x = runBlocks(torch::embedding(m.embed, ids), ctx, 0, int(m.blocks.size()));
+    return rmsNorm(x.to(device_), m.finalNorm, m.rmsEps);
 }
 
 torch::Tensor Model::logitsOf(const torch::Tensor& hidden) const {

@@ -79,22 +79,27 @@ public:
         const std::vector<std::vector<int64_t>>& prompts,
         const std::vector<std::vector<int64_t>>& continuations) const;
 
-    // ---- block by block -----------------------------------------------------------
-    // The forward split at block boundaries, for passes that keep the residual
-    // stream at a boundary and run blocks on it (layer-streamed calibration,
-    // re-scoring from the first changed block). Composing them gives forward():
-    //   finalNormed(runBlocks(0, L, embedTokens(ids), mask)) == hiddenStates(ids, mask).
+    // ---- the forward cut at block boundaries ------------------------------------------
+    // A pass is embedTokens, then runBlocks over [0, blockCount()) in any
+    // number of steps, then finalLogits; the residual stream between steps can
+    // be kept and resumed from (layer-streamed calibration keeps it for every
+    // calibration token and runs one block at a time). Composed, they are
+    // forward(): finalLogits(runBlocks(embedTokens(ids), maskContext(mask), 0, L)).
     int blockCount() const;
     // ids [B, T] -> the residual stream entering block 0, [B, T, H] in the
     // compute dtype on device(). Ids outside the vocabulary throw InputError.
     torch::Tensor embedTokens(const torch::Tensor& ids) const;
-    // Runs blocks [from, to) on x [B, T, H], the stream entering block
-    // `from` (any device). mask [B, T]: 1 = token, 0 = padding (undefined =
-    // all tokens); no KV cache. The input observer sees the blocks' matrix
-    // inputs. Returns the stream leaving block to - 1, on that block's device.
-    torch::Tensor runBlocks(int from, int to, const torch::Tensor& x, const torch::Tensor& mask = {}) const;
-    // The final RMSNorm on device() (x from any device): what hiddenStates returns.
-    torch::Tensor finalNormed(const torch::Tensor& x) const;
+    // The context of a plain forward over mask [B, T] (1 = token, 0 =
+    // padding, left or right): rotary positions from the mask, causal
+    // visibility, and the input observer when one is installed.
+    ForwardContext maskContext(const torch::Tensor& mask) const;
+    // Blocks [from, to) on x [B, T, H], the stream entering block `from` (any
+    // device; x is consumed). Each block runs on its own device (placement):
+    // the stream and the context are handed over where the device changes.
+    // Returns the stream leaving block to - 1, on that block's device.
+    torch::Tensor runBlocks(torch::Tensor x, const ForwardContext& context, int from, int to) const;
+    // Final norm and lm_head on device(): hidden [..., H] -> float32 logits [..., V].
+    torch::Tensor finalLogits(const torch::Tensor& hidden) const;
 
     // ---- placement ---------------------------------------------------------------
     // device() holds the embeddings, the final norm and the lm_head; each
@@ -125,11 +130,8 @@ private:
     torch::Tensor forwardHidden(const torch::Tensor& ids, const torch::Tensor& attentionMask,
                                 KVCache* cache) const;
     // The rotary tables, attention mask and observer of a forward of the
-    // new tokens newMask [B, T] (on device()) after `cache`'s (model_blocks.cpp).
+    // new tokens newMask [B, T] (on device()) after `cache`'s (blockwise_forward.cpp).
     ForwardContext contextFor(const torch::Tensor& newMask, bool newHasPadding, KVCache* cache) const;
-    // Blocks [from, to) on x with ctx (built on device()); ctx is copied to
-    // each other device a block lives on.
-    torch::Tensor runBlocksWith(int from, int to, torch::Tensor x, const ForwardContext& ctx) const;
     void checkTokenIds(const torch::Tensor& ids) const;
     // hidden [..., H] -> float32 logits [..., V]
     torch::Tensor logitsOf(const torch::Tensor& hidden) const;

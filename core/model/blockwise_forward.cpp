@@ -1,8 +1,10 @@
-// The forward block by block, and where each block lives. forward() is
-// embedTokens -> runBlocks(0, L) -> finalNormed -> lm_head; the pieces are
-// public so that layer-streamed calibration (core/calibration/layer_stream)
-// can keep the residual stream at a block boundary and run one block on it.
+// The forward pass cut at block boundaries (Model::embedTokens, runBlocks,
+// finalLogits): the same arithmetic as Model::forward, step by step, so that
+// a pass can keep the hidden states at a boundary and resume from them
+// (layer-streamed calibration runs one block at a time over them); and where
+// each block lives (placement on several devices, or in host memory).
 #include <map>
+#include <optional>
 
 #include "core/common/error.h"
 #include "core/common/shape_text.h"
@@ -82,19 +84,25 @@ ForwardContext Model::contextFor(const torch::Tensor& newMask, bool newHasPaddin
     return ctx;
 }
 
-torch::Tensor Model::runBlocksWith(int from, int to, torch::Tensor x, const ForwardContext& ctx) const {
-    const Impl& m = *impl_;
+torch::Tensor Model::runBlocks(torch::Tensor x, const ForwardContext& context, int from, int to) const {
+    const auto& blocks = impl_->blocks;
+    if (from < 0 || to > int(blocks.size()) || from > to)
+        throw InputError("runBlocks: blocks [" + std::to_string(from) + ", " + std::to_string(to) +
+                         ") outside the model's " + std::to_string(blocks.size()));
+    std::optional<torch::NoGradGuard> noGrad;
+    if (!tracksGradients()) noGrad.emplace();
     // The context once per device the blocks live on (one entry unless placed).
     std::map<std::string, ForwardContext> contexts;
     for (int l = from; l < to; ++l) {
-        const Block& block = m.blocks[size_t(l)];
+        const Block& block = blocks[size_t(l)];
         if (x.device() != block.device) x = x.to(block.device);  // the hand-over between devices
-        if (block.device == device_) {
-            x = block.forward(x, ctx);
+        if (block.device == context.cos.device()) {
+            x = block.forward(x, context);
             continue;
         }
         auto found = contexts.find(block.device.str());
-        if (found == contexts.end()) found = contexts.emplace(block.device.str(), contextOn(ctx, block.device)).first;
+        if (found == contexts.end())
+            found = contexts.emplace(block.device.str(), contextOn(context, block.device)).first;
         x = block.forward(x, found->second);
     }
     return x;
@@ -115,29 +123,18 @@ torch::Tensor Model::embedTokens(const torch::Tensor& idsIn) const {
     return torch::embedding(impl_->embed, ids);
 }
 
-torch::Tensor Model::runBlocks(int from, int to, const torch::Tensor& x, const torch::Tensor& mask) const {
-    const int L = blockCount();
-    if (from < 0 || to > L || from > to)
-        throw InputError("runBlocks: blocks [" + std::to_string(from) + ", " + std::to_string(to) +
-                         ") outside the model's " + std::to_string(L));
-    if (!x.defined() || x.dim() != 3 || x.size(2) != config_.hidden)
-        throw InputError("runBlocks: hidden states must be [B, T, " + std::to_string(config_.hidden) +
-                         "], got " + (x.defined() ? shapeText(x.sizes()) : std::string("(none)")));
-    const int64_t B = x.size(0), T = x.size(1);
-    if (mask.defined() && (mask.dim() != 2 || mask.size(0) != B || mask.size(1) != T))
-        throw InputError("runBlocks: attention mask has shape " + shapeText(mask.sizes()) +
-                         ", hidden states " + shapeText(x.sizes()));
-    std::optional<torch::NoGradGuard> noGrad;
-    if (!tracksGradients()) noGrad.emplace();
-    const torch::Tensor newMask =
-        mask.defined() ? mask.to(device_, torch::kLong)
-                       : torch::ones({B, T}, torch::TensorOptions().dtype(torch::kLong).device(device_));
-    const bool newHasPadding = mask.defined() && (newMask == 0).any().item<bool>();
-    return runBlocksWith(from, to, x, contextFor(newMask, newHasPadding, nullptr));
+ForwardContext Model::maskContext(const torch::Tensor& mask) const {
+    if (!mask.defined() || mask.dim() != 2 || mask.size(1) == 0)
+        throw InputError("maskContext: the mask must be [B, T] with T > 0, got " +
+                         (mask.defined() ? shapeText(mask.sizes()) : std::string("(none)")));
+    const torch::Tensor onDevice = mask.to(device_, torch::kLong);
+    return contextFor(onDevice, (onDevice == 0).any().item<bool>(), nullptr);
 }
 
-torch::Tensor Model::finalNormed(const torch::Tensor& x) const {
-    return rmsNorm(x.to(device_), impl_->finalNorm, impl_->rmsEps);
+torch::Tensor Model::finalLogits(const torch::Tensor& hidden) const {
+    std::optional<torch::NoGradGuard> noGrad;
+    if (!tracksGradients()) noGrad.emplace();
+    return logitsOf(rmsNorm(hidden.to(device_), impl_->finalNorm, impl_->rmsEps));
 }
 
 torch::Device Model::blockDevice(int layer) const {
