@@ -19,6 +19,7 @@
 #include "core/types/device_choice.h"
 #include "core/types/job.h"
 #include "core/types/matrix_info.h"
+#include "core/types/memory_plan.h"
 #include "core/types/results.h"
 #include "core/types/run_settings.h"
 #include "widgets/common/metatypes.h"
@@ -40,6 +41,22 @@ public:
     virtual bool hasUnsavedResults() const = 0;
     // What "Automatic" resolves to on this machine: "cuda" or "cpu".
     virtual QString automaticDevice() const = 0;
+    // What the automatic compute dtype resolves to for `device` ("auto",
+    // "cpu", "cuda") on this machine, e.g. "bfloat16", and why.
+    virtual QString automaticDType(const QString& device) const {
+        Q_UNUSED(device);
+        return QStringLiteral("float32");
+    }
+    virtual QString automaticDTypeReason(const QString& device) const {
+        Q_UNUSED(device);
+        return {};
+    }
+    // The memory plan of a run with `settings` on the open model (no phases
+    // while no model is open or a job runs). Quick: it reads no weights.
+    virtual sieve::MemoryPlan memoryPlan(const sieve::RunSettings& settings) const {
+        Q_UNUSED(settings);
+        return {};
+    }
 
 public Q_SLOTS:
     // HF directory, .gguf or llama2.c .bin, on the chosen device.

@@ -24,6 +24,7 @@
 #include "widgets/common/version_text.h"
 #include "widgets/export/export_dialog.h"
 #include "widgets/panels/model_panel.h"
+#include "widgets/panels/memory_plan_view.h"
 #include "widgets/panels/open_model_dialog.h"
 #include "widgets/panels/progress_panel.h"
 #include "widgets/plots/accuracy_curve_plot.h"
@@ -111,6 +112,7 @@ void MainWindow::buildDocks() {
     runDock_->setWidget(runPanel_);
     addDockWidget(Qt::RightDockWidgetArea, runDock_);
     connect(runPanel_, &RunPanel::actionRequested, this, &MainWindow::runAction);
+    connect(runPanel_, &RunPanel::settingsChanged, this, &MainWindow::refreshMemoryPlan);
 
     progressPanel_ = new ProgressPanel(this);
     progressDock_ = new QDockWidget(tr("Progress and log"), this);
@@ -360,7 +362,8 @@ void MainWindow::updateStatus() {
                 .arg(QFileInfo(QString::fromStdString(m.path)).fileName())
                 .arg(m.layers)
                 .arg(QLocale().toString(static_cast<qlonglong>(m.prunableParams)))
-                .arg(QString::fromStdString(m.device.empty() ? std::string("cpu") : m.device)));
+                .arg(QString::fromStdString((m.device.empty() ? std::string("cpu") : m.device) +
+                                            (m.dtype.empty() ? std::string() : " · " + m.dtype))));
     }
     const QString name = QString::fromStdString(session.task.name);
     QString task = name.isEmpty() ? tr("no task") : tr("task %1").arg(name);
@@ -477,7 +480,7 @@ void MainWindow::closeEvent(QCloseEvent* event) {
 
 void MainWindow::openModel() {
     if (!maybeSave()) return;
-    OpenModelDialog dialog(client_->automaticDevice(), this);
+    OpenModelDialog dialog(client_->automaticDevice(), this, client_);
     if (dialog.exec() != QDialog::Accepted) return;
     OpenModelDialog::storeDevice(dialog.device());
     openModelFile(dialog.modelPath(), dialog.device());
@@ -561,6 +564,14 @@ void MainWindow::onFinished(bool ok, const QString& message) {
     statusBar()->showMessage(message.isEmpty() ? (ok ? tr("Done") : tr("Stopped")) : message, 8000);
     updateModified();
     updateStatus();
+    refreshMemoryPlan();
+}
+
+void MainWindow::refreshMemoryPlan() {
+    RunSettings settings;
+    QString ignored;
+    if (client_->isBusy() || !runPanel_->settings(&settings, &ignored)) return;
+    runPanel_->memoryPlanView()->setPlan(client_->memoryPlan(settings));
 }
 
 void MainWindow::onModelOpened(const ModelSummary& summary) {

@@ -115,6 +115,8 @@ private:
     void onSessionSaved(const QString& path);
     void onFinished(bool ok, const QString& message);
     void onMatrixSelected(int matrix);
+    // The run panel's memory line: the plan of its settings on the open model.
+    void refreshMemoryPlan();
 
     void redrawAll();
     void showGaBest(const SessionData& session, const std::string& method, const Individual& best,

@@ -29,6 +29,9 @@ public:
     QString sessionPath() const override;
     bool hasUnsavedResults() const override;
     QString automaticDevice() const override;
+    QString automaticDType(const QString& device) const override;
+    QString automaticDTypeReason(const QString& device) const override;
+    sieve::MemoryPlan memoryPlan(const sieve::RunSettings& settings) const override;
     // The engine itself, for checks while no job runs (tests).
     const Engine& engine() const { return *engine_; }
     // Where the bundled demo model lives (installed share/ or the source tree).
