@@ -72,7 +72,8 @@ int64_t factorWorkBytes(const std::string& method, int64_t D, int64_t H, const L
     const std::string& f = requireMethod(method).factorization;
     const int64_t k = std::min(D, H);
     const int64_t svd = D * H /*input copy*/ + k * (D + H) /*U, Vh*/ + 5 * k * k /*workspace*/;
-    if (f == "sieve") return kDouble * (2 * D * H /*Wd, W S*/ + H * H /*S*/ + svd);
+    // sieve: Wd, the symmetrized Gram and its Cholesky factor S; then Wd, S, W S and the SVD's.
+    if (f == "sieve") return kDouble * std::max(D * H + 2 * H * H, 2 * D * H /*Wd, W S*/ + H * H /*S*/ + svd);
     if (f == "weight-svd") return kDouble * (D * H + svd);
     if (f == "input-pca") return kDouble * (D * H + 4 * H * H /*C sym, Q, syevd workspace*/);
     if (f == "wanda") return kDouble * (7 * D * H);  // score, sort values and indices, argsorts, order
