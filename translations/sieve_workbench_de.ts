@@ -85,7 +85,7 @@
 <context>
     <name>sieve::app::EngineBridge</name>
     <message>
-        <location filename="../app/gui/engine_bridge.cpp" line="+84"/>
+        <location filename="../app/gui/engine_bridge.cpp" line="+110"/>
         <source>%1: another job is running; stop it first</source>
         <translation>%1: Ein anderer Auftrag läuft; halten Sie ihn zuerst an</translation>
     </message>
@@ -531,7 +531,7 @@
 <context>
     <name>sieve::widgets::MainWindow</name>
     <message>
-        <location filename="../widgets/main_window.cpp" line="+44"/>
+        <location filename="../widgets/main_window.cpp" line="+45"/>
         <source>Sieve sessions (*.h5 *.hdf5)</source>
         <translation>Sieve-Sitzungen (*.h5 *.hdf5)</translation>
     </message>
@@ -592,12 +592,12 @@
     </message>
     <message>
         <location line="+2"/>
-        <location line="+612"/>
+        <location line="+622"/>
         <source>GA best chromosome</source>
         <translation>Bestes GA-Chromosom</translation>
     </message>
     <message>
-        <location line="-603"/>
+        <location line="-613"/>
         <source>Model</source>
         <translation>Modell</translation>
     </message>
@@ -607,7 +607,7 @@
         <translation>Ausführung</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+8"/>
         <source>Progress and log</source>
         <translation>Fortschritt und Protokoll</translation>
     </message>
@@ -892,7 +892,7 @@
         <translation>%1 · %2 Schichten · %3 ausdünnbare Parameter · %4</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+8"/>
         <source>no task</source>
         <translation>keine Aufgabe</translation>
     </message>
@@ -937,12 +937,12 @@
         <translation>%1 geöffnet</translation>
     </message>
     <message>
-        <location line="+134"/>
+        <location line="+142"/>
         <source>Opened model %1: %2 matrices in %3 layers on %4</source>
         <translation>Modell %1 geöffnet: %2 Matrizen in %3 Schichten auf %4</translation>
     </message>
     <message>
-        <location line="-77"/>
+        <location line="-85"/>
         <source>Open Task</source>
         <translation>Aufgabe öffnen</translation>
     </message>
@@ -979,7 +979,7 @@
         <translation>Angehalten</translation>
     </message>
     <message>
-        <location line="+25"/>
+        <location line="+33"/>
         <source>Opened task %1</source>
         <translation>Aufgabe %1 geöffnet</translation>
     </message>
@@ -1036,6 +1036,94 @@
     </message>
 </context>
 <context>
+    <name>sieve::widgets::MemoryPlanView</name>
+    <message>
+        <location filename="../widgets/panels/memory_plan_view.cpp" line="+10"/>
+        <source>load</source>
+        <translation>Laden</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>calibrate</source>
+        <translation>Kalibrieren</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>project</source>
+        <translation>Projizieren</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>search</source>
+        <translation>Suche</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>%1 GiB</source>
+        <translation>%1 GiB</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Memory: planned once a model is open</source>
+        <translation>Speicher: geplant, sobald ein Modell geöffnet ist</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>Memory: fits · peak %1 of %2 on %3 (%4)</source>
+        <translation>Speicher: passt · Spitze %1 von %2 auf %3 (%4)</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Memory: does not fit: %1</source>
+        <translation>Speicher: passt nicht: %1</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>phase</source>
+        <translation>Phase</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>host</source>
+        <translation>Host</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>available</source>
+        <translation>verfügbar</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Weights %1, boundary states %2, one block&apos;s Gram matrices %3</source>
+        <translation>Gewichte %1, Grenzzustände %2, Gram-Matrizen eines Blocks %3</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Boundary states wait in host memory.</source>
+        <translation>Die Grenzzustände warten im Hauptspeicher.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Calibration runs one block at a time on the device.</source>
+        <translation>Die Kalibrierung läuft Block für Block auf dem Gerät.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Some factors wait in host memory.</source>
+        <translation>Einige Faktoren warten im Hauptspeicher.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Each method&apos;s factors are freed after its sweep.</source>
+        <translation>Die Faktoren jeder Methode werden nach ihrem Durchlauf freigegeben.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Predicted peak memory per phase of the run</source>
+        <translation>Vorhergesagter Spitzenspeicher je Phase des Laufs</translation>
+    </message>
+</context>
+<context>
     <name>sieve::widgets::ModelPanel</name>
     <message>
         <location filename="../widgets/panels/model_panel.cpp" line="+14"/>
@@ -1066,13 +1154,13 @@
 <context>
     <name>sieve::widgets::OpenModelDialog</name>
     <message>
-        <location filename="../widgets/panels/open_model_dialog.cpp" line="+20"/>
-        <location line="+62"/>
+        <location filename="../widgets/panels/open_model_dialog.cpp" line="+24"/>
+        <location line="+93"/>
         <source>Open Model</source>
         <translation>Modell öffnen</translation>
     </message>
     <message>
-        <location line="-57"/>
+        <location line="-88"/>
         <source>Hugging Face folder, .gguf file or llama2.c .bin</source>
         <translation>Hugging-Face-Ordner, .gguf-Datei oder llama2.c-.bin</translation>
     </message>
@@ -1088,11 +1176,12 @@
     </message>
     <message>
         <location line="+4"/>
+        <location line="+29"/>
         <source>Automatic (%1)</source>
         <translation>Automatisch (%1)</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="-29"/>
         <location line="+3"/>
         <source>CUDA GPU</source>
         <translation>CUDA-GPU</translation>
@@ -1114,7 +1203,22 @@
         <translation>&amp;Gerät:</translation>
     </message>
     <message>
-        <location line="+44"/>
+        <location line="+7"/>
+        <source>Compute d&amp;type:</source>
+        <translation>Rechen-Da&amp;tentyp:</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>The dtype weights, activations and factors are kept in; the factorizations are computed in float64 either way. bfloat16 halves the memory of float32.</source>
+        <translation>Der Datentyp, in dem Gewichte, Aktivierungen und Faktoren gehalten werden; die Faktorisierungen werden in jedem Fall in float64 berechnet. bfloat16 halbiert den Speicher gegenüber float32.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Automatic here: %1</source>
+        <translation>Automatisch hier: %1</translation>
+    </message>
+    <message>
+        <location line="+47"/>
         <source>Models (*.gguf *.bin config.json *.safetensors)</source>
         <translation>Modelle (*.gguf *.bin config.json *.safetensors)</translation>
     </message>
@@ -1198,7 +1302,7 @@
 <context>
     <name>sieve::widgets::RunPanel</name>
     <message>
-        <location filename="../widgets/panels/run_panel.cpp" line="+26"/>
+        <location filename="../widgets/panels/run_panel.cpp" line="+27"/>
         <source>Projection methods</source>
         <translation>Projektionsmethoden</translation>
     </message>
@@ -1334,7 +1438,7 @@
         <translation>Den laufenden Auftrag abbrechen; das Modell bleibt dicht (Esc)</translation>
     </message>
     <message>
-        <location line="+34"/>
+        <location line="+38"/>
         <source>level grid entry &apos;%1&apos; is not a number</source>
         <translation>Rastereintrag „%1“ ist keine Zahl</translation>
     </message>

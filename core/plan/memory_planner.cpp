@@ -89,12 +89,12 @@ struct Sizes {
     int64_t e = 2;
     int L = 0;
     int64_t H = 0, I = 0, Hq = 0, Hkv = 0, V = 0;
-    int64_t blockWeights = 0;     // one block in the compute dtype
-    int64_t fixedWeights = 0;     // embeddings, final norm, lm_head (device 0)
-    int64_t calibTokens = 0;      // tokens per calibration forward
-    int64_t paddedTokens = 0;     // tokens held at a boundary (whole batches)
-    int64_t states = 0;           // the boundary states
-    int64_t blockGrams = 0;       // one block's four Grams
+    int64_t blockWeights = 0;  // one block in the compute dtype
+    int64_t fixedWeights = 0;  // embeddings, final norm, lm_head (device 0)
+    int64_t calibTokens = 0;   // tokens per calibration forward
+    int64_t paddedTokens = 0;  // tokens held at a boundary (whole batches)
+    int64_t states = 0;        // the boundary states
+    int64_t blockGrams = 0;    // one block's four Grams
     int64_t evalTokens = 0;
     std::map<std::string, int64_t> factorsPerBlock;  // per method
     std::map<std::string, int64_t> workPerBlock;     // per method: the largest matrix's factoring
@@ -201,7 +201,8 @@ struct Held {
     int64_t host = 0;    // per block
     std::vector<std::string> atPeak;
 };
-Held heldFactorsPerBlock(const Sizes& s, const PlanRequest& r, bool evict, const std::vector<std::string>& hostMethods) {
+Held heldFactorsPerBlock(const Sizes& s, const PlanRequest& r, bool evict,
+                         const std::vector<std::string>& hostMethods) {
     auto onHost = [&](const std::string& m) {
         return std::find(hostMethods.begin(), hostMethods.end(), m) != hostMethods.end();
     };
@@ -249,7 +250,8 @@ int64_t largestDataWork(const Sizes& s, const PlanRequest& r) {
     int64_t work = 0;
     for (const std::string& m : r.methods)
         if (requireMethod(m).needsCalibration) work = std::max(work, s.workPerBlock.at(m));
-    if (requireMethod(r.searchMethod).needsCalibration) work = std::max(work, s.workPerBlock.at(r.searchMethod));
+    if (requireMethod(r.searchMethod).needsCalibration)
+        work = std::max(work, s.workPerBlock.at(r.searchMethod));
     return work;
 }
 
@@ -269,7 +271,8 @@ std::vector<int> placeBlocks(int L, int64_t perBlock, const std::vector<int64_t>
             if (out)
                 for (int i = 0; i < count; ++i) out->push_back(int(d));
             next += count;
-            if (d + 1 == n) return double(fixed[d]) + double(count) * double(perBlock) <= u * double(available[d]);
+            if (d + 1 == n)
+                return double(fixed[d]) + double(count) * double(perBlock) <= u * double(available[d]);
         }
         return next >= L;
     };
@@ -309,9 +312,9 @@ Evaluation evaluate(const PlanRequest& r, const Sizes& s, const Strategy& strate
     const std::vector<std::string>& heldAtPeak = held.atPeak;
     const int64_t heldOnDevice = held.device;
     const int64_t perBlock = s.blockWeights + heldOnDevice + kvCacheBytesPerBlock(s, r);
-    const int64_t work = std::max(evaluationBytes(s, r, onCpu),
-                                  blockActivationBytes(s, r.calibrationBatch, r.calibrationLength, r, true, onCpu) +
-                                      s.blockGrams);
+    const int64_t work = std::max(
+        evaluationBytes(s, r, onCpu),
+        blockActivationBytes(s, r.calibrationBatch, r.calibrationLength, r, true, onCpu) + s.blockGrams);
     std::vector<int64_t> fixed(n, work), available(n);
     fixed[0] += s.fixedWeights;
     for (size_t d = 0; d < n; ++d) available[d] = r.devices[d].available;
@@ -325,7 +328,9 @@ Evaluation evaluate(const PlanRequest& r, const Sizes& s, const Strategy& strate
     plan.allGramBytes = s.blockGrams * L;
     for (const auto& [m, b] : s.factorsPerBlock) plan.factorBytes.emplace_back(m, b * L);
 
-    auto deviceWeights = [&](size_t d) { return (d == 0 ? s.fixedWeights : 0) + blocksOn[d] * s.blockWeights; };
+    auto deviceWeights = [&](size_t d) {
+        return (d == 0 ? s.fixedWeights : 0) + blocksOn[d] * s.blockWeights;
+    };
     auto fitsOn = [&](size_t d, int64_t bytes) { return bytes <= r.devices[d].available; };
     const int64_t hostAvailable = unified ? 0 : r.host.available;
 
@@ -339,19 +344,22 @@ Evaluation evaluate(const PlanRequest& r, const Sizes& s, const Strategy& strate
             (std::find(r.methods.begin(), r.methods.end(), m) != r.methods.end() || m == r.searchMethod))
             dataFactorsOnHost += s.factorsPerBlock.at(m);
     const bool anyData = dataFactors > 0 || requireMethod(r.searchMethod).needsCalibration;
-    const int64_t passPeak = blockActivationBytes(s, r.calibrationBatch, r.calibrationLength, r, true, onCpu) +
-                             s.blockGrams + s.calibTokens * s.H * s.e /*the batch in flight*/;
+    const int64_t passPeak =
+        blockActivationBytes(s, r.calibrationBatch, r.calibrationLength, r, true, onCpu) + s.blockGrams +
+        s.calibTokens * s.H * s.e /*the batch in flight*/;
     const int64_t visitPeak = s.blockGrams + largestDataWork(s, r);
     const int64_t blockWork = std::max(passPeak, visitPeak);
     // The whole model resident (or, offloaded, one block at a time on device 0).
     bool fitsResident = true;
     for (size_t d = 0; d < n; ++d)
-        fitsResident = fitsResident && fitsOn(d, deviceWeights(d) + blocksOn[d] * (dataFactors - dataFactorsOnHost) +
-                                                    blockWork + s.states);
+        fitsResident =
+            fitsResident && fitsOn(d, deviceWeights(d) + blocksOn[d] * (dataFactors - dataFactorsOnHost) +
+                                          blockWork + s.states);
     plan.statesOnHost = !unified && r.allowHostOffload && !fitsResident;
     bool residentWeights = true;
     for (size_t d = 0; d < n; ++d)
-        residentWeights = residentWeights && fitsOn(d, deviceWeights(d) + blockWork + (plan.statesOnHost ? 0 : s.states));
+        residentWeights =
+            residentWeights && fitsOn(d, deviceWeights(d) + blockWork + (plan.statesOnHost ? 0 : s.states));
     plan.offloadBlocks = !unified && r.allowHostOffload && !residentWeights;
     // Offloaded blocks keep every factor in host memory (they go back there).
     const int64_t calibFactorsOnHost = plan.offloadBlocks ? dataFactors : dataFactorsOnHost;
@@ -365,8 +373,10 @@ Evaluation evaluate(const PlanRequest& r, const Sizes& s, const Strategy& strate
         calibrate.deviceBytes[d] = weights + factors + (runsHere ? states + blockWork : 0);
         load.deviceBytes[d] = plan.offloadBlocks ? (d == 0 ? s.fixedWeights : 0) : deviceWeights(d);
         if (d == 0 || unified)
-            calibrate.parts = {{"weights", weights},           {"boundary states", states},
-                               {"factors", factors},           {"block Grams", s.blockGrams},
+            calibrate.parts = {{"weights", weights},
+                               {"boundary states", states},
+                               {"factors", factors},
+                               {"block Grams", s.blockGrams},
                                {"block activations", passPeak - s.blockGrams},
                                {"factoring work", visitPeak - s.blockGrams}};
     }
@@ -374,10 +384,12 @@ Evaluation evaluate(const PlanRequest& r, const Sizes& s, const Strategy& strate
         for (size_t d = 0; d < n; ++d) calibrate.deviceBytes[d] = 0;
         calibrate.parts.clear();
     }
-    plan.keepGrams = anyData && (unified ? plan.allGramBytes <= r.devices[0].available / 10
-                                         : plan.allGramBytes <= std::min<int64_t>(hostAvailable / 4, int64_t(16) << 30));
+    plan.keepGrams =
+        anyData && (unified ? plan.allGramBytes <= r.devices[0].available / 10
+                            : plan.allGramBytes <= std::min<int64_t>(hostAvailable / 4, int64_t(16) << 30));
     calibrate.hostBytes = (plan.statesOnHost ? s.states : 0) + calibFactorsOnHost * L +
-                          (plan.offloadBlocks ? s.blockWeights * L : 0) + (plan.keepGrams && !unified ? plan.allGramBytes : 0);
+                          (plan.offloadBlocks ? s.blockWeights * L : 0) +
+                          (plan.keepGrams && !unified ? plan.allGramBytes : 0);
     if (unified && plan.keepGrams) calibrate.deviceBytes[0] += plan.allGramBytes;
     load.hostBytes = plan.offloadBlocks ? s.blockWeights * L : 0;
 
@@ -396,14 +408,19 @@ Evaluation evaluate(const PlanRequest& r, const Sizes& s, const Strategy& strate
         const int64_t weights = deviceWeights(d);
         const int64_t factors = blocksOn[d] * heldOnDevice;
         const int64_t kv = blocksOn[d] * kvCacheBytesPerBlock(s, r);
-        search.deviceBytes[d] = weights + factors + kv + (d == 0 ? evalWork : evalWork - s.evalTokens * s.V * (s.e + kFloat)) + (d == 0 ? keptGrams : 0);
+        search.deviceBytes[d] = weights + factors + kv +
+                                (d == 0 ? evalWork : evalWork - s.evalTokens * s.V * (s.e + kFloat)) +
+                                (d == 0 ? keptGrams : 0);
         if (freeWork > 0) project.deviceBytes[d] = weights + factors + freeWork + (d == 0 ? keptGrams : 0);
         if (d == 0) {
             std::string heldText = "factors held (";
             for (size_t i = 0; i < heldAtPeak.size(); ++i) heldText += (i ? ", " : "") + heldAtPeak[i];
             if (plan.factorsOnHost) heldText += "; in host memory: applied copies only";
             heldText += ")";
-            search.parts = {{"weights", weights}, {heldText, factors}, {"KV cache", kv}, {"evaluation activations and logits", evalWork}};
+            search.parts = {{"weights", weights},
+                            {heldText, factors},
+                            {"KV cache", kv},
+                            {"evaluation activations and logits", evalWork}};
             if (keptGrams) search.parts.push_back({"kept Grams", keptGrams});
         }
     }
@@ -415,7 +432,8 @@ Evaluation evaluate(const PlanRequest& r, const Sizes& s, const Strategy& strate
     }
     if (plan.offloadBlocks) {
         // The searches run the whole model: blocks in host memory would run on the CPU.
-        for (size_t d = 0; d < n; ++d) search.deviceBytes[d] = std::max(search.deviceBytes[d], deviceWeights(d) + evalWork);
+        for (size_t d = 0; d < n; ++d)
+            search.deviceBytes[d] = std::max(search.deviceBytes[d], deviceWeights(d) + evalWork);
     }
 
     plan.phases = {load, calibrate};
@@ -426,15 +444,16 @@ Evaluation evaluate(const PlanRequest& r, const Sizes& s, const Strategy& strate
             const int64_t need = p.deviceBytes[d] + (unified ? 0 : 0);
             if (need > r.devices[d].available && p.fits) {
                 p.fits = false;
-                p.why = "needs " + gib(need) + " on " + r.devices[d].name + ", " + gib(r.devices[d].available) +
-                        " available";
+                p.why = "needs " + gib(need) + " on " + r.devices[d].name + ", " +
+                        gib(r.devices[d].available) + " available";
             }
         }
         if (!unified && p.hostBytes > hostAvailable && p.fits) {
             p.fits = false;
             p.why = "needs " + gib(p.hostBytes) + " of host memory, " + gib(hostAvailable) + " available";
         }
-        std::sort(p.parts.begin(), p.parts.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+        std::sort(p.parts.begin(), p.parts.end(),
+                  [](const auto& a, const auto& b) { return a.second > b.second; });
         if (!p.fits && result.failingPhase.empty()) result.failingPhase = p.name;
     }
     plan.fits = result.failingPhase.empty();
@@ -456,8 +475,10 @@ std::string suggestions(const PlanRequest& r, const MemoryPlan& plan, const std:
                 sizes += (sizes.empty() ? "" : ", ") + m + " " + gib(b);
         advice.push_back("fewer methods (--methods; factors: " + sizes + ")");
     }
-    if (!plan.unified) advice.push_back("more devices (--devices cuda:0,cuda:1,...)");
-    else advice.push_back("a machine with more memory, or a GPU");
+    if (!plan.unified)
+        advice.push_back("more devices (--devices cuda:0,cuda:1,...)");
+    else
+        advice.push_back("a machine with more memory, or a GPU");
     std::string text;
     for (size_t i = 0; i < advice.size(); ++i) text += (i ? ", " : "") + advice[i];
     return text;
@@ -484,8 +505,8 @@ MemoryPlan planMemory(const PlanRequest& requestIn) {
     PlanRequest r = requestIn;
     if (r.devices.empty()) throw InputError("memory plan: no device to plan for");
     if (r.shape.layers < 1 || r.shape.hidden < 1 || r.shape.intermediate < 1 || r.shape.heads < 1)
-        throw InputError("memory plan: the model shape has no layers (hidden " + std::to_string(r.shape.hidden) +
-                         ", " + std::to_string(r.shape.layers) + " layers)");
+        throw InputError("memory plan: the model shape has no layers (hidden " +
+                         std::to_string(r.shape.hidden) + ", " + std::to_string(r.shape.layers) + " layers)");
     if (r.dtype == DType::Auto) throw InputError("memory plan: resolve the dtype first");
     if (r.shape.kvHeads <= 0) r.shape.kvHeads = r.shape.heads;
     if (r.shape.headDim <= 0) r.shape.headDim = r.shape.hidden / r.shape.heads;
@@ -493,12 +514,12 @@ MemoryPlan planMemory(const PlanRequest& requestIn) {
     if (r.searchMethod.empty()) r.searchMethod = defaultSearchMethod(r.methods);
     for (const auto& m : r.methods) requireMethod(m);
     r.calibrationTokens = std::max<int64_t>(r.calibrationTokens, 1);
-    r.calibrationLength = std::max<int64_t>(1, r.shape.maxPositions > 0
-                                                   ? std::min(r.calibrationLength, r.shape.maxPositions)
-                                                   : r.calibrationLength);
-    r.evaluationLength = std::max<int64_t>(1, r.shape.maxPositions > 0
-                                                  ? std::min(r.evaluationLength, r.shape.maxPositions)
-                                                  : r.evaluationLength);
+    r.calibrationLength =
+        std::max<int64_t>(1, r.shape.maxPositions > 0 ? std::min(r.calibrationLength, r.shape.maxPositions)
+                                                      : r.calibrationLength);
+    r.evaluationLength =
+        std::max<int64_t>(1, r.shape.maxPositions > 0 ? std::min(r.evaluationLength, r.shape.maxPositions)
+                                                      : r.evaluationLength);
     const Sizes s = sizesOf(r);
 
     // Fastest first: factors with their blocks, then freeing each method's

@@ -119,7 +119,8 @@ private Q_SLOTS:
             for (int site = 0; site < 4; ++site) {
                 const torch::Tensor& streamed = block.at(InputSite(site));
                 QCOMPARE(streamed.scalar_type(), torch::kDouble);
-                // (Symmetric only as far as the whole pass's are: a full-square float32 product is not mirrored.)
+                // (Symmetric only as far as the whole pass's are: a full-square float32 product is not
+                // mirrored.)
                 worst = std::max(worst, relDiff(streamed, whole.gram(block.layer, InputSite(site))));
             }
         }
@@ -149,8 +150,8 @@ private Q_SLOTS:
         for (const auto& [name, set] : streamed.sets) {
             ProjectionSetOptions setOptions;
             setOptions.factor.levels = options.grid;
-            const ProjectionSet reference = ProjectionSet::build(*makeProjection(name), prunableLinears(*model),
-                                                                 whole.gramsPerMatrix(), setOptions, quiet);
+            const ProjectionSet reference = ProjectionSet::build(
+                *makeProjection(name), prunableLinears(*model), whole.gramsPerMatrix(), setOptions, quiet);
             QVERIFY(set.isComplete());
             for (int i = 0; i < set.matrixCount(); ++i) {
                 const Factorization& a = set.factorization(i);
@@ -160,10 +161,10 @@ private Q_SLOTS:
                     const torch::Tensor W = model->matrix(i).weight();
                     const double d = maxAbsDiff(a.weightAt(level, W), b.weightAt(level, W));
                     QVERIFY2(d < 1e-6, qPrintable(QString("%1 matrix %2 level %3: %4")
-                                                       .arg(QString::fromStdString(name))
-                                                       .arg(i)
-                                                       .arg(level)
-                                                       .arg(d)));
+                                                      .arg(QString::fromStdString(name))
+                                                      .arg(i)
+                                                      .arg(level)
+                                                      .arg(d)));
                 }
             }
         }
@@ -214,7 +215,8 @@ private Q_SLOTS:
         CancelToken token;
         token.cancel();
         JobContext cancelled({}, {}, token);
-        QVERIFY_THROWS_EXCEPTION(Cancelled, streamLayers(*model, sequences(6, 97), StreamOptions{}, collector, cancelled));
+        QVERIFY_THROWS_EXCEPTION(
+            Cancelled, streamLayers(*model, sequences(6, 97), StreamOptions{}, collector, cancelled));
         QVERIFY(torch::equal(model->forward(ids), before));
     }
 
@@ -223,15 +225,18 @@ private Q_SLOTS:
         // GPU check runs the same code with cuda:0,cuda:1): identical logits.
         const ModelConfig c = config(32, 56, 4);
         auto single = Model::randomInit(c, 21, LoadOptions{DeviceChoice{"cpu"}});
-        auto placed = Model::randomInit(c, 21, LoadOptions{DeviceChoice{"cpu"}, {"cpu", "cpu", "cpu", "cpu"}});
+        auto placed =
+            Model::randomInit(c, 21, LoadOptions{DeviceChoice{"cpu"}, {"cpu", "cpu", "cpu", "cpu"}});
         const torch::Tensor ids = torch::tensor({{3, 9, 27, 81, 50}, {1, 2, 3, 0, 0}}, torch::kLong);
         const torch::Tensor mask = torch::tensor({{1, 1, 1, 1, 1}, {1, 1, 1, 0, 0}}, torch::kLong);
         QVERIFY(torch::equal(single->forward(ids, mask), placed->forward(ids, mask)));
         placed->placeBlocks(std::vector<torch::Device>(4, torch::kCPU));
         QVERIFY(torch::equal(single->forward(ids, mask), placed->forward(ids, mask)));
-        QVERIFY_THROWS_EXCEPTION(InputError, Model::randomInit(c, 21, LoadOptions{DeviceChoice{"cpu"}, {"cpu"}}));
         QVERIFY_THROWS_EXCEPTION(InputError,
-                                 Model::randomInit(c, 21, LoadOptions{DeviceChoice{"cpu"}, {"cpu", "cpu", "gpu", "cpu"}}));
+                                 Model::randomInit(c, 21, LoadOptions{DeviceChoice{"cpu"}, {"cpu"}}));
+        QVERIFY_THROWS_EXCEPTION(
+            InputError,
+            Model::randomInit(c, 21, LoadOptions{DeviceChoice{"cpu"}, {"cpu", "cpu", "gpu", "cpu"}}));
     }
 };
 

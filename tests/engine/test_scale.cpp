@@ -17,8 +17,8 @@ const std::string kAdd = kDemo + "/tasks/add.jsonl";
 RunSettings smallRun() {
     RunSettings s;
     s.methods = {"sieve", "weight-svd", "input-pca"};
-    s.grid = {0, 0.2, 0.4, 0.6, 0.8};
-    s.ga.population = 6;
+    s.grid = {0, 0.3, 0.6};
+    s.ga.population = 4;
     s.ga.generations = 2;
     s.ga.patience = 10;
     s.ga.seed = 5;
@@ -43,7 +43,8 @@ Run runAll(const DeviceChoice& device) {
     engine.openModel(kDemo, device, context);
     engine.openTask(kAdd);
     engine.runAll(smallRun(), context);
-    return Run{engine.session().snapshot(), log, engine.phaseMeasurements(), engine.factorStoreSummary(), engine.model()};
+    return Run{engine.session().snapshot(), log, engine.phaseMeasurements(), engine.factorStoreSummary(),
+               engine.model()};
 }
 
 }  // namespace
@@ -78,7 +79,8 @@ private Q_SLOTS:
         for (const PhaseMeasurement& m : float32_.phases) calibrations += m.phase == "calibrate";
         QCOMPARE(calibrations, 1);
         bool projectedWeightSvd = false;
-        for (const PhaseMeasurement& m : float32_.phases) projectedWeightSvd |= m.phase == "project:weight-svd";
+        for (const PhaseMeasurement& m : float32_.phases)
+            projectedWeightSvd |= m.phase == "project:weight-svd";
         QVERIFY(projectedWeightSvd);
         QVERIFY2(float32_.log.find("memory plan:") != std::string::npos, float32_.log.c_str());
     }
@@ -90,14 +92,16 @@ private Q_SLOTS:
             QVERIFY2(m.plannedBytes > 0, m.phase.c_str());
             QVERIFY2(m.peakBytes >= 0, m.phase.c_str());  // this kernel resets the peak resident set
         }
-        QVERIFY2(float32_.log.find("calibrate: ") != std::string::npos && float32_.log.find("(planned ") != std::string::npos,
+        QVERIFY2(float32_.log.find("calibrate: ") != std::string::npos &&
+                     float32_.log.find("(planned ") != std::string::npos,
                  float32_.log.c_str());
     }
 
     void factorStoreReportsItsCostAndHitRate() {
         const std::string& s = float32_.store;
         QVERIFY2(s.find("factor store: 3 method(s)") != std::string::npos, s.c_str());
-        QVERIFY2(s.find("hit rate 100.0 %") != std::string::npos, s.c_str());  // all views on the CPU, no copies
+        QVERIFY2(s.find("hit rate 100.0 %") != std::string::npos,
+                 s.c_str());  // all views on the CPU, no copies
         QVERIFY2(s.find("0 copied") != std::string::npos, s.c_str());
     }
 

@@ -44,7 +44,8 @@ std::vector<std::vector<int64_t>> randomSequences(int count, int length, int64_t
     torch::manual_seed(3);
     const torch::Tensor ids = torch::randint(1, vocab, {count, length}, torch::kLong);
     std::vector<std::vector<int64_t>> out;
-    for (int s = 0; s < count; ++s) out.emplace_back(ids[s].data_ptr<int64_t>(), ids[s].data_ptr<int64_t>() + length);
+    for (int s = 0; s < count; ++s)
+        out.emplace_back(ids[s].data_ptr<int64_t>(), ids[s].data_ptr<int64_t>() + length);
     return out;
 }
 
@@ -85,8 +86,10 @@ private Q_SLOTS:
         QVERIFY(!plan.offloadBlocks && !plan.statesOnHost && !plan.factorsOnHost && !plan.evictAfterSweep);
         const double available = double(plan.request.devices[0].available);
         for (const PhasePlan& p : plan.phases)
-            QVERIFY2(double(p.deviceBytes[0]) < 0.7 * available,
-                     qPrintable(QString("%1: %2 GiB").arg(QString::fromStdString(p.name)).arg(p.deviceBytes[0] / kGiB)));
+            QVERIFY2(
+                double(p.deviceBytes[0]) < 0.7 * available,
+                qPrintable(
+                    QString("%1: %2 GiB").arg(QString::fromStdString(p.name)).arg(p.deviceBytes[0] / kGiB)));
     }
 
     void llama70bNeedsFourGpusOrOffloadedCalibration() {
@@ -138,7 +141,8 @@ private Q_SLOTS:
             QFAIL("a run that cannot fit was started");
         } catch (const InputError& e) {
             const std::string text = e.what();
-            QVERIFY2(text.find("not enough memory") != std::string::npos && text.find("phase") != std::string::npos &&
+            QVERIFY2(text.find("not enough memory") != std::string::npos &&
+                         text.find("phase") != std::string::npos &&
                          text.find("available") != std::string::npos,
                      e.what());
         }
@@ -158,7 +162,8 @@ private Q_SLOTS:
         // Small enough for a shared 2-core machine (seconds each), large enough
         // that the Grams and the factoring dominate the libraries' own buffers.
         QTest::newRow("hidden 384, 3 layers, float32") << 384 << 3 << int(DType::Float32) << 16 << "sieve";
-        QTest::newRow("hidden 512, 2 layers, bfloat16") << 512 << 2 << int(DType::BFloat16) << 16 << "sieve,input-pca";
+        QTest::newRow("hidden 512, 2 layers, bfloat16")
+            << 512 << 2 << int(DType::BFloat16) << 16 << "sieve,input-pca";
         QTest::newRow("hidden 640, 2 layers, float32") << 640 << 2 << int(DType::Float32) << 8 << "sieve";
     }
     void predictionMatchesMeasuredPeak() {
@@ -214,11 +219,14 @@ private Q_SLOTS:
         const double measured = double(peakMemory("cpu") - baseline);
         const double predicted = double(plan.phase("calibrate")->deviceBytes[0]);
         qInfo("%s: predicted %.1f MiB, measured %.1f MiB (%+.1f %%); states %.1f MiB, Grams kept: %s",
-              QTest::currentDataTag(), predicted / 1048576, measured / 1048576, 100 * (predicted / measured - 1),
-              double(result.stats.stateBytes) / 1048576, plan.keepGrams ? "yes" : "no");
+              QTest::currentDataTag(), predicted / 1048576, measured / 1048576,
+              100 * (predicted / measured - 1), double(result.stats.stateBytes) / 1048576,
+              plan.keepGrams ? "yes" : "no");
         QCOMPARE(result.stats.stateBytes, plan.stateBytes);
         QVERIFY2(std::abs(predicted / measured - 1) < 0.15,
-                 qPrintable(QString("predicted %1 MiB, measured %2 MiB").arg(predicted / 1048576).arg(measured / 1048576)));
+                 qPrintable(QString("predicted %1 MiB, measured %2 MiB")
+                                .arg(predicted / 1048576)
+                                .arg(measured / 1048576)));
     }
 };
 

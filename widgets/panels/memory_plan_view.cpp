@@ -20,7 +20,12 @@ MemoryPlanView::MemoryPlanView(QWidget* parent) : QLabel(parent) {
     setObjectName(QStringLiteral("memoryPlan"));
     setWordWrap(true);
     setTextFormat(Qt::PlainText);
-    setPlan(MemoryPlan{});
+    // A wrapped label's height depends on its width, which a dock does not
+    // ask for: reserve three lines so that the text never runs into the
+    // buttons above it.
+    setMinimumHeight(3 * fontMetrics().lineSpacing());
+    setAlignment(Qt::AlignLeft | Qt::AlignTop);
+    setPlan(plan_);  // the empty plan: "planned once a model is open"
 }
 
 QString MemoryPlanView::bytesText(int64_t bytes) {
@@ -61,7 +66,8 @@ void MemoryPlanView::setPlan(const MemoryPlan& plan) {
     }
     QString table = QStringLiteral("<table><tr><th align=left>%1</th>").arg(tr("phase"));
     for (const PlanDevice& d : plan.request.devices)
-        table += QStringLiteral("<th align=right>%1</th>").arg(QString::fromStdString(d.name).toHtmlEscaped());
+        table +=
+            QStringLiteral("<th align=right>%1</th>").arg(QString::fromStdString(d.name).toHtmlEscaped());
     if (!plan.unified) table += QStringLiteral("<th align=right>%1</th>").arg(tr("host"));
     table += QStringLiteral("</tr>");
     for (const PhasePlan& p : plan.phases) {
@@ -73,17 +79,20 @@ void MemoryPlanView::setPlan(const MemoryPlan& plan) {
     table += QStringLiteral("<tr><td><i>%1</i></td>").arg(tr("available"));
     for (const PlanDevice& d : plan.request.devices)
         table += QStringLiteral("<td align=right><i>%1</i></td>").arg(bytesText(d.available));
-    if (!plan.unified) table += QStringLiteral("<td align=right><i>%1</i></td>").arg(bytesText(plan.request.host.available));
+    if (!plan.unified)
+        table += QStringLiteral("<td align=right><i>%1</i></td>").arg(bytesText(plan.request.host.available));
     table += QStringLiteral("</tr></table>");
     QStringList notes;
     notes << tr("Weights %1, boundary states %2, one block's Gram matrices %3")
-                 .arg(bytesText(plan.weightBytes), bytesText(plan.stateBytes), bytesText(plan.blockGramBytes));
+                 .arg(bytesText(plan.weightBytes), bytesText(plan.stateBytes),
+                      bytesText(plan.blockGramBytes));
     if (plan.statesOnHost) notes << tr("Boundary states wait in host memory.");
     if (plan.offloadBlocks) notes << tr("Calibration runs one block at a time on the device.");
     if (plan.factorsOnHost) notes << tr("Some factors wait in host memory.");
     if (plan.evictAfterSweep) notes << tr("Each method's factors are freed after its sweep.");
     setToolTip(QStringLiteral("<p>%1</p>%2<p>%3</p>")
-                   .arg(tr("Predicted peak memory per phase of the run"), table, notes.join(QStringLiteral("<br>"))));
+                   .arg(tr("Predicted peak memory per phase of the run"), table,
+                        notes.join(QStringLiteral("<br>"))));
 }
 
 }  // namespace sieve::widgets

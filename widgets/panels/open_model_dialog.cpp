@@ -6,6 +6,7 @@
 #include <QFileInfo>
 #include <QFormLayout>
 #include <QHBoxLayout>
+#include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSettings>
@@ -32,12 +33,15 @@ OpenModelDialog::OpenModelDialog(const QString& automaticDevice, QWidget* parent
     auto* pathRow = new QHBoxLayout;
     pathRow->addWidget(path_, 1);
     pathRow->addWidget(browse);
-    form->addRow(tr("&Model:"), pathRow);
+    // A row of a layout gets no buddy from addRow: the label needs one for its mnemonic.
+    auto* pathLabel = new QLabel(tr("&Model:"), this);
+    pathLabel->setBuddy(path_);
+    form->addRow(pathLabel, pathRow);
 
     device_ = new QComboBox(this);
-    device_->addItem(
-        tr("Automatic (%1)").arg(automaticDevice.startsWith(QLatin1String("cuda")) ? tr("CUDA GPU") : tr("CPU")),
-        QStringLiteral("auto"));
+    device_->addItem(tr("Automatic (%1)")
+                         .arg(automaticDevice.startsWith(QLatin1String("cuda")) ? tr("CUDA GPU") : tr("CPU")),
+                     QStringLiteral("auto"));
     device_->addItem(tr("CPU"), QStringLiteral("cpu"));
     device_->addItem(tr("CUDA GPU"), QStringLiteral("cuda"));
     device_->setToolTip(tr("Where the model runs; Automatic picks a CUDA GPU when there is one"));
@@ -66,8 +70,9 @@ void OpenModelDialog::updateAutomaticDType() {
     const QString device = device_->currentData().toString();
     const QString resolved = client_ ? client_->automaticDType(device) : QStringLiteral("float32");
     dtype_->setItemText(0, tr("Automatic (%1)").arg(resolved));
-    QString tip = tr("The dtype weights, activations and factors are kept in; the factorizations are computed "
-                     "in float64 either way. bfloat16 halves the memory of float32.");
+    QString tip =
+        tr("The dtype weights, activations and factors are kept in; the factorizations are computed "
+           "in float64 either way. bfloat16 halves the memory of float32.");
     const QString reason = client_ ? client_->automaticDTypeReason(device) : QString();
     if (!reason.isEmpty()) tip += QStringLiteral("\n") + tr("Automatic here: %1").arg(reason);
     dtype_->setToolTip(tip);
@@ -100,7 +105,8 @@ DeviceChoice OpenModelDialog::storedDevice() {
     const QSettings settings;
     d.device = settings.value(QLatin1String(kDeviceKey), QStringLiteral("auto")).toString().toStdString();
     try {
-        d.dtype = parseDType(settings.value(QLatin1String(kDTypeKey), QStringLiteral("auto")).toString().toStdString());
+        d.dtype = parseDType(
+            settings.value(QLatin1String(kDTypeKey), QStringLiteral("auto")).toString().toStdString());
     } catch (const std::exception&) {  // a value from another version: the default
         d.dtype = DType::Auto;
     }
