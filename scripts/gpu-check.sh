@@ -5,7 +5,10 @@
 # scripts/gpu-deps.sh downloaded beforehand (.gpu-deps/debs, <= 60 MiB),
 # unpacked into a private prefix here. It
 #   1. builds the core, the CLI, the benches and the core's tests against that torch;
-#   2. runs the core test suite with the device set to cuda ("auto" resolves to it);
+#   2. runs the core test suite there: libtorch sees the GPU, so every test that opens
+#      models on "auto" runs them on it (most core tests pin "cpu" for exact
+#      references: those check the CPU path of the CUDA build; the GPU itself is
+#      exercised by step 3 and step 4);
 #   3. plans and then sieves a Llama-3.1-8B-shaped random bfloat16 model end to end:
 #      calibration on 64K tokens, sieve on all 224 matrices, a uniform sweep, 3 GA
 #      generations on a small task, printing phase times and each phase's measured
@@ -77,7 +80,7 @@ cmake --build "$build" --parallel "$jobs" --target sieve bench_scale "${core_tes
 stamp "built"
 
 # ---- 3. the core test suite on the device ------------------------------------------------
-# Tests open models on "auto", which is the GPU wherever libtorch sees one.
+# Tests that open models on "auto" get the GPU; those that pin "cpu" check the CUDA build's CPU path.
 (cd "$build" && timeout 240 ctest --output-on-failure --parallel 4 --timeout 200 -R "^($(IFS='|'; echo "${core_tests[*]}"))\$") \
   | grep -E "tests passed|Test +#|\*\*\*Failed|Timeout" | tail -20
 stamp "core tests done"
