@@ -12,6 +12,7 @@
 #include "app/cli/arguments.h"
 #include "app/cli/progress_printer.h"
 #include "app/cli/report.h"
+#include "core/common/compute_threads.h"
 #include "core/demo/train_demo.h"
 #include "core/engine/engine.h"
 #include "core/session/session_file.h"
@@ -31,6 +32,7 @@ OptionSpec taskOption() {
 std::vector<OptionSpec> commonOptions() {
     return {{"device", "NAME", "auto, cpu, cuda or cuda:N", "auto"},
             {"tokenizer", "PATH", "tokenizer file when not beside the model", ""},
+            {"threads", "N", "CPU threads for torch and the BLAS under it (0 = their defaults)", "0"},
             {"quiet", "", "print only errors and the final result", ""}};
 }
 std::vector<OptionSpec> taskOptions() {
@@ -52,7 +54,14 @@ std::vector<OptionSpec> searchOptions() {
         {"generations", "N", "GA generations", "15"},
         {"patience", "N", "GA: stop after N generations without improvement", "8"},
         {"seed", "N", "GA random seed", "1234"},
-        {"calibration-tokens", "N", "stop calibration after N tokens (0 = whole split)", "0"}};
+        {"calibration-tokens", "N", "stop calibration after N tokens (0 = whole split)", "0"},
+        {"no-early-decisions", "",
+         "GA: score every example of every chromosome (the results are the same; only slower)", ""},
+        {"batch-tokens", "N",
+         "GA: tokens per scoring batch (smaller batches decide sooner, larger ones multiply faster)", "4096"},
+        {"reuse-memory", "MIB",
+         "GA: memory for hidden states reused across chromosomes that share their first blocks (0 = none)",
+         "512"}};
 }
 std::vector<OptionSpec> concat(std::initializer_list<std::vector<OptionSpec>> parts) {
     std::vector<OptionSpec> all;
@@ -73,6 +82,9 @@ RunSettings runSettings(const Arguments& a) {
     s.ga.patience = int(a.integer("patience", 1, 1000000));
     s.ga.seed = uint64_t(a.integer("seed", 0, std::numeric_limits<long long>::max()));
     s.maxCalibrationTokens = a.integer("calibration-tokens", 0, int64_t(1) << 40);
+    s.speed.earlyDecisions = !a.flag("no-early-decisions");
+    s.speed.reuseBytes = a.integer("reuse-memory", 0, int64_t(1) << 26) << 20;
+    s.speed.batchTokens = a.integer("batch-tokens", 16, int64_t(1) << 24);
     validateRunSettings(s);
     return s;
 }
@@ -87,6 +99,8 @@ struct Workbench {
         : printer(a.flag("quiet")),
           context([this](const Progress& p) { printer.onProgress(p); },
                   [this](const JobEvent& e) { printer.onEvent(e); }, cancel) {
+        // Before any tensor work: OpenBLAS sizes its thread pool on first use.
+        if (const int threads = int(a.integer("threads", 0, 4096)); threads > 0) setComputeThreads(threads);
         DeviceChoice device;
         device.device = a.get("device");
         const ModelSummary& m = engine.openModel(a.get("model"), device, context, a.get("tokenizer"));

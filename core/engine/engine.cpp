@@ -1,6 +1,8 @@
 #include "core/engine/engine.h"
 
 #include <algorithm>
+#include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -18,8 +20,10 @@
 #include "core/search/uniform_search.h"
 #include "core/session/content_hash.h"
 #include "core/session/session_file.h"
+#include "core/task/block_state_cache.h"
 #include "core/task/evaluator.h"
 #include "core/task/task_file.h"
+#include "core/task/task_scorer.h"
 #include "core/task/task_tokens.h"
 #include "core/tokenizer/tokenizer.h"
 
@@ -106,6 +110,16 @@ struct Engine::Impl {
 
     Session session;
 
+    // The search and held-out examples prepared once for scoring (reset with
+    // the model or the task). The search examples are ordered by the dense
+    // model's margins once known (choice tasks), least certain first, so that
+    // an evaluation stopping early stops sooner; every search uses that order.
+    std::unique_ptr<TaskScorer> searchScorer, heldOutScorer;
+    bool searchOrdered = false;
+    std::unique_ptr<BlockStateCache> states;
+    int64_t statesBudget = -1;
+    int64_t searchBatchTokens = ScorerOptions{}.batchTokens;
+
     Model& requireModel() {
         if (!model) throw InputError("no model is open");
         return *model;
@@ -114,15 +128,68 @@ struct Engine::Impl {
         if (!haveTask) throw InputError("no task is open");
     }
 
-    double score(const Task& t, const JobContext& parent) {
-        JobContext child = quietChild(parent);
-        EvalOptions options;
-        options.keepPredictions = false;
-        const EvalResult r = evaluateTask(*model, tokenizer.get(), t, options, child);
-        return r.score;
+    void resetScorers() {
+        searchScorer.reset();
+        heldOutScorer.reset();
+        searchOrdered = false;
+        states.reset();
+        statesBudget = -1;
     }
-    std::function<double(const JobContext&)> scorer(const Task& t) {
-        return [this, &t](const JobContext& c) { return score(t, c); };
+    const TaskScorer& search() {
+        if (!searchScorer) {
+            ScorerOptions options;
+            options.batchTokens = searchBatchTokens;
+            searchScorer = std::make_unique<TaskScorer>(*model, tokenizer.get(), searchTask, options);
+        }
+        return *searchScorer;
+    }
+    const TaskScorer& heldOut() {
+        if (!heldOutScorer)
+            heldOutScorer = std::make_unique<TaskScorer>(*model, tokenizer.get(), heldOutTask);
+        return *heldOutScorer;
+    }
+    // The dense model's outcomes on the search examples; they also fix the
+    // search order (choice tasks: smallest dense margin first).
+    TaskScore denseSearchScore(const JobContext& context, std::vector<ExampleOutcome>* outcomes = nullptr) {
+        std::vector<ExampleOutcome> mine;
+        if (!outcomes) outcomes = &mine;
+        search();
+        const TaskScore s = searchScorer->score(context, {}, outcomes);
+        if (!searchOrdered && searchTask.spec.kind == TaskKind::Choice) {
+            std::vector<double> margins;
+            for (const ExampleOutcome& o : *outcomes) margins.push_back(o.margin);
+            searchScorer->orderBy(margins);
+            if (states) states->clear();  // batches changed
+        }
+        searchOrdered = true;
+        return s;
+    }
+    // How searches score: the prepared search examples, early decisions and
+    // state reuse as the settings ask. Orders the examples first (one dense
+    // pass) when a0 came from a session file; call it with the model dense.
+    SearchScoring searchScoring(const RunSettings& s, const JobContext& context) {
+        if (s.speed.batchTokens != searchBatchTokens) {  // other batches: prepare and order them again
+            searchBatchTokens = s.speed.batchTokens;
+            searchScorer.reset();
+            searchOrdered = false;
+            if (states) states->clear();
+        }
+        if (!searchOrdered) denseSearchScore(quietChild(context));
+        SearchScoring scoring;
+        scoring.scorer = &search();
+        scoring.earlyDecisions = s.speed.earlyDecisions;
+        if (s.speed.reuseBytes > 0 && searchTask.spec.kind == TaskKind::Choice) {
+            if (!states || statesBudget != s.speed.reuseBytes)
+                states = std::make_unique<BlockStateCache>(s.speed.reuseBytes, s.speed.reuseStride);
+            statesBudget = s.speed.reuseBytes;
+            scoring.states = states.get();
+        }
+        return scoring;
+    }
+    std::vector<int> blockOfMatrix() const {
+        std::vector<int> blocks;
+        for (const MatrixInfo& m : summary.matrices) blocks.push_back(m.layer);
+        return blocks;
     }
 
     // The calibration split as token sequences, cut to the model's context.
@@ -169,14 +236,17 @@ struct Engine::Impl {
 
     BaselineResult baseline(JobContext& context) {
         if (const auto b = session.baseline()) return *b;
-        EvalOptions options;
-        options.keepPredictions = false;
-        const EvalResult r = evaluateTask(*model, tokenizer.get(), searchTask, options, context);
+        context.beginPhase("evaluate", 1, searchTask.spec.name);
+        const auto start = std::chrono::steady_clock::now();
+        std::vector<ExampleOutcome> outcomes;
+        const TaskScore s = denseSearchScore(context, &outcomes);
+        const double seconds =
+            std::max(1e-9, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
         BaselineResult b;
-        b.a0 = r.score;
-        b.tokensPerSecond = r.tokensPerSecond;
-        b.examples = r.examples;
-        for (const auto& e : r.perExample) b.correct.push_back(e.correct ? 1 : 0);
+        b.a0 = s.value();
+        b.tokensPerSecond = double(s.promptTokens + s.generatedTokens) / seconds;
+        b.examples = s.total;
+        for (const ExampleOutcome& o : outcomes) b.correct.push_back(o.correct ? 1 : 0);
         session.setBaseline(b);
         context.log("baseline a0 = " + std::to_string(b.a0) + " on " + std::to_string(b.examples) +
                     " examples");
@@ -243,10 +313,37 @@ namespace {
 // A search's hold on the live model: the method's projections applied through
 // the evaluator, and the model dense again when the scope ends (also on
 // cancel or error).
+// One line per GA generation on what the speed-ups saved: how much of the
+// search examples the population needed before its feasibility was certain,
+// and the block forwards resumed from stored states.
+std::string generationSpeedReport(const Generation& g, int64_t examples, const BlockStateCache::Stats& now,
+                                  const BlockStateCache::Stats& before) {
+    double scored = 0;
+    for (const Individual& ind : g.population)
+        scored += ind.scoredExamples == 0
+                      ? 1.0
+                      : double(ind.scoredExamples) / double(std::max<int64_t>(1, examples));
+    char line[320];
+    int n = std::snprintf(
+        line, sizeof line,
+        "generation %d: %d new evaluations; early decisions: %.0f %% of the search examples "
+        "scored on average",
+        g.index, g.evaluations, 100.0 * scored / double(std::max<size_t>(1, g.population.size())));
+    const int64_t lookups = now.lookups - before.lookups, hits = now.hits - before.hits;
+    const int64_t saved = now.savedBlocks - before.savedBlocks, run = now.runBlocks - before.runBlocks;
+    if (lookups > 0 && n > 0 && size_t(n) < sizeof line)
+        std::snprintf(
+            line + n, sizeof line - size_t(n),
+            "; state reuse: %lld of %lld batches resumed, %lld of %lld block forwards saved (%.0f MiB held)",
+            (long long)hits, (long long)lookups, (long long)saved, (long long)(saved + run),
+            double(now.bytes) / double(1 << 20));
+    return line;
+}
+
 struct SearchScope {
-    SearchScope(const ProjectionSet& set, PruningProblem p, const LevelGrid& grid,
-                std::function<double(const JobContext&)> score)
-        : restore(set), problem(std::move(p)), evaluator(set, grid, std::move(score)) {}
+    SearchScope(const ProjectionSet& set, PruningProblem p, const LevelGrid& grid, SearchScoring scoring,
+                std::vector<int> blockOfMatrix = {})
+        : restore(set), problem(std::move(p)), evaluator(set, grid, scoring, std::move(blockOfMatrix)) {}
     DenseRestoreGuard restore;
     PruningProblem problem;
     ProjectionEvaluator evaluator;
@@ -279,6 +376,7 @@ const ModelSummary& Engine::openModel(const std::string& path, const DeviceChoic
     d.modelIdentity = ModelIdentity{d.summary, hash.files, hash.combined};
     d.calibration.reset();
     d.projections.clear();
+    d.resetScorers();
     d.device = device;
     d.startSession();  // an open task stays open across a model change
     return d.summary;
@@ -304,6 +402,7 @@ const TaskInfo& Engine::openTask(const std::string& path, const TaskOptions& opt
     // (+1e-9: a fraction restored as h / n from a session gives back h, not h - 1)
     size_t heldOut = static_cast<size_t>(double(n) * options.heldOutFraction + 1e-9);
     if (n < 2) heldOut = 0;
+    d.resetScorers();  // they refer to the tasks replaced here
     d.searchTask = task;
     d.searchTask.evaluation.assign(task.evaluation.begin(), task.evaluation.end() - heldOut);
     d.heldOutTask = task;
@@ -481,8 +580,9 @@ double Engine::evaluateChromosome(const std::vector<int>& genes, const RunSettin
     Impl& d = *impl_;
     d.beginRun(settings, context);
     const ProjectionSet& set = d.project(searchMethodOf(settings), settings, context);
+    const SearchScoring scoring = d.searchScoring(settings, context);
     DenseRestoreGuard restore(set);
-    ProjectionEvaluator evaluator(set, settings.grid, d.scorer(d.searchTask));
+    ProjectionEvaluator evaluator(set, settings.grid, scoring);
     return evaluator.accuracy(genes, context);
 }
 
@@ -493,13 +593,15 @@ UniformResult Engine::uniform(const std::string& name, const RunSettings& settin
     const BaselineResult b = d.baseline(context);
     UniformResult result;
     if (method.evaluation == MethodEvaluation::Sequential) {
+        const TaskScorer& scorer = d.search();
         SequentialEvaluator evaluator(*d.model, d.calibrationSequences(), d.calibrationOptions(settings),
-                                      settings.grid, d.scorer(d.searchTask));
+                                      settings.grid,
+                                      [&](const JobContext& c) { return completeScore(scorer, c); });
         result = uniformSearch(d.problem(settings, b.a0), evaluator, {name, settings.fullCurve}, context);
         evaluator.restoreDense();
     } else {
-        SearchScope scope(d.project(name, settings, context), d.problem(settings, b.a0), settings.grid,
-                          d.scorer(d.searchTask));
+        const ProjectionSet& set = d.project(name, settings, context);
+        SearchScope scope(set, d.problem(settings, b.a0), settings.grid, d.searchScoring(settings, context));
         result = uniformSearch(scope.problem, scope.evaluator, {name, settings.fullCurve}, context);
     }
     d.session.recordSettings(settings.eps, settings.grid, {name}, settings.ga.seed);
@@ -552,13 +654,18 @@ GaResult Engine::genetic(const RunSettings& settings, JobContext& context) {
     // generation is then appended, so a kill loses at most the one in flight.
     d.session.beginGa(start);
 
-    SearchScope scope(set, d.problem(settings, b.a0), settings.grid, d.scorer(d.searchTask));
+    SearchScope scope(set, d.problem(settings, b.a0), settings.grid, d.searchScoring(settings, context),
+                      d.blockOfMatrix());
     GeneticSearch search(scope.problem, settings.ga);
     GaRunOptions options;
     options.method = name;
     options.uniformBestIndex = uniformBest;
+    BlockStateCache::Stats reuseBefore = d.states ? d.states->stats() : BlockStateCache::Stats{};
     options.onGeneration = [&](const Generation& g, const std::string& rng) {
         d.session.appendGeneration(g, rng);
+        const BlockStateCache::Stats reuse = d.states ? d.states->stats() : BlockStateCache::Stats{};
+        context.log(generationSpeedReport(g, d.taskInfo.searchExamples, reuse, reuseBefore));
+        reuseBefore = reuse;
     };
     GaResult result = search.run(scope.evaluator, options, context, stored ? &checkpoint : nullptr);
     d.session.finishGa(result,
@@ -572,8 +679,8 @@ SensitivityResult Engine::sensitivity(const RunSettings& settings, JobContext& c
     d.beginRun(settings, context);
     const std::string name = searchMethodOf(settings);
     const BaselineResult b = d.baseline(context);
-    SearchScope scope(d.project(name, settings, context), d.problem(settings, b.a0), settings.grid,
-                      d.scorer(d.searchTask));
+    const ProjectionSet& set = d.project(name, settings, context);
+    SearchScope scope(set, d.problem(settings, b.a0), settings.grid, d.searchScoring(settings, context));
     SensitivityResult result = singleMatrixSensitivity(scope.problem, scope.evaluator,
                                                        {name, sensitivityLevelIndex(settings)}, context);
     d.session.recordSettings(settings.eps, settings.grid, {name}, settings.ga.seed);
@@ -590,11 +697,13 @@ HeldOutEval Engine::heldOut(const std::vector<int>& genes, const RunSettings& se
     HeldOutEval e;
     e.taskName = d.taskInfo.name + " (held-out)";
     context.beginPhase("held-out", 2);
-    e.denseAccuracy = d.score(d.heldOutTask, context);
+    e.denseAccuracy = completeScore(d.heldOut(), context);
     context.advance(1);
     const ProjectionSet& set = d.project(searchMethodOf(settings), settings, context);
     DenseRestoreGuard restore(set);
-    ProjectionEvaluator evaluator(set, settings.grid, d.scorer(d.heldOutTask));
+    SearchScoring scoring;
+    scoring.scorer = &d.heldOut();
+    ProjectionEvaluator evaluator(set, settings.grid, scoring);
     e.prunedAccuracy = evaluator.accuracy(genes, context);
     e.removedFraction = d.problem(settings, std::max(e.denseAccuracy, 1e-9)).removedFraction(genes);
     context.advance(2);

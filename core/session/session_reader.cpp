@@ -178,6 +178,8 @@ Individual readBest(const H5::Group& ga, size_t matrices) {
     H5::Group g = ga.openGroup("best");
     best.genes = widen(readLength<int16_t>(g, "genes", matrices));
     best.accuracy = h5::readScalar<double>(g, "accuracy");
+    if (h5::hasChild(g, "scored_examples"))
+        best.scoredExamples = h5::readScalar<int32_t>(g, "scored_examples");
     best.removedFraction = h5::readScalar<double>(g, "removed_fraction");
     best.fitness = h5::readScalar<double>(g, "fitness");
     best.feasible = h5::readScalar<uint8_t>(g, "feasible") != 0;
@@ -224,6 +226,12 @@ std::vector<Generation> readGenerations(const H5::Group& history, size_t n, size
     const std::vector<double> bestIndividualFitness =
         readRows<double>(history, "best_individual_fitness", n, {});
     const std::vector<uint8_t> bestFeasible = readRows<uint8_t>(history, "best_feasible", n, {});
+    // Absent in files written before evaluations could stop early: every accuracy is exact.
+    const bool haveScored = h5::hasChild(history, "scored_examples");
+    const std::vector<int32_t> scored =
+        haveScored ? readRows<int32_t>(history, "scored_examples", n, {p}) : std::vector<int32_t>(n * p, 0);
+    const std::vector<int32_t> bestScored =
+        haveScored ? readRows<int32_t>(history, "best_scored_examples", n, {}) : std::vector<int32_t>(n, 0);
 
     std::vector<Generation> generations(n);
     for (size_t g = 0; g < n; ++g) {
@@ -242,6 +250,7 @@ std::vector<Generation> readGenerations(const H5::Group& history, size_t n, size
             ind.removedFraction = removed[row];
             ind.fitness = fitness[row];
             ind.feasible = feasible[row] != 0;
+            ind.scoredExamples = scored[row];
             gen.population.push_back(std::move(ind));
         }
         gen.best.genes.assign(bestGenes.begin() + long(g * matrices),
@@ -250,6 +259,7 @@ std::vector<Generation> readGenerations(const H5::Group& history, size_t n, size
         gen.best.removedFraction = bestRemoved[g];
         gen.best.fitness = bestIndividualFitness[g];
         gen.best.feasible = bestFeasible[g] != 0;
+        gen.best.scoredExamples = bestScored[g];
     }
     return generations;
 }

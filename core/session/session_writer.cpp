@@ -298,6 +298,9 @@ const char* const kPerGeneration[] = {"generation",
                                       "best_feasible",
                                       "rng_state",
                                       "rng_state_length"};
+// Added after format version 1 was first written: files without them still
+// read (every accuracy then counts as exact) and append as before.
+const char* const kPerGenerationOptional[] = {"scored_examples", "best_scored_examples"};
 
 // Row g of rng_state holds the state after generation g, zero-padded to the
 // dataset's width (grown when a longer state comes); rng_state_length says
@@ -349,13 +352,22 @@ void appendGenerationRows(const H5::Group& history, const Generation& gen, const
     append("best_removed_fraction", std::vector<double>{gen.best.removedFraction});
     append("best_individual_fitness", std::vector<double>{gen.best.fitness});
     append("best_feasible", std::vector<uint8_t>{uint8_t(gen.best.feasible ? 1 : 0)});
+    if (h5::hasChild(history, "scored_examples")) {
+        std::vector<int32_t> scored;
+        for (const Individual& ind : gen.population) scored.push_back(ind.scoredExamples);
+        append("scored_examples", scored);
+        append("best_scored_examples", std::vector<int32_t>{gen.best.scoredExamples});
+    }
     appendRngState(history, rngState);
 }
 
 // Drops rows past the committed count: what an append interrupted in place
 // left behind.
 void truncateToCommitted(const H5::Group& history, hsize_t committed) {
-    for (const char* name : kPerGeneration) {
+    std::vector<const char*> names(std::begin(kPerGeneration), std::end(kPerGeneration));
+    for (const char* name : kPerGenerationOptional)
+        if (h5::hasChild(history, name)) names.push_back(name);
+    for (const char* name : names) {
         H5::DataSet ds = h5::openDataSet(history, name);
         std::vector<hsize_t> dims = h5::datasetDims(ds);
         if (dims.empty()) throw h5::LayoutError(h5::objectPath(ds) + ": expected an array");
@@ -383,6 +395,8 @@ void writeBest(const H5::Group& ga, const GaContext& context, const Individual& 
     putArray<double>(g, "fitness", std::vector<double>{best.fitness}, {}, {"1", "fitness"});
     putArray<uint8_t>(g, "feasible", std::vector<uint8_t>{uint8_t(best.feasible ? 1 : 0)}, {},
                       {"", "1 if accuracy >= (1 - eps) a0"});
+    putArray<int32_t>(g, "scored_examples", std::vector<int32_t>{best.scoredExamples}, {},
+                      {"", "search examples behind the accuracy; 0 = all"});
 }
 
 }  // namespace
@@ -513,6 +527,10 @@ void createGa(const H5::Group& root, const std::string& method, const GaSettings
                   {"1", "fraction of prunable parameters removed per individual"});
     perIndividual("fitness", H5::PredType::IEEE_F64LE, {"1", "fitness per individual"});
     perIndividual("feasible", H5::PredType::STD_U8LE, {"", "1 if accuracy >= (1 - eps) a0"});
+    perIndividual("scored_examples", H5::PredType::STD_I32LE,
+                  {"",
+                   "search examples behind the accuracy; 0 = all (the evaluation stopped once "
+                   "feasibility was certain otherwise)"});
     h5::createExtendible(history, "best_genes", H5::PredType::STD_I16LE, {0, m}, {16, m},
                          {"", "best chromosome so far (level grid index per matrix)"});
     perGeneration("best_accuracy", H5::PredType::IEEE_F64LE, {"1", "task metric of the best so far"});
@@ -520,6 +538,8 @@ void createGa(const H5::Group& root, const std::string& method, const GaSettings
                   {"1", "fraction of prunable parameters removed by the best so far"});
     perGeneration("best_individual_fitness", H5::PredType::IEEE_F64LE, {"1", "fitness of the best so far"});
     perGeneration("best_feasible", H5::PredType::STD_U8LE, {"", "1 if the best so far is feasible"});
+    perGeneration("best_scored_examples", H5::PredType::STD_I32LE,
+                  {"", "search examples behind the best's accuracy; 0 = all"});
     h5::createExtendible(history, "rng_state", H5::PredType::STD_U8LE, {0, 0}, {1, 8192},
                          {"", "random generator state after the generation (opaque bytes, zero-padded)"}, 4);
     perGeneration("rng_state_length", H5::PredType::STD_I32LE,

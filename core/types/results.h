@@ -42,7 +42,10 @@ struct UniformResult {
 
 struct Individual {
     std::vector<int> genes;  // level index per matrix, in ModelSummary::matrices order
+    // Over the examples scored: every one (scoredExamples == 0), or the first
+    // scoredExamples when the evaluation stopped once feasibility was certain.
     double accuracy = 0;
+    int scoredExamples = 0;
     double removedFraction = 0;  // of the prunable parameters
     double fitness = 0;
     bool feasible = false;

@@ -77,7 +77,8 @@ std::string diffIndividual(const std::string& path, const Individual& e, const I
         .field(path + ".accuracy", e.accuracy, a.accuracy)
         .field(path + ".removedFraction", e.removedFraction, a.removedFraction)
         .field(path + ".fitness", e.fitness, a.fitness)
-        .field(path + ".feasible", e.feasible, a.feasible);
+        .field(path + ".feasible", e.feasible, a.feasible)
+        .field(path + ".scoredExamples", int64_t(e.scoredExamples), int64_t(a.scoredExamples));
     return d.result();
 }
 

@@ -42,6 +42,7 @@ Individual randomIndividual(Random& r, size_t matrices, int gridSize) {
     ind.removedFraction = r.unit();
     ind.feasible = r.unit() < 0.6;
     ind.fitness = ind.feasible ? ind.removedFraction : -r.unit();
+    ind.scoredExamples = r.unit() < 0.5 ? 0 : 1 + r.below(200);  // some decided early
     return ind;
 }
 
