@@ -5,6 +5,8 @@
 // SIGKILLed search that a second run resumes on the same random stream.
 #include <QtTest>
 
+#include <QRegularExpression>
+
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -202,10 +204,44 @@ private Q_SLOTS:
             r = runSieve({"eval", "--model", out, "--task", kAddTask, "--quiet"});
             QVERIFY2(r.code == 0, qPrintable(r.err));
             const QString expected = QString::number(data.ga->result.best.accuracy, 'f', 4);
-            QVERIFY2(r.out.contains("= " + expected + " on " + QString::number(data.baseline->examples) +
-                                    " search"),
-                     qPrintable(format + (": " + r.out) + " expected " + expected));
+            // "exact_match = 0.9600 [0.8654, 0.9890] on 50 search examples": the Wilson interval between.
+            const QRegularExpression a0Line("= " + QRegularExpression::escape(expected) +
+                                            R"( \[[0-9.]+, [0-9.]+\] on )" +
+                                            QString::number(data.baseline->examples) + " search");
+            QVERIFY2(r.out.contains(a0Line), qPrintable(format + (": " + r.out) + " expected " + expected));
         }
+
+        // The GA's best scored on another task (generalisation): dense and
+        // pruned on the same examples, stored in the session, in the report.
+        r = runSieve({"eval", "--session", session, "--apply", "ga", "--task", kDemo + "/tasks/sort.jsonl",
+                      "--quiet"});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QVERIFY2(r.out.contains("ga (sieve) on sort (another task: generalisation)"), qPrintable(r.out));
+        QVERIFY2(r.out.contains("McNemar p = "), qPrintable(r.out));
+        const sieve::SessionData after = sieve::SessionFile::load(session.toStdString());
+        const auto sort = std::find_if(after.eval.begin(), after.eval.end(),
+                                       [](const sieve::HeldOutEval& e) { return e.taskName == "sort"; });
+        QVERIFY(sort != after.eval.end());
+        QCOMPARE(sort->split, std::string(sieve::kEvaluationSplit));
+        QCOMPARE(int64_t(sort->prunedCorrect.size()), sort->examples);
+        // Every result of the run was scored on the held-out examples: 3 sweeps and the GA.
+        QCOMPARE(std::count_if(after.eval.begin(), after.eval.end(),
+                               [](const sieve::HeldOutEval& e) { return e.split == sieve::kHeldOutSplit; }),
+                 std::ptrdiff_t(4));
+        r = runSieve({"report", "--session", session, "--json"});
+        const QJsonArray evals = QJsonDocument::fromJson(r.out.toUtf8()).object()["eval"].toArray();
+        QCOMPARE(evals.size(), int(after.eval.size()));
+        for (const auto& e : evals) {
+            QVERIFY(e.toObject()["mcnemar"].isObject());
+            QCOMPARE(e.toObject()["pruned_interval"].toArray().size(), 2);
+        }
+        // Usage and input errors name what is wrong.
+        r = runSieve({"eval", "--apply", "ga", "--task", kAddTask});
+        QCOMPARE(r.code, 1);
+        QVERIFY2(r.err.contains("--apply needs --session"), qPrintable(r.err));
+        r = runSieve({"eval", "--session", session, "--apply", "uniform:input-pca", "--task", kAddTask});
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.contains("no uniform sweep of 'input-pca'"), qPrintable(r.err));
     }
 
     void sigintCancelsAndKeepsFinishedGenerations() {
