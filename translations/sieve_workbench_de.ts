@@ -15,16 +15,6 @@
     </message>
     <message>
         <location line="+2"/>
-        <source>LLM-Sieve (learned)</source>
-        <translation>LLM-Sieve (gelernt)</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>LLM-Sieve projection refined by gradient descent on calibration data</source>
-        <translation>LLM-Sieve-Projektion, per Gradientenabstieg auf Kalibrierungsdaten verfeinert</translation>
-    </message>
-    <message>
-        <location line="+3"/>
         <source>LLM-Sieve (sequential)</source>
         <translation>LLM-Sieve (sequenziell)</translation>
     </message>
