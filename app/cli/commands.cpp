@@ -230,6 +230,15 @@ int runCalibrate(const std::vector<std::string>& args, const CancelToken& cancel
     return kOk;
 }
 
+// Every result is scored on the held-out examples (issue 15): after a sweep or
+// a search, the results the session holds no held-out score of yet.
+void printMissingHeldOut(Workbench& w, const RunSettings& s) {
+    if (w.engine.task().heldOutExamples == 0) return;
+    SessionData shown = w.engine.session().snapshot();
+    shown.eval = w.engine.heldOutAll(s, w.context, /*onlyMissing=*/true);
+    if (!shown.eval.empty()) std::cout << heldOutTable(shown);
+}
+
 int runSweep(const std::vector<std::string>& args, const CancelToken& cancel) {
     Arguments a("sweep", "Uniform pruning: the largest level within eps, and the accuracy curve, per method.",
                 concat({{modelOption(), taskOption()}, commonOptions(), taskOptions(), searchOptions()}));
@@ -239,6 +248,7 @@ int runSweep(const std::vector<std::string>& args, const CancelToken& cancel) {
     w.useSession(a.get("session"), &s);
     w.engine.uniformSweeps(s, w.context);
     std::cout << uniformTable(w.engine.session().snapshot());
+    printMissingHeldOut(w, s);
     return kOk;
 }
 
@@ -257,6 +267,7 @@ int runGa(const std::vector<std::string>& args, const CancelToken& cancel) {
         r.method.c_str(), 100 * r.best.removedFraction,
         100 * fractionOfAllParams(r.best.removedFraction, w.engine.model()), r.best.accuracy,
         r.generations.size());
+    printMissingHeldOut(w, s);
     return kOk;
 }
 

@@ -720,7 +720,8 @@ void Engine::Impl::record(HeldOutEval& e, const std::string& split, JobContext& 
     context.emit(HeldOutEvent{e});
 }
 
-std::vector<HeldOutEval> Engine::heldOutAll(const RunSettings& settings, JobContext& context) {
+std::vector<HeldOutEval> Engine::heldOutAll(const RunSettings& settings, JobContext& context,
+                                            bool onlyMissing) {
     Impl& d = *impl_;
     const RunSettings s = d.settingsOfSession(settings);
     d.beginRun(s, context);
@@ -730,6 +731,17 @@ std::vector<HeldOutEval> Engine::heldOutAll(const RunSettings& settings, JobCont
     std::vector<ResultSource> sources;
     for (const UniformResult& u : data.uniform) sources.push_back({false, u.method});
     if (data.ga && !data.ga->result.best.genes.empty()) sources.push_back({true, {}});
+    if (onlyMissing)
+        sources.erase(std::remove_if(sources.begin(), sources.end(),
+                                     [&](const ResultSource& source) {
+                                         return std::any_of(data.eval.begin(), data.eval.end(),
+                                                            [&](const HeldOutEval& e) {
+                                                                return e.split == kHeldOutSplit &&
+                                                                       e.source == resultSourceText(source);
+                                                            });
+                                     }),
+                      sources.end());
+    if (sources.empty()) return {};
     context.beginPhase("held-out", int64_t(sources.size()) + 1, d.taskInfo.name);
     const EvalResult dense = d.scoreAll(d.heldOutTask, context);
     context.advance(1);

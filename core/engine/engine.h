@@ -121,7 +121,10 @@ public:
     // Every result of the session on the held-out examples: each uniform
     // sweep's optimum (its method at its best level) and the genetic
     // search's best. InputError when the task has no held-out examples.
-    std::vector<HeldOutEval> heldOutAll(const RunSettings& settings, JobContext& context);
+    // With onlyMissing, only the results the session holds no held-out score
+    // of (after `sieve sweep` or `sieve ga` added one); the others are kept.
+    std::vector<HeldOutEval> heldOutAll(const RunSettings& settings, JobContext& context,
+                                        bool onlyMissing = false);
     // One result of the session ("ga" or "uniform:METHOD") scored on the
     // evaluation split of another task file (on the held-out examples when
     // it is the session's own task): does what the search kept generalise?

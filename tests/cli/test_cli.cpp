@@ -242,6 +242,34 @@ private Q_SLOTS:
         r = runSieve({"eval", "--session", session, "--apply", "uniform:input-pca", "--task", kAddTask});
         QCOMPARE(r.code, 2);
         QVERIFY2(r.err.contains("no uniform sweep of 'input-pca'"), qPrintable(r.err));
+
+        // A sweep added later is scored on the held-out examples too; the
+        // scores the session held stay as they were.
+        r = runSieve({"sweep", "--model", kDemo, "--task", kAddTask, "--methods", "input-pca", "--session",
+                      session, "--quiet"});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QVERIFY2(r.out.contains("uniform:input-pca on add (held-out)"), qPrintable(r.out));
+        QVERIFY2(!r.out.contains("uniform:weight-svd on add"), qPrintable(r.out));
+        const sieve::SessionData swept = sieve::SessionFile::load(session.toStdString());
+        auto heldOutOf = [](const sieve::SessionData& d, const std::string& source) {
+            return std::find_if(d.eval.begin(), d.eval.end(), [&](const sieve::HeldOutEval& e) {
+                return e.split == sieve::kHeldOutSplit && e.source == source;
+            });
+        };
+        QVERIFY(heldOutOf(swept, "uniform:input-pca") != swept.eval.end());
+        QCOMPARE(heldOutOf(swept, "ga")->prunedCorrect, heldOutOf(after, "ga")->prunedCorrect);
+        QCOMPARE(int(swept.eval.size()), int(after.eval.size()) + 1);
+
+        // `sieve ga` alone (another method, another session): its best and
+        // the uniform sweep it ran first are scored on the held-out examples.
+        const QString other = tmp.filePath("add-weight-svd.h5");
+        r = runSieve({"ga", "--model", kDemo, "--task", kAddTask, "--method", "weight-svd", "--population",
+                      "4", "--generations", "1", "--session", other, "--quiet"});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        const sieve::SessionData ga = sieve::SessionFile::load(other.toStdString());
+        QVERIFY(heldOutOf(ga, "ga") != ga.eval.end());
+        QCOMPARE(heldOutOf(ga, "ga")->method, std::string("weight-svd"));
+        QVERIFY(heldOutOf(ga, "uniform:weight-svd") != ga.eval.end());
     }
 
     void sigintCancelsAndKeepsFinishedGenerations() {
