@@ -228,8 +228,8 @@
     <name>sieve::widgets::AccuracyCurvePlot</name>
     <message>
         <location filename="../widgets/plots/accuracy_curve_plot.cpp" line="+19"/>
-        <source>parameters pruned (%)</source>
-        <translation>ausgedünnte Parameter (%)</translation>
+        <source>prunable parameters removed (%)</source>
+        <translation>entfernte beschneidbare Parameter (%)</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -483,8 +483,8 @@
     </message>
     <message>
         <location line="+1"/>
-        <source>fitness (fraction removed)</source>
-        <translation>Fitness (entfernter Anteil)</translation>
+        <source>fitness (fraction of prunable parameters removed)</source>
+        <translation>Fitness (Anteil entfernter beschneidbarer Parameter)</translation>
     </message>
     <message>
         <location line="+2"/>
@@ -581,12 +581,7 @@
         <translation>Genauigkeitsverlust, wenn jede Matrix einzeln ausgedünnt wird</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <source>Accuracy against the share of parameters pruned, per method</source>
-        <translation>Genauigkeit gegen den Anteil ausgedünnter Parameter, je Methode</translation>
-    </message>
-    <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Two tasks&apos; pruning heatmaps and their difference</source>
         <translation>Die Ausdünnungs-Heatmaps zweier Aufgaben und ihre Differenz</translation>
     </message>
@@ -1012,7 +1007,12 @@
         <translation>Aufgabe öffnen</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="-410"/>
+        <source>Accuracy against the share of prunable parameters removed (embeddings and lm_head are never pruned), per method</source>
+        <translation>Genauigkeit über dem Anteil entfernter beschneidbarer Parameter (Embeddings und lm_head werden nie beschnitten), je Methode</translation>
+    </message>
+    <message>
+        <location line="+410"/>
         <source>Tasks (*.json *.jsonl *.yaml *.yml);;All files (*)</source>
         <translation>Aufgaben (*.json *.jsonl *.yaml *.yml);;Alle Dateien (*)</translation>
     </message>

@@ -90,7 +90,7 @@ void MainWindow::buildViews() {
     tabs_->setTabToolTip(HeatmapTab, tr("Pruning level of every matrix in the GA's best chromosome; "
                                         "hover for details, click to select"));
     tabs_->setTabToolTip(BottleneckTab, tr("Accuracy lost when each matrix alone is pruned"));
-    tabs_->setTabToolTip(AccuracyTab, tr("Accuracy against the share of parameters pruned, per method"));
+    tabs_->setTabToolTip(AccuracyTab, tr("Accuracy against the share of prunable parameters removed (embeddings and lm_head are never pruned), per method"));
     tabs_->setTabToolTip(CompareTab, tr("Two tasks' pruning heatmaps and their difference"));
     setCentralWidget(tabs_);
     heatmap_->setTitle(tr("GA best chromosome"));

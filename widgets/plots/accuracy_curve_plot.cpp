@@ -16,7 +16,7 @@ AccuracyCurvePlot::AccuracyCurvePlot(QWidget* parent) : PlotView(parent) {
     layout->addWidget(customPlot());
     QCustomPlot* plot = customPlot();
     style::styleAxisRect(plot->axisRect());
-    plot->xAxis->setLabel(tr("parameters pruned (%)"));
+    plot->xAxis->setLabel(tr("prunable parameters removed (%)"));
     plot->yAxis->setLabel(tr("task accuracy"));
     plot->xAxis->setRange(0, 100);
 
