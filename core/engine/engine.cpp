@@ -11,6 +11,7 @@
 #include "core/common/device.h"
 #include "core/common/error.h"
 #include "core/engine/projection_evaluator.h"
+#include "core/engine/result_scoring.h"
 #include "core/engine/sequential_evaluator.h"
 #include "core/export/model_export.h"
 #include "core/model/model.h"
@@ -306,13 +307,17 @@ struct Engine::Impl {
     // Shows a loaded session; it becomes the live one (results append to it,
     // an interrupted GA resumes) when its model and task are the open ones.
     SessionData adopt(SessionData data, const std::string& path, std::string* mismatch);
+
+    // ---- held-out and generalisation scores (definitions at the end of the file) ----
+    RunSettings settingsOfSession(const RunSettings& s) const;
+    EvalResult scoreAll(const Task& t, const JobContext& parent);
+    HeldOutEval scoreApplied(const AppliedResult& applied, const Task& t, const EvalResult& dense,
+                             const RunSettings& s, JobContext& context);
+    void record(HeldOutEval& e, const std::string& split, JobContext& context);
 };
 
 namespace {
 
-// A search's hold on the live model: the method's projections applied through
-// the evaluator, and the model dense again when the scope ends (also on
-// cancel or error).
 // One line per GA generation on what the speed-ups saved: how much of the
 // search examples the population needed before its feasibility was certain,
 // and the block forwards resumed from stored states.
@@ -340,6 +345,9 @@ std::string generationSpeedReport(const Generation& g, int64_t examples, const B
     return line;
 }
 
+// A search's hold on the live model: the method's projections applied through
+// the evaluator, and the model dense again when the scope ends (also on
+// cancel or error).
 struct SearchScope {
     SearchScope(const ProjectionSet& set, PruningProblem p, const LevelGrid& grid, SearchScoring scoring,
                 std::vector<int> blockOfMatrix = {})
@@ -424,7 +432,7 @@ const TaskInfo& Engine::openTask(const std::string& path, const TaskOptions& opt
     TaskIdentity& t = d.taskIdentity;
     t.name = d.taskInfo.name;
     t.path = absolutePath(path);
-    t.hash = hashFiles({path}).combined;
+    t.hash = hashFiles(taskFiles(path, d.task.spec)).combined;  // the split files it names too
     t.metric = d.taskInfo.metric;
     t.splitSizes = {{"calibration", d.taskInfo.calibrationExamples},
                     {"search", d.taskInfo.searchExamples},
@@ -694,24 +702,18 @@ HeldOutEval Engine::heldOut(const std::vector<int>& genes, const RunSettings& se
     d.beginRun(settings, context);
     if (d.heldOutTask.evaluation.empty())
         throw InputError("the task has no held-out examples (held-out fraction 0)");
-    HeldOutEval e;
-    e.taskName = d.taskInfo.name + " (held-out)";
     context.beginPhase("held-out", 2);
-    e.denseAccuracy = completeScore(d.heldOut(), context);
+    const EvalResult dense = d.scoreAll(d.heldOutTask, context);
     context.advance(1);
-    const ProjectionSet& set = d.project(searchMethodOf(settings), settings, context);
-    DenseRestoreGuard restore(set);
-    SearchScoring scoring;
-    scoring.scorer = &d.heldOut();
-    ProjectionEvaluator evaluator(set, settings.grid, scoring);
-    e.prunedAccuracy = evaluator.accuracy(genes, context);
-    e.removedFraction = d.problem(settings, std::max(e.denseAccuracy, 1e-9)).removedFraction(genes);
+    const AppliedResult applied{ResultSource{true, {}}, searchMethodOf(settings), genes};
+    HeldOutEval e = d.scoreApplied(applied, d.heldOutTask, dense, settings, context);
+    // "ga" names the session's search best; any other chromosome is just that.
+    const std::optional<GaSession> ga = d.session.ga();
+    if (!ga || ga->result.best.genes != genes || ga->result.method != applied.method) e.source = "chromosome";
+    e.taskName = d.taskInfo.name + " (held-out)";
+    e.taskPath = d.taskIdentity.path;
     context.advance(2);
-    d.session.putEval(e);
-    context.log("held-out check: dense " + std::to_string(e.denseAccuracy) + ", pruned " +
-                std::to_string(e.prunedAccuracy) + " with " + std::to_string(100 * e.removedFraction) +
-                " % removed");
-    context.emit(HeldOutEvent{e});
+    d.record(e, kHeldOutSplit, context);
     return e;
 }
 
@@ -722,7 +724,7 @@ void Engine::runAll(const RunSettings& settings, JobContext& context) {
     uniformSweeps(settings, context);
     const GaResult ga = genetic(settings, context);
     sensitivity(settings, context);
-    if (!d.heldOutTask.evaluation.empty()) heldOut(ga.best.genes, settings, context);
+    if (!d.heldOutTask.evaluation.empty() && !ga.best.genes.empty()) heldOutAll(settings, context);
 }
 
 ExportReport Engine::exportModel(const std::string& directory, ExportFormat format,
@@ -760,6 +762,139 @@ ExportReport Engine::exportModel(const std::string& directory, ExportFormat form
     ExportReport report = sieve::exportModel(*d.model, directory, format, d.summary.path, searchMethodOf(s));
     context.advance(1);
     return report;
+}
+
+// ---- held-out and generalisation scores --------------------------------------------------
+
+// A session's results were made with its grid and eps; its Grams with a
+// token budget that calibrating up to the recorded token count reproduces
+// (calibration stops after the batch that reaches the budget).
+RunSettings Engine::Impl::settingsOfSession(const RunSettings& s) const {
+    RunSettings out = s;
+    const SessionData data = session.snapshot();
+    if (!data.provenance.levelGrid.empty()) out.grid = data.provenance.levelGrid;
+    if (data.provenance.eps > 0) out.eps = data.provenance.eps;
+    if (data.calibration && data.calibration->tokens > 0)
+        out.maxCalibrationTokens = calibration && calibration->tokens() == data.calibration->tokens
+                                       ? calibrationBudget
+                                       : data.calibration->tokens;
+    return out;
+}
+
+EvalResult Engine::Impl::scoreAll(const Task& t, const JobContext& parent) {
+    JobContext child = quietChild(parent);
+    EvalOptions options;
+    options.keepPredictions = false;
+    return evaluateTask(*model, tokenizer.get(), t, options, child);
+}
+
+HeldOutEval Engine::Impl::scoreApplied(const AppliedResult& applied, const Task& t, const EvalResult& dense,
+                                       const RunSettings& s, JobContext& context) {
+    EvalResult pruned;
+    const auto score = [&](const JobContext& c) {
+        pruned = scoreAll(t, c);
+        return pruned.score;
+    };
+    const bool dense0 = std::all_of(applied.genes.begin(), applied.genes.end(), [](int g) { return g == 0; });
+    if (dense0) {
+        pruned = dense;  // level 0 everywhere is the dense model
+    } else if (requireMethod(applied.method).evaluation == MethodEvaluation::Sequential) {
+        SequentialEvaluator evaluator(*model, calibrationSequences(), calibrationOptions(s), s.grid, score);
+        struct Restore {
+            SequentialEvaluator& e;
+            ~Restore() { e.restoreDense(); }
+        } restore{evaluator};
+        evaluator.accuracy(applied.genes, context);
+    } else {
+        const ProjectionSet& set = project(applied.method, s, context);
+        DenseRestoreGuard restore(set);
+        set.apply(levelsOf(applied.genes, s.grid));
+        score(context);
+    }
+    HeldOutEval e = pairedScore(dense, pruned);
+    e.source = resultSourceText(applied.source);
+    e.method = applied.method;
+    e.removedFraction = problem(s, 1.0).removedFraction(applied.genes);
+    return e;
+}
+
+void Engine::Impl::record(HeldOutEval& e, const std::string& split, JobContext& context) {
+    e.split = split;
+    session.putEval(e);
+    context.log(e.taskName + ", " + e.source + " (" + e.method + "): dense " +
+                std::to_string(e.denseAccuracy) + ", pruned " + std::to_string(e.prunedAccuracy) + " on " +
+                std::to_string(e.examples) + " examples, " + std::to_string(100 * e.removedFraction) +
+                " % of the prunable parameters removed");
+    context.emit(HeldOutEvent{e});
+}
+
+std::vector<HeldOutEval> Engine::heldOutAll(const RunSettings& settings, JobContext& context,
+                                            bool onlyMissing) {
+    Impl& d = *impl_;
+    const RunSettings s = d.settingsOfSession(settings);
+    d.beginRun(s, context);
+    if (d.heldOutTask.evaluation.empty())
+        throw InputError("the task has no held-out examples (held-out fraction 0)");
+    const SessionData data = d.session.snapshot();
+    std::vector<ResultSource> sources;
+    for (const UniformResult& u : data.uniform) sources.push_back({false, u.method});
+    if (data.ga && !data.ga->result.best.genes.empty()) sources.push_back({true, {}});
+    if (onlyMissing)
+        sources.erase(std::remove_if(sources.begin(), sources.end(),
+                                     [&](const ResultSource& source) {
+                                         return std::any_of(data.eval.begin(), data.eval.end(),
+                                                            [&](const HeldOutEval& e) {
+                                                                return e.split == kHeldOutSplit &&
+                                                                       e.source == resultSourceText(source);
+                                                            });
+                                     }),
+                      sources.end());
+    if (sources.empty()) return {};
+    context.beginPhase("held-out", int64_t(sources.size()) + 1, d.taskInfo.name);
+    const EvalResult dense = d.scoreAll(d.heldOutTask, context);
+    context.advance(1);
+    std::vector<HeldOutEval> out;
+    for (const ResultSource& source : sources) {
+        const AppliedResult applied = resolveResult(data, source, s.grid, d.summary.matrices.size());
+        HeldOutEval e = d.scoreApplied(applied, d.heldOutTask, dense, s, context);
+        e.taskName = d.taskInfo.name + " (held-out)";
+        e.taskPath = d.taskIdentity.path;
+        d.record(e, kHeldOutSplit, context);
+        out.push_back(std::move(e));
+        context.advance(int64_t(out.size()) + 1, resultSourceText(source));
+    }
+    return out;
+}
+
+HeldOutEval Engine::evaluateOnTask(const std::string& taskPath, const ResultSource& source,
+                                   const RunSettings& settings, JobContext& context) {
+    Impl& d = *impl_;
+    d.requireModel();
+    d.requireTask();
+    if (d.session.isViewOnly())
+        throw InputError(
+            "the session was made with another model or task than the open ones: open its model "
+            "and task to apply its results");
+    const RunSettings s = d.settingsOfSession(settings);
+    d.beginRun(s, context);
+    const Task other = loadTask(taskPath);
+    const bool own = hashFiles(taskFiles(taskPath, other.spec)).combined == d.taskIdentity.hash;
+    if (!own && other.evaluation.empty()) throw InputError(taskPath + ": the evaluation split is empty");
+    const Task& scored = own ? d.heldOutTask : other;
+    if (own && scored.evaluation.empty())
+        throw InputError(taskPath + " is the session's own task, and it has no held-out examples");
+    if (own) context.log(taskPath + " is the session's own task: its held-out examples are scored");
+    const AppliedResult applied =
+        resolveResult(d.session.snapshot(), source, s.grid, d.summary.matrices.size());
+    context.beginPhase("evaluate on " + other.spec.name, 2, resultSourceText(source));
+    const EvalResult dense = d.scoreAll(scored, context);
+    context.advance(1);
+    HeldOutEval e = d.scoreApplied(applied, scored, dense, s, context);
+    e.taskName = own ? d.taskInfo.name + " (held-out)" : other.spec.name;
+    e.taskPath = absolutePath(taskPath);
+    context.advance(2);
+    d.record(e, own ? kHeldOutSplit : kEvaluationSplit, context);
+    return e;
 }
 
 }  // namespace sieve

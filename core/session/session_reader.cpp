@@ -337,7 +337,50 @@ std::vector<HeldOutEval> readEval(const H5::Group& g) {
     const std::vector<double> pruned = readLength<double>(g, "pruned_accuracy", names.size());
     const std::vector<double> removed = readLength<double>(g, "removed_fraction", names.size());
     std::vector<HeldOutEval> evals;
-    for (size_t i = 0; i < names.size(); ++i) evals.push_back({names[i], dense[i], pruned[i], removed[i]});
+    for (size_t i = 0; i < names.size(); ++i) {
+        HeldOutEval e;
+        e.taskName = names[i];
+        e.denseAccuracy = dense[i];
+        e.prunedAccuracy = pruned[i];
+        e.removedFraction = removed[i];
+        evals.push_back(std::move(e));
+    }
+    // Added later: optional, so that older files read as before.
+    auto strings = [&](const char* name, std::string HeldOutEval::*field) {
+        if (!h5::hasChild(g, name)) return;
+        const std::vector<std::string> values = h5::readStrings(g, name);
+        h5::expectLength(g, name, values.size(), names.size());
+        for (size_t i = 0; i < names.size(); ++i) evals[i].*field = values[i];
+    };
+    strings("source", &HeldOutEval::source);
+    strings("method", &HeldOutEval::method);
+    strings("task_path", &HeldOutEval::taskPath);
+    strings("split", &HeldOutEval::split);
+    strings("metric", &HeldOutEval::metric);
+    if (h5::hasChild(g, "examples")) {
+        const std::vector<int64_t> examples = readLength<int64_t>(g, "examples", names.size());
+        for (size_t i = 0; i < names.size(); ++i) evals[i].examples = examples[i];
+    }
+    if (h5::hasChild(g, "dense_correct") && h5::hasChild(g, "pruned_correct")) {
+        std::vector<hsize_t> dims;
+        const std::vector<uint8_t> denseRows = h5::readArray<uint8_t>(g, "dense_correct", 2, &dims);
+        const std::vector<uint8_t> prunedRows = readMatrix<uint8_t>(g, "pruned_correct", dims[0], dims[1]);
+        if (dims[0] != names.size())
+            throw LayoutError(where(g, "dense_correct") + ": " + std::to_string(dims[0]) + " rows for " +
+                              std::to_string(names.size()) + " evaluations");
+        for (size_t i = 0; i < names.size(); ++i) {
+            const size_t row = i * size_t(dims[1]);
+            for (size_t k = 0; k < dims[1]; ++k) {
+                const uint8_t d = denseRows[row + k], p = prunedRows[row + k];
+                if (d == kNoExample && p == kNoExample) break;
+                if (d > 1 || p > 1)
+                    throw LayoutError(where(g, "dense_correct") + ": row " + std::to_string(i) + " holds " +
+                                      std::to_string(int(d > 1 ? d : p)) + " (expected 0, 1 or 255)");
+                evals[i].denseCorrect.push_back(d);
+                evals[i].prunedCorrect.push_back(p);
+            }
+        }
+    }
     return evals;
 }
 

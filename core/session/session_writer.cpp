@@ -264,18 +264,49 @@ void writeSensitivity(const H5::Group& root, const std::vector<SensitivityResult
 void writeEval(const H5::Group& root, const std::vector<HeldOutEval>& evals) {
     H5::Group g = h5::createGroup(root, kEval, "NXdata");
     h5::setPlot(g, "pruned_accuracy", {"."}, {"dense_accuracy"});
-    std::vector<std::string> names;
+    std::vector<std::string> names, sources, methods, paths, splits, metrics;
     std::vector<double> dense, pruned, removed;
+    std::vector<int64_t> examples;
+    size_t perExample = 0;
     for (const HeldOutEval& e : evals) {
         names.push_back(e.taskName);
         dense.push_back(e.denseAccuracy);
         pruned.push_back(e.prunedAccuracy);
         removed.push_back(e.removedFraction);
+        sources.push_back(e.source);
+        methods.push_back(e.method);
+        paths.push_back(e.taskPath);
+        splits.push_back(e.split);
+        metrics.push_back(e.metric);
+        examples.push_back(e.examples);
+        perExample = std::max({perExample, e.denseCorrect.size(), e.prunedCorrect.size()});
     }
     h5::writeStrings(g, "task_name", names, {"", "evaluated task"});
     h5::writeArray(g, "dense_accuracy", dense, {"1", "task metric of the unpruned model"});
     h5::writeArray(g, "pruned_accuracy", pruned, {"1", "task metric of the pruned model"});
     h5::writeArray(g, "removed_fraction", removed, {"1", "fraction of prunable parameters removed"});
+    h5::writeStrings(g, "source", sources, {"", "the result applied: ga or uniform:<method>"});
+    h5::writeStrings(g, "method", methods, {"", "projection method"});
+    h5::writeStrings(g, "task_path", paths, {"", "the scored task file"});
+    h5::writeStrings(g, "split", splits, {"", "held_out (the session's task) or evaluation (another task)"});
+    h5::writeStrings(g, "metric", metrics, {"", "metric of the scored task"});
+    h5::writeArray(g, "examples", examples, {"", "examples scored (the same for both models)"});
+    if (perExample == 0) return;
+    // Per-example correctness, one row per evaluation, padded with 255 past
+    // its examples (rows of different tasks differ in length).
+    std::vector<uint8_t> denseRows(evals.size() * perExample, kNoExample);
+    std::vector<uint8_t> prunedRows(evals.size() * perExample, kNoExample);
+    for (size_t i = 0; i < evals.size(); ++i) {
+        std::copy(evals[i].denseCorrect.begin(), evals[i].denseCorrect.end(),
+                  denseRows.begin() + i * perExample);
+        std::copy(evals[i].prunedCorrect.begin(), evals[i].prunedCorrect.end(),
+                  prunedRows.begin() + i * perExample);
+    }
+    const std::vector<hsize_t> dims = {hsize_t(evals.size()), hsize_t(perExample)};
+    h5::writeArray<uint8_t>(g, "dense_correct", denseRows, dims,
+                            {"", "per example: 1 = the unpruned model is correct, 255 = no example"});
+    h5::writeArray<uint8_t>(g, "pruned_correct", prunedRows, dims,
+                            {"", "per example: 1 = the pruned model is correct, 255 = no example"});
 }
 
 // ---- GA internals ---------------------------------------------------------------------
@@ -447,6 +478,18 @@ void validate(const SessionData& data) {
             if (r < 0 || size_t(r) >= m)
                 throw InputError("sensitivity '" + s.method + "': ranking index " + std::to_string(r) +
                                  " out of range");
+    }
+    for (const HeldOutEval& e : data.eval) {
+        const std::string where = "held-out score of " + e.taskName + " (" + e.source + ")";
+        if (e.denseCorrect.size() != e.prunedCorrect.size())
+            throw InputError(where + ": " + std::to_string(e.denseCorrect.size()) + " dense and " +
+                             std::to_string(e.prunedCorrect.size()) + " pruned per-example results");
+        if (!e.denseCorrect.empty() && int64_t(e.denseCorrect.size()) != e.examples)
+            throw InputError(where + ": " + std::to_string(e.denseCorrect.size()) +
+                             " per-example results for " + std::to_string(e.examples) + " examples");
+        for (size_t i = 0; i < e.denseCorrect.size(); ++i)
+            if (e.denseCorrect[i] > 1 || e.prunedCorrect[i] > 1)
+                throw InputError(where + ": per-example results must be 0 or 1");
     }
     if (data.calibration) {
         std::set<std::string> names;

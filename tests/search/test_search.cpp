@@ -221,6 +221,31 @@ private Q_SLOTS:
         QCOMPARE(earlyTask.calls, 1);  // only the final rescore asked for a complete accuracy
     }
 
+    // A curve that is not monotone, as accuracy measured on a few hundred
+    // examples often is: levels 0-3 and 6 feasible, 4-5 and 7-9 not. The
+    // binary search probes 5 (infeasible), 2, 3 (feasible), 4 (infeasible)
+    // and answers 3; the full curve shows 6, and the optimum is read from it.
+    void uniformReadsTheOptimumFromTheFullCurve() {
+        const auto matrices = makeMatrices(1);
+        const LevelGrid grid = defaultLevelGrid();
+        const std::vector<double> accuracy = {0.80, 0.80, 0.79, 0.78, 0.70, 0.70, 0.77, 0.5, 0.4, 0.3};
+        struct Curve : ChromosomeEvaluator {
+            const std::vector<double>& acc;
+            explicit Curve(const std::vector<double>& a) : acc(a) {}
+            double accuracy(const std::vector<int>& genes, const JobContext&) override {
+                return acc[genes[0]];
+            }
+        } curve(accuracy);
+        PruningProblem problem(matrices, grid, 0.8, 0.05);  // threshold 0.76
+        JobContext context;
+        const UniformResult full = uniformSearch(problem, curve, {"sieve", true}, context);
+        QCOMPARE(full.bestLevel, grid[6]);
+        QCOMPARE(full.bestAccuracy, 0.77);
+        QCOMPARE(full.bestRemovedFraction, problem.removedFraction(problem.uniformChromosome(6)));
+        const UniformResult binary = uniformSearch(problem, curve, {"sieve", false}, context);
+        QCOMPARE(binary.bestLevel, grid[3]);
+    }
+
     void gaIsReproducibleFromItsSeed() {
         const auto matrices = makeMatrices(2);
         const LevelGrid grid = defaultLevelGrid();
