@@ -221,7 +221,7 @@ int main(int argc, char** argv) {
         BlockStateCache cache(reuseMiB << 20);
         ProjectionEvaluator e(set, grid, SearchScoring{&scorer, v.early, v.reuse ? &cache : nullptr},
                               blockOfMatrix);
-        if (v.reuse)
+        if (v.reuse && replayEnd > firstChild)  // nothing to replay: no warm-up either
             for (size_t i = 0; i < firstChild; ++i) e.verdict(recorder.genes[i], problem, quiet);
         const double cpu0 = processCpuSeconds();
         for (size_t i = firstChild; i < replayEnd; ++i) {
