@@ -1,7 +1,8 @@
 // The forward pass cut at block boundaries (Model::embedTokens, runBlocks,
 // finalLogits): the same arithmetic as Model::forward, step by step, so that
 // a pass can keep the hidden states at a boundary and resume from them
-// (layer-streamed calibration runs one block at a time over them); and where
+// (layer-streamed calibration runs one block at a time over them, a task
+// scorer resumes pruned variants from shared prefixes); and where
 // each block lives (placement on several devices, or in host memory).
 #include <map>
 #include <optional>
@@ -110,6 +111,19 @@ torch::Tensor Model::runBlocks(torch::Tensor x, const ForwardContext& context, i
 
 int Model::blockCount() const {
     return int(impl_->blocks.size());
+}
+
+ForwardContext Model::packedContext(const torch::Tensor& positions, const torch::Tensor& allowed) const {
+    if (!positions.defined() || positions.dim() != 2 || !allowed.defined() || allowed.dim() != 4 ||
+        allowed.size(0) != positions.size(0) || allowed.size(1) != 1 ||
+        allowed.size(2) != positions.size(1) || allowed.size(3) != positions.size(1))
+        throw InputError("packed forward: positions " + shapeText(positions) + " and visibility " +
+                         shapeText(allowed) + " do not fit ([B, T] and [B, 1, T, T])");
+    ForwardContext ctx;
+    std::tie(ctx.cos, ctx.sin) = impl_->rope.cosSin(positions.to(device_, torch::kLong), dtype_);
+    ctx.allowed = allowed.to(device_, torch::kBool);
+    ctx.plainCausal = false;
+    return ctx;
 }
 
 torch::Tensor Model::embedTokens(const torch::Tensor& idsIn) const {

@@ -93,6 +93,12 @@ public:
     // padding, left or right): rotary positions from the mask, causal
     // visibility, and the input observer when one is installed.
     ForwardContext maskContext(const torch::Tensor& mask) const;
+    // For scoring many pruned variants of the model on the same token rows
+    // (core/task/task_scorer): rows may pack several sequences that share a
+    // prefix (a prompt and its answer choices), so rotary positions [B, T] and
+    // visibility allowed [B, 1, T, T] (query t may attend key s) are given
+    // explicitly. No cache, no observer.
+    ForwardContext packedContext(const torch::Tensor& positions, const torch::Tensor& allowed) const;
     // Blocks [from, to) on x [B, T, H], the stream entering block `from` (any
     // device; x is consumed). Each block runs on its own device (placement):
     // the stream and the context are handed over where the device changes.

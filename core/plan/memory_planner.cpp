@@ -26,12 +26,11 @@ std::string gib(int64_t bytes) {
 
 // How a method stores its factors (core/projection/*.cpp, by the registry's
 // factorization name): ordered low-rank factors at the smallest level's
-// rank, one pair per level (sieve-learned), or an int32 keep order (wanda).
-enum class Storage { LowRank, PerRank, Mask };
+// rank, or an int32 keep order (wanda).
+enum class Storage { LowRank, Mask };
 Storage storageOf(const std::string& method) {
     const std::string& f = requireMethod(method).factorization;
     if (f == "wanda") return Storage::Mask;
-    if (f == "sieve-learned") return Storage::PerRank;
     return Storage::LowRank;
 }
 
@@ -47,16 +46,6 @@ int64_t factorBytesOf(Storage storage, int64_t D, int64_t H, const LevelGrid& gr
     switch (storage) {
         case Storage::Mask:
             return D * H * 4;  // keepOrder int32
-        case Storage::PerRank: {
-            std::set<int64_t> ranks;
-            for (double p : grid)
-                if (p > 0.0) ranks.insert(rankForLevel(D, H, p));
-            if (ranks.empty())
-                for (int i = 1; i <= 9; ++i) ranks.insert(rankForLevel(D, H, 0.1 * i));
-            int64_t total = 0;
-            for (int64_t r : ranks) total += r * (D + H) * e;
-            return total;
-        }
         case Storage::LowRank: {
             const double p = smallestPositiveLevel(grid);
             const int64_t R = p > 1.0 ? std::min(D, H) : rankForLevel(D, H, p);
@@ -68,7 +57,7 @@ int64_t factorBytesOf(Storage storage, int64_t D, int64_t H, const LevelGrid& gr
 
 // Float64 working memory of factoring one [D, H] matrix (the peak inside
 // ProjectionMethod::factor; LAPACK's gesdd/syevd workspaces included).
-int64_t factorWorkBytes(const std::string& method, int64_t D, int64_t H, const LevelGrid& grid) {
+int64_t factorWorkBytes(const std::string& method, int64_t D, int64_t H) {
     const std::string& f = requireMethod(method).factorization;
     const int64_t k = std::min(D, H);
     const int64_t svd = D * H /*input copy*/ + k * (D + H) /*U, Vh*/ + 5 * k * k /*workspace*/;
@@ -77,11 +66,6 @@ int64_t factorWorkBytes(const std::string& method, int64_t D, int64_t H, const L
     if (f == "weight-svd") return kDouble * (D * H + svd);
     if (f == "input-pca") return kDouble * (D * H + 4 * H * H /*C sym, Q, syevd workspace*/);
     if (f == "wanda") return kDouble * (7 * D * H);  // score, sort values and indices, argsorts, order
-    if (f == "sieve-learned") {
-        const double p = smallestPositiveLevel(grid);
-        const int64_t r = p > 1.0 ? k : rankForLevel(D, H, p);
-        return kDouble * (3 * D * H + H * H + svd + 6 * r * (D + H));
-    }
     return kDouble * (3 * D * H + H * H);
 }
 
@@ -163,7 +147,7 @@ Sizes sizesOf(const PlanRequest& r) {
         int64_t factors = 0, work = 0;
         for (const auto& [D, H] : m.matrixShapes()) {
             factors += factorBytesOf(storageOf(method), D, H, r.grid, s.e);
-            work = std::max(work, factorWorkBytes(method, D, H, r.grid));
+            work = std::max(work, factorWorkBytes(method, D, H));
         }
         s.factorsPerBlock[method] = factors;
         s.workPerBlock[method] = work;
