@@ -233,10 +233,13 @@ private Q_SLOTS:
         QCOMPARE(waitFinished(bridge, 120000), QString());
         QCOMPARE(bridge.session().model.summary.device, std::string("cpu"));
         QVERIFY(window.statusBar()->findChildren<QLabel*>().size() >= 1);
+        // "… · cpu · float32": the device, then the compute dtype the engine chose.
+        const std::string dtype = bridge.session().model.summary.dtype;
+        QVERIFY(!dtype.empty());
         bool shown = false;
         for (QLabel* label : window.statusBar()->findChildren<QLabel*>())
-            shown |= label->text().endsWith(QStringLiteral("· cpu"));
-        QVERIFY2(shown, "the status bar names the device");
+            shown |= label->text().endsWith(QStringLiteral("· cpu · ") + QString::fromStdString(dtype));
+        QVERIFY2(shown, "the status bar names the device and the dtype");
         bridge.openTask(demo_ + "/tasks/capital.jsonl");
         QCOMPARE(waitFinished(bridge, 60000), QString());
 
