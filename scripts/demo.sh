@@ -9,7 +9,7 @@ bash scripts/setup-debian.sh
 BUILD_DIR=${BUILD_DIR:-build}
 export CCACHE_BASEDIR="$PWD"  # see scripts/test.sh
 export CCACHE_SLOPPINESS=pch_defines,time_macros,include_file_mtime,include_file_ctime
-cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release
+cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release -DSIEVE_MPI=ON
 cmake --build "$BUILD_DIR" --parallel "${JOBS:-2}" --target sieve sieve-workbench
 if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] && [ "${1:-}" != "--headless" ]; then
   exec "$BUILD_DIR/app/sieve-workbench"

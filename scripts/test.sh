@@ -10,6 +10,6 @@ BUILD_DIR=${BUILD_DIR:-build}
 # precompiled torch header (half of all compiles otherwise bypass it).
 export CCACHE_BASEDIR="$PWD"
 export CCACHE_SLOPPINESS=pch_defines,time_macros,include_file_mtime,include_file_ctime
-cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release
+cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release -DSIEVE_MPI=ON
 cmake --build "$BUILD_DIR" --parallel "${JOBS:-2}"
 ctest --test-dir "$BUILD_DIR" --output-on-failure --parallel "${JOBS:-2}"

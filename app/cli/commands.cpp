@@ -13,6 +13,7 @@
 #include "app/cli/plan_command.h"
 #include "app/cli/progress_printer.h"
 #include "app/cli/report.h"
+#include "core/cluster/cluster.h"
 #include "core/common/compute_threads.h"
 #include "core/demo/train_demo.h"
 #include "core/common/error.h"
@@ -24,6 +25,13 @@
 namespace sieve::cli {
 
 namespace {
+
+Cluster* g_cluster = nullptr;
+
+// This process is one of several ranks, and not the one that owns the run.
+bool isWorkerRank() {
+    return g_cluster && g_cluster->size() > 1 && !g_cluster->isRoot();
+}
 
 // ---- shared options ----------------------------------------------------------
 OptionSpec modelOption() {
@@ -46,6 +54,10 @@ std::vector<OptionSpec> commonOptions() {
              "plan runs as if each device (and the host) had at most this much free memory, in GB (1e9 bytes)", ""},
             {"tokenizer", "PATH", "tokenizer file when not beside the model", ""},
             {"threads", "N", "CPU threads for torch and the BLAS under it (0 = their defaults)", "0"},
+            {"devices-per-rank", "N",
+             "under mpirun/srun: each rank takes N GPUs of its node, cuda:(local rank x N) onwards "
+             "(0 = --device/--devices as given)",
+             "0"},
             {"quiet", "", "print only errors and the final result", ""}};
 }
 std::vector<OptionSpec> taskOptions() {
@@ -111,6 +123,12 @@ DeviceChoice deviceChoice(const Arguments& a) {
         throw UsageError(std::string("--dtype: ") + e.what());
     }
     device.devices = a.list("devices");
+    // Several ranks on one node: each its own GPUs.
+    if (const int perRank = int(a.integer("devices-per-rank", 0, 1024)); perRank > 0 && g_cluster) {
+        device.devices.clear();
+        for (int k = 0; k < perRank; ++k)
+            device.devices.push_back("cuda:" + std::to_string(g_cluster->localRank() * perRank + k));
+    }
     return device;
 }
 
@@ -121,9 +139,10 @@ struct Workbench {
     JobContext context;
 
     Workbench(const Arguments& a, const CancelToken& cancel, bool withTask)
-        : printer(a.flag("quiet")),
+        : printer(a.flag("quiet") || isWorkerRank()),
           context([this](const Progress& p) { printer.onProgress(p); },
                   [this](const JobEvent& e) { printer.onEvent(e); }, cancel) {
+        engine.setCluster(g_cluster);
         if (a.has("memory-limit")) engine.setMemoryLimit(int64_t(a.number("memory-limit", 0.001, 1e7) * 1e9));
         // Before any tensor work: OpenBLAS sizes its thread pool on first use.
         if (const int threads = int(a.integer("threads", 0, 4096)); threads > 0) setComputeThreads(threads);
@@ -290,12 +309,23 @@ int runSweep(const std::vector<std::string>& args, const CancelToken& cancel) {
     return kOk;
 }
 
+// A worker rank's whole part of `ga` or `run`: the model and task open,
+// the search's factors taken from rank 0, chromosomes scored until it stops.
+int serveAsWorker(const Arguments& a, const RunSettings& s, const CancelToken& cancel) {
+    Workbench w(a, cancel, true);
+    const int64_t served = w.engine.serveSearch(s, w.context);
+    if (!a.flag("quiet"))
+        std::fprintf(stderr, "rank %d: scored %lld chromosomes\n", g_cluster->rank(), (long long)served);
+    return kOk;
+}
+
 int runGa(const std::vector<std::string>& args, const CancelToken& cancel) {
     Arguments a("ga",
                 "Genetic search: one pruning level per matrix (resumes an interrupted run of the session).",
                 concat({{modelOption(), taskOption()}, commonOptions(), taskOptions(), searchOptions()}));
     if (!parseOrHelp(a, args)) return kOk;
     const RunSettings s = runSettings(a);
+    if (isWorkerRank()) return serveAsWorker(a, s, cancel);
     Workbench w(a, cancel, true);
     w.useSession(a.get("session"), &s);
     const GaResult r = w.engine.genetic(s, w.context);
@@ -333,6 +363,7 @@ int runRun(const std::vector<std::string>& args, const CancelToken& cancel) {
                 concat({{modelOption(), taskOption()}, commonOptions(), taskOptions(), searchOptions()}));
     if (!parseOrHelp(a, args)) return kOk;
     const RunSettings s = runSettings(a);
+    if (isWorkerRank()) return serveAsWorker(a, s, cancel);
     Workbench w(a, cancel, true);
     w.useSession(a.get("session"), &s);
     w.engine.runAll(s, w.context);
@@ -411,6 +442,14 @@ int runReport(const std::vector<std::string>& args, const CancelToken&) {
 }
 
 }  // namespace
+
+void useCluster(Cluster* cluster) {
+    g_cluster = cluster;
+}
+
+bool runsOnRanks(const std::string& command) {
+    return command == "ga" || command == "run";
+}
 
 const std::vector<Command>& commands() {
     static const std::vector<Command> all = {

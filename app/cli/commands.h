@@ -6,6 +6,10 @@
 
 #include "core/types/job.h"
 
+namespace sieve {
+class Cluster;
+}
+
 namespace sieve::cli {
 
 // Exit codes (documented in `sieve --help` and docs/cli.md).
@@ -18,5 +22,12 @@ struct Command {
 };
 
 const std::vector<Command>& commands();
+
+// The ranks of a run started by mpirun or srun (null: one process). `ga`
+// and `run` spread the genetic search over them; rank 0 alone writes the
+// session and prints the results.
+void useCluster(Cluster* cluster);
+// Whether `command` can run on several ranks.
+bool runsOnRanks(const std::string& command);
 
 }  // namespace sieve::cli

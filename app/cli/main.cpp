@@ -4,9 +4,11 @@
 #include <csignal>
 #include <cstring>
 #include <iostream>
+#include <memory>
 
 #include "app/cli/arguments.h"
 #include "app/cli/commands.h"
+#include "core/cluster/cluster.h"
 #include "core/common/device.h"
 #include "core/common/error.h"
 #include "sieve/version.h"
@@ -33,9 +35,32 @@ void printUsage(std::ostream& out) {
            "            3 cancelled (Ctrl-C; finished results are saved), 4 other failure\n";
 }
 
+// Runs one command; the exit code.
+int runCommand(const sieve::cli::Command& c, const std::vector<std::string>& args) {
+    std::signal(SIGINT, onSigint);
+    try {
+        return c.run(args, g_cancel);
+    } catch (const sieve::cli::UsageError& e) {
+        std::cerr << e.what() << "\n";
+        return sieve::cli::kUsage;
+    } catch (const sieve::Cancelled&) {
+        std::cerr << "sieve " << c.name << ": cancelled; finished results were saved\n";
+        return sieve::cli::kCancelled;
+    } catch (const sieve::InputError& e) {
+        std::cerr << "sieve " << c.name << ": error: " << e.what() << "\n";
+        return sieve::cli::kBadInput;
+    } catch (const std::exception& e) {
+        std::cerr << "sieve " << c.name << ": failed: " << e.what() << "\n";
+        return sieve::cli::kFailure;
+    }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+    // Under mpirun or srun: join the run's ranks before anything else.
+    const std::unique_ptr<sieve::Cluster> cluster = sieve::joinCluster(&argc, &argv);
+    const bool ranks = cluster && cluster->size() > 1;
     std::vector<std::string> args(argv + 1, argv + argc);
     if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
         printUsage(std::cout);
@@ -43,27 +68,30 @@ int main(int argc, char** argv) {
     }
     if (args[0] == "--version") {
         std::cout << "sieve " << SIEVE_VERSION_STRING << " (libtorch " << sieve::torchVersion() << ", device "
-                  << sieve::resolveDevice("auto") << ")\n";
+                  << sieve::resolveDevice("auto") << (sieve::clusterSupport() ? ", MPI" : "") << ")\n";
         return sieve::cli::kOk;
     }
     for (const auto& c : sieve::cli::commands()) {
         if (args[0] != c.name) continue;
-        std::signal(SIGINT, onSigint);
-        try {
-            return c.run(std::vector<std::string>(args.begin() + 1, args.end()), g_cancel);
-        } catch (const sieve::cli::UsageError& e) {
-            std::cerr << e.what() << "\n";
+        if (ranks && !sieve::cli::runsOnRanks(c.name)) {
+            // Every rank would write the same session: refuse, on every rank alike.
+            if (cluster->isRoot())
+                std::cerr << "sieve " << c.name
+                          << ": runs as one process; under mpirun or srun only `ga` and "
+                          << "`run` spread their work over ranks\n";
             return sieve::cli::kUsage;
-        } catch (const sieve::Cancelled&) {
-            std::cerr << "sieve " << c.name << ": cancelled; finished results were saved\n";
-            return sieve::cli::kCancelled;
-        } catch (const sieve::InputError& e) {
-            std::cerr << "sieve " << c.name << ": error: " << e.what() << "\n";
-            return sieve::cli::kBadInput;
-        } catch (const std::exception& e) {
-            std::cerr << "sieve " << c.name << ": failed: " << e.what() << "\n";
-            return sieve::cli::kFailure;
         }
+        sieve::cli::useCluster(cluster.get());
+        const int code = runCommand(c, std::vector<std::string>(args.begin() + 1, args.end()));
+        // A rank that failed would leave the others waiting for it: end them
+        // all (the session on disk stays whole: it is only ever replaced by
+        // a finished file).
+        if (ranks && code != sieve::cli::kOk) {
+            std::cerr << "sieve " << c.name << ": rank " << cluster->rank() << " of " << cluster->size()
+                      << " ends the run (exit " << code << ")\n";
+            cluster->abort(code);
+        }
+        return code;
     }
     std::cerr << "sieve: unknown command '" << args[0] << "'\n\n";
     printUsage(std::cerr);

@@ -8,9 +8,12 @@
 #include <optional>
 
 #include "core/calibration/calibrate.h"
+#include "core/cluster/cluster_evaluator.h"
+#include "core/cluster/wire.h"
 #include "core/common/device.h"
 #include "core/common/device_memory.h"
 #include "core/common/error.h"
+#include "core/engine/factor_broadcast.h"
 #include "core/engine/projection_evaluator.h"
 #include "core/engine/result_scoring.h"
 #include "core/engine/sequential_evaluator.h"
@@ -91,6 +94,7 @@ JobContext quietChild(const JobContext& parent) {
 }  // namespace
 
 struct Engine::Impl {
+    Cluster* cluster = nullptr;  // the run's other ranks (not owned; null: one process)
     DeviceChoice device;
     std::unique_ptr<Model> model;
     std::unique_ptr<Tokenizer> tokenizer;
@@ -444,6 +448,20 @@ struct Engine::Impl {
 
     PruningProblem problem(const RunSettings& s, double a0) const {
         return PruningProblem(summary.matrices, s.grid, a0, s.eps);
+    }
+
+    // Tells every other rank which search starts (its method and a0) and
+    // sends it the method's factors (they are never computed twice).
+    void shareSearch(const std::string& method, double a0, const ProjectionSet& set, const JobContext& context) {
+        const auto start = std::chrono::steady_clock::now();
+        for (int r = 1; r < cluster->size(); ++r)
+            cluster->send(r, kClusterSearch, WireWriter().text(method).f64(a0).bytes());
+        sendFactors(set, *cluster);
+        char line[160];
+        std::snprintf(line, sizeof line, "cluster: %s factors (%s) sent to %d ranks in %.1f s", method.c_str(),
+                      bytesText(set.deviceBytes() + set.hostBytes()).c_str(), cluster->size() - 1,
+                      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+        context.log(line);
     }
 
     int64_t calibrationTokensFor(const MethodInfo& method) const {
@@ -916,11 +934,69 @@ GaResult Engine::genetic(const RunSettings& settings, JobContext& context) {
         context.log(generationSpeedReport(g, d.taskInfo.searchExamples, reuse, reuseBefore));
         reuseBefore = reuse;
     };
-    GaResult result = search.run(scope.evaluator, options, context, stored ? &checkpoint : nullptr);
+    // Over a cluster: the same search, its evaluations handed out to every rank.
+    std::unique_ptr<ClusterEvaluator> spread;
+    if (d.cluster && d.cluster->size() > 1)
+        spread = std::make_unique<ClusterEvaluator>(scope.evaluator, *d.cluster,
+                                                    [&] { d.shareSearch(name, b.a0, set, context); });
+    ChromosomeEvaluator& evaluator = spread ? static_cast<ChromosomeEvaluator&>(*spread) : scope.evaluator;
+    const auto searchStart = std::chrono::steady_clock::now();
+    GaResult result = search.run(evaluator, options, context, stored ? &checkpoint : nullptr);
+    {
+        int evaluations = 0;
+        for (size_t g = stored ? stored->result.generations.size() : 0; g < result.generations.size(); ++g)
+            evaluations += result.generations[g].evaluations;
+        const double seconds =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - searchStart).count();
+        char line[160];
+        std::snprintf(line, sizeof line, "genetic search: %d evaluations in %.1f s (%.3f per second)",
+                      evaluations, seconds, double(evaluations) / std::max(seconds, 1e-9));
+        context.log(line);
+    }
+    if (spread) {
+        spread->release();
+        context.log("cluster: " + spread->loadReport());
+    }
     d.session.finishGa(result,
                        GeneticSearch::levelStatistics(scope.problem, result.generations.back().population));
     context.emit(GaFinishedEvent{result});
     return result;
+}
+
+void Engine::setCluster(Cluster* cluster) {
+    impl_->cluster = cluster;
+}
+
+int64_t Engine::serveSearch(const RunSettings& settings, JobContext& context) {
+    Impl& d = *impl_;
+    if (!d.cluster || d.cluster->isRoot())
+        throw std::logic_error("serveSearch: only ranks other than 0 of a cluster serve");
+    d.beginRun(settings, context);
+    // While rank 0 sweeps: the search examples prepared and ordered by the
+    // dense model's margins, exactly as rank 0 orders them (one dense pass).
+    const SearchScoring scoring = d.searchScoring(settings, context);
+    const ClusterMessage m = d.cluster->receive(0, -1);
+    if (m.tag == kClusterStop) return 0;  // rank 0 needed no evaluations (or failed before)
+    if (m.tag != kClusterSearch)
+        throw std::runtime_error("rank " + std::to_string(d.cluster->rank()) +
+                                 ": expected the search to start, got message tag " + std::to_string(m.tag));
+    WireReader in(m.bytes, "search from rank 0");
+    const std::string name = in.text();
+    const double a0 = in.f64();
+    in.finish();
+    if (name != searchMethodOf(settings))
+        throw InputError("rank 0 searches with '" + name + "', this rank was started for '" +
+                         searchMethodOf(settings) + "': every rank must run the same command");
+    ProjectionSetOptions options;
+    options.factor.levels = settings.grid;
+    options.factor.seed = 0;
+    options.factorsOnHost = std::find(d.plan.hostFactorMethods.begin(), d.plan.hostFactorMethods.end(), name) !=
+                            d.plan.hostFactorMethods.end();
+    ProjectionSet set = ProjectionSet::start(*makeProjection(name), prunableLinears(*d.model), options);
+    receiveFactors(set, *d.cluster, 0);
+    const ProjectionSet& held = d.store.insert(name, settings.grid, std::move(set));
+    SearchScope scope(held, d.problem(settings, a0), settings.grid, scoring, d.blockOfMatrix());
+    return serveChromosomes(scope.evaluator, scope.problem, *d.cluster, context);
 }
 
 SensitivityResult Engine::sensitivity(const RunSettings& settings, JobContext& context) {

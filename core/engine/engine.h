@@ -30,6 +30,8 @@
 
 namespace sieve {
 
+class Cluster;
+
 class Engine {
 public:
     Engine();
@@ -123,6 +125,17 @@ public:
     // method's uniform optimum (swept first when missing). Continues the
     // session's search when its resume key is equal (see GaResumeKey).
     GaResult genetic(const RunSettings& settings, JobContext& context);
+
+    // ---- a run over several processes (mpirun / srun, core/cluster) ----------
+    // Rank 0's engine owns the session and runs everything as usual, handing
+    // the genetic search's evaluations out over `cluster` (not owned; null
+    // or one rank: a single process). Set before any run.
+    void setCluster(Cluster* cluster);
+    // Another rank's part of the same command: with the same model, task
+    // and settings open, it takes the search's factors from rank 0 and
+    // scores the chromosomes rank 0 hands out until told to stop. Returns
+    // how many it scored.
+    int64_t serveSearch(const RunSettings& settings, JobContext& context);
     SensitivityResult sensitivity(const RunSettings& settings, JobContext& context);
     // `genes` on the held-out examples (and dense on the same examples).
     HeldOutEval heldOut(const std::vector<int>& genes, const RunSettings& settings, JobContext& context);

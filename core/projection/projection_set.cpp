@@ -77,6 +77,25 @@ void ProjectionSet::factorMatrix(const ProjectionMethod& method, int i, const to
     factorSeconds_ += secondsSince(start);
 }
 
+void ProjectionSet::adopt(int i, Factorization factors) {
+    if (i < 0 || i >= matrixCount())
+        throw InputError("projection '" + method_ + "': matrix " + std::to_string(i) + " outside [0, " +
+                         std::to_string(matrixCount()) + ")");
+    PrunableLinear& linear = *linears_[size_t(i)];
+    if (factors.rows() != linear.info().rows || factors.cols() != linear.info().cols)
+        throw InputError("projection '" + method_ + "': factors of " + linear.info().name + " are [" +
+                         std::to_string(factors.rows()) + ", " + std::to_string(factors.cols()) +
+                         "], the matrix is [" + std::to_string(linear.info().rows) + ", " +
+                         std::to_string(linear.info().cols) + "]");
+    const torch::Device device = linear.weight().device();
+    if (options_.factorsOnHost)
+        factors.moveTo(torch::kCPU, /*pinned=*/device.is_cuda());
+    else
+        factors.moveTo(device);
+    factors_[size_t(i)] = std::move(factors);
+    factored_[size_t(i)] = true;
+}
+
 bool ProjectionSet::isComplete() const {
     for (bool done : factored_)
         if (!done) return false;

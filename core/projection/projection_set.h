@@ -67,6 +67,10 @@ public:
     // Factors matrix i with `gram` (undefined for data-free methods) and
     // stores it where the options say. InputError as build().
     void factorMatrix(const ProjectionMethod& method, int i, const torch::Tensor& gram);
+    // Stores matrix i's factors made elsewhere (by another rank of a
+    // cluster run, core/engine/factor_broadcast), where the options say.
+    // InputError when their shape is not the linear's.
+    void adopt(int i, Factorization factors);
     // Whether every matrix has its factors.
     bool isComplete() const;
 

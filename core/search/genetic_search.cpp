@@ -102,20 +102,31 @@ std::vector<std::vector<int>> GeneticSearch::breed(const std::vector<Individual>
     return next;
 }
 
-Individual GeneticSearch::evaluate(std::vector<int> genes, ChromosomeEvaluator& evaluator,
-                                   JobContext& context, int& newEvaluations) {
-    Verdict verdict;
-    auto cached = verdictCache_.find(genes);
-    if (cached != verdictCache_.end()) {
-        verdict = cached->second;
-    } else {
-        verdict = evaluator.verdict(genes, problem_, context);
-        verdictCache_.emplace(genes, verdict);
-        ++newEvaluations;
+Generation GeneticSearch::evaluateGeneration(int index, std::vector<std::vector<int>> chromosomes,
+                                            ChromosomeEvaluator& evaluator, JobContext& context) {
+    // The chromosomes not seen before, each once, in order: one batch, so
+    // that an evaluator on several processes can hand them out together.
+    std::vector<std::vector<int>> fresh;
+    std::set<std::vector<int>> inBatch;
+    for (const auto& genes : chromosomes)
+        if (!verdictCache_.count(genes) && inBatch.insert(genes).second) fresh.push_back(genes);
+    const int64_t before = evaluated_;
+    const int64_t cached = int64_t(chromosomes.size() - fresh.size());
+    int64_t known = 0;
+    const std::vector<Verdict> verdicts =
+        evaluator.verdicts(fresh, problem_, context, [&](size_t) { context.advance(before + cached + ++known); });
+    for (size_t i = 0; i < fresh.size(); ++i) verdictCache_.emplace(fresh[i], verdicts[i]);
+
+    Generation generation;
+    generation.index = index;
+    generation.evaluations = int(fresh.size());
+    for (auto& genes : chromosomes) {
+        const Verdict verdict = verdictCache_.at(genes);
+        generation.population.push_back(problem_.makeIndividual(std::move(genes), verdict));
     }
-    ++evaluated_;
+    evaluated_ = before + int64_t(generation.population.size());
     context.advance(evaluated_);
-    return problem_.makeIndividual(std::move(genes), verdict);
+    return generation;
 }
 
 GaResult GeneticSearch::run(ChromosomeEvaluator& evaluator, const GaRunOptions& options, JobContext& context,
@@ -157,11 +168,7 @@ GaResult GeneticSearch::run(ChromosomeEvaluator& evaluator, const GaRunOptions& 
         std::vector<std::vector<int>> chromosomes = index == 0 ? initialPopulation(options.uniformBestIndex)
                                                                : breed(result.generations.back().population);
 
-        Generation generation;
-        generation.index = index;
-        for (auto& genes : chromosomes)
-            generation.population.push_back(
-                evaluate(std::move(genes), evaluator, context, generation.evaluations));
+        Generation generation = evaluateGeneration(index, std::move(chromosomes), evaluator, context);
 
         const std::vector<int> order = rankByFitness(generation.population);
         const Individual& top = generation.population[order.front()];

@@ -48,8 +48,10 @@ private:
     std::vector<std::vector<int>> breed(const std::vector<Individual>& population);
     const Individual& tournament(const std::vector<Individual>& population);
     void mutate(std::vector<int>& genes);
-    Individual evaluate(std::vector<int> genes, ChromosomeEvaluator& evaluator, JobContext& context,
-                        int& newEvaluations);
+    // A generation's individuals: cached verdicts reused, the new chromosomes
+    // asked of the evaluator as one batch.
+    Generation evaluateGeneration(int index, std::vector<std::vector<int>> chromosomes,
+                                  ChromosomeEvaluator& evaluator, JobContext& context);
 
     const PruningProblem& problem_;
     GaSettings settings_;

@@ -35,6 +35,18 @@ Verdict ChromosomeEvaluator::verdict(const std::vector<int>& genes, const Prunin
     return v;
 }
 
+std::vector<Verdict> ChromosomeEvaluator::verdicts(const std::vector<std::vector<int>>& batch,
+                                                   const PruningProblem& problem, const JobContext& context,
+                                                   const std::function<void(size_t)>& done) {
+    std::vector<Verdict> out;
+    out.reserve(batch.size());
+    for (size_t i = 0; i < batch.size(); ++i) {
+        out.push_back(verdict(batch[i], problem, context));
+        if (done) done(i);
+    }
+    return out;
+}
+
 double PruningProblem::fitness(const std::vector<int>& genes, bool isFeasible) const {
     const double removed = removedFraction(genes);
     return isFeasible ? removed : -removed;

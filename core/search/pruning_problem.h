@@ -3,6 +3,7 @@
 // >= (1 - eps) a0, as many parameters removed as possible. Torch-free: the
 // searches only see an evaluator that maps a chromosome to an accuracy.
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include "core/types/job.h"
@@ -33,6 +34,13 @@ public:
     // evaluator may stop once the answer is certain (the engine's does).
     virtual Verdict verdict(const std::vector<int>& genes, const PruningProblem& problem,
                             const JobContext& context);
+    // The verdicts of a generation's new chromosomes, in order; `done(i)` is
+    // called as each one is known (in any order, never concurrently). The
+    // default asks verdict() one by one; an evaluator spread over several
+    // processes hands them out as a work queue (core/cluster).
+    virtual std::vector<Verdict> verdicts(const std::vector<std::vector<int>>& batch,
+                                          const PruningProblem& problem, const JobContext& context,
+                                          const std::function<void(size_t)>& done);
 };
 
 class PruningProblem {

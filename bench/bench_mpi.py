@@ -1,0 +1,87 @@
+#!/usr/bin/env python3
+"""bench_mpi: the genetic search's evaluations per second on 1, 2 and 3 MPI
+ranks (issue 17), side by side in one run, with the time each rank spent
+idle. Every configuration runs the same `sieve ga` (same seed, population,
+generations) into a fresh session; the rate is the engine's own line
+"genetic search: N evaluations in T s", so model loading, the dense baseline
+and the uniform sweep (rank 0 only) are not counted.
+
+  python3 bench/bench_mpi.py --sieve build/app/sieve                      # demo model
+  python3 bench/bench_mpi.py --sieve build/app/sieve --model M.gguf --task T.jsonl \
+      --population 6 --generations 2
+
+On a machine with C cores, ranks x threads should stay <= C for a fair
+ratio; --threads sets the threads of every rank (default 1), and a row
+"1 process, C threads" is the one-process run that uses every core.
+"""
+import argparse
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+RATE = re.compile(r"genetic search: (\d+) evaluations in ([0-9.]+) s")
+LOAD = re.compile(r"rank (\d+): (\d+) evaluations, ([0-9.]+) s busy, ([0-9.]+) s idle")
+
+
+def run(cmd):
+    p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    if p.returncode != 0:
+        sys.exit("failed (%d): %s\n%s" % (p.returncode, " ".join(cmd), p.stdout[-3000:]))
+    m = RATE.search(p.stdout)
+    if not m:
+        sys.exit("no 'genetic search:' line in the output of " + " ".join(cmd))
+    loads = [(int(r), int(n), float(b), float(i)) for r, n, b, i in LOAD.findall(p.stdout)]
+    return int(m.group(1)), float(m.group(2)), loads
+
+
+def main():
+    here = os.path.dirname(os.path.abspath(__file__))
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sieve", default=os.path.join(here, "..", "build", "app", "sieve"))
+    ap.add_argument("--mpirun", default="mpirun")
+    ap.add_argument("--model", default=os.path.join(here, "..", "resources", "demo"))
+    ap.add_argument("--task", default=None, help="default: the demo's add task")
+    ap.add_argument("--ranks", default="1,2,3")
+    ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--population", type=int, default=12)
+    ap.add_argument("--generations", type=int, default=4)
+    ap.add_argument("--seed", type=int, default=7)
+    a = ap.parse_args()
+    task = a.task or os.path.join(a.model, "tasks", "add.jsonl")
+    cores = os.cpu_count() or 1
+    mpirun = [a.mpirun, "--oversubscribe", "--bind-to", "none"]
+    if os.geteuid() == 0:
+        mpirun.append("--allow-run-as-root")
+
+    def ga(session, threads):
+        return [a.sieve, "ga", "--model", a.model, "--task", task, "--session", session,
+                "--threads", str(threads), "--population", str(a.population),
+                "--generations", str(a.generations), "--patience", "1000", "--seed", str(a.seed)]
+
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for ranks in [int(r) for r in a.ranks.split(",")]:
+            session = os.path.join(tmp, "r%d.h5" % ranks)
+            cmd = ga(session, a.threads) if ranks == 1 else mpirun + ["-np", str(ranks)] + ga(session, a.threads)
+            n, seconds, loads = run(cmd)
+            rows.append(("%d rank%s x %d thread%s" % (ranks, "s" if ranks > 1 else "", a.threads,
+                                                    "s" if a.threads > 1 else ""), ranks, n, seconds, loads))
+        if cores > a.threads:
+            n, seconds, loads = run(ga(os.path.join(tmp, "all.h5"), cores))
+            rows.append(("1 process x %d threads" % cores, 1, n, seconds, loads))
+
+    base = rows[0][2] / rows[0][3]
+    print("model %s, task %s, population %d, generations %d, %d cores" %
+          (a.model, task, a.population, a.generations, cores))
+    print("%-26s %12s %10s %14s %9s  %s" % ("configuration", "evaluations", "seconds", "evaluations/s",
+                                             "vs 1 rank", "idle per rank (s)"))
+    for name, ranks, n, seconds, loads in rows:
+        rate = n / seconds
+        idle = ", ".join("%d: %.1f" % (r, i) for r, _, _, i in loads) if loads else "-"
+        print("%-26s %12d %10.1f %14.3f %8.2fx  %s" % (name, n, seconds, rate, rate / base, idle))
+
+
+if __name__ == "__main__":
+    main()
