@@ -202,6 +202,16 @@
     </message>
     <message>
         <location line="+5"/>
+        <source>Reading session</source>
+        <translation>Sitzung wird gelesen</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Read %1 (read-only; genetic-search generations so far: %2)</source>
+        <translation>%1 gelesen (schreibgeschützt; bisherige Generationen der genetischen Suche: %2)</translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>Saving session</source>
         <translation>Sitzung wird gespeichert</translation>
     </message>
@@ -310,6 +320,14 @@
         <location line="+2"/>
         <source>A − B: %1 points</source>
         <translation>A − B: %1 Prozentpunkte</translation>
+    </message>
+</context>
+<context>
+    <name>sieve::widgets::EngineClient</name>
+    <message>
+        <location filename="../widgets/engine_client.h" line="+86"/>
+        <source>This engine cannot follow %1</source>
+        <translation>Diese Engine kann %1 nicht verfolgen</translation>
     </message>
 </context>
 <context>
@@ -531,12 +549,12 @@
 <context>
     <name>sieve::widgets::MainWindow</name>
     <message>
-        <location filename="../widgets/main_window.cpp" line="+47"/>
+        <location filename="../widgets/main_window.cpp" line="+50"/>
         <source>Sieve sessions (*.h5 *.hdf5)</source>
         <translation>Sieve-Sitzungen (*.h5 *.hdf5)</translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+30"/>
         <source>Open a model and a task (File menu), or the demo model, then press Run all (F5)</source>
         <translation>Öffnen Sie ein Modell und eine Aufgabe (Menü Datei) oder das Demo-Modell und wählen Sie dann Alles ausführen (F5)</translation>
     </message>
@@ -587,12 +605,12 @@
     </message>
     <message>
         <location line="+2"/>
-        <location line="+682"/>
+        <location line="+741"/>
         <source>GA best chromosome</source>
         <translation>Bestes GA-Chromosom</translation>
     </message>
     <message>
-        <location line="-673"/>
+        <location line="-732"/>
         <source>Model</source>
         <translation>Modell</translation>
     </message>
@@ -628,6 +646,16 @@
     </message>
     <message>
         <location line="+1"/>
+        <source>&amp;Follow Session…</source>
+        <translation>Sitzung &amp;verfolgen…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Show a session another process is writing (a cluster run) and redraw as it grows; read-only</source>
+        <translation>Eine Sitzung anzeigen, die ein anderer Prozess schreibt (ein Cluster-Lauf), und neu zeichnen, während sie wächst; schreibgeschützt</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>Open &amp;Model…</source>
         <translation>&amp;Modell öffnen…</translation>
     </message>
@@ -832,7 +860,7 @@
         <translation>&amp;Datei</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+5"/>
         <source>Open &amp;Recent</source>
         <translation>&amp;Zuletzt geöffnet</translation>
     </message>
@@ -872,7 +900,7 @@
         <translation>Die neue Sprache gilt ab dem nächsten Start von Sieve Workbench.</translation>
     </message>
     <message>
-        <location line="+85"/>
+        <location line="+87"/>
         <source>(none)</source>
         <translation>(keine)</translation>
     </message>
@@ -927,7 +955,17 @@
         <translation>Sitzung öffnen</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+7"/>
+        <source>Follow Session</source>
+        <translation>Sitzung verfolgen</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Following %1 (read-only)</source>
+        <translation>Verfolge %1 (schreibgeschützt)</translation>
+    </message>
+    <message>
+        <location line="+41"/>
         <source>Save Session As</source>
         <translation>Sitzung speichern unter</translation>
     </message>
@@ -937,12 +975,17 @@
         <translation>%1 gespeichert</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+8"/>
+        <source>Following %1 (read-only), read at %2</source>
+        <translation>Verfolge %1 (schreibgeschützt), gelesen um %2</translation>
+    </message>
+    <message>
+        <location line="+11"/>
         <source>Opened %1</source>
         <translation>%1 geöffnet</translation>
     </message>
     <message>
-        <location line="+142"/>
+        <location line="+143"/>
         <source>Opened model %1: %2 matrices in %3 layers on %4</source>
         <translation>Modell %1 geöffnet: %2 Matrizen in %3 Schichten auf %4</translation>
     </message>
@@ -1002,17 +1045,17 @@
         <translation>Bewerte %1 auf %2…</translation>
     </message>
     <message>
-        <location line="-226"/>
+        <location line="-235"/>
         <source>Open Task</source>
         <translation>Aufgabe öffnen</translation>
     </message>
     <message>
-        <location line="-410"/>
+        <location line="-460"/>
         <source>Accuracy against the share of prunable parameters removed (embeddings and lm_head are never pruned), per method</source>
         <translation>Genauigkeit über dem Anteil entfernter beschneidbarer Parameter (Embeddings und lm_head werden nie beschnitten), je Methode</translation>
     </message>
     <message>
-        <location line="+410"/>
+        <location line="+460"/>
         <source>Tasks (*.json *.jsonl *.yaml *.yml);;All files (*)</source>
         <translation>Aufgaben (*.json *.jsonl *.yaml *.yml);;Alle Dateien (*)</translation>
     </message>
@@ -1032,7 +1075,7 @@
         <translation>Sieve Workbench</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+11"/>
         <location line="+2"/>
         <source>Done</source>
         <translation>Fertig</translation>
@@ -1118,7 +1161,7 @@
         <translation>Suche</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+19"/>
         <source>%1 GiB</source>
         <translation>%1 GiB</translation>
     </message>
@@ -1143,7 +1186,7 @@
         <translation>Phase</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+4"/>
         <source>host</source>
         <translation>Host</translation>
     </message>
@@ -1153,12 +1196,12 @@
         <translation>verfügbar</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+7"/>
         <source>Weights %1, boundary states %2, one block&apos;s Gram matrices %3</source>
         <translation>Gewichte %1, Grenzzustände %2, Gram-Matrizen eines Blocks %3</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>Boundary states wait in host memory.</source>
         <translation>Die Grenzzustände warten im Hauptspeicher.</translation>
     </message>
@@ -1214,13 +1257,13 @@
 <context>
     <name>sieve::widgets::OpenModelDialog</name>
     <message>
-        <location filename="../widgets/panels/open_model_dialog.cpp" line="+24"/>
-        <location line="+93"/>
+        <location filename="../widgets/panels/open_model_dialog.cpp" line="+25"/>
+        <location line="+98"/>
         <source>Open Model</source>
         <translation>Modell öffnen</translation>
     </message>
     <message>
-        <location line="-88"/>
+        <location line="-93"/>
         <source>Hugging Face folder, .gguf file or llama2.c .bin</source>
         <translation>Hugging-Face-Ordner, .gguf-Datei oder llama2.c-.bin</translation>
     </message>
@@ -1230,13 +1273,13 @@
         <translation>&amp;Durchsuchen…</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+5"/>
         <source>&amp;Model:</source>
         <translation>&amp;Modell:</translation>
     </message>
     <message>
-        <location line="+4"/>
-        <location line="+29"/>
+        <location line="+5"/>
+        <location line="+30"/>
         <source>Automatic (%1)</source>
         <translation>Automatisch (%1)</translation>
     </message>
@@ -1268,7 +1311,7 @@
         <translation>Rechen-Da&amp;tentyp:</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+19"/>
         <source>The dtype weights, activations and factors are kept in; the factorizations are computed in float64 either way. bfloat16 halves the memory of float32.</source>
         <translation>Der Datentyp, in dem Gewichte, Aktivierungen und Faktoren gehalten werden; die Faktorisierungen werden in jedem Fall in float64 berechnet. bfloat16 halbiert den Speicher gegenüber float32.</translation>
     </message>
@@ -1278,7 +1321,7 @@
         <translation>Automatisch hier: %1</translation>
     </message>
     <message>
-        <location line="+47"/>
+        <location line="+48"/>
         <source>Models (*.gguf *.bin config.json *.safetensors)</source>
         <translation>Modelle (*.gguf *.bin config.json *.safetensors)</translation>
     </message>

@@ -79,6 +79,12 @@ public Q_SLOTS:
     // with it, runs on `device`.
     virtual void openSession(const QString& path, const sieve::DeviceChoice& device) = 0;
     virtual void saveSession(const QString& path) = 0;  // answers with sessionSaved
+    // Reads the session at `path` again and shows it read-only (nothing is
+    // written to it): another process appends to it. Answers with
+    // sessionReplaced. An engine that cannot says so with finished(false, ...).
+    virtual void followSession(const QString& path) {
+        Q_EMIT finished(false, tr("This engine cannot follow %1").arg(path));
+    }
 
 Q_SIGNALS:
     void modelOpened(const sieve::ModelSummary& summary);

@@ -18,10 +18,12 @@
 #include <QStandardPaths>
 #include <QStatusBar>
 #include <QTabWidget>
+#include <QTime>
 #include <QTimer>
 #include <algorithm>
 
 #include "core/types/statistics.h"
+#include "widgets/common/session_follower.h"
 #include "widgets/common/language.h"
 #include "widgets/common/version_text.h"
 #include "widgets/export/export_dialog.h"
@@ -65,6 +67,12 @@ MainWindow::MainWindow(EngineClient* client, QWidget* parent) : QMainWindow(pare
     taskStatus_ = new QLabel(this);
     statusBar()->addPermanentWidget(modelStatus_);
     statusBar()->addPermanentWidget(taskStatus_);
+    followStatus_ = new QLabel(this);
+    followStatus_->setObjectName(QStringLiteral("followStatus"));
+    followStatus_->hide();
+    statusBar()->addPermanentWidget(followStatus_);
+    follower_ = new SessionFollower(this);
+    connect(follower_, &SessionFollower::changed, this, [this] { refreshFollowed(); });
     restoreWindowState();
     updateStatus();
     updateTitle();
@@ -143,6 +151,9 @@ void MainWindow::buildActions() {
          [this] { newSession(); });
     make("actionOpenSession", tr("&Open Session…"), QKeySequence::Open,
          tr("Open a saved session and redraw every view"), [this] { openSession(); });
+    make("actionFollowSession", tr("&Follow Session…"), QKeySequence(),
+         tr("Show a session another process is writing (a cluster run) and redraw as it grows; read-only"),
+         [this] { followSession(); });
     make("actionOpenModel", tr("Open &Model…"), QKeySequence(tr("Ctrl+Shift+O")),
          tr("Open a Hugging Face directory, a GGUF file or a llama2.c checkpoint"), [this] { openModel(); });
     make("actionOpenTask", tr("Open &Task…"), QKeySequence(tr("Ctrl+T")), tr("Open a task file to prune for"),
@@ -192,6 +203,7 @@ void MainWindow::buildMenus() {
     file->setObjectName(QStringLiteral("menuFile"));
     file->addAction(action(QStringLiteral("actionNew")));
     file->addAction(action(QStringLiteral("actionOpenSession")));
+    file->addAction(action(QStringLiteral("actionFollowSession")));
     recentMenu_ = file->addMenu(tr("Open &Recent"));
     recentMenu_->setObjectName(QStringLiteral("menuRecent"));
     connect(recentMenu_, &QMenu::aboutToShow, this, &MainWindow::rebuildRecentMenu);
@@ -278,6 +290,8 @@ void MainWindow::connectClient() {
     connect(client_, &EngineClient::sessionSaved, this, &MainWindow::onSessionSaved);
     connect(client_, &EngineClient::finished, this, &MainWindow::onFinished);
     connect(client_, &EngineClient::busyChanged, this, [this](bool busy) {
+        // Work of our own (a run, another file) ends following: its results are not the followed file's.
+        if (busy && !followRefresh_ && follower_->isFollowing()) stopFollowing();
         runPanel_->setBusy(busy);
         action(QStringLiteral("actionStop"))->setEnabled(busy);
         for (const char* name : {"actionCalibrate", "actionUniform", "actionGenetic", "actionSensitivity",
@@ -403,7 +417,43 @@ void MainWindow::openSession() {
     if (!path.isEmpty()) openSessionFile(path);
 }
 
+void MainWindow::followSession() {
+    if (!maybeSave()) return;
+    const QString path =
+        QFileDialog::getOpenFileName(this, tr("Follow Session"), QString(), tr(kSessionFilter));
+    if (!path.isEmpty()) followSessionFile(path);
+}
+
+void MainWindow::followSessionFile(const QString& path) {
+    follower_->follow(path);
+    followStatus_->setText(tr("Following %1 (read-only)").arg(QFileInfo(path).fileName()));
+    followStatus_->setToolTip(path);
+    followStatus_->show();
+    adoptSettingsOnReplace_ = true;  // the run panel shows the followed run's settings
+    refreshFollowed();
+}
+
+bool MainWindow::isFollowing() const {
+    return follower_->isFollowing();
+}
+
+void MainWindow::stopFollowing() {
+    follower_->stop();
+    followStatus_->hide();
+}
+
+void MainWindow::refreshFollowed() {
+    if (!follower_->isFollowing()) return;
+    if (client_->isBusy()) {  // our own read still running: look again shortly
+        QTimer::singleShot(1000, this, [this] { refreshFollowed(); });
+        return;
+    }
+    followRefresh_ = true;
+    client_->followSession(follower_->path());
+}
+
 void MainWindow::openSessionFile(const QString& path) {
+    stopFollowing();
     adoptSettingsOnReplace_ = true;
     client_->openSession(path, OpenModelDialog::storedDevice());
 }
@@ -439,6 +489,12 @@ void MainWindow::onSessionSaved(const QString& path) {
 // A session was opened, or a new one started (New Session, another model or
 // task): every view is redrawn from it.
 void MainWindow::onSessionReplaced() {
+    if (followRefresh_) {
+        followRefresh_ = false;
+        followStatus_->setText(tr("Following %1 (read-only), read at %2")
+                                   .arg(QFileInfo(follower_->path()).fileName(),
+                                        QTime::currentTime().toString(QStringLiteral("HH:mm:ss"))));
+    }
     const SessionData session = client_->session();
     modelPanel_->setModel(session.model.summary);
     if (adoptSettingsOnReplace_) {
@@ -566,6 +622,7 @@ void MainWindow::showError(const QString& message) {
 }
 
 void MainWindow::onFinished(bool ok, const QString& message) {
+    followRefresh_ = false;  // a read of the followed file that failed ends here too
     runPanel_->setBusy(client_->isBusy());
     action(QStringLiteral("actionStop"))->setEnabled(false);
     convergence_->flushPending();

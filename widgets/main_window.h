@@ -22,6 +22,7 @@ namespace sieve::widgets {
 class AccuracyCurvePlot;
 class CompareView;
 class GaConvergencePlot;
+class SessionFollower;
 class ModelPanel;
 class PlotView;
 class ProgressPanel;
@@ -63,6 +64,11 @@ public Q_SLOTS:
     // Opens a model on a device, as File > Open Model does after its dialog.
     void openModelFile(const QString& path, const sieve::DeviceChoice& device);
     void openSessionFile(const QString& path);
+    // File > Follow Session: shows `path` read-only and reads it again
+    // whenever the process writing it (a cluster run) changes it. Ends when
+    // another session, model or task is opened or a run starts here.
+    void followSessionFile(const QString& path);
+    bool isFollowing() const;
     void saveSessionFile(const QString& path);
     bool exportFigure(sieve::widgets::MainWindow::Tab tab, const sieve::widgets::ExportRequest& request,
                       QString* error = nullptr);
@@ -95,6 +101,9 @@ private:
     // Actions
     void newSession();
     void openSession();
+    void followSession();
+    void stopFollowing();
+    void refreshFollowed();
     bool save();
     bool saveAs();
     void openModel();
@@ -157,6 +166,9 @@ private:
     QMenu* recentMenu_ = nullptr;
     QLabel* modelStatus_ = nullptr;
     QLabel* taskStatus_ = nullptr;
+    SessionFollower* follower_ = nullptr;
+    QLabel* followStatus_ = nullptr;
+    bool followRefresh_ = false;  // the engine is reading the followed file (our own request)
 };
 
 }  // namespace sieve::widgets

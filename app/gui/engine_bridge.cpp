@@ -247,6 +247,15 @@ void EngineBridge::openSession(const QString& path, const DeviceChoice& device) 
     });
 }
 
+void EngineBridge::followSession(const QString& path) {
+    start(tr("Reading session"), [this, path](JobContext&) {
+        const SessionData data = engine_->followSession(path.toStdString());
+        Q_EMIT sessionReplaced();
+        const size_t generations = data.ga ? data.ga->result.generations.size() : 0;
+        return tr("Read %1 (read-only; genetic-search generations so far: %2)").arg(path).arg(generations);
+    });
+}
+
 void EngineBridge::saveSession(const QString& path) {
     start(tr("Saving session"), [this, path](JobContext&) {
         engine_->saveSession(path.toStdString());

@@ -50,6 +50,7 @@ public Q_SLOTS:
     void stop() override;
     void newSession() override;
     void openSession(const QString& path, const sieve::DeviceChoice& device) override;
+    void followSession(const QString& path) override;
     void saveSession(const QString& path) override;
 
 private:

@@ -726,6 +726,12 @@ void Engine::useSessionFile(const std::string& path, const RunSettings* settings
     d.session.saveAs(path);
 }
 
+SessionData Engine::followSession(const std::string& path) {
+    SessionData data = SessionFile::load(path);
+    impl_->session.show(data);
+    return data;
+}
+
 SessionData Engine::openSession(const std::string& path, std::string* mismatch) {
     return impl_->adopt(SessionFile::load(path), path, mismatch);
 }

@@ -70,6 +70,11 @@ public:
     // `settings` is given, else InputError says what differs); a new one is
     // created. Every later result is saved into it.
     void useSessionFile(const std::string& path, const RunSettings* settings);
+    // Shows the session at `path` read-only, whatever model and task are
+    // open: a run elsewhere (a cluster's rank 0) may be appending to it, and
+    // the window reads it again when it changes (File > Follow Session).
+    // Nothing is ever written to it; a run here starts a new session.
+    SessionData followSession(const std::string& path);
     // Loads a session. When it was made with the open model and task its
     // results become the live ones (further runs extend it, an interrupted
     // search resumes); otherwise it is shown read-only and `mismatch` says why.

@@ -18,6 +18,8 @@
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QTemporaryDir>
+#include <QCryptographicHash>
+#include <QFile>
 
 #include "app/gui/engine_bridge.h"
 #include "core/engine/engine.h"
@@ -44,6 +46,13 @@ QString waitFinished(EngineClient& client, int timeoutMs, bool expectOk = true) 
     const QString message = spy.first().at(1).toString();
     if (ok != expectOk) qWarning() << "unexpected outcome:" << message;
     return ok == expectOk ? QString() : message;
+}
+
+// A file's bytes, hashed: "the window did not write it".
+QByteArray sha256(const QString& path) {
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly)) return {};
+    return QCryptographicHash::hash(f.readAll(), QCryptographicHash::Sha256);
 }
 
 RunSettings smallRun() {
@@ -291,6 +300,56 @@ private Q_SLOTS:
     }
 
     // Researchers run headless on a server, then open the session on a laptop.
+    // File > Follow Session on a session a CLI search is appending to (as a
+    // cluster run's rank 0 would): the window redraws as generations arrive,
+    // never writes the file, and stops following when work of its own starts.
+    void followsASessionACliRunAppendsTo() {
+        QTemporaryDir tmp;
+        const QString path = tmp.filePath("followed.h5");
+        auto ga = [&](int generations) {
+            return QStringList{"ga", "--model", demo_, "--task", demo_ + "/tasks/add.jsonl", "--session", path,
+                               "--population", "6", "--generations", QString::number(generations),
+                               "--patience", "100", "--seed", "5", "--threads", "1", "--quiet"};
+        };
+        const QString sieve = QStringLiteral(SIEVE_BINARY_DIR "/app/sieve");
+        QProcess first;
+        first.start(sieve, ga(1));
+        QVERIFY(first.waitForFinished(300000));
+        QVERIFY2(first.exitCode() == 0, first.readAllStandardError().constData());
+
+        app::EngineBridge bridge;
+        MainWindow window(&bridge);
+        window.setPromptOnClose(false);
+        window.show();
+        window.followSessionFile(path);
+        QVERIFY(window.isFollowing());
+        QTRY_COMPARE_WITH_TIMEOUT(window.convergencePlot()->generationCount(), 1, 60000);
+        QVERIFY(bridge.sessionPath().isEmpty());  // shown read-only: nothing is saved into it
+
+        // The search goes on elsewhere: three more generations appended to the file.
+        QProcess more;
+        more.start(sieve, ga(4));
+        QVERIFY(more.waitForStarted());
+        QTRY_VERIFY_WITH_TIMEOUT(window.convergencePlot()->generationCount() >= 2, 240000);
+        // (It may have ended while the window's event loop ran above.)
+        QVERIFY(more.state() == QProcess::NotRunning || more.waitForFinished(300000));
+        QVERIFY2(more.exitStatus() == QProcess::NormalExit && more.exitCode() == 0, more.readAllStandardError().constData());
+        QTRY_COMPARE_WITH_TIMEOUT(window.convergencePlot()->generationCount(), 4, 60000);
+        QTRY_VERIFY_WITH_TIMEOUT(!bridge.isBusy(), 60000);
+        QCOMPARE(int(bridge.session().ga->result.generations.size()), 4);
+        auto* status = window.findChild<QLabel*>(QStringLiteral("followStatus"));
+        QVERIFY(status && status->isVisible() && status->text().contains("followed.h5"));
+        window.grab().save(outDir_ + "/following_a_session.png");
+
+        // Work of its own (the demo model opened) ends following.
+        const QByteArray before = sha256(path);
+        window.openModelFile(demo_, DeviceChoice{"cpu"});
+        QCOMPARE(waitFinished(bridge, 120000), QString());
+        QVERIFY(!window.isFollowing());
+        QVERIFY(!status->isVisible());
+        QCOMPARE(sha256(path), before);
+    }
+
     void sessionMadeByTheCliOpensWithEveryPlot() {
         QTemporaryDir tmp;
         const QString path = tmp.filePath("headless.h5");
