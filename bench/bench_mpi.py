@@ -26,6 +26,7 @@ LOAD = re.compile(r"rank (\d+): (\d+) evaluations, ([0-9.]+) s busy, ([0-9.]+) s
 
 
 def run(cmd):
+    load = os.getloadavg()[0]
     p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     if p.returncode != 0:
         sys.exit("failed (%d): %s\n%s" % (p.returncode, " ".join(cmd), p.stdout[-3000:]))
@@ -33,7 +34,7 @@ def run(cmd):
     if not m:
         sys.exit("no 'genetic search:' line in the output of " + " ".join(cmd))
     loads = [(int(r), int(n), float(b), float(i)) for r, n, b, i in LOAD.findall(p.stdout)]
-    return int(m.group(1)), float(m.group(2)), loads
+    return int(m.group(1)), float(m.group(2)), loads, (load + os.getloadavg()[0]) / 2
 
 
 def main():
@@ -65,22 +66,24 @@ def main():
         for ranks in [int(r) for r in a.ranks.split(",")]:
             session = os.path.join(tmp, "r%d.h5" % ranks)
             cmd = ga(session, a.threads) if ranks == 1 else mpirun + ["-np", str(ranks)] + ga(session, a.threads)
-            n, seconds, loads = run(cmd)
+            n, seconds, loads, load = run(cmd)
             rows.append(("%d rank%s x %d thread%s" % (ranks, "s" if ranks > 1 else "", a.threads,
-                                                    "s" if a.threads > 1 else ""), ranks, n, seconds, loads))
+                                                    "s" if a.threads > 1 else ""), ranks, n, seconds, loads, load))
         if cores > a.threads:
-            n, seconds, loads = run(ga(os.path.join(tmp, "all.h5"), cores))
-            rows.append(("1 process x %d threads" % cores, 1, n, seconds, loads))
+            n, seconds, loads, load = run(ga(os.path.join(tmp, "all.h5"), cores))
+            rows.append(("1 process x %d threads" % cores, 1, n, seconds, loads, load))
 
     base = rows[0][2] / rows[0][3]
     print("model %s, task %s, population %d, generations %d, %d cores" %
           (a.model, task, a.population, a.generations, cores))
-    print("%-26s %12s %10s %14s %9s  %s" % ("configuration", "evaluations", "seconds", "evaluations/s",
-                                             "vs 1 rank", "idle per rank (s)"))
-    for name, ranks, n, seconds, loads in rows:
+    # The load average beside each row: on a shared machine other work takes
+    # cores from the ranks, and a ratio measured under load says little.
+    print("%-26s %12s %10s %14s %9s %9s  %s" % ("configuration", "evaluations", "seconds", "evaluations/s",
+                                                 "vs 1 rank", "load avg", "idle per rank (s)"))
+    for name, ranks, n, seconds, loads, load in rows:
         rate = n / seconds
         idle = ", ".join("%d: %.1f" % (r, i) for r, _, _, i in loads) if loads else "-"
-        print("%-26s %12d %10.1f %14.3f %8.2fx  %s" % (name, n, seconds, rate, rate / base, idle))
+        print("%-26s %12d %10.1f %14.3f %8.2fx %9.1f  %s" % (name, n, seconds, rate, rate / base, load, idle))
 
 
 if __name__ == "__main__":
