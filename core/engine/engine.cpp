@@ -14,6 +14,7 @@
 #include "core/model/model.h"
 #include "core/projection/projection_set.h"
 #include "core/search/genetic_search.h"
+#include "core/search/rng.h"
 #include "core/search/sensitivity.h"
 #include "core/search/uniform_search.h"
 #include "core/session/content_hash.h"
@@ -172,6 +173,7 @@ struct Engine::Impl {
         EvalOptions options;
         options.keepPredictions = false;
         const EvalResult r = evaluateTask(*model, tokenizer.get(), searchTask, options, context);
+        if (!r.contextNote.empty()) context.log("warning: " + r.contextNote);
         BaselineResult b;
         b.a0 = r.score;
         b.tokensPerSecond = r.tokensPerSecond;
@@ -267,6 +269,11 @@ const ModelSummary& Engine::openModel(const std::string& path, const DeviceChoic
     std::unique_ptr<Tokenizer> tokenizer;
     const std::string tok = tokenizerPath.empty() ? findTokenizer(path) : tokenizerPath;
     if (!tok.empty()) tokenizer = Tokenizer::load(tok);
+    // Ids past the model's embeddings would fail deep inside the forward.
+    if (tokenizer && tokenizer->vocabSize() > model->config().vocab)
+        throw InputError("tokenizer '" + tok + "' has " + std::to_string(tokenizer->vocabSize()) +
+                         " tokens, more than the model '" + path + "' has embeddings for (" +
+                         std::to_string(model->config().vocab) + "): they do not belong together");
     context.advance(2, "hashing weights");
     const ContentHash hash = hashFiles(weightFilesOf(path));
     context.advance(3);
@@ -445,6 +452,7 @@ double Engine::evaluateDense(JobContext& context, std::map<std::string, double>*
     EvalOptions options;
     options.keepPredictions = false;
     const EvalResult r = evaluateTask(*d.model, d.tokenizer.get(), d.task, options, context);
+    if (!r.contextNote.empty()) context.log("warning: " + r.contextNote);
     if (scoreByTag) *scoreByTag = r.scoreByTag;
     return r.score;
 }
@@ -534,7 +542,11 @@ GaResult Engine::genetic(const RunSettings& settings, JobContext& context) {
                                          d.taskIdentity.hash, d.taskInfo.searchExamples,
                                          d.calibrationTokensFor(method), settings.ga});
     std::string why;
-    const std::optional<GaSession> stored = d.session.resumableGa(key, settings.ga.generations, &why);
+    std::optional<GaSession> stored = d.session.resumableGa(key, settings.ga.generations, &why);
+    if (stored && !SearchRng::validState(stored->rngState)) {
+        why = "the session's genetic search has a damaged random state (it cannot continue on its stream)";
+        stored.reset();
+    }
     if (!why.empty()) context.log(why + ": the genetic search starts again");
     GaSession start;
     start.result.method = name;

@@ -108,6 +108,35 @@ struct Accumulator {
     }
 };
 
+// Which prompts leave max_new_tokens no room in the model's context, for
+// one note naming the task file instead of a silent cut.
+struct GenerationFit {
+    int64_t crowded = 0, cut = 0, longest = 0;
+    const TaskExample* longestExample = nullptr;
+
+    void add(const TaskExample& example, int64_t promptLength, int maxNew, int64_t context) {
+        if (promptLength + maxNew > context + 1) ++crowded;
+        if (promptLength > context) ++cut;
+        if (promptLength > longest) {
+            longest = promptLength;
+            longestExample = &example;
+        }
+    }
+    std::string note(int maxNew, int64_t context) const {
+        if (crowded == 0) return {};
+        std::string text = longestExample->file + ": max_new_tokens " + std::to_string(maxNew) +
+                           " does not fit the model's context of " + std::to_string(context) +
+                           " tokens after " + std::to_string(crowded) +
+                           " of the prompts (the longest, line " + std::to_string(longestExample->line) +
+                           ", has " + std::to_string(longest) +
+                           " tokens): generation stops at the context length";
+        if (cut > 0)
+            text += "; " + std::to_string(cut) + " prompts longer than the context were cut to their last " +
+                    std::to_string(context) + " tokens";
+        return text;
+    }
+};
+
 class Evaluation {
 public:
     Evaluation(const Model& model, const Tokenizer* tokenizer, const Task& task, const EvalOptions& options,
@@ -168,13 +197,19 @@ private:
         const auto stops = stopTokensFor(spec, tokenizer_, model_);
         std::vector<std::vector<int64_t>> prompts;
         std::vector<size_t> lengths;
-        const int64_t keep = std::max<int64_t>(1, maxPositions() - maxNew);
+        // A prompt is kept whole and generation stops at the context length
+        // (generateGreedy); only a prompt longer than the context itself is
+        // cut, to its end.
+        const int64_t context = maxPositions();
+        GenerationFit fit;
         for (const auto& ex : examples_) {
             auto p = promptTokens(ex, spec, tokenizer_);
-            if (int64_t(p.size()) > keep) p.erase(p.begin(), p.end() - keep);  // keep the end of long prompts
+            fit.add(ex, int64_t(p.size()), maxNew, context);
+            if (int64_t(p.size()) > context) p.erase(p.begin(), p.end() - context);
             lengths.push_back(p.size());
             prompts.push_back(std::move(p));
         }
+        result_.contextNote = fit.note(maxNew, context);
         int done = 0;
         for (const auto& batch : lengthBatches(lengths, batchSize())) {
             std::vector<std::vector<int64_t>> batchPrompts;
