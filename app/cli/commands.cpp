@@ -1,81 +1,21 @@
 #include "app/cli/commands.h"
 
-#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
-#include <limits>
 #include <map>
-#include <optional>
-#include <sstream>
 
-#include "app/cli/arguments.h"
+#include "app/cli/command_line.h"
 #include "app/cli/progress_printer.h"
 #include "app/cli/report.h"
 #include "core/demo/train_demo.h"
 #include "core/engine/engine.h"
+#include "core/export/model_export.h"
 #include "core/session/session_file.h"
-#include "core/types/method_registry.h"
 
 namespace sieve::cli {
 
 namespace {
-
-// ---- shared options ----------------------------------------------------------
-OptionSpec modelOption() {
-    return {"model", "PATH", "model: HF directory, .gguf file or llama2.c .bin", "", true};
-}
-OptionSpec taskOption() {
-    return {"task", "FILE", "task file (JSONL)", "", true};
-}
-std::vector<OptionSpec> commonOptions() {
-    return {{"device", "NAME", "auto, cpu, cuda or cuda:N", "auto"},
-            {"tokenizer", "PATH", "tokenizer file when not beside the model", ""},
-            {"quiet", "", "print only errors and the final result", ""}};
-}
-std::vector<OptionSpec> taskOptions() {
-    return {{"skip-bad-lines", "", "skip malformed task lines (counted) instead of refusing the file", ""},
-            {"held-out", "FRACTION", "part of the evaluation split kept out of every search", "0.5"}};
-}
-std::vector<OptionSpec> searchOptions() {
-    return {
-        {"session", "FILE", "HDF5 session to read and extend (created if absent)", ""},
-        {"methods", "LIST", "projection methods of the uniform sweeps: " + methodNameList(), "sieve"},
-        {"method", "NAME",
-         "method of the genetic search, the sensitivity scan and exports [default: the first of --methods "
-         "that serves them]",
-         ""},
-        {"eps", "EPS", "accepted accuracy loss: keep >= (1 - eps) a0", "0.05"},
-        {"grid", "LIST", "pruning levels (fraction removed), ascending from 0",
-         "0,0.1,0.2,0.3,0.4,0.5,0.6,0.7,0.8,0.9"},
-        {"population", "N", "GA population", "24"},
-        {"generations", "N", "GA generations", "15"},
-        {"patience", "N", "GA: stop after N generations without improvement", "8"},
-        {"seed", "N", "GA random seed", "1234"},
-        {"calibration-tokens", "N", "stop calibration after N tokens (0 = whole split)", "0"}};
-}
-std::vector<OptionSpec> concat(std::initializer_list<std::vector<OptionSpec>> parts) {
-    std::vector<OptionSpec> all;
-    for (const auto& p : parts) all.insert(all.end(), p.begin(), p.end());
-    return all;
-}
-
-// The options as core's RunSettings; numbers outside their range are usage
-// errors naming the option, anything else the engine refuses is bad input.
-RunSettings runSettings(const Arguments& a) {
-    RunSettings s;
-    s.methods = a.list("methods");
-    s.searchMethod = a.get("method");
-    s.eps = a.number("eps", 1e-6, 0.999999);
-    s.grid = a.numbers("grid");
-    s.ga.population = int(a.integer("population", 2, 100000));
-    s.ga.generations = int(a.integer("generations", 1, 1000000));
-    s.ga.patience = int(a.integer("patience", 1, 1000000));
-    s.ga.seed = uint64_t(a.integer("seed", 0, std::numeric_limits<long long>::max()));
-    s.maxCalibrationTokens = a.integer("calibration-tokens", 0, int64_t(1) << 40);
-    validateRunSettings(s);
-    return s;
-}
 
 // The engine with the model, the task and (when given) the session open.
 struct Workbench {
@@ -83,20 +23,20 @@ struct Workbench {
     ProgressPrinter printer;
     JobContext context;
 
-    Workbench(const Arguments& a, const CancelToken& cancel, bool withTask)
-        : printer(a.flag("quiet")),
+    Workbench(const CommandLine& c, const CancelToken& cancel, bool withTask)
+        : printer(c.quiet),
           context([this](const Progress& p) { printer.onProgress(p); },
                   [this](const JobEvent& e) { printer.onEvent(e); }, cancel) {
         DeviceChoice device;
-        device.device = a.get("device");
-        const ModelSummary& m = engine.openModel(a.get("model"), device, context, a.get("tokenizer"));
+        device.device = c.device;
+        const ModelSummary& m = engine.openModel(c.model, device, context, c.tokenizer);
         printer.message("model " + m.path + ": " + m.architecture + ", " + std::to_string(m.layers) +
                         " layers, " + std::to_string(m.totalParams) + " parameters on " + m.device);
         if (!withTask) return;
         TaskOptions t;
-        t.skipBadLines = a.flag("skip-bad-lines");
-        t.heldOutFraction = a.number("held-out", 0.0, 0.99);
-        const TaskInfo& info = engine.openTask(a.get("task"), t);
+        t.skipBadLines = c.skipBadLines;
+        t.heldOutFraction = c.heldOut;
+        const TaskInfo& info = engine.openTask(c.task, t);
         printer.message(
             "task " + info.name + " (" + info.kind + ", " + info.metric +
             "): " + std::to_string(info.calibrationExamples) + " calibration, " +
@@ -116,38 +56,18 @@ struct Workbench {
     }
 };
 
-bool parseOrHelp(Arguments& a, const std::vector<std::string>& args) {
-    if (!a.parse(args)) {
-        std::cout << a.help();
-        return false;
-    }
-    return true;
-}
-
 // ---- commands -----------------------------------------------------------------
-int runInfo(const std::vector<std::string>& args, const CancelToken& cancel) {
-    Arguments a(
-        "info", "Print a model's architecture and its prunable matrices.",
-        concat({{modelOption()}, commonOptions(), {{"json", "", "print JSON instead of a table", ""}}}));
-    if (!parseOrHelp(a, args)) return kOk;
-    Workbench w(a, cancel, false);
+int runInfo(const CommandLine& c, const CancelToken& cancel) {
+    Workbench w(c, cancel, false);
     const std::vector<std::string> tokenizer = w.engine.tokenizerDescription();
-    std::cout << (a.flag("json") ? modelSummaryJson(w.engine.model(), tokenizer)
-                                 : modelSummaryTable(w.engine.model(), tokenizer));
+    std::cout << (c.json ? modelSummaryJson(w.engine.model(), tokenizer)
+                         : modelSummaryTable(w.engine.model(), tokenizer));
     return kOk;
 }
 
-int runEval(const std::vector<std::string>& args, const CancelToken& cancel) {
-    Arguments a("eval",
-                "Score the model on a task's evaluation split (per tag for mixed tasks), and a0 on its "
-                "search examples.",
-                concat({{modelOption(), taskOption()},
-                        commonOptions(),
-                        taskOptions(),
-                        {{"session", "FILE", "store a0 in this session", ""}}}));
-    if (!parseOrHelp(a, args)) return kOk;
-    Workbench w(a, cancel, true);
-    w.useSession(a.get("session"), nullptr);  // a0 depends on no run setting
+int runEval(const CommandLine& c, const CancelToken& cancel) {
+    Workbench w(c, cancel, true);
+    w.useSession(c.session, nullptr);  // a0 depends on no run setting
     std::map<std::string, double> byTag;
     const double all = w.engine.evaluateDense(w.context, &byTag);
     const TaskInfo& t = w.engine.task();
@@ -161,130 +81,66 @@ int runEval(const std::vector<std::string>& args, const CancelToken& cancel) {
     return kOk;
 }
 
-int runCalibrate(const std::vector<std::string>& args, const CancelToken& cancel) {
-    Arguments a("calibrate", "Accumulate the Gram matrix of every matrix input over the calibration split.",
-                concat({{modelOption(), taskOption()}, commonOptions(), taskOptions(), searchOptions()}));
-    if (!parseOrHelp(a, args)) return kOk;
-    const RunSettings s = runSettings(a);
-    Workbench w(a, cancel, true);
-    w.useSession(a.get("session"), &s);
-    w.engine.calibrate(s, w.context);
-    const CalibrationRecord c = *w.engine.session().calibration();
-    std::printf("calibrated on %lld examples, %lld tokens\n", static_cast<long long>(c.examples),
-                static_cast<long long>(c.tokens));
+int runCalibrate(const CommandLine& c, const CancelToken& cancel) {
+    Workbench w(c, cancel, true);
+    w.useSession(c.session, &c.settings);
+    w.engine.calibrate(c.settings, w.context);
+    const CalibrationRecord r = *w.engine.session().calibration();
+    std::printf("calibrated on %lld examples, %lld tokens\n", static_cast<long long>(r.examples),
+                static_cast<long long>(r.tokens));
     return kOk;
 }
 
-int runSweep(const std::vector<std::string>& args, const CancelToken& cancel) {
-    Arguments a("sweep", "Uniform pruning: the largest level within eps, and the accuracy curve, per method.",
-                concat({{modelOption(), taskOption()}, commonOptions(), taskOptions(), searchOptions()}));
-    if (!parseOrHelp(a, args)) return kOk;
-    const RunSettings s = runSettings(a);
-    Workbench w(a, cancel, true);
-    w.useSession(a.get("session"), &s);
-    w.engine.uniformSweeps(s, w.context);
+int runSweep(const CommandLine& c, const CancelToken& cancel) {
+    Workbench w(c, cancel, true);
+    w.useSession(c.session, &c.settings);
+    w.engine.uniformSweeps(c.settings, w.context);
     std::cout << uniformTable(w.engine.session().snapshot());
     return kOk;
 }
 
-int runGa(const std::vector<std::string>& args, const CancelToken& cancel) {
-    Arguments a("ga",
-                "Genetic search: one pruning level per matrix (resumes an interrupted run of the session).",
-                concat({{modelOption(), taskOption()}, commonOptions(), taskOptions(), searchOptions()}));
-    if (!parseOrHelp(a, args)) return kOk;
-    const RunSettings s = runSettings(a);
-    Workbench w(a, cancel, true);
-    w.useSession(a.get("session"), &s);
-    const GaResult r = w.engine.genetic(s, w.context);
+int runGa(const CommandLine& c, const CancelToken& cancel) {
+    Workbench w(c, cancel, true);
+    w.useSession(c.session, &c.settings);
+    const GaResult r = w.engine.genetic(c.settings, w.context);
     std::printf(
         "GA (%s): best removes %.1f %% of the prunable parameters at accuracy %.4f after %zu generations\n",
         r.method.c_str(), 100 * r.best.removedFraction, r.best.accuracy, r.generations.size());
     return kOk;
 }
 
-int runSensitivity(const std::vector<std::string>& args, const CancelToken& cancel) {
-    Arguments a("sensitivity", "Bottlenecks: prune one matrix at a time, rank the accuracy drops.",
-                concat({{modelOption(), taskOption()},
-                        commonOptions(),
-                        taskOptions(),
-                        searchOptions(),
-                        {{"level-index", "N", "grid index of the level (-1 = highest)", "-1"}}}));
-    if (!parseOrHelp(a, args)) return kOk;
-    RunSettings s = runSettings(a);
-    const long long index = a.integer("level-index", -1, (long long)s.grid.size() - 1);
-    if (index >= 0) s.sensitivityLevel = s.grid[size_t(index)];
-    Workbench w(a, cancel, true);
-    w.useSession(a.get("session"), &s);
-    w.engine.sensitivity(s, w.context);
+int runSensitivity(const CommandLine& c, const CancelToken& cancel) {
+    Workbench w(c, cancel, true);
+    w.useSession(c.session, &c.settings);
+    w.engine.sensitivity(c.settings, w.context);
     std::cout << sensitivityTable(w.engine.session().snapshot());
     return kOk;
 }
 
-int runRun(const std::vector<std::string>& args, const CancelToken& cancel) {
-    Arguments a("run",
-                "Everything: baseline, calibrate, project, uniform sweeps, GA, sensitivity, held-out check.",
-                concat({{modelOption(), taskOption()}, commonOptions(), taskOptions(), searchOptions()}));
-    if (!parseOrHelp(a, args)) return kOk;
-    const RunSettings s = runSettings(a);
-    Workbench w(a, cancel, true);
-    w.useSession(a.get("session"), &s);
-    w.engine.runAll(s, w.context);
+int runRun(const CommandLine& c, const CancelToken& cancel) {
+    Workbench w(c, cancel, true);
+    w.useSession(c.session, &c.settings);
+    w.engine.runAll(c.settings, w.context);
     std::cout << sessionReport(w.engine.session().snapshot());
     if (!w.engine.session().path().empty())
         std::cout << "session saved to " << w.engine.session().path() << "\n";
     return kOk;
 }
 
-int runExport(const std::vector<std::string>& args, const CancelToken& cancel) {
-    Arguments a("export",
-                "Write the pruned model: 'factorized' (B and A per matrix, read back by sieve) or 'dense' "
-                "(B A multiplied back: a standard Hugging Face directory transformers loads).",
-                concat({{modelOption(), taskOption()},
-                        commonOptions(),
-                        taskOptions(),
-                        searchOptions(),
-                        {{"out", "DIR", "output directory (new or empty)", "", true},
-                         {"format", "NAME", "factorized or dense", "factorized"},
-                         {"level", "P",
-                          "prune every matrix to level P instead of using the session's GA best", ""}}}));
-    if (!parseOrHelp(a, args)) return kOk;
-    const RunSettings s = runSettings(a);
-    std::optional<double> level;
-    if (a.has("level")) {
-        level = a.number("level");
-        if (std::find(s.grid.begin(), s.grid.end(), *level) == s.grid.end())
-            throw UsageError("sieve export: --level " + a.get("level") + " is not on the --grid");
-    }
-    Workbench w(a, cancel, true);
-    w.useSession(a.get("session"), &s);
+int runExport(const CommandLine& c, const CancelToken& cancel) {
+    Workbench w(c, cancel, true);
+    w.useSession(c.session, &c.settings);
     const ExportReport r =
-        w.engine.exportModel(a.get("out"), parseExportFormat(a.get("format")), level, s, w.context);
+        w.engine.exportModel(c.out, parseExportFormat(c.exportFormat), c.exportLevel, c.settings, w.context);
     std::cout << exportReportTable(r);
     return kOk;
 }
 
-int runTrainDemo(const std::vector<std::string>& args, const CancelToken& cancel) {
-    const TrainDemoOptions defaults;
-    Arguments a(
-        "train-demo",
-        "Train the bundled teaching model from scratch (a small Llama on five generated skills) and write "
-        "it with its tokenizer and task files as a Hugging Face folder.",
-        {{"out", "DIR", "output directory", "", true},
-         {"seed", "N", "training seed", std::to_string(defaults.seed)},
-         {"steps", "N", "optimiser steps (stops early once every skill is learnt)",
-          std::to_string(defaults.steps)},
-         {"threads", "N", "torch threads", std::to_string(defaults.threads)},
-         {"quiet", "", "print only errors and the final result", ""}});
-    if (!parseOrHelp(a, args)) return kOk;
-    TrainDemoOptions o;
-    o.outputDir = a.get("out");
-    o.seed = uint64_t(a.integer("seed", 0, std::numeric_limits<long long>::max()));
-    o.steps = int(a.integer("steps", 1, 10000000));
-    o.threads = int(a.integer("threads", 1, 1024));
-    ProgressPrinter printer(a.flag("quiet"));
+int runTrainDemo(const CommandLine& c, const CancelToken& cancel) {
+    ProgressPrinter printer(c.quiet);
     JobContext context([&](const Progress& p) { printer.onProgress(p); },
                        [&](const JobEvent& e) { printer.onEvent(e); }, cancel);
-    const TrainDemoResult r = trainDemoModel(o, context);
+    const TrainDemoResult r = trainDemoModel(c.trainDemo, context);
     printer.finishLine();
     std::printf("trained %lld parameters in %d steps (%.0f s), final loss %.4f\n",
                 static_cast<long long>(r.parameters), r.steps, r.totalSeconds, r.finalLoss);
@@ -294,31 +150,37 @@ int runTrainDemo(const std::vector<std::string>& args, const CancelToken& cancel
     return kOk;
 }
 
-int runReport(const std::vector<std::string>& args, const CancelToken&) {
-    Arguments a("report", "Print a session's results as tables (or JSON).",
-                {{"session", "FILE", "the session file", "", true}, {"json", "", "print JSON", ""}});
-    if (!parseOrHelp(a, args)) return kOk;
-    const SessionData data = SessionFile::load(a.get("session"));
-    std::cout << (a.flag("json") ? sessionJson(data) : sessionReport(data));
+int runReport(const CommandLine& c, const CancelToken&) {
+    const SessionData data = SessionFile::load(c.session);
+    std::cout << (c.json ? sessionJson(data) : sessionReport(data));
     return kOk;
+}
+
+using Runner = int (*)(const CommandLine&, const CancelToken&);
+const std::map<std::string, Runner>& runners() {
+    static const std::map<std::string, Runner> all = {{"info", runInfo},
+                                                      {"eval", runEval},
+                                                      {"calibrate", runCalibrate},
+                                                      {"sweep", runSweep},
+                                                      {"ga", runGa},
+                                                      {"sensitivity", runSensitivity},
+                                                      {"run", runRun},
+                                                      {"export", runExport},
+                                                      {"report", runReport},
+                                                      {"train-demo", runTrainDemo}};
+    return all;
 }
 
 }  // namespace
 
-const std::vector<Command>& commands() {
-    static const std::vector<Command> all = {
-        {"info", "model summary: architecture, matrices, parameters", runInfo},
-        {"eval", "score the unpruned model on a task (a0)", runEval},
-        {"calibrate", "Gram matrices over the calibration split", runCalibrate},
-        {"sweep", "uniform pruning per method (accuracy vs sparsity)", runSweep},
-        {"ga", "genetic search for per-matrix levels", runGa},
-        {"sensitivity", "single-matrix sensitivity (bottlenecks)", runSensitivity},
-        {"run", "all of the above into one session", runRun},
-        {"export", "write the pruned model (factorized or dense)", runExport},
-        {"report", "print a session's results", runReport},
-        {"train-demo", "train the bundled teaching model from scratch", runTrainDemo},
-    };
-    return all;
+int runCommand(const std::string& command, const std::vector<std::string>& args, const CancelToken& cancel) {
+    // Every option is read and checked before anything is opened.
+    const CommandLine line = parseCommandLine(command, args);
+    if (line.helpShown) {
+        std::cout << line.help;
+        return kOk;
+    }
+    return runners().at(command)(line, cancel);
 }
 
 }  // namespace sieve::cli

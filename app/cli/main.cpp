@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "app/cli/arguments.h"
+#include "app/cli/command_line.h"
 #include "app/cli/commands.h"
 #include "core/common/device.h"
 #include "core/common/error.h"
@@ -25,7 +26,7 @@ extern "C" void onSigint(int) {
 void printUsage(std::ostream& out) {
     out << "usage: sieve <command> [options]    (sieve <command> --help for its options)\n\n"
            "Task-specific pruning of LLMs with LLM-Sieve, headless.\n\ncommands:\n";
-    for (const auto& c : sieve::cli::commands()) {
+    for (const auto& c : sieve::cli::commandSummaries()) {
         std::string name = c.name;
         out << "  " << name << std::string(name.size() < 14 ? 14 - name.size() : 1, ' ') << c.summary << "\n";
     }
@@ -46,11 +47,12 @@ int main(int argc, char** argv) {
                   << sieve::resolveDevice("auto") << ")\n";
         return sieve::cli::kOk;
     }
-    for (const auto& c : sieve::cli::commands()) {
+    for (const auto& c : sieve::cli::commandSummaries()) {
         if (args[0] != c.name) continue;
         std::signal(SIGINT, onSigint);
         try {
-            return c.run(std::vector<std::string>(args.begin() + 1, args.end()), g_cancel);
+            return sieve::cli::runCommand(c.name, std::vector<std::string>(args.begin() + 1, args.end()),
+                                          g_cancel);
         } catch (const sieve::cli::UsageError& e) {
             std::cerr << e.what() << "\n";
             return sieve::cli::kUsage;
@@ -60,6 +62,10 @@ int main(int argc, char** argv) {
         } catch (const sieve::InputError& e) {
             std::cerr << "sieve " << c.name << ": error: " << e.what() << "\n";
             return sieve::cli::kBadInput;
+        } catch (const sieve::StorageError& e) {
+            std::cerr << "sieve " << c.name << ": failed: " << e.what()
+                      << " (results finished before this were saved)\n";
+            return sieve::cli::kFailure;
         } catch (const std::exception& e) {
             std::cerr << "sieve " << c.name << ": failed: " << e.what() << "\n";
             return sieve::cli::kFailure;
