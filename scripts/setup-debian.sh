@@ -11,6 +11,7 @@ packages=(
   python3 python3-numpy python3-h5py          # tests that read sessions with h5py
   dpkg-dev desktop-file-utils appstream       # packaging: dpkg-shlibdeps for the .deb, checks
   xvfb xauth fonts-dejavu-core               # GUI tests and screenshots
+  clang-14 libclang-rt-14-dev                 # the sanitizer build and the libFuzzer harnesses
 )
 missing=()
 for p in "${packages[@]}"; do
