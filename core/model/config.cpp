@@ -281,7 +281,7 @@ ModelConfig ModelConfig::fromHfFile(const std::string& path) {
     json j;
     try {
         j = json::parse(text);
-    } catch (const json::parse_error& e) {
+    } catch (const json::exception& e) {  // parse_error, and out_of_range for a number like 1e77717
         throw InputError(path + ": invalid JSON (" + e.what() + ")");
     }
     return fromHfJson(j, path);

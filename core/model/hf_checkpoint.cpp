@@ -25,7 +25,7 @@ nlohmann::json readJsonFile(const std::string& path) {
     const std::string text = readInputFile(path, "safetensors index", kMaxJsonConfigBytes);
     try {
         return nlohmann::json::parse(text);
-    } catch (const nlohmann::json::parse_error& e) {
+    } catch (const nlohmann::json::exception& e) {  // parse_error, out_of_range (number overflow)
         throw FormatError(path, std::string("invalid JSON (") + e.what() + ")");
     }
 }
