@@ -8,8 +8,8 @@
 #   scripts/fuzz.sh run SECONDS [TARGET...] fuzz each target for SECONDS, one after the other,
 #                                           on a scratch copy of its corpus; findings go to
 #                                           fuzz/findings/TARGET (not committed)
-#   scripts/fuzz.sh merge [TARGET...]      fold the scratch corpora of the last run into
-#                                           fuzz/corpus (minimised with -merge=1)
+#   scripts/fuzz.sh merge [TARGET...]      replace fuzz/corpus/TARGET by a minimal set (-merge=1,
+#                                           edge coverage) of it and the last run's scratch corpus
 #   scripts/fuzz.sh replay [TARGET...]     run every committed input once (corpus + regressions)
 #
 # A crash input becomes a regression test by copying it into
@@ -148,9 +148,17 @@ case $command in
         done
         ;;
     merge)
+        # A fresh minimal set covering every edge of the committed corpus and
+        # the scratch corpus (-use_counters=0: edges, not hit counts, so the
+        # committed corpora stay a few MB), which then replaces fuzz/corpus/TARGET.
         for t in $(targets "$@"); do
             [ -d "$SCRATCH/$t" ] || continue
-            "$BUILD_DIR/fuzz/$t" -merge=1 $(fuzz_options) "fuzz/corpus/$t" "$SCRATCH/$t" 2>&1 | tail -1
+            fresh=$(mktemp -d)
+            "$BUILD_DIR/fuzz/$t" -merge=1 -use_counters=0 $(fuzz_options) "$fresh" "fuzz/corpus/$t" "$SCRATCH/$t" 2>&1 |
+                tail -1
+            rm -rf "fuzz/corpus/$t"
+            mv "$fresh" "fuzz/corpus/$t"
+            chmod 755 "fuzz/corpus/$t"
         done
         ;;
     replay)
