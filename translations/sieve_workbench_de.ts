@@ -15,16 +15,6 @@
     </message>
     <message>
         <location line="+2"/>
-        <source>LLM-Sieve (learned)</source>
-        <translation>LLM-Sieve (gelernt)</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>LLM-Sieve projection refined by gradient descent on calibration data</source>
-        <translation>LLM-Sieve-Projektion, per Gradientenabstieg auf Kalibrierungsdaten verfeinert</translation>
-    </message>
-    <message>
-        <location line="+3"/>
         <source>LLM-Sieve (sequential)</source>
         <translation>LLM-Sieve (sequenziell)</translation>
     </message>
@@ -180,6 +170,16 @@
         <translation>Gesamtlauf abgeschlossen</translation>
     </message>
     <message>
+        <location line="+5"/>
+        <source>Evaluate on another task</source>
+        <translation>Auf einer anderen Aufgabe bewerten</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>%1 evaluated on %2</source>
+        <translation>%1 auf %2 bewertet</translation>
+    </message>
+    <message>
         <location line="+9"/>
         <location line="+3"/>
         <source>New session</source>
@@ -227,9 +227,9 @@
 <context>
     <name>sieve::widgets::AccuracyCurvePlot</name>
     <message>
-        <location filename="../widgets/plots/accuracy_curve_plot.cpp" line="+18"/>
-        <source>parameters pruned (%)</source>
-        <translation>ausgedünnte Parameter (%)</translation>
+        <location filename="../widgets/plots/accuracy_curve_plot.cpp" line="+19"/>
+        <source>prunable parameters removed (%)</source>
+        <translation>entfernte beschneidbare Parameter (%)</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -483,8 +483,8 @@
     </message>
     <message>
         <location line="+1"/>
-        <source>fitness (fraction removed)</source>
-        <translation>Fitness (entfernter Anteil)</translation>
+        <source>fitness (fraction of prunable parameters removed)</source>
+        <translation>Fitness (Anteil entfernter beschneidbarer Parameter)</translation>
     </message>
     <message>
         <location line="+2"/>
@@ -531,7 +531,7 @@
 <context>
     <name>sieve::widgets::MainWindow</name>
     <message>
-        <location filename="../widgets/main_window.cpp" line="+44"/>
+        <location filename="../widgets/main_window.cpp" line="+47"/>
         <source>Sieve sessions (*.h5 *.hdf5)</source>
         <translation>Sieve-Sitzungen (*.h5 *.hdf5)</translation>
     </message>
@@ -581,23 +581,18 @@
         <translation>Genauigkeitsverlust, wenn jede Matrix einzeln ausgedünnt wird</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <source>Accuracy against the share of parameters pruned, per method</source>
-        <translation>Genauigkeit gegen den Anteil ausgedünnter Parameter, je Methode</translation>
-    </message>
-    <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Two tasks&apos; pruning heatmaps and their difference</source>
         <translation>Die Ausdünnungs-Heatmaps zweier Aufgaben und ihre Differenz</translation>
     </message>
     <message>
         <location line="+2"/>
-        <location line="+612"/>
+        <location line="+682"/>
         <source>GA best chromosome</source>
         <translation>Bestes GA-Chromosom</translation>
     </message>
     <message>
-        <location line="-603"/>
+        <location line="-673"/>
         <source>Model</source>
         <translation>Modell</translation>
     </message>
@@ -787,6 +782,16 @@
         <translation>Ctrl+.</translation>
     </message>
     <message>
+        <location line="+4"/>
+        <source>E&amp;valuate Result on Another Task…</source>
+        <translation>Ergebnis auf anderer Aufgabe &amp;bewerten…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Score the GA&apos;s best or a uniform optimum on another task file, beside the dense model: does what the search kept generalise?</source>
+        <translation>Das beste Individuum des GA oder ein gleichmäßiges Optimum auf einer anderen Aufgabendatei bewerten, neben dem dichten Modell: verallgemeinert, was die Suche behalten hat?</translation>
+    </message>
+    <message>
         <location line="+3"/>
         <source>&amp;Pin for Comparison</source>
         <translation>Für Vergleich &amp;anheften</translation>
@@ -837,7 +842,7 @@
         <translation>A&amp;usführen</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+10"/>
         <source>&amp;View</source>
         <translation>&amp;Ansicht</translation>
     </message>
@@ -942,12 +947,72 @@
         <translation>Modell %1 geöffnet: %2 Matrizen in %3 Schichten auf %4</translation>
     </message>
     <message>
-        <location line="-77"/>
+        <location line="+94"/>
+        <source>%1 on %2: dense %3, pruned %4 on %5 examples, %6 % of the prunable parameters removed</source>
+        <translation>%1 auf %2: dicht %3, beschnitten %4 auf %5 Beispielen, %6 % der beschneidbaren Parameter entfernt</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>; %1 examples lost, %2 gained, McNemar p = %3</source>
+        <translation>; %1 Beispiele verloren, %2 gewonnen, McNemar p = %3</translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>There is no result to evaluate yet: run a uniform sweep or the genetic search first</source>
+        <translation>Es gibt noch kein Ergebnis zu bewerten: zuerst einen gleichmäßigen Durchlauf oder die genetische Suche starten</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Genetic search best</source>
+        <translation>Bestes Ergebnis der genetischen Suche</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Uniform optimum of %1</source>
+        <translation>Gleichmäßiges Optimum von %1</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Evaluate Result on Another Task</source>
+        <translation>Ergebnis auf anderer Aufgabe bewerten</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Result to apply:</source>
+        <translation>Anzuwendendes Ergebnis:</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Task to Evaluate On</source>
+        <translation>Aufgabe für die Bewertung</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Tasks (*.json *.jsonl);;All files (*)</source>
+        <translation>Aufgaben (*.json *.jsonl);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>The session has no result %1</source>
+        <translation>Die Sitzung enthält kein Ergebnis %1</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Evaluating %1 on %2…</source>
+        <translation>Bewerte %1 auf %2…</translation>
+    </message>
+    <message>
+        <location line="-226"/>
         <source>Open Task</source>
         <translation>Aufgabe öffnen</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="-410"/>
+        <source>Accuracy against the share of prunable parameters removed (embeddings and lm_head are never pruned), per method</source>
+        <translation>Genauigkeit über dem Anteil entfernter beschneidbarer Parameter (Embeddings und lm_head werden nie beschnitten), je Methode</translation>
+    </message>
+    <message>
+        <location line="+410"/>
         <source>Tasks (*.json *.jsonl *.yaml *.yml);;All files (*)</source>
         <translation>Aufgaben (*.json *.jsonl *.yaml *.yml);;Alle Dateien (*)</translation>
     </message>
@@ -984,7 +1049,7 @@
         <translation>Aufgabe %1 geöffnet</translation>
     </message>
     <message>
-        <location line="+44"/>
+        <location line="+45"/>
         <source>generation %1, </source>
         <translation>Generation %1, </translation>
     </message>
@@ -994,12 +1059,7 @@
         <translation>Bestes GA-Ergebnis (%1%2 entfernt, Genauigkeit %3)</translation>
     </message>
     <message>
-        <location line="+22"/>
-        <source>Held-out check: dense %1, pruned %2 with %3 % removed</source>
-        <translation>Prüfung auf zurückgehaltenen Daten: dicht %1, ausgedünnt %2 mit %3 % entfernt</translation>
-    </message>
-    <message>
-        <location line="+15"/>
+        <location line="+99"/>
         <source>Nothing to pin yet: run a genetic search first</source>
         <translation>Noch nichts zum Anheften: Führen Sie zuerst eine genetische Suche aus</translation>
     </message>
@@ -1019,7 +1079,7 @@
         <translation>aktuelle Aufgabe</translation>
     </message>
     <message>
-        <location line="+66"/>
+        <location line="+69"/>
         <location line="+1"/>
         <source>Exported %1</source>
         <translation>%1 exportiert</translation>

@@ -52,6 +52,10 @@ public Q_SLOTS:
     virtual void geneticSearch(const sieve::RunSettings& settings) = 0;
     virtual void sensitivity(const sieve::RunSettings& settings) = 0;
     virtual void runAll(const sieve::RunSettings& settings) = 0;
+    // A result of the session ("ga" or "uniform:METHOD") scored on another
+    // task file beside the dense model (generalisation); answers with
+    // heldOutMeasured, and the score is stored in the session.
+    virtual void evaluateOnTask(const QString& taskPath, const QString& result) = 0;
     virtual void stop() = 0;        // cancels the running job; finished(false, ...) follows
     virtual void newSession() = 0;  // answers with sessionReplaced
     // Answers with sessionReplaced; the session's model, when it is opened

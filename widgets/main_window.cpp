@@ -8,6 +8,7 @@
 #include <QDockWidget>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QInputDialog>
 #include <QKeySequence>
 #include <QLabel>
 #include <QMenu>
@@ -20,6 +21,7 @@
 #include <QTimer>
 #include <algorithm>
 
+#include "core/types/statistics.h"
 #include "widgets/common/language.h"
 #include "widgets/common/version_text.h"
 #include "widgets/export/export_dialog.h"
@@ -29,6 +31,7 @@
 #include "widgets/plots/accuracy_curve_plot.h"
 #include "widgets/plots/compare_view.h"
 #include "widgets/plots/ga_convergence_plot.h"
+#include "widgets/plots/plot_style.h"
 #include "widgets/plots/pruning_heatmap.h"
 #include "widgets/plots/sensitivity_view.h"
 
@@ -87,7 +90,7 @@ void MainWindow::buildViews() {
     tabs_->setTabToolTip(HeatmapTab, tr("Pruning level of every matrix in the GA's best chromosome; "
                                         "hover for details, click to select"));
     tabs_->setTabToolTip(BottleneckTab, tr("Accuracy lost when each matrix alone is pruned"));
-    tabs_->setTabToolTip(AccuracyTab, tr("Accuracy against the share of parameters pruned, per method"));
+    tabs_->setTabToolTip(AccuracyTab, tr("Accuracy against the share of prunable parameters removed (embeddings and lm_head are never pruned), per method"));
     tabs_->setTabToolTip(CompareTab, tr("Two tasks' pruning heatmaps and their difference"));
     setCentralWidget(tabs_);
     heatmap_->setTitle(tr("GA best chromosome"));
@@ -169,6 +172,11 @@ void MainWindow::buildActions() {
     stop->setShortcuts({QKeySequence(Qt::Key_Escape), QKeySequence(tr("Ctrl+."))});
     stop->setEnabled(false);
 
+    make(
+        "actionEvaluateOnTask", tr("E&valuate Result on Another Task…"), QKeySequence(),
+        tr("Score the GA's best or a uniform optimum on another task file, beside the dense model: does what "
+           "the search kept generalise?"),
+        [this] { evaluateOnOtherTask(); });
     make("actionPin", tr("&Pin for Comparison"), QKeySequence(tr("Ctrl+P")),
          tr("Keep this task's GA best as side A of the task comparison"), [this] { pinForComparison(); });
     make("actionAbout", tr("&About Sieve Workbench"), QKeySequence(),
@@ -204,6 +212,8 @@ void MainWindow::buildMenus() {
     run->addSeparator();
     run->addAction(action(QStringLiteral("actionRunAll")));
     run->addAction(action(QStringLiteral("actionStop")));
+    run->addSeparator();
+    run->addAction(action(QStringLiteral("actionEvaluateOnTask")));
 
     QMenu* view = menuBar()->addMenu(tr("&View"));
     view->setObjectName(QStringLiteral("menuView"));
@@ -268,9 +278,9 @@ void MainWindow::connectClient() {
     connect(client_, &EngineClient::busyChanged, this, [this](bool busy) {
         runPanel_->setBusy(busy);
         action(QStringLiteral("actionStop"))->setEnabled(busy);
-        for (const char* name :
-             {"actionCalibrate", "actionUniform", "actionGenetic", "actionSensitivity", "actionRunAll",
-              "actionOpenModel", "actionOpenDemo", "actionOpenTask", "actionOpenSession", "actionNew"})
+        for (const char* name : {"actionCalibrate", "actionUniform", "actionGenetic", "actionSensitivity",
+                                 "actionRunAll", "actionOpenModel", "actionOpenDemo", "actionOpenTask",
+                                 "actionOpenSession", "actionNew", "actionEvaluateOnTask"})
             action(QString::fromLatin1(name))->setEnabled(!busy);
     });
 }
@@ -590,6 +600,7 @@ void MainWindow::onBaseline(const BaselineResult& baseline) {
     const SessionData session = client_->session();
     accuracy_->setBaseline(
         baseline.a0, session.provenance.levelGrid.empty() ? convergence_->eps() : session.provenance.eps);
+    accuracy_->setExamples(baseline.examples, isProportionMetric(session.task.metric));
     sensitivity_->setBaseline(baseline.a0);
     updateStatus();
     updateModified();
@@ -650,11 +661,73 @@ void MainWindow::onSensitivityFinished(const SensitivityResult& result) {
 }
 
 void MainWindow::onHeldOut(const HeldOutEval& eval) {
-    progressPanel_->appendLog(tr("Held-out check: dense %1, pruned %2 with %3 % removed")
-                                  .arg(eval.denseAccuracy, 0, 'f', 4)
-                                  .arg(eval.prunedAccuracy, 0, 'f', 4)
-                                  .arg(100 * eval.removedFraction, 0, 'f', 1));
+    // "0.7500 [0.5980, 0.8581]" with the Wilson 95 % interval where it applies.
+    auto withInterval = [&](double accuracy) {
+        QString text = QString::number(accuracy, 'f', 4);
+        if (eval.examples > 0 && isProportionMetric(eval.metric)) {
+            const Interval ci = wilsonIntervalOf(accuracy, eval.examples);
+            text += QStringLiteral(" [%1, %2]").arg(ci.low, 0, 'f', 4).arg(ci.high, 0, 'f', 4);
+        }
+        return text;
+    };
+    const QString result = QString::fromStdString(eval.source.empty() ? std::string("ga") : eval.source);
+    QString line = tr("%1 on %2: dense %3, pruned %4 on %5 examples, %6 % of the prunable parameters removed")
+                       .arg(result, QString::fromStdString(eval.taskName), withInterval(eval.denseAccuracy),
+                            withInterval(eval.prunedAccuracy))
+                       .arg(eval.examples)
+                       .arg(100 * eval.removedFraction, 0, 'f', 1);
+    if (!eval.denseCorrect.empty() && eval.denseCorrect.size() == eval.prunedCorrect.size()) {
+        const PairedTest t = mcnemarExact(eval.denseCorrect, eval.prunedCorrect);
+        line += tr("; %1 examples lost, %2 gained, McNemar p = %3")
+                    .arg(t.onlyFirst)
+                    .arg(t.onlySecond)
+                    .arg(t.pValue, 0, 'g', 3);
+    }
+    progressPanel_->appendLog(line);
+    statusBar()->showMessage(line, 15000);
     updateModified();
+}
+
+QStringList MainWindow::evaluableResults() const {
+    const SessionData session = client_->session();
+    QStringList results;
+    if (session.ga && !session.ga->result.best.genes.empty()) results << QStringLiteral("ga");
+    for (const UniformResult& u : session.uniform)
+        results << QStringLiteral("uniform:") + QString::fromStdString(u.method);
+    return results;
+}
+
+void MainWindow::evaluateOnOtherTask() {
+    if (client_->isBusy()) return;
+    const QStringList results = evaluableResults();
+    if (results.isEmpty()) {
+        showError(tr("There is no result to evaluate yet: run a uniform sweep or the genetic search first"));
+        return;
+    }
+    QStringList labels;
+    for (const QString& r : results)
+        labels
+            << (r == QLatin1String("ga")
+                    ? tr("Genetic search best")
+                    : tr("Uniform optimum of %1").arg(style::methodLabel(r.mid(int(qstrlen("uniform:"))))));
+    bool ok = false;
+    const QString chosen = QInputDialog::getItem(this, tr("Evaluate Result on Another Task"),
+                                                 tr("Result to apply:"), labels, 0, false, &ok);
+    if (!ok) return;
+    const QString path = QFileDialog::getOpenFileName(this, tr("Task to Evaluate On"), QString(),
+                                                      tr("Tasks (*.json *.jsonl);;All files (*)"));
+    if (path.isEmpty()) return;
+    evaluateResultOnTask(results.at(int(labels.indexOf(chosen))), path);
+}
+
+void MainWindow::evaluateResultOnTask(const QString& result, const QString& taskPath) {
+    if (client_->isBusy()) return;
+    if (!evaluableResults().contains(result)) {
+        showError(tr("The session has no result %1").arg(result));
+        return;
+    }
+    progressPanel_->appendLog(tr("Evaluating %1 on %2…").arg(result, QFileInfo(taskPath).fileName()));
+    client_->evaluateOnTask(taskPath, result);
 }
 
 void MainWindow::outlineBottlenecks(const SessionData& session) {
@@ -706,7 +779,10 @@ void MainWindow::redrawAll() {
     sensitivity_->setModel(model);
     sensitivity_->setBaseline(session.baseline ? session.baseline->a0 : 0.0);
     accuracy_->clear();
-    if (session.baseline) accuracy_->setBaseline(session.baseline->a0, eps);
+    if (session.baseline) {
+        accuracy_->setBaseline(session.baseline->a0, eps);
+        accuracy_->setExamples(session.baseline->examples, isProportionMetric(session.task.metric));
+    }
     for (const UniformResult& u : session.uniform) accuracy_->setUniformResult(u);
     if (!session.ga) {
         convergence_->clear();

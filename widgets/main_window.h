@@ -68,6 +68,9 @@ public Q_SLOTS:
                       QString* error = nullptr);
     // Keeps the current task's GA best as side A of the comparison.
     void pinForComparison();
+    // Scores a result of the session ("ga" or "uniform:METHOD") on another
+    // task file, as Run > Evaluate Result on Another Task does after its dialogs.
+    void evaluateResultOnTask(const QString& result, const QString& taskPath);
     void runAction(sieve::widgets::RunPanel::Action action);
 
 protected:
@@ -96,6 +99,9 @@ private:
     bool saveAs();
     void openModel();
     void openTask();
+    void evaluateOnOtherTask();
+    // "ga" and "uniform:METHOD" for every result the session holds.
+    QStringList evaluableResults() const;
     void exportCurrentFigure();
     void about();
     void adoptSessionSettings();

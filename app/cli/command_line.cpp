@@ -6,14 +6,21 @@
 #include "app/cli/arguments.h"
 #include "core/export/model_export.h"
 #include "core/types/method_registry.h"
+#include "core/types/results.h"
 
 namespace sieve::cli {
 
 namespace {
 
 // ---- shared options ----------------------------------------------------------
-OptionSpec modelOption() {
-    return {"model", "PATH", "model: HF directory, .gguf file or llama2.c .bin", "", true};
+// `unless`: the option that makes --model optional (its session names the model).
+OptionSpec modelOption(const char* unless = nullptr) {
+    OptionSpec o{"model", "PATH", "model: HF directory, .gguf file or llama2.c .bin", "", true};
+    if (unless) {
+        o.required = false;  // checked in parseCommandLine, knowing the other options
+        o.help += std::string(" (required unless --") + unless + ": then the session's model)";
+    }
+    return o;
 }
 OptionSpec taskOption() {
     return {"task", "FILE", "task file (JSONL)", "", true};
@@ -21,6 +28,7 @@ OptionSpec taskOption() {
 std::vector<OptionSpec> commonOptions() {
     return {{"device", "NAME", "auto, cpu, cuda or cuda:N", "auto"},
             {"tokenizer", "PATH", "tokenizer file when not beside the model", ""},
+            {"threads", "N", "CPU threads for torch and the BLAS under it (0 = their defaults)", "0"},
             {"quiet", "", "print only errors and the final result", ""}};
 }
 std::vector<OptionSpec> taskOptions() {
@@ -42,7 +50,14 @@ std::vector<OptionSpec> searchOptions() {
         {"generations", "N", "GA generations", "15"},
         {"patience", "N", "GA: stop after N generations without improvement", "8"},
         {"seed", "N", "GA random seed", "1234"},
-        {"calibration-tokens", "N", "stop calibration after N tokens (0 = whole split)", "0"}};
+        {"calibration-tokens", "N", "stop calibration after N tokens (0 = whole split)", "0"},
+        {"no-early-decisions", "",
+         "GA: score every example of every chromosome (the results are the same; only slower)", ""},
+        {"batch-tokens", "N",
+         "GA: tokens per scoring batch (smaller batches decide sooner, larger ones multiply faster)", "4096"},
+        {"reuse-memory", "MIB",
+         "GA: memory for hidden states reused across chromosomes that share their first blocks (0 = none)",
+         "512"}};
 }
 std::vector<OptionSpec> concat(std::initializer_list<std::vector<OptionSpec>> parts) {
     std::vector<OptionSpec> all;
@@ -58,6 +73,8 @@ struct Declaration {
     const char* description;  // `sieve <command> --help`
     bool model = false, task = false, search = false;
     std::vector<OptionSpec> extra;
+    // Set: --model may be left out when this option is given (the session names the model).
+    const char* modelUnlessOption = nullptr;
 };
 
 const std::vector<Declaration>& declarations() {
@@ -73,11 +90,15 @@ const std::vector<Declaration>& declarations() {
         {"eval",
          "score the unpruned model on a task (a0)",
          "Score the model on a task's evaluation split (per tag for mixed tasks), and a0 on its search "
-         "examples.",
+         "examples. With --session and --apply, score a result of the session on the task instead (dense "
+         "and pruned on the same examples): does what the search kept generalise?",
          true,
          true,
          false,
-         {{"session", "FILE", "store a0 in this session", ""}}},
+         {{"session", "FILE", "store a0 in this session (with --apply: the session to apply)", ""},
+          {"apply", "RESULT",
+           "ga (the session's genetic-search best) or uniform:METHOD (that sweep's optimum)", ""}},
+         "apply"},
         {"calibrate",
          "Gram matrices over the calibration split",
          "Accumulate the Gram matrix of every matrix input over the calibration split.",
@@ -150,7 +171,7 @@ const std::vector<Declaration>& declarations() {
 
 std::vector<OptionSpec> optionsOf(const Declaration& d) {
     std::vector<OptionSpec> options;
-    if (d.model) options.push_back(modelOption());
+    if (d.model) options.push_back(modelOption(d.modelUnlessOption));
     if (d.task) options.push_back(taskOption());
     if (d.model) options = concat({options, commonOptions()});
     if (d.task) options = concat({options, taskOptions()});
@@ -171,8 +192,27 @@ RunSettings runSettings(const Arguments& a) {
     s.ga.patience = int(a.integer("patience", 1, 1000000));
     s.ga.seed = uint64_t(a.integer("seed", 0, std::numeric_limits<long long>::max()));
     s.maxCalibrationTokens = a.integer("calibration-tokens", 0, int64_t(1) << 40);
+    s.speed.earlyDecisions = !a.flag("no-early-decisions");
+    s.speed.reuseBytes = a.integer("reuse-memory", 0, int64_t(1) << 26) << 20;
+    s.speed.batchTokens = a.integer("batch-tokens", 16, int64_t(1) << 24);
     validateRunSettings(s);
     return s;
+}
+
+// eval --apply RESULT: needs the session holding RESULT, which then names
+// the model; without it, --model is required.
+void readApply(const Arguments& a, const Declaration& d, CommandLine& line) {
+    const std::string prefix = std::string("sieve ") + d.name + ": ";
+    if (!a.has(d.modelUnlessOption)) {
+        if (!a.has("model")) throw UsageError(prefix + "--model PATH is required");
+        return;
+    }
+    if (!a.has("session"))
+        throw UsageError(prefix + "--" + d.modelUnlessOption +
+                         " needs --session FILE (the session whose result is applied)");
+    line.apply = a.get(d.modelUnlessOption);
+    parseResultSource(line.apply,
+                      std::string("sieve ") + d.name + " --" + d.modelUnlessOption);  // InputError
 }
 
 }  // namespace
@@ -213,6 +253,8 @@ CommandLine parseCommandLine(const std::string& command, const std::vector<std::
     if (has("json")) line.json = a.flag("json");
     if (has("skip-bad-lines")) line.skipBadLines = a.flag("skip-bad-lines");
     if (has("held-out")) line.heldOut = a.number("held-out", 0.0, 0.99);
+    if (d.model) line.threads = int(a.integer("threads", 0, 4096));  // train-demo's --threads is its own
+    if (d.modelUnlessOption) readApply(a, d, line);
     if (d.search) {
         line.hasSettings = true;
         line.settings = runSettings(a);

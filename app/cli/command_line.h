@@ -20,6 +20,7 @@ struct CommandLine {
     std::string help;
 
     std::string model, task, tokenizer, session, device = "auto";
+    int threads = 0;  // CPU threads for torch and its BLAS (0 = their defaults)
     bool quiet = false;
     bool json = false;
     bool skipBadLines = false;
@@ -27,6 +28,8 @@ struct CommandLine {
     // The search options (calibrate, sweep, ga, sensitivity, run, export).
     bool hasSettings = false;
     RunSettings settings;
+    // eval --apply: a result of the session ("ga", "uniform:METHOD") scored on the task
+    std::string apply;
     // export
     std::string out, exportFormat;
     std::optional<double> exportLevel;

@@ -8,10 +8,13 @@
 #include "app/cli/command_line.h"
 #include "app/cli/progress_printer.h"
 #include "app/cli/report.h"
+#include "core/common/compute_threads.h"
 #include "core/demo/train_demo.h"
 #include "core/engine/engine.h"
 #include "core/export/model_export.h"
 #include "core/session/session_file.h"
+#include "core/types/results.h"
+#include "core/types/statistics.h"
 
 namespace sieve::cli {
 
@@ -27,6 +30,8 @@ struct Workbench {
         : printer(c.quiet),
           context([this](const Progress& p) { printer.onProgress(p); },
                   [this](const JobEvent& e) { printer.onEvent(e); }, cancel) {
+        // Before any tensor work: OpenBLAS sizes its thread pool on first use.
+        if (c.threads > 0) setComputeThreads(c.threads);
         DeviceChoice device;
         device.device = c.device;
         const ModelSummary& m = engine.openModel(c.model, device, context, c.tokenizer);
@@ -65,19 +70,63 @@ int runInfo(const CommandLine& c, const CancelToken& cancel) {
     return kOk;
 }
 
+// `sieve eval --session S --apply ga|uniform:METHOD --task OTHER`: a result of
+// the session scored on another task (generalisation), beside the dense model
+// on the same examples; the score is stored in the session.
+int runEvalApplied(const CommandLine& c, const CancelToken& cancel) {
+    const ResultSource source = parseResultSource(c.apply, "sieve eval --apply");
+    ProgressPrinter printer(c.quiet);
+    JobContext context([&](const Progress& p) { printer.onProgress(p); },
+                       [&](const JobEvent& e) { printer.onEvent(e); }, cancel);
+    if (c.threads > 0) setComputeThreads(c.threads);
+    Engine engine;
+    DeviceChoice device;
+    device.device = c.device;
+    if (!c.model.empty()) engine.openModel(c.model, device, context, c.tokenizer);
+    std::string mismatch;
+    const SessionData recorded = engine.openSessionWithInputs(c.session, device, context, &mismatch);
+    if (!engine.hasModel())
+        throw InputError(c.session + ": its model " + recorded.model.summary.path +
+                         " does not exist here (give it with --model)");
+    if (!engine.hasTask())
+        throw InputError(c.session + ": its task " + recorded.task.path +
+                         " does not exist here (the projections are calibrated on it)");
+    if (!mismatch.empty())
+        throw InputError(c.session + " does not belong to the open model and task: " + mismatch);
+    const HeldOutEval e = engine.evaluateOnTask(c.task, source, RunSettings{}, context);
+    printer.finishLine();
+    SessionData shown = engine.session().snapshot();
+    shown.eval = {e};
+    std::cout << heldOutTable(shown);
+    std::cout << "stored in " << c.session << "\n";
+    return kOk;
+}
+
 int runEval(const CommandLine& c, const CancelToken& cancel) {
+    if (!c.apply.empty()) return runEvalApplied(c, cancel);
     Workbench w(c, cancel, true);
     w.useSession(c.session, nullptr);  // a0 depends on no run setting
     std::map<std::string, double> byTag;
     const double all = w.engine.evaluateDense(w.context, &byTag);
     const TaskInfo& t = w.engine.task();
-    std::printf("%s: %s = %.4f on the evaluation split (%lld examples)\n", t.name.c_str(), t.metric.c_str(),
-                all, static_cast<long long>(t.searchExamples + t.heldOutExamples));
+    const int64_t evaluated = t.searchExamples + t.heldOutExamples;
+    const bool intervals = isProportionMetric(t.metric);
+    auto interval = [&](double accuracy, int64_t n) {
+        if (!intervals) return std::string();
+        const Interval ci = wilsonIntervalOf(accuracy, n);
+        char text[64];
+        std::snprintf(text, sizeof text, " [%.4f, %.4f]", ci.low, ci.high);
+        return std::string(text);
+    };
+    std::printf("%s: %s = %.4f%s on the evaluation split (%lld examples)\n", t.name.c_str(), t.metric.c_str(),
+                all, interval(all, evaluated).c_str(), static_cast<long long>(evaluated));
     for (const auto& [tag, score] : byTag)
         std::printf("  %-12s %s = %.4f\n", tag.c_str(), t.metric.c_str(), score);
     const BaselineResult b = w.engine.baseline(w.context);
-    std::printf("%s: %s = %.4f on %lld search examples (a0; %.1f tokens/s)\n", t.name.c_str(),
-                t.metric.c_str(), b.a0, static_cast<long long>(b.examples), b.tokensPerSecond);
+    std::printf("%s: %s = %.4f%s on %lld search examples (a0; %.1f tokens/s)\n", t.name.c_str(),
+                t.metric.c_str(), b.a0, interval(b.a0, b.examples).c_str(),
+                static_cast<long long>(b.examples), b.tokensPerSecond);
+    if (intervals) std::printf("(in brackets: Wilson 95 %% intervals)\n");
     return kOk;
 }
 
@@ -91,11 +140,21 @@ int runCalibrate(const CommandLine& c, const CancelToken& cancel) {
     return kOk;
 }
 
+// Every result is scored on the held-out examples (issue 15): after a sweep or
+// a search, the results the session holds no held-out score of yet.
+void printMissingHeldOut(Workbench& w, const RunSettings& s) {
+    if (w.engine.task().heldOutExamples == 0) return;
+    SessionData shown = w.engine.session().snapshot();
+    shown.eval = w.engine.heldOutAll(s, w.context, /*onlyMissing=*/true);
+    if (!shown.eval.empty()) std::cout << heldOutTable(shown);
+}
+
 int runSweep(const CommandLine& c, const CancelToken& cancel) {
     Workbench w(c, cancel, true);
     w.useSession(c.session, &c.settings);
     w.engine.uniformSweeps(c.settings, w.context);
     std::cout << uniformTable(w.engine.session().snapshot());
+    printMissingHeldOut(w, c.settings);
     return kOk;
 }
 
@@ -104,8 +163,12 @@ int runGa(const CommandLine& c, const CancelToken& cancel) {
     w.useSession(c.session, &c.settings);
     const GaResult r = w.engine.genetic(c.settings, w.context);
     std::printf(
-        "GA (%s): best removes %.1f %% of the prunable parameters at accuracy %.4f after %zu generations\n",
-        r.method.c_str(), 100 * r.best.removedFraction, r.best.accuracy, r.generations.size());
+        "GA (%s): best removes %.1f %% of the prunable parameters (%.1f %% of all) at accuracy %.4f on the "
+        "search examples after %zu generations\n",
+        r.method.c_str(), 100 * r.best.removedFraction,
+        100 * fractionOfAllParams(r.best.removedFraction, w.engine.model()), r.best.accuracy,
+        r.generations.size());
+    printMissingHeldOut(w, c.settings);
     return kOk;
 }
 

@@ -187,6 +187,14 @@ void EngineBridge::runAll(const RunSettings& settings) {
     });
 }
 
+void EngineBridge::evaluateOnTask(const QString& taskPath, const QString& result) {
+    start(tr("Evaluate on another task"), [this, taskPath, result](JobContext& c) {
+        const ResultSource source = parseResultSource(result.toStdString(), "the result to evaluate");
+        const HeldOutEval e = engine_->evaluateOnTask(taskPath.toStdString(), source, RunSettings{}, c);
+        return tr("%1 evaluated on %2").arg(result, QString::fromStdString(e.taskName));
+    });
+}
+
 void EngineBridge::stop() {
     cancel_.cancel();
 }

@@ -43,6 +43,7 @@ public Q_SLOTS:
     void geneticSearch(const sieve::RunSettings& settings) override;
     void sensitivity(const sieve::RunSettings& settings) override;
     void runAll(const sieve::RunSettings& settings) override;
+    void evaluateOnTask(const QString& taskPath, const QString& result) override;
     void stop() override;
     void newSession() override;
     void openSession(const QString& path, const sieve::DeviceChoice& device) override;

@@ -1,6 +1,8 @@
 #include "core/engine/engine.h"
 
 #include <algorithm>
+#include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -9,6 +11,7 @@
 #include "core/common/device.h"
 #include "core/common/error.h"
 #include "core/engine/projection_evaluator.h"
+#include "core/engine/result_scoring.h"
 #include "core/engine/sequential_evaluator.h"
 #include "core/export/model_export.h"
 #include "core/model/model.h"
@@ -19,8 +22,10 @@
 #include "core/search/uniform_search.h"
 #include "core/session/content_hash.h"
 #include "core/session/session_file.h"
+#include "core/task/block_state_cache.h"
 #include "core/task/evaluator.h"
 #include "core/task/task_file.h"
+#include "core/task/task_scorer.h"
 #include "core/task/task_tokens.h"
 #include "core/tokenizer/tokenizer.h"
 
@@ -107,6 +112,16 @@ struct Engine::Impl {
 
     Session session;
 
+    // The search and held-out examples prepared once for scoring (reset with
+    // the model or the task). The search examples are ordered by the dense
+    // model's margins once known (choice tasks), least certain first, so that
+    // an evaluation stopping early stops sooner; every search uses that order.
+    std::unique_ptr<TaskScorer> searchScorer, heldOutScorer;
+    bool searchOrdered = false;
+    std::unique_ptr<BlockStateCache> states;
+    int64_t statesBudget = -1;
+    int64_t searchBatchTokens = ScorerOptions{}.batchTokens;
+
     Model& requireModel() {
         if (!model) throw InputError("no model is open");
         return *model;
@@ -115,15 +130,68 @@ struct Engine::Impl {
         if (!haveTask) throw InputError("no task is open");
     }
 
-    double score(const Task& t, const JobContext& parent) {
-        JobContext child = quietChild(parent);
-        EvalOptions options;
-        options.keepPredictions = false;
-        const EvalResult r = evaluateTask(*model, tokenizer.get(), t, options, child);
-        return r.score;
+    void resetScorers() {
+        searchScorer.reset();
+        heldOutScorer.reset();
+        searchOrdered = false;
+        states.reset();
+        statesBudget = -1;
     }
-    std::function<double(const JobContext&)> scorer(const Task& t) {
-        return [this, &t](const JobContext& c) { return score(t, c); };
+    const TaskScorer& search() {
+        if (!searchScorer) {
+            ScorerOptions options;
+            options.batchTokens = searchBatchTokens;
+            searchScorer = std::make_unique<TaskScorer>(*model, tokenizer.get(), searchTask, options);
+        }
+        return *searchScorer;
+    }
+    const TaskScorer& heldOut() {
+        if (!heldOutScorer)
+            heldOutScorer = std::make_unique<TaskScorer>(*model, tokenizer.get(), heldOutTask);
+        return *heldOutScorer;
+    }
+    // The dense model's outcomes on the search examples; they also fix the
+    // search order (choice tasks: smallest dense margin first).
+    TaskScore denseSearchScore(const JobContext& context, std::vector<ExampleOutcome>* outcomes = nullptr) {
+        std::vector<ExampleOutcome> mine;
+        if (!outcomes) outcomes = &mine;
+        search();
+        const TaskScore s = searchScorer->score(context, {}, outcomes);
+        if (!searchOrdered && searchTask.spec.kind == TaskKind::Choice) {
+            std::vector<double> margins;
+            for (const ExampleOutcome& o : *outcomes) margins.push_back(o.margin);
+            searchScorer->orderBy(margins);
+            if (states) states->clear();  // batches changed
+        }
+        searchOrdered = true;
+        return s;
+    }
+    // How searches score: the prepared search examples, early decisions and
+    // state reuse as the settings ask. Orders the examples first (one dense
+    // pass) when a0 came from a session file; call it with the model dense.
+    SearchScoring searchScoring(const RunSettings& s, const JobContext& context) {
+        if (s.speed.batchTokens != searchBatchTokens) {  // other batches: prepare and order them again
+            searchBatchTokens = s.speed.batchTokens;
+            searchScorer.reset();
+            searchOrdered = false;
+            if (states) states->clear();
+        }
+        if (!searchOrdered) denseSearchScore(quietChild(context));
+        SearchScoring scoring;
+        scoring.scorer = &search();
+        scoring.earlyDecisions = s.speed.earlyDecisions;
+        if (s.speed.reuseBytes > 0 && searchTask.spec.kind == TaskKind::Choice) {
+            if (!states || statesBudget != s.speed.reuseBytes)
+                states = std::make_unique<BlockStateCache>(s.speed.reuseBytes, s.speed.reuseStride);
+            statesBudget = s.speed.reuseBytes;
+            scoring.states = states.get();
+        }
+        return scoring;
+    }
+    std::vector<int> blockOfMatrix() const {
+        std::vector<int> blocks;
+        for (const MatrixInfo& m : summary.matrices) blocks.push_back(m.layer);
+        return blocks;
     }
 
     // The calibration split as token sequences, cut to the model's context.
@@ -170,15 +238,19 @@ struct Engine::Impl {
 
     BaselineResult baseline(JobContext& context) {
         if (const auto b = session.baseline()) return *b;
-        EvalOptions options;
-        options.keepPredictions = false;
-        const EvalResult r = evaluateTask(*model, tokenizer.get(), searchTask, options, context);
-        if (!r.contextNote.empty()) context.log("warning: " + r.contextNote);
+        context.beginPhase("evaluate", 1, searchTask.spec.name);
+        const auto start = std::chrono::steady_clock::now();
+        std::vector<ExampleOutcome> outcomes;
+        const TaskScore s = denseSearchScore(context, &outcomes);
+        const double seconds =
+            std::max(1e-9, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+        // Once per run: generation that the model's context cut short (issue 18, F5).
+        if (!searchScorer->contextNote().empty()) context.log("warning: " + searchScorer->contextNote());
         BaselineResult b;
-        b.a0 = r.score;
-        b.tokensPerSecond = r.tokensPerSecond;
-        b.examples = r.examples;
-        for (const auto& e : r.perExample) b.correct.push_back(e.correct ? 1 : 0);
+        b.a0 = s.value();
+        b.tokensPerSecond = double(s.promptTokens + s.generatedTokens) / seconds;
+        b.examples = s.total;
+        for (const ExampleOutcome& o : outcomes) b.correct.push_back(o.correct ? 1 : 0);
         session.setBaseline(b);
         context.log("baseline a0 = " + std::to_string(b.a0) + " on " + std::to_string(b.examples) +
                     " examples");
@@ -238,17 +310,51 @@ struct Engine::Impl {
     // Shows a loaded session; it becomes the live one (results append to it,
     // an interrupted GA resumes) when its model and task are the open ones.
     SessionData adopt(SessionData data, const std::string& path, std::string* mismatch);
+
+    // ---- held-out and generalisation scores (definitions at the end of the file) ----
+    RunSettings settingsOfSession(const RunSettings& s) const;
+    EvalResult scoreAll(const Task& t, const JobContext& parent);
+    HeldOutEval scoreApplied(const AppliedResult& applied, const Task& t, const EvalResult& dense,
+                             const RunSettings& s, JobContext& context);
+    void record(HeldOutEval& e, const std::string& split, JobContext& context);
 };
 
 namespace {
+
+// One line per GA generation on what the speed-ups saved: how much of the
+// search examples the population needed before its feasibility was certain,
+// and the block forwards resumed from stored states.
+std::string generationSpeedReport(const Generation& g, int64_t examples, const BlockStateCache::Stats& now,
+                                  const BlockStateCache::Stats& before) {
+    double scored = 0;
+    for (const Individual& ind : g.population)
+        scored += ind.scoredExamples == 0
+                      ? 1.0
+                      : double(ind.scoredExamples) / double(std::max<int64_t>(1, examples));
+    char line[320];
+    int n = std::snprintf(
+        line, sizeof line,
+        "generation %d: %d new evaluations; early decisions: %.0f %% of the search examples "
+        "scored on average",
+        g.index, g.evaluations, 100.0 * scored / double(std::max<size_t>(1, g.population.size())));
+    const int64_t lookups = now.lookups - before.lookups, hits = now.hits - before.hits;
+    const int64_t saved = now.savedBlocks - before.savedBlocks, run = now.runBlocks - before.runBlocks;
+    if (lookups > 0 && n > 0 && size_t(n) < sizeof line)
+        std::snprintf(
+            line + n, sizeof line - size_t(n),
+            "; state reuse: %lld of %lld batches resumed, %lld of %lld block forwards saved (%.0f MiB held)",
+            (long long)hits, (long long)lookups, (long long)saved, (long long)(saved + run),
+            double(now.bytes) / double(1 << 20));
+    return line;
+}
 
 // A search's hold on the live model: the method's projections applied through
 // the evaluator, and the model dense again when the scope ends (also on
 // cancel or error).
 struct SearchScope {
-    SearchScope(const ProjectionSet& set, PruningProblem p, const LevelGrid& grid,
-                std::function<double(const JobContext&)> score)
-        : restore(set), problem(std::move(p)), evaluator(set, grid, std::move(score)) {}
+    SearchScope(const ProjectionSet& set, PruningProblem p, const LevelGrid& grid, SearchScoring scoring,
+                std::vector<int> blockOfMatrix = {})
+        : restore(set), problem(std::move(p)), evaluator(set, grid, scoring, std::move(blockOfMatrix)) {}
     DenseRestoreGuard restore;
     PruningProblem problem;
     ProjectionEvaluator evaluator;
@@ -286,6 +392,7 @@ const ModelSummary& Engine::openModel(const std::string& path, const DeviceChoic
     d.modelIdentity = ModelIdentity{d.summary, hash.files, hash.combined};
     d.calibration.reset();
     d.projections.clear();
+    d.resetScorers();
     d.device = device;
     d.startSession();  // an open task stays open across a model change
     return d.summary;
@@ -311,6 +418,7 @@ const TaskInfo& Engine::openTask(const std::string& path, const TaskOptions& opt
     // (+1e-9: a fraction restored as h / n from a session gives back h, not h - 1)
     size_t heldOut = static_cast<size_t>(double(n) * options.heldOutFraction + 1e-9);
     if (n < 2) heldOut = 0;
+    d.resetScorers();  // they refer to the tasks replaced here
     d.searchTask = task;
     d.searchTask.evaluation.assign(task.evaluation.begin(), task.evaluation.end() - heldOut);
     d.heldOutTask = task;
@@ -332,7 +440,7 @@ const TaskInfo& Engine::openTask(const std::string& path, const TaskOptions& opt
     TaskIdentity& t = d.taskIdentity;
     t.name = d.taskInfo.name;
     t.path = absolutePath(path);
-    t.hash = hashFiles({path}).combined;
+    t.hash = hashFiles(taskFiles(path, d.task.spec)).combined;  // the split files it names too
     t.metric = d.taskInfo.metric;
     t.splitSizes = {{"calibration", d.taskInfo.calibrationExamples},
                     {"search", d.taskInfo.searchExamples},
@@ -489,8 +597,9 @@ double Engine::evaluateChromosome(const std::vector<int>& genes, const RunSettin
     Impl& d = *impl_;
     d.beginRun(settings, context);
     const ProjectionSet& set = d.project(searchMethodOf(settings), settings, context);
+    const SearchScoring scoring = d.searchScoring(settings, context);
     DenseRestoreGuard restore(set);
-    ProjectionEvaluator evaluator(set, settings.grid, d.scorer(d.searchTask));
+    ProjectionEvaluator evaluator(set, settings.grid, scoring);
     return evaluator.accuracy(genes, context);
 }
 
@@ -501,13 +610,15 @@ UniformResult Engine::uniform(const std::string& name, const RunSettings& settin
     const BaselineResult b = d.baseline(context);
     UniformResult result;
     if (method.evaluation == MethodEvaluation::Sequential) {
+        const TaskScorer& scorer = d.search();
         SequentialEvaluator evaluator(*d.model, d.calibrationSequences(), d.calibrationOptions(settings),
-                                      settings.grid, d.scorer(d.searchTask));
+                                      settings.grid,
+                                      [&](const JobContext& c) { return completeScore(scorer, c); });
         result = uniformSearch(d.problem(settings, b.a0), evaluator, {name, settings.fullCurve}, context);
         evaluator.restoreDense();
     } else {
-        SearchScope scope(d.project(name, settings, context), d.problem(settings, b.a0), settings.grid,
-                          d.scorer(d.searchTask));
+        const ProjectionSet& set = d.project(name, settings, context);
+        SearchScope scope(set, d.problem(settings, b.a0), settings.grid, d.searchScoring(settings, context));
         result = uniformSearch(scope.problem, scope.evaluator, {name, settings.fullCurve}, context);
     }
     d.session.recordSettings(settings.eps, settings.grid, {name}, settings.ga.seed);
@@ -564,13 +675,18 @@ GaResult Engine::genetic(const RunSettings& settings, JobContext& context) {
     // generation is then appended, so a kill loses at most the one in flight.
     d.session.beginGa(start);
 
-    SearchScope scope(set, d.problem(settings, b.a0), settings.grid, d.scorer(d.searchTask));
+    SearchScope scope(set, d.problem(settings, b.a0), settings.grid, d.searchScoring(settings, context),
+                      d.blockOfMatrix());
     GeneticSearch search(scope.problem, settings.ga);
     GaRunOptions options;
     options.method = name;
     options.uniformBestIndex = uniformBest;
+    BlockStateCache::Stats reuseBefore = d.states ? d.states->stats() : BlockStateCache::Stats{};
     options.onGeneration = [&](const Generation& g, const std::string& rng) {
         d.session.appendGeneration(g, rng);
+        const BlockStateCache::Stats reuse = d.states ? d.states->stats() : BlockStateCache::Stats{};
+        context.log(generationSpeedReport(g, d.taskInfo.searchExamples, reuse, reuseBefore));
+        reuseBefore = reuse;
     };
     GaResult result = search.run(scope.evaluator, options, context, stored ? &checkpoint : nullptr);
     d.session.finishGa(result,
@@ -584,8 +700,8 @@ SensitivityResult Engine::sensitivity(const RunSettings& settings, JobContext& c
     d.beginRun(settings, context);
     const std::string name = searchMethodOf(settings);
     const BaselineResult b = d.baseline(context);
-    SearchScope scope(d.project(name, settings, context), d.problem(settings, b.a0), settings.grid,
-                      d.scorer(d.searchTask));
+    const ProjectionSet& set = d.project(name, settings, context);
+    SearchScope scope(set, d.problem(settings, b.a0), settings.grid, d.searchScoring(settings, context));
     SensitivityResult result = singleMatrixSensitivity(scope.problem, scope.evaluator,
                                                        {name, sensitivityLevelIndex(settings)}, context);
     d.session.recordSettings(settings.eps, settings.grid, {name}, settings.ga.seed);
@@ -599,22 +715,18 @@ HeldOutEval Engine::heldOut(const std::vector<int>& genes, const RunSettings& se
     d.beginRun(settings, context);
     if (d.heldOutTask.evaluation.empty())
         throw InputError("the task has no held-out examples (held-out fraction 0)");
-    HeldOutEval e;
-    e.taskName = d.taskInfo.name + " (held-out)";
     context.beginPhase("held-out", 2);
-    e.denseAccuracy = d.score(d.heldOutTask, context);
+    const EvalResult dense = d.scoreAll(d.heldOutTask, context);
     context.advance(1);
-    const ProjectionSet& set = d.project(searchMethodOf(settings), settings, context);
-    DenseRestoreGuard restore(set);
-    ProjectionEvaluator evaluator(set, settings.grid, d.scorer(d.heldOutTask));
-    e.prunedAccuracy = evaluator.accuracy(genes, context);
-    e.removedFraction = d.problem(settings, std::max(e.denseAccuracy, 1e-9)).removedFraction(genes);
+    const AppliedResult applied{ResultSource{true, {}}, searchMethodOf(settings), genes};
+    HeldOutEval e = d.scoreApplied(applied, d.heldOutTask, dense, settings, context);
+    // "ga" names the session's search best; any other chromosome is just that.
+    const std::optional<GaSession> ga = d.session.ga();
+    if (!ga || ga->result.best.genes != genes || ga->result.method != applied.method) e.source = "chromosome";
+    e.taskName = d.taskInfo.name + " (held-out)";
+    e.taskPath = d.taskIdentity.path;
     context.advance(2);
-    d.session.putEval(e);
-    context.log("held-out check: dense " + std::to_string(e.denseAccuracy) + ", pruned " +
-                std::to_string(e.prunedAccuracy) + " with " + std::to_string(100 * e.removedFraction) +
-                " % removed");
-    context.emit(HeldOutEvent{e});
+    d.record(e, kHeldOutSplit, context);
     return e;
 }
 
@@ -625,7 +737,7 @@ void Engine::runAll(const RunSettings& settings, JobContext& context) {
     uniformSweeps(settings, context);
     const GaResult ga = genetic(settings, context);
     sensitivity(settings, context);
-    if (!d.heldOutTask.evaluation.empty()) heldOut(ga.best.genes, settings, context);
+    if (!d.heldOutTask.evaluation.empty() && !ga.best.genes.empty()) heldOutAll(settings, context);
 }
 
 ExportReport Engine::exportModel(const std::string& directory, ExportFormat format,
@@ -663,6 +775,139 @@ ExportReport Engine::exportModel(const std::string& directory, ExportFormat form
     ExportReport report = sieve::exportModel(*d.model, directory, format, d.summary.path, searchMethodOf(s));
     context.advance(1);
     return report;
+}
+
+// ---- held-out and generalisation scores --------------------------------------------------
+
+// A session's results were made with its grid and eps; its Grams with a
+// token budget that calibrating up to the recorded token count reproduces
+// (calibration stops after the batch that reaches the budget).
+RunSettings Engine::Impl::settingsOfSession(const RunSettings& s) const {
+    RunSettings out = s;
+    const SessionData data = session.snapshot();
+    if (!data.provenance.levelGrid.empty()) out.grid = data.provenance.levelGrid;
+    if (data.provenance.eps > 0) out.eps = data.provenance.eps;
+    if (data.calibration && data.calibration->tokens > 0)
+        out.maxCalibrationTokens = calibration && calibration->tokens() == data.calibration->tokens
+                                       ? calibrationBudget
+                                       : data.calibration->tokens;
+    return out;
+}
+
+EvalResult Engine::Impl::scoreAll(const Task& t, const JobContext& parent) {
+    JobContext child = quietChild(parent);
+    EvalOptions options;
+    options.keepPredictions = false;
+    return evaluateTask(*model, tokenizer.get(), t, options, child);
+}
+
+HeldOutEval Engine::Impl::scoreApplied(const AppliedResult& applied, const Task& t, const EvalResult& dense,
+                                       const RunSettings& s, JobContext& context) {
+    EvalResult pruned;
+    const auto score = [&](const JobContext& c) {
+        pruned = scoreAll(t, c);
+        return pruned.score;
+    };
+    const bool dense0 = std::all_of(applied.genes.begin(), applied.genes.end(), [](int g) { return g == 0; });
+    if (dense0) {
+        pruned = dense;  // level 0 everywhere is the dense model
+    } else if (requireMethod(applied.method).evaluation == MethodEvaluation::Sequential) {
+        SequentialEvaluator evaluator(*model, calibrationSequences(), calibrationOptions(s), s.grid, score);
+        struct Restore {
+            SequentialEvaluator& e;
+            ~Restore() { e.restoreDense(); }
+        } restore{evaluator};
+        evaluator.accuracy(applied.genes, context);
+    } else {
+        const ProjectionSet& set = project(applied.method, s, context);
+        DenseRestoreGuard restore(set);
+        set.apply(levelsOf(applied.genes, s.grid));
+        score(context);
+    }
+    HeldOutEval e = pairedScore(dense, pruned);
+    e.source = resultSourceText(applied.source);
+    e.method = applied.method;
+    e.removedFraction = problem(s, 1.0).removedFraction(applied.genes);
+    return e;
+}
+
+void Engine::Impl::record(HeldOutEval& e, const std::string& split, JobContext& context) {
+    e.split = split;
+    session.putEval(e);
+    context.log(e.taskName + ", " + e.source + " (" + e.method + "): dense " +
+                std::to_string(e.denseAccuracy) + ", pruned " + std::to_string(e.prunedAccuracy) + " on " +
+                std::to_string(e.examples) + " examples, " + std::to_string(100 * e.removedFraction) +
+                " % of the prunable parameters removed");
+    context.emit(HeldOutEvent{e});
+}
+
+std::vector<HeldOutEval> Engine::heldOutAll(const RunSettings& settings, JobContext& context,
+                                            bool onlyMissing) {
+    Impl& d = *impl_;
+    const RunSettings s = d.settingsOfSession(settings);
+    d.beginRun(s, context);
+    if (d.heldOutTask.evaluation.empty())
+        throw InputError("the task has no held-out examples (held-out fraction 0)");
+    const SessionData data = d.session.snapshot();
+    std::vector<ResultSource> sources;
+    for (const UniformResult& u : data.uniform) sources.push_back({false, u.method});
+    if (data.ga && !data.ga->result.best.genes.empty()) sources.push_back({true, {}});
+    if (onlyMissing)
+        sources.erase(std::remove_if(sources.begin(), sources.end(),
+                                     [&](const ResultSource& source) {
+                                         return std::any_of(data.eval.begin(), data.eval.end(),
+                                                            [&](const HeldOutEval& e) {
+                                                                return e.split == kHeldOutSplit &&
+                                                                       e.source == resultSourceText(source);
+                                                            });
+                                     }),
+                      sources.end());
+    if (sources.empty()) return {};
+    context.beginPhase("held-out", int64_t(sources.size()) + 1, d.taskInfo.name);
+    const EvalResult dense = d.scoreAll(d.heldOutTask, context);
+    context.advance(1);
+    std::vector<HeldOutEval> out;
+    for (const ResultSource& source : sources) {
+        const AppliedResult applied = resolveResult(data, source, s.grid, d.summary.matrices.size());
+        HeldOutEval e = d.scoreApplied(applied, d.heldOutTask, dense, s, context);
+        e.taskName = d.taskInfo.name + " (held-out)";
+        e.taskPath = d.taskIdentity.path;
+        d.record(e, kHeldOutSplit, context);
+        out.push_back(std::move(e));
+        context.advance(int64_t(out.size()) + 1, resultSourceText(source));
+    }
+    return out;
+}
+
+HeldOutEval Engine::evaluateOnTask(const std::string& taskPath, const ResultSource& source,
+                                   const RunSettings& settings, JobContext& context) {
+    Impl& d = *impl_;
+    d.requireModel();
+    d.requireTask();
+    if (d.session.isViewOnly())
+        throw InputError(
+            "the session was made with another model or task than the open ones: open its model "
+            "and task to apply its results");
+    const RunSettings s = d.settingsOfSession(settings);
+    d.beginRun(s, context);
+    const Task other = loadTask(taskPath);
+    const bool own = hashFiles(taskFiles(taskPath, other.spec)).combined == d.taskIdentity.hash;
+    if (!own && other.evaluation.empty()) throw InputError(taskPath + ": the evaluation split is empty");
+    const Task& scored = own ? d.heldOutTask : other;
+    if (own && scored.evaluation.empty())
+        throw InputError(taskPath + " is the session's own task, and it has no held-out examples");
+    if (own) context.log(taskPath + " is the session's own task: its held-out examples are scored");
+    const AppliedResult applied =
+        resolveResult(d.session.snapshot(), source, s.grid, d.summary.matrices.size());
+    context.beginPhase("evaluate on " + other.spec.name, 2, resultSourceText(source));
+    const EvalResult dense = d.scoreAll(scored, context);
+    context.advance(1);
+    HeldOutEval e = d.scoreApplied(applied, scored, dense, s, context);
+    e.taskName = own ? d.taskInfo.name + " (held-out)" : other.spec.name;
+    e.taskPath = absolutePath(taskPath);
+    context.advance(2);
+    d.record(e, own ? kHeldOutSplit : kEvaluationSplit, context);
+    return e;
 }
 
 }  // namespace sieve

@@ -13,7 +13,7 @@
 //
 // The flow a reader can follow top to bottom:
 //   openModel -> openTask -> baseline -> calibrate -> project(method)
-//   -> uniform(method) -> genetic -> sensitivity -> heldOut
+//   -> uniform(method) -> genetic -> sensitivity -> heldOutAll (-> evaluateOnTask)
 #include <map>
 #include <memory>
 #include <optional>
@@ -109,8 +109,28 @@ public:
     // `genes` on the held-out examples (and dense on the same examples).
     HeldOutEval heldOut(const std::vector<int>& genes, const RunSettings& settings, JobContext& context);
     // Uniform sweeps, the genetic search, the sensitivity scan and the
-    // held-out check of the search's best, in that order.
+    // held-out check of every result (heldOutAll), in that order.
     void runAll(const RunSettings& settings, JobContext& context);
+
+    // ---- held-out and generalisation scores ----------------------------------------------
+    // Each is the dense and the pruned model on the same examples, with
+    // per-example results (for the paired test), stored in the session and
+    // announced as a HeldOutEvent. A result is applied with the session's
+    // level grid and the calibration budget its Grams were made with.
+
+    // Every result of the session on the held-out examples: each uniform
+    // sweep's optimum (its method at its best level) and the genetic
+    // search's best. InputError when the task has no held-out examples.
+    // With onlyMissing, only the results the session holds no held-out score
+    // of (after `sieve sweep` or `sieve ga` added one); the others are kept.
+    std::vector<HeldOutEval> heldOutAll(const RunSettings& settings, JobContext& context,
+                                        bool onlyMissing = false);
+    // One result of the session ("ga" or "uniform:METHOD") scored on the
+    // evaluation split of another task file (on the held-out examples when
+    // it is the session's own task): does what the search kept generalise?
+    // The projections are those of the session's task (its calibration split).
+    HeldOutEval evaluateOnTask(const std::string& taskPath, const ResultSource& source,
+                               const RunSettings& settings, JobContext& context);
 
     // Accuracy on the search examples with `genes` applied (grid indices per
     // matrix) with searchMethodOf(settings). The model is dense again afterwards.

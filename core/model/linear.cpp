@@ -1,5 +1,6 @@
 #include "core/model/linear.h"
 
+#include <atomic>
 #include <sstream>
 #include <vector>
 
@@ -7,8 +8,6 @@
 #include "core/common/shape_text.h"
 
 namespace sieve {
-
-namespace {
 
 // y = x W^T + b for x [..., H], W [D, H]. One BLAS call either way. On the CPU
 // a few rows (decoding) go through W x^T instead: BLAS's matrix-vector and
@@ -36,7 +35,10 @@ torch::Tensor linearMap(const torch::Tensor& x, const torch::Tensor& W, const to
     return y.view(shape);
 }
 
-}  // namespace
+uint64_t PrunableLinear::nextVersion() {
+    static std::atomic<uint64_t> counter{0};
+    return ++counter;
+}
 
 PrunableLinear::PrunableLinear(MatrixInfo info, torch::Tensor weight, torch::Tensor bias)
     : info_(std::move(info)), weight_(std::move(weight)), bias_(std::move(bias)) {
@@ -73,6 +75,7 @@ void PrunableLinear::setFactors(torch::Tensor B, torch::Tensor A) {
     B_ = B.to(options).contiguous();
     A_ = A.to(options).contiguous();
     replacement_ = torch::Tensor();
+    version_ = nextVersion();
 }
 
 void PrunableLinear::setReplacementWeight(torch::Tensor W) {
@@ -83,12 +86,15 @@ void PrunableLinear::setReplacementWeight(torch::Tensor W) {
     replacement_ = W.to(weight_.options().requires_grad(false)).contiguous();
     B_ = torch::Tensor();
     A_ = torch::Tensor();
+    version_ = nextVersion();
 }
 
 void PrunableLinear::restoreDense() {
+    if (isDense()) return;
     B_ = torch::Tensor();
     A_ = torch::Tensor();
     replacement_ = torch::Tensor();
+    version_ = nextVersion();
 }
 
 int64_t PrunableLinear::currentParams() const {

@@ -9,6 +9,10 @@
 
 namespace sieve {
 
+// y = x W^T + b for x [..., H], W [D, H] (bias may be undefined), the way
+// every map of the model multiplies (few rows take a matrix-vector path).
+torch::Tensor linearMap(const torch::Tensor& x, const torch::Tensor& W, const torch::Tensor& bias);
+
 class PrunableLinear {
 public:
     PrunableLinear() = default;
@@ -35,6 +39,9 @@ public:
     torch::Tensor effectiveWeight() const;
     const torch::Tensor& factorB() const { return B_; }
     const torch::Tensor& factorA() const { return A_; }
+    // Changes whenever the map does (factors set, replaced, restored); unique
+    // across every PrunableLinear, so a cache keyed by it never aliases.
+    uint64_t version() const { return version_; }
 
     // Training (demo model): the weight as a leaf tensor that requires grad.
     torch::Tensor& mutableWeight() { return weight_; }
@@ -46,6 +53,8 @@ private:
     torch::Tensor bias_;
     torch::Tensor B_, A_;
     torch::Tensor replacement_;
+    uint64_t version_ = nextVersion();
+    static uint64_t nextVersion();
 };
 
 }  // namespace sieve

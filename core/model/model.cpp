@@ -202,8 +202,9 @@ void Model::build(const std::function<torch::Tensor(const std::string&, std::vec
                                     linear(MatrixType::O),
                                     c.heads,
                                     c.kvHeads,
-                                    c.headDim};
-        block.mlp = Mlp{linear(MatrixType::Gate), linear(MatrixType::Up), linear(MatrixType::Down)};
+                                    c.headDim,
+                                    {}};
+        block.mlp = Mlp{linear(MatrixType::Gate), linear(MatrixType::Up), linear(MatrixType::Down), {}};
         m.blocks.push_back(std::move(block));
     }
 

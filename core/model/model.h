@@ -71,6 +71,22 @@ public:
         const std::vector<std::vector<int64_t>>& prompts,
         const std::vector<std::vector<int64_t>>& continuations) const;
 
+    // ---- the forward cut at block boundaries ------------------------------------------
+    // For scoring many pruned variants of the model on the same token rows
+    // (core/task/task_scorer): rows may pack several sequences that share a
+    // prefix (a prompt and its answer choices), so rotary positions [B, T] and
+    // visibility allowed [B, 1, T, T] (query t may attend key s) are given
+    // explicitly. A pass is embedTokens, then runBlocks over [0, blockCount())
+    // in any number of steps, then finalLogits; the states between steps can
+    // be kept and resumed from. No cache, no observer, no autograd.
+    int blockCount() const;
+    ForwardContext packedContext(const torch::Tensor& positions, const torch::Tensor& allowed) const;
+    torch::Tensor embedTokens(const torch::Tensor& ids) const;  // [B, T] -> [B, T, H]
+    // Blocks [from, to) on x [B, T, H]; x is consumed (its buffer may be reused).
+    torch::Tensor runBlocks(torch::Tensor x, const ForwardContext& context, int from, int to) const;
+    // Final norm and lm_head: hidden [..., H] (the output of the last block) -> float32 logits [..., V].
+    torch::Tensor finalLogits(const torch::Tensor& hidden) const;
+
     void setInputObserver(InputObserver observer) { observer_ = std::move(observer); }
     void clearInputObserver() { observer_ = nullptr; }
 

@@ -31,21 +31,6 @@ Factorization Factorization::lowRank(torch::Tensor B, torch::Tensor A) {
     return f;
 }
 
-Factorization Factorization::perRank(int64_t rows, int64_t cols,
-                                     std::map<int64_t, std::pair<torch::Tensor, torch::Tensor>> factors) {
-    for (const auto& [r, BA] : factors)
-        if (BA.first.dim() != 2 || BA.second.dim() != 2 || BA.first.size(0) != rows ||
-            BA.first.size(1) != r || BA.second.size(0) != r || BA.second.size(1) != cols)
-            throw InputError("per-rank factorization: rank " + std::to_string(r) + " has B " +
-                             shapeText(BA.first) + " and A " + shapeText(BA.second));
-    Factorization f;
-    f.kind_ = Kind::PerRank;
-    f.rows_ = rows;
-    f.cols_ = cols;
-    f.perRank_ = std::move(factors);
-    return f;
-}
-
 Factorization Factorization::mask(torch::Tensor keepOrder) {
     if (!keepOrder.defined() || keepOrder.dim() != 2)
         throw InputError("mask factorization: keep order must be a [D, H] matrix");
@@ -61,8 +46,6 @@ int64_t Factorization::maxRank() const {
     switch (kind_) {
         case Kind::LowRank:
             return B_.size(1);
-        case Kind::PerRank:
-            return perRank_.empty() ? 0 : perRank_.rbegin()->first;
         case Kind::Mask:
             return 0;
     }
@@ -76,8 +59,6 @@ bool Factorization::supports(double level) const {
     switch (kind_) {
         case Kind::LowRank:
             return r <= B_.size(1);
-        case Kind::PerRank:
-            return perRank_.count(r) > 0;
         case Kind::Mask:
             return true;
     }
@@ -94,7 +75,6 @@ std::pair<torch::Tensor, torch::Tensor> Factorization::factorsAt(double level) c
                          std::to_string(maxRank()) +
                          "); rebuild the projections with this level in the grid");
     const int64_t r = rankForLevel(rows_, cols_, level);
-    if (kind_ == Kind::PerRank) return perRank_.at(r);
     return {B_.narrow(1, 0, r), A_.narrow(0, 0, r)};
 }
 
@@ -138,7 +118,6 @@ int64_t Factorization::bytes() const {
         return t.defined() ? int64_t(t.numel() * t.element_size()) : 0;
     };
     int64_t total = size(B_) + size(A_) + size(keepOrder_);
-    for (const auto& [r, BA] : perRank_) total += size(BA.first) + size(BA.second);
     return total;
 }
 

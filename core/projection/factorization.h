@@ -3,16 +3,13 @@
 // slice of it, so switching levels never repeats a decomposition.
 //   LowRank: B [D, R], A [R, H] with directions ordered by importance; level
 //            p uses B[:, :r], A[:r, :] with r = rankForLevel(D, H, p) <= R.
-//   PerRank: one (B, A) pair per rank (methods whose rank-r solution is not a
-//            prefix of a larger one, e.g. sieve-learned); a level whose rank
-//            was not computed throws InputError.
 //   Mask:    keepOrder [D, H] int32, the position of each entry in the order
 //            in which entries are kept (0 = kept first); level p keeps the
 //            paramsAtLevel(D, H, p) entries with keepOrder below that count.
 // Factors are stored on W's device in W's dtype, ready to hand to a
 // PrunableLinear without a copy.
 #include <cstdint>
-#include <map>
+#include <utility>
 
 #include "core/common/torch_compat.h"
 
@@ -22,22 +19,20 @@ class PrunableLinear;
 
 class Factorization {
 public:
-    enum class Kind { LowRank, PerRank, Mask };
+    enum class Kind { LowRank, Mask };
 
     static Factorization lowRank(torch::Tensor B, torch::Tensor A);
-    static Factorization perRank(int64_t rows, int64_t cols,
-                                 std::map<int64_t, std::pair<torch::Tensor, torch::Tensor>> factors);
     static Factorization mask(torch::Tensor keepOrder);
 
     Kind kind() const { return kind_; }
     int64_t rows() const { return rows_; }
     int64_t cols() const { return cols_; }
-    // Largest rank available (LowRank: R; PerRank: the largest computed; Mask: 0).
+    // Largest rank available (LowRank: R; Mask: 0).
     int64_t maxRank() const;
     // Whether `level` can be served (level 0, dense, always can).
     bool supports(double level) const;
 
-    // Rank-r factors of `level` (> 0) for LowRank/PerRank: views, no copy.
+    // Rank-r factors of `level` (> 0) for LowRank: views, no copy.
     std::pair<torch::Tensor, torch::Tensor> factorsAt(double level) const;
     // The dense weight the level applies (B_r A_r, or W masked); level 0 = W.
     torch::Tensor weightAt(double level, const torch::Tensor& W) const;
@@ -58,7 +53,6 @@ private:
     Kind kind_ = Kind::LowRank;
     int64_t rows_ = 0, cols_ = 0;
     torch::Tensor B_, A_;
-    std::map<int64_t, std::pair<torch::Tensor, torch::Tensor>> perRank_;
     torch::Tensor keepOrder_;
 };
 

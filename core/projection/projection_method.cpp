@@ -7,7 +7,6 @@
 #include "core/common/shape_text.h"
 #include "core/projection/input_pca.h"
 #include "core/projection/sieve_closed_form.h"
-#include "core/projection/sieve_learned.h"
 #include "core/projection/wanda.h"
 #include "core/projection/weight_svd.h"
 #include "core/types/matrix_info.h"
@@ -19,7 +18,6 @@ std::unique_ptr<ProjectionMethod> makeProjection(const std::string& method) {
     std::unique_ptr<ProjectionMethod> made;
     const std::string& name = factorization.name;
     if (name == "sieve") made = std::make_unique<SieveProjection>();
-    if (name == "sieve-learned") made = std::make_unique<SieveLearnedProjection>();
     if (name == "weight-svd") made = std::make_unique<WeightSvdProjection>();
     if (name == "input-pca") made = std::make_unique<InputPcaProjection>();
     if (name == "wanda") made = std::make_unique<WandaProjection>();

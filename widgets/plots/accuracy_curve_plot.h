@@ -1,7 +1,10 @@
 #pragma once
 // Accuracy vs % parameters pruned: one curve per projection method (uniform
 // pruning), the GA's best chromosome as a distinct point, and the band of
-// acceptable accuracy between (1 - eps) a0 and a0.
+// acceptable accuracy between (1 - eps) a0 and a0. With the number of
+// examples the accuracies were measured on, every point carries its Wilson
+// 95 % interval as an error bar: a curve's wiggles and a gap between methods
+// mean something only where the bars do not overlap.
 #include <QPointF>
 #include <QString>
 #include <QVector>
@@ -11,6 +14,7 @@
 #include "widgets/plots/plot_view.h"
 
 class QCPGraph;
+class QCPErrorBars;
 
 namespace sieve::widgets {
 
@@ -27,6 +31,12 @@ public:
     // A finished sweep replaces that method's curve.
     void setUniformResult(const UniformResult& result);
     void setGaBest(const QString& method, const Individual& best);
+    // The examples every accuracy was measured on (the search examples) and
+    // whether the metric is a proportion of them (acc, exact match, ...):
+    // then each point gets its Wilson 95 % interval as an error bar (and the
+    // CSV two more columns). 0 examples draws none.
+    void setExamples(int64_t examples, bool proportionMetric);
+    int64_t examples() const { return proportionMetric_ ? examples_ : 0; }
     void clear();
 
     QStringList methods() const;
@@ -34,6 +44,9 @@ public:
     QVector<QPointF> curveData(const QString& method) const;
     // (percent pruned, accuracy) of the GA best points drawn, one per method.
     QVector<QPointF> gaBestData() const;
+    // (low, high) of the error bar at each point of curveData(method), in its
+    // order; empty when no bars are drawn.
+    QVector<QPointF> intervalData(const QString& method) const;
     double threshold() const { return (1.0 - eps_) * a0_; }
     double a0() const { return a0_; }
     // Legend labels in drawing order (for tests and checks of paper readiness).
@@ -47,6 +60,8 @@ private:
     QCPGraph* gaGraphFor(const QString& method);
     void updateBand();
     void updateRanges();
+    void updateErrorBars();
+    QCPErrorBars* barsFor(QCPGraph* graph);
 
     double a0_ = 0;
     double eps_ = 0.05;
@@ -57,6 +72,9 @@ private:
     std::map<QString, QCPGraph*> gaBest_;
     std::map<QString, std::vector<UniformPoint>> points_;
     std::map<QString, Individual> gaIndividuals_;
+    std::map<QCPGraph*, QCPErrorBars*> bars_;
+    int64_t examples_ = 0;
+    bool proportionMetric_ = false;
 };
 
 }  // namespace sieve::widgets
