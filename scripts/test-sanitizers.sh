@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The sanitizer part of the test suite (docs/reliability.md); scripts/test.sh
-# runs it after the main suite. A separate, GUI-less clang build in
+# The sanitizer part of the test suite (docs/reliability.md): a separate,
+# manual or nightly job, not run by scripts/test.sh or CI. A separate, GUI-less clang build in
 # build-asan with AddressSanitizer + UndefinedBehaviorSanitizer and the
 # libFuzzer harnesses: the tests of everything that reads user input (session,
 # tokenizer, task, checkpoint and model loading, the CLI, every committed fuzz

@@ -15,4 +15,4 @@ cmake --build "$BUILD_DIR" --parallel "${JOBS:-2}"
 ctest --test-dir "$BUILD_DIR" --output-on-failure --parallel "${JOBS:-2}"
 # Every committed fuzz input (fuzz/corpus, fuzz/regressions) was replayed
 # above by the fuzz_replay_* tests. The sanitizer build and fuzzing are a
-# separate step (scripts/test-sanitizers.sh; .ci/run runs it after this).
+# separate, manual or nightly job (scripts/test-sanitizers.sh), not part of CI.
