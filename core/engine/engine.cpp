@@ -244,7 +244,7 @@ struct Engine::Impl {
         const TaskScore s = denseSearchScore(context, &outcomes);
         const double seconds =
             std::max(1e-9, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
-        // Once per run: generation that the model's context cut short (issue 18, F5).
+        // With a0, once per session: generation the model's context cut short (issue 18, F5).
         if (!searchScorer->contextNote().empty()) context.log("warning: " + searchScorer->contextNote());
         BaselineResult b;
         b.a0 = s.value();
