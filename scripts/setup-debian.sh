@@ -12,6 +12,7 @@ packages=(
   dpkg-dev desktop-file-utils appstream       # packaging: dpkg-shlibdeps for the .deb, checks
   xvfb xauth fonts-dejavu-core               # GUI tests and screenshots
   libopenmpi-dev openmpi-bin                  # -DSIEVE_MPI=ON: the genetic search over mpirun ranks
+  clang-14 libclang-rt-14-dev                 # the sanitizer build and the libFuzzer harnesses
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -13,3 +13,6 @@ export CCACHE_SLOPPINESS=pch_defines,time_macros,include_file_mtime,include_file
 cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release -DSIEVE_MPI=ON
 cmake --build "$BUILD_DIR" --parallel "${JOBS:-2}"
 ctest --test-dir "$BUILD_DIR" --output-on-failure --parallel "${JOBS:-2}"
+# Every committed fuzz input (fuzz/corpus, fuzz/regressions) was replayed
+# above by the fuzz_replay_* tests. The sanitizer build and fuzzing are a
+# separate, manual or nightly job (scripts/test-sanitizers.sh), not part of CI.

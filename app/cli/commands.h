@@ -1,6 +1,6 @@
 #pragma once
-// The CLI's subcommands. Each reads its options, drives the engine (the same
-// jobs the GUI runs) and reads/writes the same HDF5 session.
+// The CLI's subcommands. Each reads its options (command_line.h), drives the
+// engine (the same jobs the GUI runs) and reads/writes the same HDF5 session.
 #include <string>
 #include <vector>
 
@@ -12,16 +12,13 @@ class Cluster;
 
 namespace sieve::cli {
 
-// Exit codes (documented in `sieve --help` and docs/cli.md).
+// Exit codes (documented in `sieve --help` and README.md).
 enum ExitCode { kOk = 0, kUsage = 1, kBadInput = 2, kCancelled = 3, kFailure = 4 };
 
-struct Command {
-    const char* name;
-    const char* summary;
-    int (*run)(const std::vector<std::string>& args, const CancelToken& cancel);
-};
-
-const std::vector<Command>& commands();
+// Runs `command` (one of commandSummaries()) with its arguments; --help
+// prints the command's help. Throws UsageError, InputError, Cancelled, ...
+// (main turns them into exit codes).
+int runCommand(const std::string& command, const std::vector<std::string>& args, const CancelToken& cancel);
 
 // The ranks of a run started by mpirun or srun (null: one process). `ga`
 // and `run` spread the genetic search over them; rank 0 alone writes the

@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "app/cli/arguments.h"
+#include "app/cli/command_line.h"
 #include "app/cli/commands.h"
 #include "core/cluster/cluster.h"
 #include "core/common/device.h"
@@ -27,7 +28,7 @@ extern "C" void onSigint(int) {
 void printUsage(std::ostream& out) {
     out << "usage: sieve <command> [options]    (sieve <command> --help for its options)\n\n"
            "Task-specific pruning of LLMs with LLM-Sieve, headless.\n\ncommands:\n";
-    for (const auto& c : sieve::cli::commands()) {
+    for (const auto& c : sieve::cli::commandSummaries()) {
         std::string name = c.name;
         out << "  " << name << std::string(name.size() < 14 ? 14 - name.size() : 1, ' ') << c.summary << "\n";
     }
@@ -36,21 +37,24 @@ void printUsage(std::ostream& out) {
 }
 
 // Runs one command; the exit code.
-int runCommand(const sieve::cli::Command& c, const std::vector<std::string>& args) {
+int runCommand(const std::string& name, const std::vector<std::string>& args) {
     std::signal(SIGINT, onSigint);
     try {
-        return c.run(args, g_cancel);
+        return sieve::cli::runCommand(name, args, g_cancel);
     } catch (const sieve::cli::UsageError& e) {
         std::cerr << e.what() << "\n";
         return sieve::cli::kUsage;
     } catch (const sieve::Cancelled&) {
-        std::cerr << "sieve " << c.name << ": cancelled; finished results were saved\n";
+        std::cerr << "sieve " << name << ": cancelled; finished results were saved\n";
         return sieve::cli::kCancelled;
     } catch (const sieve::InputError& e) {
-        std::cerr << "sieve " << c.name << ": error: " << e.what() << "\n";
+        std::cerr << "sieve " << name << ": error: " << e.what() << "\n";
         return sieve::cli::kBadInput;
+    } catch (const sieve::StorageError& e) {
+        std::cerr << "sieve " << name << ": failed: " << e.what() << " (results finished before this were saved)\n";
+        return sieve::cli::kFailure;
     } catch (const std::exception& e) {
-        std::cerr << "sieve " << c.name << ": failed: " << e.what() << "\n";
+        std::cerr << "sieve " << name << ": failed: " << e.what() << "\n";
         return sieve::cli::kFailure;
     }
 }
@@ -71,7 +75,7 @@ int main(int argc, char** argv) {
                   << sieve::resolveDevice("auto") << (sieve::clusterSupport() ? ", MPI" : "") << ")\n";
         return sieve::cli::kOk;
     }
-    for (const auto& c : sieve::cli::commands()) {
+    for (const auto& c : sieve::cli::commandSummaries()) {
         if (args[0] != c.name) continue;
         if (ranks && !sieve::cli::runsOnRanks(c.name)) {
             // Every rank would write the same session: refuse, on every rank alike.
@@ -82,7 +86,7 @@ int main(int argc, char** argv) {
             return sieve::cli::kUsage;
         }
         sieve::cli::useCluster(cluster.get());
-        const int code = runCommand(c, std::vector<std::string>(args.begin() + 1, args.end()));
+        const int code = runCommand(c.name, std::vector<std::string>(args.begin() + 1, args.end()));
         // A rank that failed would leave the others waiting for it: end them
         // all (the session on disk stays whole: it is only ever replaced by
         // a finished file).

@@ -81,7 +81,14 @@ void ProgressPrinter::onProgress(const Progress& p) {
 
 void ProgressPrinter::onEvent(const JobEvent& e) {
     if (const auto* log = std::get_if<LogEvent>(&e)) {
-        message(log->text);
+        // Warnings reach stderr even with --quiet: they say a result is not what was asked for.
+        if (log->text.rfind("warning: ", 0) == 0) {
+            if (barShown_) std::fputs("\r\033[K", out_);
+            barShown_ = false;
+            std::fprintf(stderr, "%s\n", log->text.c_str());
+        } else {
+            message(log->text);
+        }
     } else if (const auto* g = std::get_if<GenerationEvent>(&e)) {
         char line[200];
         std::snprintf(line, sizeof line,

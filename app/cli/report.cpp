@@ -92,7 +92,9 @@ nlohmann::json summaryJson(const ModelSummary& m) {
 std::string modelSummaryJson(const ModelSummary& m, const std::vector<std::string>& tokenizer) {
     nlohmann::json j = summaryJson(m);
     j["tokenizer"] = tokenizer;
-    return j.dump(2) + "\n";
+    // Names come from files (a GGUF's metadata, a session written elsewhere)
+    // and need not be UTF-8; JSON output replaces such bytes (U+FFFD) rather than throwing.
+    return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
 std::string baselineText(const SessionData& s) {
@@ -349,7 +351,7 @@ std::string sessionJson(const SessionData& s) {
         }
         j["eval"].push_back(je);
     }
-    return j.dump(2) + "\n";
+    return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";  // as modelSummaryJson
 }
 
 std::string exportReportTable(const ExportReport& r) {

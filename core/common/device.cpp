@@ -10,6 +10,13 @@ std::string resolveDevice(const std::string& requested) {
     if (requested.empty() || requested == "auto") return compat::cudaAvailable() ? "cuda:0" : "cpu";
     if (requested == "cpu") return requested;
     if (requested.rfind("cuda", 0) == 0) {
+        const std::string index = requested.size() > 5 ? requested.substr(5) : std::string();
+        const bool wellFormed =
+            requested == "cuda" ||
+            (requested.compare(0, 5, "cuda:") == 0 && !index.empty() && index.size() <= 3 &&
+             index.find_first_not_of("0123456789") == std::string::npos);
+        if (!wellFormed)
+            throw InputError("unknown device '" + requested + "' (expected auto, cpu, cuda or cuda:N)");
         if (!compat::cudaAvailable())
             throw InputError("device '" + requested + "' requested but libtorch sees no CUDA device");
         torch::Device device(torch::kCPU);
@@ -18,11 +25,11 @@ std::string resolveDevice(const std::string& requested) {
         } catch (const std::exception&) {
             throw InputError("unknown device '" + requested + "' (expected auto, cpu, cuda or cuda:N)");
         }
-        const int index = device.has_index() ? device.index() : 0;
-        if (index >= cudaDeviceCount())
+        const int ordinal = device.has_index() ? device.index() : 0;
+        if (ordinal >= cudaDeviceCount())
             throw InputError("device '" + requested + "' requested but libtorch sees " +
                              std::to_string(cudaDeviceCount()) + " CUDA device(s)");
-        return "cuda:" + std::to_string(index);
+        return "cuda:" + std::to_string(ordinal);
     }
     throw InputError("unknown device '" + requested + "' (expected auto, cpu, cuda or cuda:N)");
 }

@@ -23,6 +23,14 @@ private:
     std::string file_;
 };
 
+// The disk refused a write that the input did not cause: no space left, a
+// quota, a file size limit. The message names the file system's folder and
+// how many bytes were needed. Not an InputError: the CLI exits 4.
+class StorageError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
 // Thrown from inside a job when its cancel token fires; jobs undo their
 // changes to the model before letting it escape. The CLI exits 3.
 class Cancelled : public std::runtime_error {

@@ -25,6 +25,7 @@
 #include "core/projection/factor_store.h"
 #include "core/projection/projection_set.h"
 #include "core/search/genetic_search.h"
+#include "core/search/rng.h"
 #include "core/search/sensitivity.h"
 #include "core/search/uniform_search.h"
 #include "core/session/content_hash.h"
@@ -264,6 +265,8 @@ struct Engine::Impl {
         const TaskScore s = denseSearchScore(context, &outcomes);
         const double seconds =
             std::max(1e-9, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+        // With a0, once per session: generation the model's context cut short (issue 18, F5).
+        if (!searchScorer->contextNote().empty()) context.log("warning: " + searchScorer->contextNote());
         BaselineResult b;
         b.a0 = s.value();
         b.tokensPerSecond = double(s.promptTokens + s.generatedTokens) / seconds;
@@ -594,6 +597,11 @@ const ModelSummary& Engine::openModel(const std::string& path, const DeviceChoic
     std::unique_ptr<Tokenizer> tokenizer;
     const std::string tok = tokenizerPath.empty() ? findTokenizer(path) : tokenizerPath;
     if (!tok.empty()) tokenizer = Tokenizer::load(tok);
+    // Ids past the model's embeddings would fail deep inside the forward.
+    if (tokenizer && tokenizer->vocabSize() > model->config().vocab)
+        throw InputError("tokenizer '" + tok + "' has " + std::to_string(tokenizer->vocabSize()) +
+                         " tokens, more than the model '" + path + "' has embeddings for (" +
+                         std::to_string(model->config().vocab) + "): they do not belong together");
     context.advance(2, "hashing weights");
     const ContentHash hash = hashFiles(weightFilesOf(path));
     context.advance(3);
@@ -784,6 +792,7 @@ double Engine::evaluateDense(JobContext& context, std::map<std::string, double>*
     EvalOptions options;
     options.keepPredictions = false;
     const EvalResult r = evaluateTask(*d.model, d.tokenizer.get(), d.task, options, context);
+    if (!r.contextNote.empty()) context.log("warning: " + r.contextNote);
     if (scoreByTag) *scoreByTag = r.scoreByTag;
     return r.score;
 }
@@ -909,7 +918,11 @@ GaResult Engine::genetic(const RunSettings& settings, JobContext& context) {
                                          d.taskIdentity.hash, d.taskInfo.searchExamples,
                                          d.calibrationTokensFor(method), settings.ga});
     std::string why;
-    const std::optional<GaSession> stored = d.session.resumableGa(key, settings.ga.generations, &why);
+    std::optional<GaSession> stored = d.session.resumableGa(key, settings.ga.generations, &why);
+    if (stored && !SearchRng::validState(stored->rngState)) {
+        why = "the session's genetic search has a damaged random state (it cannot continue on its stream)";
+        stored.reset();
+    }
     if (!why.empty()) context.log(why + ": the genetic search starts again");
     GaSession start;
     start.result.method = name;

@@ -130,10 +130,15 @@ bool isFactorizedExport(const std::string& path) {
     if (!fs::is_regular_file(config)) return false;
     std::ifstream in(config);
     const nlohmann::json j = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
-    return j.is_object() && j.value("model_type", "") == kFactorizedType;
+    // A model_type that is not a string is the ordinary reader's to refuse.
+    return j.is_object() && j.contains("model_type") && j.at("model_type").is_string() &&
+           j.at("model_type").get<std::string>() == kFactorizedType;
 }
 
-std::unique_ptr<Model> loadFactorizedModel(const std::string& directory, const LoadOptions& options) {
+namespace {
+
+std::unique_ptr<Model> loadFactorizedModelUnchecked(const std::string& directory,
+                                                    const LoadOptions& options) {
     const fs::path dir(directory);
     const std::string configFile = (dir / "config.json").string();
     std::ifstream in(configFile);
@@ -202,6 +207,18 @@ std::unique_ptr<Model> loadFactorizedModel(const std::string& directory, const L
         if (f != factors.end()) model->matrix(i).setFactors(f->second.first, f->second.second);
     }
     return model;
+}
+
+}  // namespace
+
+std::unique_ptr<Model> loadFactorizedModel(const std::string& directory, const LoadOptions& options) {
+    try {
+        return loadFactorizedModelUnchecked(directory, options);
+    } catch (const nlohmann::json::exception& e) {
+        // A value of the wrong JSON type in config.json's "sieve" part.
+        throw FormatError((fs::path(directory) / "config.json").string(),
+                          std::string("damaged factorized export: ") + e.what());
+    }
 }
 
 }  // namespace sieve

@@ -5,11 +5,14 @@
 // never silently approximated.
 #include "core/model/config.h"
 
+#include <cmath>
 #include <fstream>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "core/common/error.h"
+#include "core/types/input_file.h"
 
 namespace sieve {
 namespace {
@@ -35,15 +38,24 @@ public:
     }
 
     int64_t integer(const json& v, const std::string& key) const {
-        if (v.is_number_integer() || v.is_number_unsigned()) return v.get<int64_t>();
-        // Some configs write integral values as 4096.0.
-        if (v.is_number_float() &&
-            v.get<double>() == static_cast<double>(static_cast<int64_t>(v.get<double>())))
-            return static_cast<int64_t>(v.get<double>());
+        if (v.is_number_unsigned()) {
+            if (v.get<uint64_t>() > uint64_t(std::numeric_limits<int64_t>::max()))
+                fail("key '" + key + "' is too large: " + v.dump());
+            return v.get<int64_t>();
+        }
+        if (v.is_number_integer()) return v.get<int64_t>();
+        // Some configs write integral values as 4096.0 (checked before the
+        // cast: converting 1e300 to an integer is undefined).
+        if (v.is_number_float()) {
+            const double d = v.get<double>();
+            if (std::isfinite(d) && std::floor(d) == d && std::fabs(d) < 9.0e15)
+                return static_cast<int64_t>(d);
+        }
         fail("key '" + key + "' must be an integer, got " + v.dump());
     }
     double number(const json& v, const std::string& key) const {
-        if (!v.is_number()) fail("key '" + key + "' must be a number, got " + v.dump());
+        if (!v.is_number() || !std::isfinite(v.get<double>()))
+            fail("key '" + key + "' must be a finite number, got " + v.dump());
         return v.get<double>();
     }
     bool boolean(const json& v, const std::string& key) const {
@@ -129,21 +141,14 @@ RopeScaling parseRopeScaling(const json& s, const std::string& key, const Config
         out.factor = field("factor");
         out.lowFreqFactor = field("low_freq_factor");
         out.highFreqFactor = field("high_freq_factor");
-        out.originalMaxPositions = static_cast<int64_t>(field("original_max_position_embeddings"));
+        const json& original =
+            s.contains("original_max_position_embeddings") ? s["original_max_position_embeddings"] : json();
+        if (original.is_null()) r.fail("key '" + key + ".original_max_position_embeddings' is missing");
+        out.originalMaxPositions = r.integer(original, key + ".original_max_position_embeddings");
         return out;
     }
     r.fail("unsupported " + key + " type '" + type +
            "' (supported: default, linear, llama3; longrope/su/yarn/dynamic are not implemented)");
-}
-
-void checkShapes(const ModelConfig& c, const ConfigReader& r) {
-    if (c.heads % c.kvHeads != 0)
-        r.fail("num_attention_heads (" + std::to_string(c.heads) +
-               ") is not a multiple of num_key_value_heads (" + std::to_string(c.kvHeads) + ")");
-    if (c.headDim % 2 != 0)
-        r.fail("head_dim " + std::to_string(c.headDim) + " must be even for rotary embeddings");
-    if (c.rmsEps <= 0) r.fail("rms_norm_eps must be positive");
-    if (c.ropeTheta <= 0) r.fail("rope_theta must be positive");
 }
 
 std::string architectureName(const std::string& type) {
@@ -228,19 +233,55 @@ ModelConfig ModelConfig::fromHfJson(const nlohmann::json& j, const std::string& 
     c.eosTokenIds = r.idList("eos_token_id");
     if (r.has("pad_token_id")) c.padTokenId = r.integer(j.at("pad_token_id"), "pad_token_id");
     c.torchDtype = r.stringOr("torch_dtype", r.stringOr("dtype", ""));
-    checkShapes(c, r);
+    checkModelConfig(c, file);
     return c;
 }
 
+void checkModelConfig(const ModelConfig& c, const std::string& file) {
+    const auto fail = [&](const std::string& cause) { throw InputError(file + ": " + cause); };
+    // No real model comes near these bounds; a damaged or hostile config
+    // does, and would end in an allocation failure deep inside libtorch.
+    const auto bounded = [&](const char* key, int64_t value, int64_t low, int64_t high) {
+        if (value < low || value > high)
+            fail("'" + std::string(key) + "' " + std::to_string(value) + " is outside the plausible range [" +
+                 std::to_string(low) + ", " + std::to_string(high) + "]");
+    };
+    bounded("hidden_size", c.hidden, 1, int64_t(1) << 17);
+    bounded("intermediate_size", c.intermediate, 1, int64_t(1) << 20);
+    bounded("num_hidden_layers", c.layers, 1, 65536);
+    bounded("num_attention_heads", c.heads, 1, 4096);
+    bounded("num_key_value_heads", c.kvHeads, 1, c.heads);
+    bounded("head_dim", c.headDim, 2, 4096);
+    bounded("vocab_size", c.vocab, 1, int64_t(1) << 22);
+    bounded("max_position_embeddings", c.maxPositions, 1, int64_t(1) << 24);
+    if (c.heads % c.kvHeads != 0)
+        fail("num_attention_heads (" + std::to_string(c.heads) +
+             ") is not a multiple of num_key_value_heads (" + std::to_string(c.kvHeads) + ")");
+    if (c.headDim % 2 != 0)
+        fail("head_dim " + std::to_string(c.headDim) + " must be even for rotary embeddings");
+    if (!(c.rmsEps > 0 && c.rmsEps < 1))
+        fail("rms_norm_eps " + std::to_string(c.rmsEps) + " is not in (0, 1)");
+    if (!(c.ropeTheta > 0 && std::isfinite(c.ropeTheta)))
+        fail("rope_theta " + std::to_string(c.ropeTheta) + " must be positive");
+    const RopeScaling& s = c.ropeScaling;
+    if (!s.type.empty() && !(s.factor > 0 && std::isfinite(s.factor)))
+        fail("rope scaling factor " + std::to_string(s.factor) + " must be positive");
+    if (s.type == "llama3") {
+        if (!(s.lowFreqFactor > 0 && s.highFreqFactor > s.lowFreqFactor && std::isfinite(s.highFreqFactor)))
+            fail("llama3 rope scaling needs 0 < low_freq_factor < high_freq_factor, got " +
+                 std::to_string(s.lowFreqFactor) + " and " + std::to_string(s.highFreqFactor));
+        bounded("original_max_position_embeddings", s.originalMaxPositions, 1, int64_t(1) << 24);
+    }
+    if (c.slidingWindow && *c.slidingWindow <= 0)
+        fail("sliding_window " + std::to_string(*c.slidingWindow) + " must be positive (or null for none)");
+}
+
 ModelConfig ModelConfig::fromHfFile(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw InputError(path + ": cannot open config file");
-    std::stringstream buffer;
-    buffer << in.rdbuf();
+    const std::string text = readInputFile(path, "model config", kMaxJsonConfigBytes);
     json j;
     try {
-        j = json::parse(buffer.str());
-    } catch (const json::parse_error& e) {
+        j = json::parse(text);
+    } catch (const json::exception& e) {  // parse_error, and out_of_range for a number like 1e77717
         throw InputError(path + ": invalid JSON (" + e.what() + ")");
     }
     return fromHfJson(j, path);

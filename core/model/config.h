@@ -48,4 +48,11 @@ struct ModelConfig {
     nlohmann::json toHfJson() const;
 };
 
+// Refuses a config no transformer can be built from, naming `file` and the
+// key: sizes outside plausible bounds (a huge head_dim would otherwise end in
+// a libtorch allocation failure), heads that do not divide, a non-positive
+// rope factor, rms_norm_eps or sliding window. Every reader's config passes
+// it (fromHfJson, and Model for GGUF and llama2.c headers).
+void checkModelConfig(const ModelConfig& config, const std::string& file);
+
 }  // namespace sieve

@@ -65,6 +65,10 @@ std::vector<std::vector<int64_t>> Model::generateGreedy(const std::vector<std::v
     std::vector<bool> finished(size_t(B), false);
     const torch::Tensor ones =
         torch::ones({B, 1}, torch::TensorOptions().dtype(torch::kLong).device(device_));
+    // Every new token but the last is read back at the next position: stop
+    // where that position would leave the model's context.
+    const int64_t room = std::max<int64_t>(1, config_.maxPositions - batch.ids.size(1) + 1);
+    maxNewTokens = int(std::min<int64_t>(maxNewTokens, room));
     for (int step = 0; step < maxNewTokens; ++step) {
         const torch::Tensor chosen = next.to(torch::kCPU);
         const auto* ids = chosen.data_ptr<int64_t>();

@@ -11,6 +11,7 @@
 #include "core/common/error.h"
 #include "core/model/checkpoint.h"
 #include "core/model/safetensors.h"
+#include "core/types/input_file.h"
 
 namespace sieve {
 namespace fs = std::filesystem;
@@ -21,13 +22,10 @@ bool endsWith(const std::string& s, const std::string& suffix) {
 }
 
 nlohmann::json readJsonFile(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw FormatError(path, "cannot open");
-    std::stringstream buffer;
-    buffer << in.rdbuf();
+    const std::string text = readInputFile(path, "safetensors index", kMaxJsonConfigBytes);
     try {
-        return nlohmann::json::parse(buffer.str());
-    } catch (const nlohmann::json::parse_error& e) {
+        return nlohmann::json::parse(text);
+    } catch (const nlohmann::json::exception& e) {  // parse_error, out_of_range (number overflow)
         throw FormatError(path, std::string("invalid JSON (") + e.what() + ")");
     }
 }

@@ -2,6 +2,7 @@
 // and its state dict. Generation and scoring live in generation.cpp.
 #include "core/model/model.h"
 
+#include <cmath>
 #include <optional>
 #include <sstream>
 
@@ -49,6 +50,7 @@ ModelConfig checkedConfig(ModelConfig c, const std::string& where) {
     const std::string& rope = c.ropeScaling.type;
     require(rope.empty() || rope == "default" || rope == "linear" || rope == "llama3",
             "rope_scaling type '" + rope + "' is not supported (supported: llama3, linear)");
+    checkModelConfig(c, where);
     return c;
 }
 
@@ -79,6 +81,40 @@ Placement placementOf(const LoadOptions& options, int layers) {
         p.blocks.push_back(options.blockDevices.empty() ? p.model
                                                          : torch::Device(resolveDevice(options.blockDevices[size_t(l)])));
     return p;
+}
+
+// A NaN or infinite weight makes every activation after it NaN: refused at
+// load, naming the tensor, instead of surfacing as a NaN far downstream. One
+// float32-accumulated sum finds them (a finite sum has none); counting them
+// for the message runs only then.
+void requireFinite(const torch::Tensor& t, const std::string& name, const std::string& file) {
+    if (t.numel() == 0 || std::isfinite(t.sum(torch::kFloat32).item<float>())) return;
+    const int64_t bad = t.numel() - torch::isfinite(t).sum().item<int64_t>();
+    if (bad == 0) return;  // finite values whose sum overflowed float32
+    throw FormatError(file, "tensor '" + name + "' holds " + std::to_string(bad) +
+                                " NaN or infinite values of " + std::to_string(t.numel()) +
+                                ": the weights are damaged");
+}
+
+// Weights of layers the config does not have would be silently ignored: a
+// config that says fewer layers than the file holds is refused instead.
+void refuseWeightsBeyondLayers(int layers, const std::map<std::string, torch::Tensor>& tensors,
+                               const std::map<std::string, DeferredTensor>& deferred,
+                               const std::string& file) {
+    const std::string prefix = "model.layers.";
+    const auto check = [&](const std::string& name) {
+        if (name.rfind(prefix, 0) != 0) return;
+        const size_t end = name.find('.', prefix.size());
+        const std::string digits = name.substr(prefix.size(), end - prefix.size());
+        if (digits.empty() || digits.size() > 9 ||
+            digits.find_first_not_of("0123456789") != std::string::npos)
+            return;
+        if (std::stoi(digits) >= layers)
+            throw FormatError(file, "holds tensor '" + name + "' but num_hidden_layers is " +
+                                        std::to_string(layers) + ": the config does not match these weights");
+    };
+    for (const auto& entry : tensors) check(entry.first);
+    for (const auto& entry : deferred) check(entry.first);
 }
 
 bool isPhi3(const ModelConfig& c) {
@@ -241,23 +277,31 @@ std::unique_ptr<Model> Model::fromCheckpoint(Checkpoint checkpoint, const LoadOp
                 file, "tensor '" + name + "' has shape " + shapeText(got) + ", expected " + shapeText(shape));
     };
     model->build([&](const std::string& name, std::vector<int64_t> shape, bool required) {
+        torch::Tensor t;
         auto it = tensors.find(name);
+        auto later = deferred.find(name);
         if (it != tensors.end()) {
             checkShape(name, it->second.sizes(), shape);
-            torch::Tensor t = it->second.to(placement.of(name), dtype).contiguous();
+            // Integer bytes of the right size pass every size check: the dtype
+            // the file declares must also be one weights come in.
+            if (!it->second.is_floating_point())
+                throw FormatError(file, "tensor '" + name + "' is stored as " +
+                                            std::string(c10::toString(it->second.scalar_type())) +
+                                            ", not a floating-point type: these bytes are not weights");
+            t = it->second.to(placement.of(name), dtype).contiguous();
             tensors.erase(it);  // keeps the peak memory near one copy of the weights
-            return t;
-        }
-        auto later = deferred.find(name);
-        if (later != deferred.end()) {
+        } else if (later != deferred.end()) {
             checkShape(name, later->second.shape, shape);
-            torch::Tensor t = later->second.read(dtype, placement.of(name)).contiguous();
+            t = later->second.read(dtype, placement.of(name)).contiguous();
             deferred.erase(later);
+        } else {
+            if (required) throw FormatError(file, "missing tensor '" + name + "'");
             return t;
         }
-        if (required) throw FormatError(file, "missing tensor '" + name + "'");
-        return torch::Tensor();
+        requireFinite(t, name, file);
+        return t;
     });
+    refuseWeightsBeyondLayers(model->config_.layers, tensors, deferred, file);
     model->summary_.format = checkpoint.format;
     return model;
 }

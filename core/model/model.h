@@ -69,7 +69,8 @@ public:
                                KVCache* cache = nullptr) const;
 
     // Greedy decoding of a batch (left-padded internally); stops a row at any
-    // stop token or after maxNewTokens. Returns the new tokens per prompt
+    // stop token or after maxNewTokens, and the batch where the next token
+    // would leave the context (max_position_embeddings). Returns the new tokens per prompt
     // (stop token excluded).
     std::vector<std::vector<int64_t>> generateGreedy(const std::vector<std::vector<int64_t>>& prompts,
                                                      int maxNewTokens,

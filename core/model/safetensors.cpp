@@ -110,7 +110,7 @@ SafetensorsFile::SafetensorsFile(const std::string& path) : file_(path) {
     nlohmann::json header;
     try {
         header = nlohmann::json::parse(file_.data() + 8, file_.data() + dataStart_);
-    } catch (const nlohmann::json::parse_error& e) {
+    } catch (const nlohmann::json::exception& e) {  // parse_error, out_of_range (number overflow)
         throw FormatError(path, std::string("header is not valid JSON (") + e.what() + ")");
     }
     if (!header.is_object()) throw FormatError(path, "header is not a JSON object");

@@ -7,6 +7,8 @@
 #include <sstream>
 #include <string>
 
+#include "core/common/error.h"
+
 namespace sieve {
 
 class SearchRng {
@@ -31,7 +33,26 @@ public:
         out << engine_;
         return out.str();
     }
+    // Whether `state` is one state() wrote: the engine's 312 words and its
+    // position, nothing else, not every word zero (that engine draws zeros
+    // forever). A damaged state must not resume on some other stream.
+    static bool validState(const std::string& state) {
+        std::istringstream in(state);
+        std::mt19937_64 engine;
+        if (!(in >> engine)) return false;
+        in >> std::ws;
+        if (!in.eof()) return false;
+        std::istringstream words(state);
+        uint64_t word = 0;
+        bool anyNonZero = false;
+        for (size_t i = 0; i < std::mt19937_64::state_size && words >> word; ++i) anyNonZero |= word != 0;
+        return anyNonZero;
+    }
+    // Throws InputError on a state validState refuses.
     void setState(const std::string& state) {
+        if (!validState(state))
+            throw InputError("the genetic search's saved random state is damaged (" +
+                             std::to_string(state.size()) + " bytes that are not a generator state)");
         std::istringstream in(state);
         in >> engine_;
     }

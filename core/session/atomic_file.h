@@ -28,4 +28,11 @@ private:
 // Flushes a file's data to the disk (open, fsync, close). Throws InputError.
 void fsyncPath(const std::string& path);
 
+// Replaces `target` with `bytes` atomically (TempFileNextTo + commit). The
+// space is reserved before the first byte is written, so a full disk is
+// found at once. A full disk, a quota or a file size limit throws
+// StorageError naming the folder and the bytes needed (the temporary file is
+// removed, `target` is left as it was); other failures throw InputError.
+void writeFileAtomically(const std::string& target, const std::string& bytes);
+
 }  // namespace sieve

@@ -27,4 +27,9 @@ enum class ChecksumState {
 void sealSessionChecksum(const std::string& path);
 ChecksumState verifySessionChecksum(const std::string& path);
 
+// The same on a whole file held in memory (a session built or changed there
+// before it is written, see hdf5_image.h).
+void sealSessionImage(std::string& bytes);
+ChecksumState verifySessionImage(const std::string& bytes);
+
 }  // namespace sieve

@@ -126,8 +126,15 @@ std::vector<T> readArray(const H5::Group& group, const std::string& name, int ra
     if (rank >= 0 && int(shape.size()) != rank)
         throw LayoutError(objectPath(dataset) + ": expected rank " + std::to_string(rank) + ", found " +
                           std::to_string(shape.size()));
+    // A damaged file can claim any extent: refused before it is allocated
+    // (and, with overcommit, zero-filled until the kernel kills us).
+    constexpr size_t kMaxElements = size_t(1) << 28;
     size_t count = 1;
-    for (hsize_t d : shape) count *= size_t(d);
+    for (hsize_t d : shape) {
+        if (d > kMaxElements || (d > 0 && count > kMaxElements / size_t(d)))
+            throw LayoutError(objectPath(dataset) + ": implausible extent");
+        count *= size_t(d);
+    }
     std::vector<T> values(count);
     if (count > 0) readRaw(dataset, values.data(), Type<T>::mem());
     if (dims) *dims = shape;

@@ -71,6 +71,7 @@ void Session::start(const ModelIdentity& model, const TaskIdentity& task, const 
     data_.task = task;
     data_.provenance = provenance;
     path_.clear();
+    lock_.reset();
     unsaved_ = false;
     viewOnly_ = false;
 }
@@ -84,14 +85,17 @@ void Session::reset() {
     fresh.provenance.dtype = data_.provenance.dtype;
     data_ = std::move(fresh);
     path_.clear();
+    lock_.reset();
     unsaved_ = false;
     viewOnly_ = false;
 }
 
 void Session::adopt(SessionData data, const std::string& path) {
+    auto fileLock = std::make_unique<SessionLock>(path);  // before anything changes
     std::lock_guard lock(mutex_);
     data_ = std::move(data);
     path_ = path;
+    lock_ = std::move(fileLock);
     unsaved_ = false;
     viewOnly_ = false;
 }
@@ -100,14 +104,17 @@ void Session::show(SessionData data) {
     std::lock_guard lock(mutex_);
     data_ = std::move(data);
     path_.clear();
+    lock_.reset();
     unsaved_ = false;
     viewOnly_ = true;
 }
 
 void Session::saveAs(const std::string& path) {
+    auto fileLock = std::make_unique<SessionLock>(path);
     std::lock_guard lock(mutex_);
     SessionFile::save(path, data_);
     path_ = path;
+    lock_ = std::move(fileLock);
     unsaved_ = false;
     viewOnly_ = false;
 }

@@ -12,12 +12,18 @@
 //
 // Thread-safe: the engine changes it on its worker thread while the window
 // takes snapshots on the GUI thread.
+//
+// While it has a file it holds that file's SessionLock: a second process
+// that would write the same session (another `sieve ga --session`, another
+// window) is refused with the holder's process and host.
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
 
 #include "core/session/ga_resume_key.h"
 #include "core/session/session_data.h"
+#include "core/session/session_lock.h"
 
 namespace sieve {
 
@@ -42,11 +48,13 @@ public:
     // File > New Session: the same model and task, no results, no file.
     void reset();
     // `data`, read from `path`, becomes the live session: further results
-    // are saved into `path`.
+    // are saved into `path`. Throws InputError (and changes nothing) when
+    // another process holds the session's lock.
     void adopt(SessionData data, const std::string& path);
     // `data` made with another model or task: shown, never saved into.
     void show(SessionData data);
-    // Writes every result to `path`, which becomes the session's file.
+    // Writes every result to `path`, which becomes the session's file (its
+    // lock taken first: InputError when another process holds it).
     void saveAs(const std::string& path);
 
     // ---- settings ------------------------------------------------------------------
@@ -88,6 +96,7 @@ private:
     mutable std::mutex mutex_;
     SessionData data_;
     std::string path_;
+    std::unique_ptr<SessionLock> lock_;  // of path_, while there is one
     bool unsaved_ = false;
     bool viewOnly_ = false;
 };

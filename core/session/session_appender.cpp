@@ -1,20 +1,33 @@
 #include "core/session/session_appender.h"
 
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 
 #include "core/common/error.h"
 #include "core/session/atomic_file.h"
 #include "core/session/file_checksum.h"
 #include "core/session/hdf5_errors.h"
+#include "core/session/hdf5_image.h"
 #include "core/session/hdf5_io.h"
+#include "core/session/session_lock.h"
 #include "core/session/session_names.h"
 #include "core/session/session_reader.h"
 #include "core/session/session_writer.h"
 #include "core/session/timestamp.h"
+#include "core/session/unverified_session.h"
 
 namespace sieve {
 
 namespace {
+
+std::string readSessionBytes(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw InputError("cannot open session '" + path + "'");
+    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (in.bad()) throw InputError("cannot read session '" + path + "'");
+    return bytes;
+}
 
 GaSettings readSettings(const H5::Group& root) {
     H5::Group s = h5::openGroup(h5::openGroup(root, session::kGa), "settings");
@@ -33,9 +46,11 @@ SessionAppender::SessionAppender(std::string path) : path_(std::move(path)) {
                          "' does not exist; save the session before autosaving to it");
     try {
         if (H5Fis_hdf5(path_.c_str()) <= 0) throw FormatError(path_, "not an HDF5 file");
-        if (verifySessionChecksum(path_) == ChecksumState::Mismatch)
+        const ChecksumState checksum = verifySessionChecksum(path_);
+        if (checksum == ChecksumState::Mismatch)
             throw FormatError(
                 path_, "checksum mismatch: the file is damaged or was changed outside Sieve Workbench");
+        if (checksum != ChecksumState::Valid) requireReadableInChild(path_, checksum);
         H5::H5File file(path_, H5F_ACC_RDONLY);
         session::checkHeader(file.openGroup("/"), path_);
         const int64_t version = h5::intAttr(file.openGroup("/"), "format_version");
@@ -51,20 +66,26 @@ SessionAppender::SessionAppender(std::string path) : path_(std::move(path)) {
 
 template <typename Change>
 void SessionAppender::change(const std::string& what, Change&& apply) {
+    const SessionLock writer(path_);  // refused while another process writes it
     auto lock = h5::lockLibrary();
     try {
-        // Copy, change the copy, seal and flush it, rename it over the original.
-        TempFileNextTo temp(path_);
-        std::filesystem::copy_file(path_, temp.path(), std::filesystem::copy_options::overwrite_existing);
+        // Read the file, change it in memory, seal it, write it next to the
+        // original and rename it over it (hdf5_image.h says why in memory).
+        std::string bytes = readSessionBytes(path_);
+        if (verifySessionImage(bytes) == ChecksumState::Mismatch)
+            throw FormatError(path_,
+                              "checksum mismatch: the file was damaged or changed outside Sieve Workbench "
+                              "while the search ran; it was left as it is");
         {
-            H5::H5File file(temp.path(), H5F_ACC_RDWR);
-            H5::Group root = file.openGroup("/");
+            h5::FileImage image = h5::FileImage::open(bytes);
+            H5::Group root = image.file().openGroup("/");
             apply(root);
             session::setModified(root, utcNowIso8601());
-            file.close();
+            root.close();
+            bytes = image.finish();
         }
-        sealSessionChecksum(temp.path());
-        temp.commit();
+        sealSessionImage(bytes);
+        writeFileAtomically(path_, bytes);
     } catch (const H5::Exception& e) {
         throw InputError("cannot " + what + " in session '" + path_ + "': " + h5::describe(e));
     } catch (const h5::LayoutError& e) {

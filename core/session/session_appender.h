@@ -3,11 +3,13 @@
 // an existing session file, durably, so that killing the process loses at
 // most the generation in flight.
 //
-// How the file stays valid: each append copies the file next to itself,
-// appends to the copy, seals its checksum, flushes it to disk and renames it
-// over the original, so a kill at any instant leaves the old or the new file,
-// both complete. A session without Gram matrices is small (560 matrices x 32
-// individuals x 50 generations is 2.2 MB), so the copy costs milliseconds.
+// How the file stays valid: each append reads the file, appends in memory
+// (hdf5_image.h), seals the checksum and writes the result next to the
+// original (space reserved first), flushes it and renames it over the
+// original, so a kill at any instant leaves the old or the new file, both
+// complete, and a full disk leaves the old one. A session without Gram
+// matrices is small (560 matrices x 32 individuals x 50 generations is
+// 2.2 MB), so the rewrite costs milliseconds.
 // There is deliberately no in-place mode: HDF5 1.10 does not survive a kill in
 // the middle of a metadata write (CI caught one such damaged file), and a
 // workbench that loses a night's search to save a copy is the wrong trade.

@@ -6,6 +6,7 @@
 #include "core/common/error.h"
 #include "core/session/hdf5_io.h"
 #include "core/session/session_names.h"
+#include "core/session/session_writer.h"
 
 namespace sieve::session {
 
@@ -34,6 +35,16 @@ std::vector<T> readLength(const H5::Group& group, const std::string& name, size_
     std::vector<T> values = h5::readArray<T>(group, name, 1);
     h5::expectLength(group, name, values.size(), length);
     return values;
+}
+
+// An integer attribute that becomes an int: checked before it is narrowed
+// (2^32 + 3 layers must not read as 3).
+int intIn(const H5::H5Object& object, const std::string& name, int64_t low, int64_t high) {
+    const int64_t value = h5::intAttr(object, name);
+    if (value < low || value > high)
+        throw LayoutError(h5::objectPath(object) + "@" + name + " = " + std::to_string(value) +
+                          " is outside [" + std::to_string(low) + ", " + std::to_string(high) + "]");
+    return int(value);
 }
 
 std::vector<int> widen(const std::vector<int16_t>& genes) {
@@ -65,7 +76,7 @@ ModelIdentity readModel(const H5::Group& root) {
     s.path = h5::stringAttr(g, "path");
     s.format = h5::stringAttr(g, "format");
     s.architecture = h5::stringAttr(g, "architecture");
-    s.layers = int(h5::intAttr(g, "layers"));
+    s.layers = intIn(g, "layers", 0, 65536);
     s.hidden = h5::intAttr(g, "hidden");
     s.intermediate = h5::intAttr(g, "intermediate");
     s.heads = h5::intAttr(g, "heads");
@@ -140,7 +151,7 @@ CalibrationRecord readCalibration(const H5::Group& g, const SessionLoadOptions& 
         if (dims.size() != 2) throw LayoutError(h5::objectPath(ds) + ": expected rank 2");
         GramMatrix m;
         m.name = name;
-        m.layer = int(h5::intAttr(ds, "layer"));
+        m.layer = intIn(ds, "layer", 0, 65535);
         m.site = parseInputSite(h5::stringAttr(ds, "site"), h5::objectPath(ds));
         m.tokens = h5::intAttr(ds, "tokens");
         m.rows = int64_t(dims[0]);
@@ -273,15 +284,15 @@ GaSession readGa(const H5::Group& g, size_t matrices) {
     // Sessions written before resume keys existed have none: they resume nothing.
     if (h5::hasAttr(g, "resume_key")) ga.resumeKey = h5::stringAttr(g, "resume_key");
     H5::Group s = h5::openGroup(g, "settings");
-    r.settings.population = int(h5::intAttr(s, "population"));
-    r.settings.generations = int(h5::intAttr(s, "generations"));
-    r.settings.tournament = int(h5::intAttr(s, "tournament"));
+    r.settings.population = intIn(s, "population", 1, 100000);
+    r.settings.generations = intIn(s, "generations", 0, 100000000);
+    r.settings.tournament = intIn(s, "tournament", 0, 100000000);
     r.settings.crossoverProbability = h5::doubleAttr(s, "crossover_probability");
     r.settings.uniformCrossover = h5::boolAttr(s, "uniform_crossover");
     r.settings.mutationProbability = h5::doubleAttr(s, "mutation_probability");
-    r.settings.elitism = int(h5::intAttr(s, "elitism"));
-    r.settings.uniformSeeds = int(h5::intAttr(s, "uniform_seeds"));
-    r.settings.patience = int(h5::intAttr(s, "patience"));
+    r.settings.elitism = intIn(s, "elitism", 0, 100000000);
+    r.settings.uniformSeeds = intIn(s, "uniform_seeds", 0, 100000000);
+    r.settings.patience = intIn(s, "patience", 0, 100000000);
     r.settings.seed = h5::uintAttr(s, "seed");
     if (r.settings.population < 1) throw LayoutError(h5::objectPath(s) + ": population < 1");
 
@@ -437,6 +448,13 @@ SessionData readAll(const H5::H5File& file, const SessionLoadOptions& options) {
     if (h5::hasChild(root, kSensitivity))
         data.sensitivity = readSensitivity(root.openGroup(kSensitivity), matrices);
     if (h5::hasChild(root, kEval)) data.eval = readEval(root.openGroup(kEval));
+    // Once, here, for every consumer (report, the window, the engine): an
+    // index or size the file gets wrong is a damaged session, not a crash.
+    try {
+        validate(data, options.gramMatrices);
+    } catch (const InputError& e) {
+        throw LayoutError(e.what());
+    }
     return data;
 }
 

@@ -17,6 +17,10 @@ using h5::Meta;
 namespace {
 
 constexpr Meta kFraction{"1", ""};
+// Far beyond any model (the largest have ~130 layers and sides of ~50,000),
+// small enough that a consumer can allocate a layer x type image.
+constexpr int kMaxLayers = 65536;
+constexpr int64_t kMaxMatrixSide = int64_t(1) << 24;
 
 void validateName(const std::string& what, const std::string& name) {
     if (name.empty() || name == "." || name.find('/') != std::string::npos)
@@ -444,8 +448,46 @@ void validateGeneration(const GaContext& context, const GaSettings& settings, co
     validateChromosome(where + " best", gen.best.genes, context.matrices.size(), context.levelGrid.size());
 }
 
-void validate(const SessionData& data) {
+namespace {
+
+// The model's matrices are what every index in a session points into.
+void validateModel(const ModelSummary& s) {
+    if (s.layers < 0 || s.layers > kMaxLayers)
+        throw InputError("model: " + std::to_string(s.layers) + " layers is outside [0, " +
+                         std::to_string(kMaxLayers) + "]");
+    for (const int64_t count :
+         {s.hidden, s.intermediate, s.heads, s.kvHeads, s.vocab, s.totalParams, s.prunableParams})
+        if (count < 0) throw InputError("model: a negative size (hidden, heads, vocab or parameters)");
+    if (s.matrices.size() > size_t(kMatrixTypeCount) * size_t(std::max(s.layers, 0)))
+        throw InputError("model: " + std::to_string(s.matrices.size()) + " matrices for " +
+                         std::to_string(s.layers) + " layers of " + std::to_string(kMatrixTypeCount));
+    int lastLayer = -1;
+    for (size_t i = 0; i < s.matrices.size(); ++i) {
+        const MatrixInfo& info = s.matrices[i];
+        const std::string where = "model: matrix " + std::to_string(i) + " '" + info.name + "'";
+        if (info.layer < 0 || info.layer >= s.layers)
+            throw InputError(where + ": layer " + std::to_string(info.layer) + " is outside the model's " +
+                             std::to_string(s.layers) + " layers");
+        if (int(info.type) < 0 || int(info.type) >= kMatrixTypeCount)
+            throw InputError(where + ": unknown matrix type " + std::to_string(int(info.type)));
+        if (info.rows < 1 || info.cols < 1 || info.rows > kMaxMatrixSide || info.cols > kMaxMatrixSide)
+            throw InputError(where + ": implausible shape " + std::to_string(info.rows) + " x " +
+                             std::to_string(info.cols));
+        lastLayer = std::max(lastLayer, info.layer);
+    }
+    // Layers without any matrix would be empty rows in every heatmap.
+    if (!s.matrices.empty() && lastLayer + 1 != s.layers)
+        throw InputError("model: " + std::to_string(s.layers) + " layers, but the matrices stop at layer " +
+                         std::to_string(lastLayer));
+}
+
+}  // namespace
+
+void validate(const SessionData& data, bool gramValuesLoaded) {
+    validateModel(data.model.summary);
     const size_t m = data.model.summary.matrices.size();
+    for (const auto& [split, size] : data.task.splitSizes)
+        if (size < 0) throw InputError("task split '" + split + "' has a negative size");
     const GaContext context{data.model.summary.matrices, data.provenance.levelGrid};
     if (!data.provenance.levelGrid.empty()) validateLevelGrid(data.provenance.levelGrid);
     validateUniqueNames("uniform", data.uniform);
@@ -456,7 +498,9 @@ void validate(const SessionData& data) {
         const GaSession& ga = *data.ga;
         if (data.provenance.levelGrid.empty()) throw InputError("a GA result needs the level grid");
         if (data.provenance.levelGrid.size() > 32767) throw InputError("level grid too long for int16 genes");
-        if (ga.result.settings.population < 1) throw InputError("GA population must be at least 1");
+        if (ga.result.settings.population < 1 || ga.result.settings.population > 100000)
+            throw InputError("GA population " + std::to_string(ga.result.settings.population) +
+                             " is outside [1, 100000]");
         for (size_t i = 0; i < ga.result.generations.size(); ++i) {
             const Generation& gen = ga.result.generations[i];
             if (gen.index != int(i))
@@ -496,7 +540,16 @@ void validate(const SessionData& data) {
         for (const GramMatrix& g : data.calibration->grams) {
             validateName("Gram matrix", g.name);
             if (!names.insert(g.name).second) throw InputError("Gram matrix '" + g.name + "' twice");
-            if (g.rows < 0 || g.cols < 0 || g.values.size() != size_t(g.rows * g.cols))
+            if (g.rows < 0 || g.cols < 0 || g.rows > kMaxMatrixSide || g.cols > kMaxMatrixSide)
+                throw InputError("Gram matrix '" + g.name + "': implausible shape " + std::to_string(g.rows) +
+                                 " x " + std::to_string(g.cols));
+            if (g.layer < 0 || g.layer >= std::max(data.model.summary.layers, 1))
+                throw InputError("Gram matrix '" + g.name + "': layer " + std::to_string(g.layer) +
+                                 " is outside the model's " + std::to_string(data.model.summary.layers) +
+                                 " layers");
+            if (g.tokens < 0) throw InputError("Gram matrix '" + g.name + "': negative token count");
+            if (!gramValuesLoaded && g.values.empty()) continue;
+            if (g.values.size() != size_t(g.rows * g.cols))
                 throw InputError("Gram matrix '" + g.name + "': " + std::to_string(g.values.size()) +
                                  " values for shape " + std::to_string(g.rows) + " x " +
                                  std::to_string(g.cols));

@@ -12,10 +12,14 @@
 
 namespace sieve::session {
 
-// Checks a SessionData before anything is written; throws InputError naming
-// the first inconsistent field (a chromosome of the wrong length, a gene off
-// the grid, a population of the wrong size, ...).
-void validate(const SessionData& data);
+// Checks a SessionData before anything is written, and after a file is read
+// (so that every consumer, the CLI's report and the window alike, gets only
+// indices and sizes it can use); throws InputError naming the first
+// inconsistent field (a matrix's layer outside the model, a chromosome of the
+// wrong length, a gene off the grid, a ranking index past the matrices, a
+// population of the wrong size, an implausible size, ...). `gramValuesLoaded`
+// false: Gram matrices may come without their values (listed only).
+void validate(const SessionData& data, bool gramValuesLoaded = true);
 
 // The whole layout; `now` stamps provenance.modified, and `created` stands
 // for an empty provenance.created.

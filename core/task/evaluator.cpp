@@ -46,6 +46,7 @@ EvalResult evaluateTask(const Model& model, const Tokenizer* tokenizer, const Ta
     result.metric = metricName(task.spec.metric);
     result.higherIsBetter = higherIsBetter(task.spec.metric);
     result.examples = scorer.examples();
+    result.contextNote = scorer.contextNote();
     context.beginPhase("evaluate", result.examples, task.spec.name);
     std::vector<ExampleOutcome> outcomes;
     const TaskScore score = scorer.score(

@@ -52,6 +52,10 @@ struct EvalResult {
     double seconds = 0;
     double tokensPerSecond = 0;  // (read + generated) / seconds
     double examplesPerSecond = 0;
+    // Not empty when prompts and max_new_tokens did not fit the model's
+    // context: generation stopped at the context length (never a prompt cut
+    // to make room). Names the task file; the engine logs it once per run.
+    std::string contextNote;
 };
 
 // `tokenizer` may be null when every example carries token ids.

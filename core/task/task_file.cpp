@@ -8,6 +8,7 @@
 
 #include "core/common/error.h"
 #include "core/task/split.h"
+#include "core/types/input_file.h"
 
 namespace sieve {
 
@@ -23,8 +24,7 @@ std::string at(const std::string& file, int line) {
 }
 
 std::vector<std::string> readLines(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw FormatError(path, "cannot open the task file");
+    std::istringstream in(readInputFile(path, "task file", kMaxTaskFileBytes));
     std::vector<std::string> lines;
     std::string line;
     while (std::getline(in, line)) {
@@ -148,11 +148,7 @@ std::optional<std::pair<json, size_t>> headerOf(const std::vector<std::string>& 
 }
 
 json readJsonFile(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw FormatError(path, "cannot open");
-    std::stringstream ss;
-    ss << in.rdbuf();
-    const std::string text = ss.str();
+    const std::string text = readInputFile(path, "task description", kMaxJsonConfigBytes);
     if (!isValidUtf8(text)) throw FormatError(path, "not valid UTF-8");
     try {
         return json::parse(text);

@@ -70,6 +70,35 @@ std::string decodeContinuation(const Tokenizer& tokenizer, const std::vector<int
     return tokenizer.decode(generated, true);
 }
 
+// Which prompts leave max_new_tokens no room in the model's context, for
+// one note naming the task file instead of a silent cut.
+struct GenerationFit {
+    int64_t crowded = 0, cut = 0, longest = 0;
+    const TaskExample* longestExample = nullptr;
+
+    void add(const TaskExample& example, int64_t promptLength, int maxNew, int64_t context) {
+        if (promptLength + maxNew > context + 1) ++crowded;
+        if (promptLength > context) ++cut;
+        if (promptLength > longest) {
+            longest = promptLength;
+            longestExample = &example;
+        }
+    }
+    std::string note(int maxNew, int64_t context) const {
+        if (crowded == 0) return {};
+        std::string text = longestExample->file + ": max_new_tokens " + std::to_string(maxNew) +
+                           " does not fit the model's context of " + std::to_string(context) +
+                           " tokens after " + std::to_string(crowded) +
+                           " of the prompts (the longest, line " + std::to_string(longestExample->line) +
+                           ", has " + std::to_string(longest) +
+                           " tokens): generation stops at the context length";
+        if (cut > 0)
+            text += "; " + std::to_string(cut) + " prompts longer than the context were cut to their last " +
+                    std::to_string(context) + " tokens";
+        return text;
+    }
+};
+
 }  // namespace
 
 struct TaskScorer::Impl {
@@ -86,6 +115,7 @@ struct TaskScorer::Impl {
     std::vector<int64_t> cost;   // tokens a row of this example takes (for batching)
     std::vector<int64_t> stops;  // generate
     int maxNew = 0;
+    std::string contextNote;  // generate: prompts and maxNew that do not fit the context
     double totalWeight = 0;
 
     std::vector<int> order;                                     // scorer order: example indices
@@ -121,13 +151,7 @@ struct TaskScorer::Impl {
                                              ": the example holds text but the model has no tokenizer");
                 maxNew = options.maxNewTokens > 0 ? options.maxNewTokens : spec.maxNewTokens;
                 stops = stopTokensFor(spec, tokenizer, model);
-                const int64_t keep = std::max<int64_t>(1, maxPositions() - maxNew);
-                for (const auto& ex : examples) {
-                    auto p = promptTokens(ex, spec, tokenizer);
-                    if (int64_t(p.size()) > keep) p.erase(p.begin(), p.end() - keep);  // keep the end
-                    cost.push_back(int64_t(p.size()) + maxNew);
-                    prompts.push_back(std::move(p));
-                }
+                prepareGenerate();
                 break;
             }
             case TaskKind::Choice: {
@@ -161,6 +185,25 @@ struct TaskScorer::Impl {
             }
         }
         totalWeight = std::accumulate(weights.begin(), weights.end(), 0.0);
+    }
+
+    // A prompt is kept whole and generation stops at the context length
+    // (Model::generateGreedy): cutting every prompt to make room for
+    // maxNew tokens changed what the model was asked. Only a prompt longer
+    // than the context itself is cut, to its end; either is noted once.
+    void prepareGenerate() {
+        const int64_t context = maxPositions();
+        GenerationFit fit;
+        for (const auto& ex : examples) {
+            auto p = promptTokens(ex, task.spec, tokenizer);
+            fit.add(ex, int64_t(p.size()), maxNew, context);
+            if (int64_t(p.size()) > context) p.erase(p.begin(), p.end() - context);
+            // A row never grows past the context (+ the last token, never read
+            // back), however large maxNew is: batch by what it can take.
+            cost.push_back(std::min(int64_t(p.size()) + maxNew, context + 1));
+            prompts.push_back(std::move(p));
+        }
+        contextNote = fit.note(maxNew, context);
     }
 
     // Consecutive examples of `order` while the padded batch (rows x longest)
@@ -336,6 +379,9 @@ const Task& TaskScorer::task() const {
 }
 const std::vector<TaskExample>& TaskScorer::split() const {
     return impl_->examples;
+}
+const std::string& TaskScorer::contextNote() const {
+    return impl_->contextNote;
 }
 
 void TaskScorer::orderBy(const std::vector<double>& key) {

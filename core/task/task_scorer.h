@@ -94,6 +94,10 @@ public:
     int examples() const;
     const Task& task() const;
     const std::vector<TaskExample>& split() const;
+    // Generate: not empty when prompts and max_new_tokens do not fit the
+    // model's context (generation stops at the context length; a prompt
+    // longer than the context is cut to its end). Names the task file.
+    const std::string& contextNote() const;
     // Re-batches the examples in ascending `key` order (ties in split order),
     // e.g. the dense model's choice margins, least certain first.
     void orderBy(const std::vector<double>& key);

@@ -8,6 +8,7 @@
 #include "core/tokenizer/hf_json_reader.h"
 #include "core/tokenizer/loaders.h"
 #include "core/tokenizer/pipeline_tokenizer.h"
+#include "core/types/input_file.h"
 
 namespace sieve::tok {
 namespace {
@@ -15,10 +16,9 @@ namespace {
 constexpr const char* kMarker = "\xE2\x96\x81";  // ▁
 
 json parseFile(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw InputError(path + ": cannot open");
+    const std::string text = readInputFile(path, "tokenizer", kMaxTokenizerBytes);
     try {
-        return json::parse(in);
+        return json::parse(text);
     } catch (const json::exception& e) {
         throw FormatError(path, std::string("not valid JSON: ") + e.what());
     }
@@ -40,14 +40,19 @@ std::vector<AddedToken> readAddedTokens(const JsonReader& r, const json& root) {
     for (const json& a : r.array(root, "added_tokens", "tokenizer.json")) {
         AddedToken token;
         token.content = r.str(a, "content", "added_tokens");
-        token.id = static_cast<int32_t>(r.integer(a, "id", "added token '" + token.content + "'", -1));
+        if (!a.is_object() || !a.contains("id") || a.at("id").is_null())
+            r.fail("added token '" + token.content + "' has no id");
+        token.id = r.tokenId(a.at("id"), "added token '" + token.content + "'");
         token.special = r.flag(a, "special", false);
         token.lstrip = r.flag(a, "lstrip", false);
         token.rstrip = r.flag(a, "rstrip", false);
         token.normalized = r.flag(a, "normalized", !token.special);
         if (r.flag(a, "single_word", false))
             r.fail("added token '" + token.content + "' sets single_word: not supported");
-        if (token.id < 0) r.fail("added token '" + token.content + "' has no id or a negative one");
+        for (const AddedToken& earlier : added)
+            if (earlier.id == token.id && earlier.content != token.content)
+                r.fail("added tokens '" + earlier.content + "' and '" + token.content + "' share the id " +
+                       std::to_string(token.id));
         added.push_back(token);
     }
     return added;

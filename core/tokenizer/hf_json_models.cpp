@@ -18,13 +18,19 @@ std::vector<std::string> vocabObject(const JsonReader& r, const json& model, con
         r.fail(where + ": model.vocab is not an object");
     const json& vocab = model.at("vocab");
     int32_t maxId = -1;
-    for (auto it = vocab.begin(); it != vocab.end(); ++it) {
-        const auto id = it.value().get<int32_t>();
-        if (id < 0) r.fail(where + ": vocab entry '" + it.key() + "' has negative id");
-        maxId = std::max(maxId, id);
-    }
+    for (auto it = vocab.begin(); it != vocab.end(); ++it)
+        maxId = std::max(maxId, r.tokenId(it.value(), where + ": vocab entry '" + it.key() + "'"));
     std::vector<std::string> pieces(static_cast<size_t>(maxId + 1));
-    for (auto it = vocab.begin(); it != vocab.end(); ++it) pieces[it.value().get<int32_t>()] = it.key();
+    std::vector<bool> taken(pieces.size(), false);
+    for (auto it = vocab.begin(); it != vocab.end(); ++it) {
+        const auto id = static_cast<size_t>(it.value().get<int32_t>());
+        // Two pieces on one id: encoding one of them would decode as the other.
+        if (taken[id])
+            r.fail(where + ": vocab entries '" + pieces[id] + "' and '" + it.key() + "' share the id " +
+                   std::to_string(id));
+        taken[id] = true;
+        pieces[id] = it.key();
+    }
     return pieces;
 }
 

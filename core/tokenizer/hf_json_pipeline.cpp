@@ -35,7 +35,7 @@ int32_t tokenPair(const JsonReader& r, const json& j, const char* key, const std
         !j.at(key)[1].is_number_integer())
         r.fail(where + ": '" + key + "' is not [token, id]");
     *name = j.at(key)[0].get<std::string>();
-    return j.at(key)[1].get<int32_t>();
+    return r.tokenId(j.at(key)[1], where + ": '" + key + "'");
 }
 
 void readPreTokenizerInto(const JsonReader& r, const json& j, PreTokenizer& out, PreTokenizerFacts& facts,
@@ -166,7 +166,7 @@ void readPostProcessorInto(const JsonReader& r, const json& j, PostProcessor& ou
                 if (!specials.contains(name)) r.fail(where + ": special token " + name + " is not defined");
                 auto& target = seenSequence ? after : before;
                 for (const json& id : r.array(specials.at(name), "ids", where))
-                    target.push_back(id.get<int32_t>());
+                    target.push_back(r.tokenId(id, where + ": special token " + name));
                 shape += (shape.empty() ? "" : " ") + name;
             } else {
                 r.fail(where + ": unknown template piece " + piece.dump());

@@ -45,6 +45,18 @@ public:
         if (!j.at(key).is_number_integer()) fail(where + ": '" + key + "' is not an integer");
         return j.at(key).get<int64_t>();
     }
+    // No vocabulary comes near this (Gemma's has 262,144 tokens); a larger id
+    // is a damaged file, refused rather than allocated for.
+    static constexpr int64_t kMaxTokenId = int64_t(1) << 22;
+    // A token id: an integer in [0, kMaxTokenId), never wrapped or rounded.
+    int32_t tokenId(const json& v, const std::string& where) const {
+        if (!v.is_number_integer()) fail(where + ": token id " + v.dump() + " is not an integer");
+        const bool inRange = v.is_number_unsigned() ? v.get<uint64_t>() < uint64_t(kMaxTokenId)
+                                                    : v.get<int64_t>() >= 0 && v.get<int64_t>() < kMaxTokenId;
+        if (!inRange)
+            fail(where + ": token id " + v.dump() + " is outside [0, " + std::to_string(kMaxTokenId) + ")");
+        return static_cast<int32_t>(v.get<int64_t>());
+    }
     const json& array(const json& j, const char* key, const std::string& where) const {
         if (!j.is_object() || !j.contains(key) || !j.at(key).is_array())
             fail(where + ": expected an array '" + key + "'");

@@ -10,13 +10,12 @@
 #include "core/tokenizer/bpe_model.h"
 #include "core/tokenizer/loaders.h"
 #include "core/tokenizer/pipeline_tokenizer.h"
+#include "core/types/input_file.h"
 
 namespace sieve::tok {
 
 std::unique_ptr<Tokenizer> loadLlama2cTokenizer(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw InputError(path + ": cannot open");
-    const std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const std::string data = readInputFile(path, "tokenizer", kMaxTokenizerBytes);
     const auto fail = [&](const std::string& cause) { throw FormatError(path, cause); };
     size_t pos = 0;
     const auto readInt = [&](const char* what) {

@@ -34,6 +34,17 @@ PipelineTokenizer::PipelineTokenizer(PipelineSpec spec, std::unique_ptr<TokenMod
                                                 std::to_string(token.id) + " outside the vocabulary");
         if (token.special) isSpecial_[token.id] = 1;
     }
+    // Ids the tokenizer itself would emit must exist, whatever the file said.
+    const auto inside = [&](int64_t id, const std::string& what) {
+        if (id < 0 || static_cast<size_t>(id) >= spec_.tokens.size())
+            throw FormatError(spec_.source, what + " id " + std::to_string(id) +
+                                                " is outside the vocabulary of " +
+                                                std::to_string(spec_.tokens.size()) + " tokens");
+    };
+    for (int32_t id : spec_.postProcessor.prefix()) inside(id, "post-processor token");
+    for (int32_t id : spec_.postProcessor.suffix()) inside(id, "post-processor token");
+    if (spec_.bos) inside(*spec_.bos, "bos");
+    if (spec_.eos) inside(*spec_.eos, "eos");
     tokenToId_.build(spec_.tokens);
     cutAtMarker_ = !spec_.wordMarker.empty() && model_->safeToCutBefore(spec_.wordMarker);
 }

@@ -5,6 +5,7 @@
 
 #include "core/common/error.h"
 #include "core/tokenizer/loaders.h"
+#include "core/types/input_file.h"
 
 namespace sieve {
 
@@ -18,6 +19,8 @@ std::unique_ptr<Tokenizer> Tokenizer::load(const std::string& path) {
         if (fs::exists(bin)) return tok::loadLlama2cTokenizer(bin.string());
         throw InputError(path + ": directory has no tokenizer.json or tokenizer.bin");
     }
+    // Before the first read: a FIFO would block it, /dev/zero never end it.
+    checkInputFile(path, "tokenizer", kMaxTokenizerBytes);
     std::ifstream in(path, std::ios::binary);
     if (!in) throw InputError(path + ": cannot open");
     char head[64] = {};

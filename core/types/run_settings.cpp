@@ -53,6 +53,9 @@ void validateRunSettings(const RunSettings& s) {
         throw InputError("eps " + std::to_string(s.eps) + " is outside (0, 1)");
     validateLevelGrid(s.grid);
     if (s.grid.size() < 2) throw InputError("the level grid needs a level above 0");
+    // Genes are stored as int16; no search needs anywhere near this many levels.
+    if (s.grid.size() > 1000)
+        throw InputError("the level grid has " + std::to_string(s.grid.size()) + " levels, more than 1000");
     if (!(s.sensitivityLevel < 1.0))
         throw InputError("sensitivity level " + std::to_string(s.sensitivityLevel) + " is not below 1");
     requireRange<int64_t>("calibration tokens", s.maxCalibrationTokens, 0, int64_t(1) << 40);

@@ -334,7 +334,7 @@ private Q_SLOTS:
                                   << "not valid JSON";
         QTest::newRow("wrong type")
             << R"({"model": {"type": "BPE", "vocab": {"a": "zero"}, "merges": []}, "decoder": {"type": "Fuse"}})"
-            << "unexpected tokenizer.json structure";
+            << R"(vocab entry 'a': token id "zero" is not an integer)";
         QTest::newRow("not a tokenizer") << "hello, I am a text file"
                                          << "not a llama2.c tokenizer";
     }
