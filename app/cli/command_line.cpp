@@ -27,24 +27,26 @@ OptionSpec taskOption() {
     return {"task", "FILE", "task file (JSONL)", "", true};
 }
 std::vector<OptionSpec> commonOptions() {
-    return {{"device", "NAME", "auto, cpu, cuda or cuda:N", "auto"},
-            {"dtype", "NAME",
-             "compute dtype: auto, bf16, f16 or f32 (auto: bf16 on CUDA; on the CPU bf16 where the processor "
-             "multiplies it natively (AVX-512 BF16, AMX), else f32)",
-             "auto"},
-            {"devices", "LIST",
-             "several devices, e.g. cuda:0,cuda:1: contiguous blocks on each, placed by the memory plan "
-             "(overrides --device)",
-             ""},
-            {"memory-limit", "GB",
-             "plan runs as if each device (and the host) had at most this much free memory, in GB (1e9 bytes)", ""},
-            {"tokenizer", "PATH", "tokenizer file when not beside the model", ""},
-            {"threads", "N", "CPU threads for torch and the BLAS under it (0 = their defaults)", "0"},
-            {"devices-per-rank", "N",
-             "under mpirun/srun: each rank takes N GPUs of its node, cuda:(local rank x N) onwards "
-             "(0 = --device/--devices as given)",
-             "0"},
-            {"quiet", "", "print only errors and the final result", ""}};
+    return {
+        {"device", "NAME", "auto, cpu, cuda or cuda:N", "auto"},
+        {"dtype", "NAME",
+         "compute dtype: auto, bf16, f16 or f32 (auto: bf16 on CUDA; on the CPU bf16 where the processor "
+         "multiplies it natively (AVX-512 BF16, AMX), else f32)",
+         "auto"},
+        {"devices", "LIST",
+         "several devices, e.g. cuda:0,cuda:1: contiguous blocks on each, placed by the memory plan "
+         "(overrides --device)",
+         ""},
+        {"memory-limit", "GB",
+         "plan runs as if each device (and the host) had at most this much free memory, in GB (1e9 bytes)",
+         ""},
+        {"tokenizer", "PATH", "tokenizer file when not beside the model", ""},
+        {"threads", "N", "CPU threads for torch and the BLAS under it (0 = their defaults)", "0"},
+        {"devices-per-rank", "N",
+         "under mpirun/srun: each rank takes N GPUs of its node, cuda:(local rank x N) onwards "
+         "(0 = --device/--devices as given)",
+         "0"},
+        {"quiet", "", "print only errors and the final result", ""}};
 }
 std::vector<OptionSpec> taskOptions() {
     return {{"skip-bad-lines", "", "skip malformed task lines (counted) instead of refusing the file", ""},
@@ -279,7 +281,8 @@ CommandLine parseCommandLine(const std::string& command, const std::vector<std::
         }
         line.devices = a.list("devices");
         line.devicesPerRank = int(a.integer("devices-per-rank", 0, 1024));
-        if (a.has("memory-limit")) line.memoryLimitBytes = int64_t(a.number("memory-limit", 0.001, 1e7) * 1e9);
+        if (a.has("memory-limit"))
+            line.memoryLimitBytes = int64_t(a.number("memory-limit", 0.001, 1e7) * 1e9);
     }
     if (d.modelUnlessOption) readApply(a, d, line);
     if (d.search) {

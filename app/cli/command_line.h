@@ -26,7 +26,7 @@ struct CommandLine {
     std::vector<std::string> devices;
     int devicesPerRank = 0;
     std::optional<int64_t> memoryLimitBytes;  // --memory-limit
-    int threads = 0;  // CPU threads for torch and its BLAS (0 = their defaults)
+    int threads = 0;                          // CPU threads for torch and its BLAS (0 = their defaults)
     bool quiet = false;
     bool json = false;
     bool skipBadLines = false;

@@ -184,7 +184,8 @@ int runSweep(const CommandLine& c, const CancelToken& cancel) {
 int serveAsWorker(const CommandLine& c, const CancelToken& cancel) {
     Workbench w(c, cancel, true);
     const int64_t served = w.engine.serveSearch(c.settings, w.context);
-    if (!c.quiet) std::fprintf(stderr, "rank %d: scored %lld chromosomes\n", g_cluster->rank(), (long long)served);
+    if (!c.quiet)
+        std::fprintf(stderr, "rank %d: scored %lld chromosomes\n", g_cluster->rank(), (long long)served);
     return kOk;
 }
 

@@ -51,7 +51,8 @@ int runCommand(const std::string& name, const std::vector<std::string>& args) {
         std::cerr << "sieve " << name << ": error: " << e.what() << "\n";
         return sieve::cli::kBadInput;
     } catch (const sieve::StorageError& e) {
-        std::cerr << "sieve " << name << ": failed: " << e.what() << " (results finished before this were saved)\n";
+        std::cerr << "sieve " << name << ": failed: " << e.what()
+                  << " (results finished before this were saved)\n";
         return sieve::cli::kFailure;
     } catch (const std::exception& e) {
         std::cerr << "sieve " << name << ": failed: " << e.what() << "\n";

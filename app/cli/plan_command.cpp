@@ -35,7 +35,8 @@ std::string gib(int64_t bytes) {
 // others (planning elsewhere) take --device-memory.
 std::vector<PlanDevice> planDevices(const Arguments& a, int64_t hostBytes) {
     std::vector<std::string> names = a.list("devices");
-    if (names.empty()) names = {a.get("device") == "auto" ? (cudaAvailable() ? "cuda:0" : "cpu") : a.get("device")};
+    if (names.empty())
+        names = {a.get("device") == "auto" ? (cudaAvailable() ? "cuda:0" : "cpu") : a.get("device")};
     std::vector<PlanDevice> devices;
     for (const std::string& name : names) {
         if (name == "cpu") {
@@ -43,7 +44,8 @@ std::vector<PlanDevice> planDevices(const Arguments& a, int64_t hostBytes) {
             continue;
         }
         if (name.rfind("cuda", 0) != 0)
-            throw UsageError("sieve plan: --devices: unknown device '" + name + "' (expected cpu, cuda or cuda:N)");
+            throw UsageError("sieve plan: --devices: unknown device '" + name +
+                             "' (expected cpu, cuda or cuda:N)");
         const std::string resolved = name == "cuda" ? "cuda:0" : name;
         int64_t capacity = 0, available = 0;
         if (a.has("device-memory")) {
@@ -54,8 +56,9 @@ std::vector<PlanDevice> planDevices(const Arguments& a, int64_t hostBytes) {
             capacity = m.total;
             available = m.available - gpuReserveBytes(m.total);
         } else {
-            throw UsageError("sieve plan: " + resolved +
-                             " cannot be asked for its memory here: give --device-memory GB (e.g. 141 for an H200)");
+            throw UsageError(
+                "sieve plan: " + resolved +
+                " cannot be asked for its memory here: give --device-memory GB (e.g. 141 for an H200)");
         }
         devices.push_back(PlanDevice{resolved, capacity, available});
     }
@@ -78,39 +81,44 @@ DType planDType(const Arguments& a, const std::vector<PlanDevice>& devices) {
 }  // namespace
 
 int runPlan(const std::vector<std::string>& args, const CancelToken&) {
-    Arguments a("plan",
-                "Predict the peak device and host memory of each phase of a run from the model's config alone "
-                "(no weights needed), where the blocks, boundary states and factors would go, and whether it "
-                "fits.",
-                {{"model", "PATH", "Hugging Face folder (config.json is enough), config.json or .gguf", "", true},
-                 {"methods", "LIST", "projection methods of the uniform sweeps: " + methodNameList(), "sieve"},
-                 {"method", "NAME", "method of the genetic search [default: the first of --methods that serves it]",
-                  ""},
-                 {"grid", "LIST", "pruning levels (fraction removed)", "0,0.1,0.2,0.3,0.4,0.5,0.6,0.7,0.8,0.9"},
-                 {"dtype", "NAME", "compute dtype: auto, bf16, f16 or f32", "auto"},
-                 {"calibration-tokens", "N", "calibration tokens", "65536"},
-                 {"calibration-length", "N", "tokens per calibration sequence", "512"},
-                 {"evaluation-rows", "N", "examples per evaluation forward", "32"},
-                 {"evaluation-length", "N", "tokens per evaluation example", "512"},
-                 {"device", "NAME", "auto, cpu, cuda or cuda:N", "auto"},
-                 {"devices", "LIST", "several devices, e.g. cuda:0,cuda:1,cuda:2,cuda:3", ""},
-                 {"device-memory", "GB", "memory of each GPU in GB (1e9 bytes), when planning for GPUs this "
-                                          "machine does not have (an H200: 141)", ""},
-                 {"host-memory", "GB", "host memory in GB [default: this machine's]", ""},
-                 {"no-offload", "", "plan without host memory for blocks, boundary states or factors", ""}});
+    Arguments a(
+        "plan",
+        "Predict the peak device and host memory of each phase of a run from the model's config alone "
+        "(no weights needed), where the blocks, boundary states and factors would go, and whether it "
+        "fits.",
+        {{"model", "PATH", "Hugging Face folder (config.json is enough), config.json or .gguf", "", true},
+         {"methods", "LIST", "projection methods of the uniform sweeps: " + methodNameList(), "sieve"},
+         {"method", "NAME", "method of the genetic search [default: the first of --methods that serves it]",
+          ""},
+         {"grid", "LIST", "pruning levels (fraction removed)", "0,0.1,0.2,0.3,0.4,0.5,0.6,0.7,0.8,0.9"},
+         {"dtype", "NAME", "compute dtype: auto, bf16, f16 or f32", "auto"},
+         {"calibration-tokens", "N", "calibration tokens", "65536"},
+         {"calibration-length", "N", "tokens per calibration sequence", "512"},
+         {"evaluation-rows", "N", "examples per evaluation forward", "32"},
+         {"evaluation-length", "N", "tokens per evaluation example", "512"},
+         {"device", "NAME", "auto, cpu, cuda or cuda:N", "auto"},
+         {"devices", "LIST", "several devices, e.g. cuda:0,cuda:1,cuda:2,cuda:3", ""},
+         {"device-memory", "GB",
+          "memory of each GPU in GB (1e9 bytes), when planning for GPUs this "
+          "machine does not have (an H200: 141)",
+          ""},
+         {"host-memory", "GB", "host memory in GB [default: this machine's]", ""},
+         {"no-offload", "", "plan without host memory for blocks, boundary states or factors", ""}});
     if (!a.parse(args)) {
         std::cout << a.help();
         return kOk;
     }
     const ModelConfig config = readCheckpointConfig(a.get("model"));
     const MemoryInfo host = hostMemory();
-    const int64_t hostBytes = a.has("host-memory") ? int64_t(a.number("host-memory", 0.5, 1e7) * 1e9) : host.total;
+    const int64_t hostBytes =
+        a.has("host-memory") ? int64_t(a.number("host-memory", 0.5, 1e7) * 1e9) : host.total;
 
     PlanRequest r;
     r.shape = modelShapeOf(config, a.get("model"));
     r.devices = planDevices(a, hostBytes);
     r.host = PlanDevice{"host", hostBytes, a.has("host-memory") ? hostBytes * 9 / 10 : host.available};
-    if (r.devices.size() == 1 && r.devices[0].name == "cpu") r.devices[0] = PlanDevice{"cpu", hostBytes, r.host.available};
+    if (r.devices.size() == 1 && r.devices[0].name == "cpu")
+        r.devices[0] = PlanDevice{"cpu", hostBytes, r.host.available};
     r.dtype = planDType(a, r.devices);
     r.methods = a.list("methods");
     r.searchMethod = a.get("method");
@@ -132,12 +140,14 @@ int runPlan(const std::vector<std::string>& args, const CancelToken&) {
     r.allowHostOffload = !a.flag("no-offload");
     const MemoryPlan plan = planMemory(r);
 
-    std::printf("model %s: %s, %d layers, hidden %lld, intermediate %lld, %.2f B parameters (%.2f B prunable)\n",
-                a.get("model").c_str(), config.modelType.c_str(), config.layers, (long long)config.hidden,
-                (long long)config.intermediate, double(r.shape.totalParams()) / 1e9,
-                double(r.shape.prunableParams()) / 1e9);
+    std::printf(
+        "model %s: %s, %d layers, hidden %lld, intermediate %lld, %.2f B parameters (%.2f B prunable)\n",
+        a.get("model").c_str(), config.modelType.c_str(), config.layers, (long long)config.hidden,
+        (long long)config.intermediate, double(r.shape.totalParams()) / 1e9,
+        double(r.shape.prunableParams()) / 1e9);
     std::printf("dtype %s; methods %s (search: %s); %lld calibration tokens\n", dtypeName(r.dtype).c_str(),
-                a.get("methods").c_str(), (r.searchMethod.empty() ? defaultSearchMethod(r.methods) : r.searchMethod).c_str(),
+                a.get("methods").c_str(),
+                (r.searchMethod.empty() ? defaultSearchMethod(r.methods) : r.searchMethod).c_str(),
                 (long long)r.calibrationTokens);
     std::printf("weights %s, boundary states %s, one block's Grams %s (every layer's: %s)\n",
                 gib(plan.weightBytes).c_str(), gib(plan.stateBytes).c_str(), gib(plan.blockGramBytes).c_str(),
@@ -167,12 +177,13 @@ int runPlan(const std::vector<std::string>& args, const CancelToken&) {
         for (const auto& m : plan.hostFactorMethods) hostFactors += " " + m;
         hostFactors += " (pinned), the rest with their blocks";
     }
-    std::printf("decisions: boundary states %s, factors %s, calibration %s, Grams %s, factors %s after each sweep\n",
-                plan.unified ? "in memory" : (plan.statesOnHost ? "in host memory" : "on the device"),
-                plan.unified ? "in memory" : hostFactors.c_str(),
-                plan.offloadBlocks ? "one block at a time on the device (blocks wait in host memory)"
-                                   : "with every block resident",
-                plan.keepGrams ? "kept" : "freed block by block", plan.evictAfterSweep ? "evicted" : "kept");
+    std::printf(
+        "decisions: boundary states %s, factors %s, calibration %s, Grams %s, factors %s after each sweep\n",
+        plan.unified ? "in memory" : (plan.statesOnHost ? "in host memory" : "on the device"),
+        plan.unified ? "in memory" : hostFactors.c_str(),
+        plan.offloadBlocks ? "one block at a time on the device (blocks wait in host memory)"
+                           : "with every block resident",
+        plan.keepGrams ? "kept" : "freed block by block", plan.evictAfterSweep ? "evicted" : "kept");
     for (const PhasePlan& p : plan.phases)
         if (!p.parts.empty()) {
             std::printf("%s peak:", p.name.c_str());
@@ -180,17 +191,17 @@ int runPlan(const std::vector<std::string>& args, const CancelToken&) {
                 if (bytes > 0) std::printf(" %s %s;", what.c_str(), gib(bytes).c_str());
             std::printf("\n");
         }
-    const std::string deviceText = std::to_string(r.devices.size()) + " x " +
-                                   (r.devices.front().name == "cpu"
-                                        ? std::string("CPU ") + gib(r.devices.front().capacity)
-                                        : [&] {
-                                              char t[32];
-                                              std::snprintf(t, sizeof t, "%.0f GB", double(r.devices.front().capacity) / 1e9);
-                                              return std::string(t);
-                                          }());
+    const std::string deviceText =
+        std::to_string(r.devices.size()) + " x " +
+        (r.devices.front().name == "cpu" ? std::string("CPU ") + gib(r.devices.front().capacity) : [&] {
+            char t[32];
+            std::snprintf(t, sizeof t, "%.0f GB", double(r.devices.front().capacity) / 1e9);
+            return std::string(t);
+        }());
     const bool calibrationFits = phaseFits(plan, "load") && phaseFits(plan, "calibrate");
     std::printf("fits on %s: %s", deviceText.c_str(), plan.fits ? "yes" : "no");
-    if (!plan.fits && calibrationFits && plan.offloadBlocks) std::printf(" (calibration alone: yes, with host offload)");
+    if (!plan.fits && calibrationFits && plan.offloadBlocks)
+        std::printf(" (calibration alone: yes, with host offload)");
     std::printf("\n");
     if (!plan.fits) std::printf("%s\n", plan.refusal.c_str());
     return kOk;

@@ -57,8 +57,7 @@ std::string automaticDTypeReason(const std::string& requestedDevice) {
     const std::string device = resolveDevice(requestedDevice);
     if (device != "cpu") return "bfloat16: the GPU multiplies bfloat16 at full rate";
     const CpuFeatures& f = cpuFeatures();
-    if (f.fastBf16Gemm())
-        return "bfloat16: this CPU (" + f.describe() + ") multiplies bfloat16 natively";
+    if (f.fastBf16Gemm()) return "bfloat16: this CPU (" + f.describe() + ") multiplies bfloat16 natively";
     return "float32: this CPU (" + f.describe() +
            ") has no native bfloat16 matrix instructions (AVX-512 BF16 or AMX); bfloat16 would be ~20x "
            "slower";

@@ -78,8 +78,9 @@ Placement placementOf(const LoadOptions& options, int layers) {
         throw InputError("block placement names " + std::to_string(options.blockDevices.size()) +
                          " devices for " + std::to_string(layers) + " blocks");
     for (int l = 0; l < layers; ++l)
-        p.blocks.push_back(options.blockDevices.empty() ? p.model
-                                                         : torch::Device(resolveDevice(options.blockDevices[size_t(l)])));
+        p.blocks.push_back(options.blockDevices.empty()
+                               ? p.model
+                               : torch::Device(resolveDevice(options.blockDevices[size_t(l)])));
     return p;
 }
 
