@@ -283,12 +283,13 @@ void TestMainWindow::menusAndShortcuts() {
     Fixture f;
     QStringList menus;
     for (QAction* a : f.window.menuBar()->actions()) menus << a->text();
-    QCOMPARE(menus, QStringList({QStringLiteral("&File"), QStringLiteral("&Run"), QStringLiteral("&View"),
-                                 QStringLiteral("&Help")}));
+    QCOMPARE(menus, QStringList({QStringLiteral("&File"), QStringLiteral("&Edit"), QStringLiteral("&Run"),
+                                 QStringLiteral("&View"), QStringLiteral("&Help")}));
     const std::pair<const char*, QKeySequence> shortcuts[] = {
         {"actionNew", QKeySequence::New},           {"actionOpenSession", QKeySequence::Open},
         {"actionSave", QKeySequence::Save},         {"actionExport", QKeySequence(QStringLiteral("Ctrl+E"))},
-        {"actionRunAll", QKeySequence(Qt::Key_F5)}, {"actionStop", QKeySequence(Qt::Key_Escape)}};
+        {"actionRunAll", QKeySequence(Qt::Key_F5)}, {"actionStop", QKeySequence(Qt::Key_Escape)},
+        {"actionUndo", QKeySequence::Undo},         {"actionRedo", QKeySequence::Redo}};
     for (const auto& [name, key] : shortcuts) {
         QAction* a = f.window.action(QString::fromLatin1(name));
         QVERIFY2(a, name);

@@ -6,6 +6,7 @@
 #include <QPointF>
 #include <QString>
 #include <memory>
+#include <utility>
 #include <vector>
 
 #include "core/types/matrix_info.h"
@@ -26,11 +27,20 @@ public:
     explicit CompareView(QWidget* parent = nullptr);
     ~CompareView() override;
 
-    // Levels per matrix (fraction pruned) of each task's chromosome.
+    // Levels per matrix (fraction pruned) of each task's chromosome. Either
+    // side may be empty: its panel then says how to fill it (B is the
+    // current task's GA best, A a pinned one).
     void setComparison(const ModelSummary& summary, const QString& labelA, const std::vector<double>& levelsA,
                        const QString& labelB, const std::vector<double>& levelsB);
     void clear();
+    // Both sides filled: the difference panel shows A − B.
     bool hasComparison() const { return hasComparison_; }
+    bool hasSide(Panel panel) const;
+    QString panelTitle(Panel panel) const;
+    // The data range of a panel's colour scale (lower, upper).
+    std::pair<double, double> colourRange(Panel panel) const;
+    // Whether the panels number their layers (not before a model is open).
+    bool showsLayerNumbers() const;
 
     double cellValue(Panel panel, int layer, MatrixType type) const;  // read back from the colour map
     int matrixAt(Panel panel, const QPointF& plotPixel) const;
@@ -40,9 +50,8 @@ public:
 
     QString figureName() const override { return QStringLiteral("task_comparison"); }
     QString toCsv() const override;
-    double preferredAspect() const override { return 0.72; }
-    // Three stacked heatmaps need a full text width.
-    double paperWidthInches() const override { return 7.0; }
+    // Three stacked heatmaps in one journal column: taller than wide.
+    double preferredAspect() const override { return 1.15; }
 
 Q_SIGNALS:
     void matrixClicked(int matrix);
@@ -50,12 +59,14 @@ Q_SIGNALS:
 private:
     HeatmapPanel& panel(Panel p) const { return *panels_[static_cast<int>(p)]; }
     int matrixAtAny(const QPointF& pixel) const;
+    static QString emptyTitle(Panel panel);
     void onMouseMove(QMouseEvent* event);
     void onMouseRelease(QMouseEvent* event);
 
     std::unique_ptr<HeatmapPanel> panels_[3];
     QString labelA_, labelB_;
     bool hasComparison_ = false;
+    bool hasSide_[2] = {false, false};
     QString lastToolTip_;
 };
 

@@ -85,10 +85,15 @@ void HeatmapPanel::setModel(const ModelSummary& model) {
     map_->data()->setRange(QCPRange(0, std::max(keys - 1, 1)), QCPRange(0, kMatrixTypeCount - 1));
     if (keys == 1) map_->data()->setKeySize(2);
     rect_->axis(QCPAxis::atBottom)->setRange(-0.5, std::max(layers_, 1) - 0.5);
+    // No model yet: no layer numbers (a lone "0" would suggest a one-layer model).
+    rect_->axis(QCPAxis::atBottom)->setTickLabels(layers_ > 0);
+    rect_->axis(QCPAxis::atLeft)->setTickLabels(layers_ > 0);
     outlined_.clear();
     clearRects(outlineRects_);
     selected_ = -1;
     clearRects(selectionRects_);
+    edited_.clear();
+    clearRects(editedRects_);
     setValues(std::vector<double>(model.matrices.size(), kNaN));
 }
 
@@ -117,7 +122,7 @@ void HeatmapPanel::setScaleLabel(const QString& label) {
 }
 
 void HeatmapPanel::setTitle(const QString& title) {
-    rect_->axis(QCPAxis::atTop)->setLabel(title);
+    style::setWrappingLabel(rect_->axis(QCPAxis::atTop), title);  // broken into lines to fit
 }
 
 double HeatmapPanel::cellValue(int layer, int typeIndex) const {
@@ -144,7 +149,7 @@ QPointF HeatmapPanel::cellCenterPixel(int matrix) const {
             rect_->axis(QCPAxis::atLeft)->coordToPixel(static_cast<int>(m.type))};
 }
 
-QCPItemRect* HeatmapPanel::makeCellRect(int matrix, const QColor& color, double width) {
+QCPItemRect* HeatmapPanel::makeCellRect(int matrix, const QPen& pen, double inset) {
     const MatrixInfo& m = model_.matrices[matrix];
     auto* item = new QCPItemRect(plot_);  // owned by the plot
     item->setClipAxisRect(rect_);
@@ -152,10 +157,9 @@ QCPItemRect* HeatmapPanel::makeCellRect(int matrix, const QColor& color, double 
         p->setAxes(rect_->axis(QCPAxis::atBottom), rect_->axis(QCPAxis::atLeft));
         p->setAxisRect(rect_);
     }
-    const double inset = 0.06;
     item->topLeft->setCoords(m.layer - 0.5 + inset, static_cast<int>(m.type) - 0.5 + inset);
     item->bottomRight->setCoords(m.layer + 0.5 - inset, static_cast<int>(m.type) + 0.5 - inset);
-    item->setPen(QPen(color, width));
+    item->setPen(pen);
     item->setBrush(Qt::NoBrush);
     item->setSelectable(false);
     return item;
@@ -173,8 +177,20 @@ void HeatmapPanel::setOutlined(const std::vector<int>& matrices) {
         if (i < 0 || i >= static_cast<int>(model_.matrices.size())) continue;
         outlined_.push_back(i);
         // Two strokes, so the outline shows on dark and bright cells alike.
-        outlineRects_.push_back(makeCellRect(i, Qt::white, 2.4));
-        outlineRects_.push_back(makeCellRect(i, QColor("#d00000"), 1.2));
+        outlineRects_.push_back(makeCellRect(i, QPen(Qt::white, 2.4)));
+        outlineRects_.push_back(makeCellRect(i, QPen(QColor("#d00000"), 1.2)));
+    }
+}
+
+void HeatmapPanel::setEdited(const std::vector<int>& matrices) {
+    clearRects(editedRects_);
+    edited_.clear();
+    for (int i : matrices) {
+        if (i < 0 || i >= static_cast<int>(model_.matrices.size())) continue;
+        edited_.push_back(i);
+        // Inside a bottleneck's outline, so that both show.
+        editedRects_.push_back(makeCellRect(i, QPen(Qt::black, 2.0), 0.16));
+        editedRects_.push_back(makeCellRect(i, QPen(QColor("#ff8c00"), 2.0, Qt::DashLine), 0.16));
     }
 }
 
@@ -182,8 +198,10 @@ void HeatmapPanel::setSelected(int matrix) {
     clearRects(selectionRects_);
     selected_ = (matrix >= 0 && matrix < static_cast<int>(model_.matrices.size())) ? matrix : -1;
     if (selected_ >= 0) {
-        selectionRects_.push_back(makeCellRect(selected_, Qt::black, 2.4));
-        selectionRects_.push_back(makeCellRect(selected_, QColor("#00e5ff"), 1.2));
+        selectionRects_.push_back(makeCellRect(selected_, QPen(Qt::black, 2.4)));
+        selectionRects_.push_back(makeCellRect(selected_, QPen(QColor("#00e5ff"), 1.2)));
+        // The selection is the user's pointer, not a result: exported figures leave it out.
+        for (QCPItemRect* r : selectionRects_) r->setProperty("sieveScreenOnly", true);
     }
 }
 

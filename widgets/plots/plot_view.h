@@ -26,6 +26,8 @@ public:
     virtual double preferredAspect() const { return 0.68; }
     // Width of the "paper" preset: one column (3.5 in) unless a view needs two.
     virtual double paperWidthInches() const { return 3.5; }
+    // The most of an exported figure's height its legend may take.
+    virtual double maxLegendShare() const { return 0.34; }
 
     // Number of times the plot has been redrawn (for throttling checks and diagnostics).
     int replotCount() const { return replots_; }
@@ -33,6 +35,11 @@ public:
 protected:
     // Schedules one redraw at the next event-loop pass (coalesces bursts of updates).
     void requestReplot();
+
+private:
+    // Before every redraw: titles set with style::setWrappingLabel/Text are
+    // broken into lines that fit the width they have now.
+    void wrapTitles();
 
 private:
     QCustomPlot* plot_;  // child widget; subclasses place it in their layout
