@@ -210,6 +210,11 @@
         <source>Saved %1</source>
         <translation>%1 gespeichert</translation>
     </message>
+    <message>
+        <location line="+6"/>
+        <source>Evaluating the levels</source>
+        <translation>Stufen werden ausgewertet</translation>
+    </message>
 </context>
 <context>
     <name>sieve::app::StartupSessions</name>
@@ -227,7 +232,7 @@
 <context>
     <name>sieve::widgets::AccuracyCurvePlot</name>
     <message>
-        <location filename="../widgets/plots/accuracy_curve_plot.cpp" line="+18"/>
+        <location filename="../widgets/plots/accuracy_curve_plot.cpp" line="+19"/>
         <source>parameters pruned (%)</source>
         <translation>ausgedünnte Parameter (%)</translation>
     </message>
@@ -251,6 +256,11 @@
         <source>%1 + GA</source>
         <translation>%1 + GA</translation>
     </message>
+    <message>
+        <location line="+19"/>
+        <source>%1 + GA, held-out</source>
+        <translation>%1 + GA, zurückgehalten</translation>
+    </message>
 </context>
 <context>
     <name>sieve::widgets::CompareView</name>
@@ -262,12 +272,11 @@
     </message>
     <message>
         <location line="+2"/>
-        <location line="+43"/>
         <source>A − B</source>
         <translation>A − B</translation>
     </message>
     <message>
-        <location line="-11"/>
+        <location line="+35"/>
         <source>A: %1</source>
         <translation>A: %1</translation>
     </message>
@@ -277,22 +286,27 @@
         <translation>B: %1</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <source>A − B (red: A prunes more)</source>
-        <translation>A − B (rot: A dünnt stärker aus)</translation>
+        <location line="+2"/>
+        <source>A − B (red: A prunes more, blue: B prunes more)</source>
+        <translation>A − B (rot: A dünnt stärker aus, blau: B dünnt stärker aus)</translation>
     </message>
     <message>
-        <location line="+7"/>
-        <source>A: pin a task&apos;s result (View ▸ Pin for comparison)</source>
-        <translation>A: Ergebnis einer Aufgabe anheften (Ansicht ▸ Für Vergleich anheften)</translation>
+        <location line="+11"/>
+        <source>A: none pinned yet (View ▸ Pin for Comparison keeps a task&apos;s GA best)</source>
+        <translation>A: noch nichts angeheftet (Ansicht ▸ Für Vergleich anheften behält das beste GA-Ergebnis einer Aufgabe)</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <source>B: the current task&apos;s GA best</source>
-        <translation>B: bestes GA-Ergebnis der aktuellen Aufgabe</translation>
+        <location line="+2"/>
+        <source>B: the current task&apos;s GA best (none yet: run a genetic search)</source>
+        <translation>B: bestes GA-Ergebnis der aktuellen Aufgabe (noch keines: genetische Suche ausführen)</translation>
     </message>
     <message>
-        <location line="+31"/>
+        <location line="+2"/>
+        <source>A − B: shown once both A and B are there</source>
+        <translation>A − B: erscheint, sobald A und B vorliegen</translation>
+    </message>
+    <message>
+        <location line="+58"/>
         <source>shape D × H: %1</source>
         <translation>Form D × H: %1</translation>
     </message>
@@ -313,15 +327,225 @@
     </message>
 </context>
 <context>
+    <name>sieve::widgets::EngineClient</name>
+    <message>
+        <location filename="../widgets/engine_client.h" line="+72"/>
+        <source>This engine cannot evaluate single chromosomes</source>
+        <translation>Diese Engine kann keine einzelnen Chromosomen auswerten</translation>
+    </message>
+</context>
+<context>
+    <name>sieve::widgets::ExamplesPanel</name>
+    <message>
+        <location filename="../widgets/playground/examples_panel.cpp" line="+39"/>
+        <source>Undo</source>
+        <translation>Rückgängig</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Undo the last level change (Ctrl+Z)</source>
+        <translation>Letzte Stufenänderung rückgängig machen (Strg+Z)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Redo</source>
+        <translation>Wiederholen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Redo the level change undone last (Ctrl+Shift+Z)</source>
+        <translation>Zuletzt rückgängig gemachte Stufenänderung wiederholen (Strg+Umschalt+Z)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Show examples</source>
+        <translation>Beispiele zeigen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Score the chromosome shown, example by example (without changing a level)</source>
+        <translation>Das gezeigte Chromosom Beispiel für Beispiel bewerten (ohne eine Stufe zu ändern)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Reset to the GA best</source>
+        <translation>Auf bestes GA-Ergebnis</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Reset to dense</source>
+        <translation>Auf dicht</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Reset every level to 0 %: the unpruned model</source>
+        <translation>Jede Stufe auf 0 % zurücksetzen: das nicht ausgedünnte Modell</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Flipped by pruning</source>
+        <translation>Durch Ausdünnen gekippt</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Failing (pruned)</source>
+        <translation>Falsch (ausgedünnt)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>All examples</source>
+        <translation>Alle Beispiele</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Flipped: right with one model and wrong with the other</source>
+        <translation>Gekippt: mit einem Modell richtig, mit dem anderen falsch</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Only the examples of one skill (the task file&apos;s &quot;tag&quot;)</source>
+        <translation>Nur die Beispiele einer Fähigkeit (das „tag“ der Aufgabendatei)</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Show:</source>
+        <translation>Zeigen:</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Skill:</source>
+        <translation>Fähigkeit:</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Split</source>
+        <translation>Teil</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Skill</source>
+        <translation>Fähigkeit</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Prompt</source>
+        <translation>Prompt</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Expected</source>
+        <translation>Erwartet</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Dense</source>
+        <translation>Dicht</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Pruned</source>
+        <translation>Ausgedünnt</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Red: the pruned model gets it wrong; green: only the pruned model gets it right</source>
+        <translation>Rot: das ausgedünnte Modell liegt falsch; grün: nur das ausgedünnte Modell liegt richtig</translation>
+    </message>
+    <message>
+        <location line="+68"/>
+        <source>Reset every level to %1</source>
+        <translation>Jede Stufe auf %1 zurücksetzen</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>the GA best</source>
+        <translation>das beste GA-Ergebnis</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Playground: once a genetic search has run, scroll on a heatmap cell (or click it and pick a level) to change that matrix&apos;s level; the task is evaluated again at once.</source>
+        <translation>Spielwiese: Nach einer genetischen Suche das Mausrad auf einer Heatmap-Zelle drehen (oder sie anklicken und eine Stufe wählen), um die Stufe dieser Matrix zu ändern; die Aufgabe wird sofort neu ausgewertet.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Shown: %1 (%2), %3 removed.</source>
+        <translation>Gezeigt: %1 (%2), %3 entfernt.</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+3"/>
+        <source>%n matrices changed from %1 (%2): %3 removed.</source>
+        <translation>
+            <numerusform>%n Matrix gegenüber %1 (%2) geändert: %3 entfernt.</numerusform>
+            <numerusform>%n Matrizen gegenüber %1 (%2) geändert: %3 entfernt.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Search accuracy %1 (dense %2, needs ≥ %3)%4</source>
+        <translation>Suchgenauigkeit %1 (dicht %2, nötig ≥ %3)%4</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <location line="+5"/>
+        <source> ⚠ below</source>
+        <translation> ⚠ darunter</translation>
+    </message>
+    <message>
+        <location line="-2"/>
+        <source>held-out %1 (dense %2, needs ≥ %3)%4</source>
+        <translation>zurückgehalten %1 (dicht %2, nötig ≥ %3)%4</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Evaluating…</source>
+        <translation>Wird ausgewertet…</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Scroll on a heatmap cell (or click it and pick a level) to change it, or press Show examples to see how this one does.</source>
+        <translation>Mausrad auf einer Heatmap-Zelle drehen (oder sie anklicken und eine Stufe wählen), um sie zu ändern, oder „Beispiele zeigen“ drücken, um zu sehen, wie dieses Chromosom abschneidet.</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>(no skill tags)</source>
+        <translation>(keine Fähigkeits-Tags)</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>All skills</source>
+        <translation>Alle Fähigkeiten</translation>
+    </message>
+    <message>
+        <location line="+26"/>
+        <source>search</source>
+        <translation>Suche</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>held-out</source>
+        <translation>zurückgehalten</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>line %1: %2</source>
+        <translation>Zeile %1: %2</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>%1 of %2 examples shown; pruning broke %3 and fixed %4</source>
+        <translation>%1 von %2 Beispielen gezeigt; das Ausdünnen machte %3 falsch und %4 richtig</translation>
+    </message>
+</context>
+<context>
     <name>sieve::widgets::ExportDialog</name>
     <message>
         <location filename="../widgets/export/export_dialog.cpp" line="+27"/>
-        <location line="+110"/>
+        <location line="+114"/>
         <source>Export Figure</source>
         <translation>Abbildung exportieren</translation>
     </message>
     <message>
-        <location line="-108"/>
+        <location line="-112"/>
         <source>PDF (vector)</source>
         <translation>PDF (Vektor)</translation>
     </message>
@@ -381,7 +605,7 @@
         <translation>Auflösung von PNG-Dateien; PDF und SVG sind Vektorformate und brauchen keine</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>Browse…</source>
         <translation>Durchsuchen…</translation>
     </message>
@@ -416,12 +640,12 @@
         <translation>&amp;Auflösung:</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>F&amp;ile:</source>
         <translation>&amp;Datei:</translation>
     </message>
     <message>
-        <location line="+54"/>
+        <location line="+56"/>
         <source>%1 × %2 pixels</source>
         <translation>%1 × %2 Pixel</translation>
     </message>
@@ -439,7 +663,7 @@
 <context>
     <name>sieve::widgets::FigureExport</name>
     <message>
-        <location filename="../widgets/export/figure_export.cpp" line="+238"/>
+        <location filename="../widgets/export/figure_export.cpp" line="+269"/>
         <source>Could not write %1: %2</source>
         <translation>%1 konnte nicht geschrieben werden: %2</translation>
     </message>
@@ -469,7 +693,7 @@
         <translation>Abbildungsgröße %1 × %2 Zoll, %3 pt, %4 dpi liegt außerhalb des zulässigen Bereichs</translation>
     </message>
     <message>
-        <location line="+29"/>
+        <location line="+35"/>
         <source>no file was written</source>
         <translation>es wurde keine Datei geschrieben</translation>
     </message>
@@ -507,7 +731,17 @@
         <translation>zulässiger Anteil (rechte Achse)</translation>
     </message>
     <message>
-        <location line="+36"/>
+        <location line="+4"/>
+        <source>one chromosome</source>
+        <translation>ein Chromosom</translation>
+    </message>
+    <message>
+        <location line="+38"/>
+        <source>Genetic search: no run yet</source>
+        <translation>Genetische Suche: noch nicht ausgeführt</translation>
+    </message>
+    <message>
+        <location line="+11"/>
         <source>feasible above: accuracy ≥ (1 − ε)·a₀, ε = %1</source>
         <translation>darüber zulässig: Genauigkeit ≥ (1 − ε)·a₀, ε = %1</translation>
     </message>
@@ -531,7 +765,7 @@
 <context>
     <name>sieve::widgets::MainWindow</name>
     <message>
-        <location filename="../widgets/main_window.cpp" line="+44"/>
+        <location filename="../widgets/main_window.cpp" line="+59"/>
         <source>Sieve sessions (*.h5 *.hdf5)</source>
         <translation>Sieve-Sitzungen (*.h5 *.hdf5)</translation>
     </message>
@@ -541,42 +775,12 @@
         <translation>Öffnen Sie ein Modell und eine Aufgabe (Menü Datei) oder das Demo-Modell und wählen Sie dann Alles ausführen (F5)</translation>
     </message>
     <message>
-        <location line="+13"/>
-        <source>GA convergence</source>
-        <translation>GA-Konvergenz</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Pruning heatmap</source>
-        <translation>Ausdünnungs-Heatmap</translation>
-    </message>
-    <message>
-        <location line="+1"/>
+        <location line="+34"/>
         <source>Bottlenecks</source>
         <translation>Engpässe</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <source>Accuracy vs pruning</source>
-        <translation>Genauigkeit gegen Ausdünnung</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Compare tasks</source>
-        <translation>Aufgaben vergleichen</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Best and mean fitness and feasible fraction per GA generation</source>
-        <translation>Beste und mittlere Fitness sowie zulässiger Anteil je GA-Generation</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Pruning level of every matrix in the GA&apos;s best chromosome; hover for details, click to select</source>
-        <translation>Ausdünnungsstufe jeder Matrix im besten Chromosom des GA; für Details darüberfahren, zum Auswählen klicken</translation>
-    </message>
-    <message>
-        <location line="+2"/>
+        <location line="+7"/>
         <source>Accuracy lost when each matrix alone is pruned</source>
         <translation>Genauigkeitsverlust, wenn jede Matrix einzeln ausgedünnt wird</translation>
     </message>
@@ -591,13 +795,7 @@
         <translation>Die Ausdünnungs-Heatmaps zweier Aufgaben und ihre Differenz</translation>
     </message>
     <message>
-        <location line="+2"/>
-        <location line="+612"/>
-        <source>GA best chromosome</source>
-        <translation>Bestes GA-Chromosom</translation>
-    </message>
-    <message>
-        <location line="-603"/>
+        <location line="+29"/>
         <source>Model</source>
         <translation>Modell</translation>
     </message>
@@ -607,7 +805,7 @@
         <translation>Ausführung</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+18"/>
         <source>Progress and log</source>
         <translation>Fortschritt und Protokoll</translation>
     </message>
@@ -802,6 +1000,51 @@
         <translation>Das beste GA-Ergebnis dieser Aufgabe als Seite A des Aufgabenvergleichs behalten</translation>
     </message>
     <message>
+        <location line="+3"/>
+        <source>&amp;Undo</source>
+        <translation>&amp;Rückgängig</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Undo the last level change in the playground</source>
+        <translation>Letzte Stufenänderung auf der Spielwiese rückgängig machen</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>&amp;Redo</source>
+        <translation>&amp;Wiederholen</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Ctrl+Shift+Z</source>
+        <translation>Ctrl+Shift+Z</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Redo the level change undone last</source>
+        <translation>Zuletzt rückgängig gemachte Stufenänderung wiederholen</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Reset Levels to the GA &amp;Best</source>
+        <translation>Stufen auf bestes &amp;GA-Ergebnis zurücksetzen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Every matrix back to the level the genetic search chose</source>
+        <translation>Jede Matrix zurück auf die Stufe, die die genetische Suche gewählt hat</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Reset Levels to &amp;Dense</source>
+        <translation>Stufen auf &amp;dicht zurücksetzen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Every matrix back to 0 % pruned: the unpruned model</source>
+        <translation>Jede Matrix zurück auf 0 % ausgedünnt: das nicht ausgedünnte Modell</translation>
+    </message>
+    <message>
         <location line="+1"/>
         <source>&amp;About Sieve Workbench</source>
         <translation>Ü&amp;ber Sieve Workbench</translation>
@@ -833,6 +1076,11 @@
     </message>
     <message>
         <location line="+15"/>
+        <source>&amp;Edit</source>
+        <translation>&amp;Bearbeiten</translation>
+    </message>
+    <message>
+        <location line="+8"/>
         <source>&amp;Run</source>
         <translation>A&amp;usführen</translation>
     </message>
@@ -867,12 +1115,17 @@
         <translation>Die neue Sprache gilt ab dem nächsten Start von Sieve Workbench.</translation>
     </message>
     <message>
-        <location line="+85"/>
+        <location line="+83"/>
+        <source>&amp;%1 %2 — %3</source>
+        <translation>&amp;%1 %2 — %3</translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>(none)</source>
         <translation>(keine)</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+23"/>
         <source>Untitled session</source>
         <translation>Unbenannte Sitzung</translation>
     </message>
@@ -907,7 +1160,17 @@
         <translation> · a₀ = %1</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+2"/>
+        <source> · GA best %1 (%2)</source>
+        <translation> · bestes GA-Ergebnis %1 (%2)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source> · held-out %1</source>
+        <translation> · zurückgehalten %1</translation>
+    </message>
+    <message>
+        <location line="+11"/>
         <source>Unsaved results</source>
         <translation>Ungespeicherte Ergebnisse</translation>
     </message>
@@ -922,12 +1185,12 @@
         <translation>Sitzung öffnen</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+44"/>
         <source>Save Session As</source>
         <translation>Sitzung speichern unter</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+19"/>
         <source>Saved %1</source>
         <translation>%1 gespeichert</translation>
     </message>
@@ -937,17 +1200,93 @@
         <translation>%1 geöffnet</translation>
     </message>
     <message>
-        <location line="+134"/>
+        <location line="+149"/>
         <source>Opened model %1: %2 matrices in %3 layers on %4</source>
         <translation>Modell %1 geöffnet: %2 Matrizen in %3 Schichten auf %4</translation>
     </message>
     <message>
-        <location line="-77"/>
+        <location line="+43"/>
+        <source>Genetic search with %1: generation %2 running, %3 chromosomes each</source>
+        <translation>Genetische Suche mit %1: Generation %2 läuft, je %3 Chromosomen</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Genetic search (%1) stopped early after generation %2 of %3: the best has not improved for %4 generations (patience)</source>
+        <translation>Genetische Suche (%1) nach Generation %2 von %3 vorzeitig beendet: das beste Ergebnis hat sich %4 Generationen lang nicht verbessert (Geduld)</translation>
+    </message>
+    <message>
+        <location line="+32"/>
+        <source>the GA best</source>
+        <translation>das beste GA-Ergebnis</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>the search&apos;s best</source>
+        <translation>das beste Ergebnis der Suche</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Held-out check of the %1 GA best: accuracy %2 on %3 examples no search saw (dense %4), %5 removed</source>
+        <translation>Prüfung des besten GA-Ergebnisses (%1) auf zurückgehaltenen Beispielen: Genauigkeit %2 auf %3 Beispielen, die keine Suche sah (dicht %4), %5 entfernt</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source> — below (1 − ε) × dense = %1</source>
+        <translation> — unter (1 − ε) × dicht = %1</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>bottleneck: pruned alone to %1 it loses %2 accuracy (more than ε·a₀ = %3)</source>
+        <translation>Engpass: einzeln auf %1 ausgedünnt verliert sie %2 Genauigkeit (mehr als ε·a₀ = %3)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>bottleneck: alone at %1 it loses &gt; ε·a₀</source>
+        <translation>Engpass: einzeln bei %1 verliert sie &gt; ε·a₀</translation>
+    </message>
+    <message>
+        <location line="-223"/>
         <source>Open Task</source>
         <translation>Aufgabe öffnen</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="-515"/>
+        <source>Convergence</source>
+        <translation>Konvergenz</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Heatmap</source>
+        <translation>Heatmap</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Accuracy</source>
+        <translation>Genauigkeit</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Compare</source>
+        <translation>Vergleich</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>GA convergence: best and mean fitness, every chromosome and the feasible fraction per generation</source>
+        <translation>GA-Konvergenz: beste und mittlere Fitness, jedes Chromosom und der zulässige Anteil je Generation</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Pruning level of every matrix in the GA&apos;s best chromosome, and the playground: scroll on a cell or click it to change its level</source>
+        <translation>Ausdünnungsstufe jeder Matrix im besten Chromosom der GA, und die Spielwiese: Mausrad auf einer Zelle drehen oder sie anklicken, um ihre Stufe zu ändern</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <location line="+771"/>
+        <source>Pruning levels: no genetic search yet</source>
+        <translation>Ausdünnungsstufen: noch keine genetische Suche</translation>
+    </message>
+    <message>
+        <location line="-279"/>
         <source>Tasks (*.json *.jsonl *.yaml *.yml);;All files (*)</source>
         <translation>Aufgaben (*.json *.jsonl *.yaml *.yml);;Alle Dateien (*)</translation>
     </message>
@@ -962,44 +1301,31 @@
         <translation>Öffnen Sie zuerst ein Modell (Datei ▸ Demo-Modell öffnen, Strg+D)</translation>
     </message>
     <message>
-        <location line="+37"/>
+        <location line="+42"/>
         <source>Sieve Workbench</source>
         <translation>Sieve Workbench</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+15"/>
+        <location line="+4"/>
         <location line="+2"/>
         <source>Done</source>
         <translation>Fertig</translation>
     </message>
     <message>
-        <location line="-2"/>
+        <location line="-6"/>
+        <location line="+4"/>
         <location line="+2"/>
         <source>Stopped</source>
         <translation>Angehalten</translation>
     </message>
     <message>
-        <location line="+25"/>
+        <location line="+26"/>
         <source>Opened task %1</source>
         <translation>Aufgabe %1 geöffnet</translation>
     </message>
     <message>
-        <location line="+44"/>
-        <source>generation %1, </source>
-        <translation>Generation %1, </translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>GA best (%1%2 removed, accuracy %3)</source>
-        <translation>Bestes GA-Ergebnis (%1%2 entfernt, Genauigkeit %3)</translation>
-    </message>
-    <message>
-        <location line="+22"/>
-        <source>Held-out check: dense %1, pruned %2 with %3 % removed</source>
-        <translation>Prüfung auf zurückgehaltenen Daten: dicht %1, ausgedünnt %2 mit %3 % entfernt</translation>
-    </message>
-    <message>
-        <location line="+15"/>
+        <location line="+120"/>
         <source>Nothing to pin yet: run a genetic search first</source>
         <translation>Noch nichts zum Anheften: Führen Sie zuerst eine genetische Suche aus</translation>
     </message>
@@ -1014,12 +1340,41 @@
         <translation>%1 für den Vergleich angeheftet</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+21"/>
+        <location line="+1"/>
         <source>current task</source>
         <translation>aktuelle Aufgabe</translation>
     </message>
     <message>
-        <location line="+66"/>
+        <location line="-1"/>
+        <location line="+3"/>
+        <source>%1, GA best</source>
+        <translation>%1, bestes GA-Ergebnis</translation>
+    </message>
+    <message>
+        <location line="-2"/>
+        <source>%1, GA best with %2</source>
+        <translation>%1, bestes GA-Ergebnis mit %2</translation>
+    </message>
+    <message>
+        <location line="+59"/>
+        <source>Genetic search with %1 (ε = %2, %3 chromosomes per generation): best %4 removed, search accuracy %5</source>
+        <translation>Genetische Suche mit %1 (ε = %2, %3 Chromosomen je Generation): bestes %4 entfernt, Suchgenauigkeit %5</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <location filename="../widgets/main_window_playground.cpp" line="+136"/>
+        <location line="+8"/>
+        <source>, held-out %1</source>
+        <translation>, zurückgehalten %1</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Genetic search: no run yet</source>
+        <translation>Genetische Suche: noch nicht ausgeführt</translation>
+    </message>
+    <message>
+        <location line="+31"/>
         <location line="+1"/>
         <source>Exported %1</source>
         <translation>%1 exportiert</translation>
@@ -1034,11 +1389,71 @@
         <source>&lt;h3&gt;Sieve Workbench&lt;/h3&gt;&lt;p&gt;Task-specific pruning of large language models with output-aligned projections and a genetic search (LLM-Sieve).&lt;/p&gt;&lt;pre&gt;%1&lt;/pre&gt;</source>
         <translation>&lt;h3&gt;Sieve Workbench&lt;/h3&gt;&lt;p&gt;Aufgabenspezifisches Ausdünnen großer Sprachmodelle mit ausgabeorientierten Projektionen und einer genetischen Suche (LLM-Sieve).&lt;/p&gt;&lt;pre&gt;%1&lt;/pre&gt;</translation>
     </message>
+    <message>
+        <location filename="../widgets/main_window_playground.cpp" line="-110"/>
+        <location line="+23"/>
+        <source>Levels can be changed once the running job has finished</source>
+        <translation>Stufen lassen sich ändern, sobald der laufende Auftrag beendet ist</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Level of %1</source>
+        <translation>Stufe von %1</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>%1 pruned (dense)</source>
+        <translation>%1 ausgedünnt (dicht)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>%1 pruned</source>
+        <translation>%1 ausgedünnt</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>  (%1)</source>
+        <translation>  (%1)</translation>
+    </message>
+    <message>
+        <location line="+39"/>
+        <source>the best of generation %1</source>
+        <translation>das beste Ergebnis der Generation %1</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+12"/>
+        <source>Playground (%1): %n matrices changed from %2, %3 removed</source>
+        <translation>
+            <numerusform>Spielwiese (%1): %n Matrix gegenüber %2 geändert, %3 entfernt</numerusform>
+            <numerusform>Spielwiese (%1): %n Matrizen gegenüber %2 geändert, %3 entfernt</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>GA best (%1), generation %2: %3 removed</source>
+        <translation>Bestes GA-Ergebnis (%1), Generation %2: %3 entfernt</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Replay (%1): best of generation %2, %3 removed</source>
+        <translation>Wiedergabe (%1): bestes Ergebnis der Generation %2, %3 entfernt</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <location line="+5"/>
+        <source>, search accuracy %1</source>
+        <translation>, Suchgenauigkeit %1</translation>
+    </message>
+    <message>
+        <location line="-2"/>
+        <source>, evaluating…</source>
+        <translation>, wird ausgewertet…</translation>
+    </message>
 </context>
 <context>
     <name>sieve::widgets::ModelPanel</name>
     <message>
-        <location filename="../widgets/panels/model_panel.cpp" line="+14"/>
+        <location filename="../widgets/panels/model_panel.cpp" line="+15"/>
         <source>Matrix</source>
         <translation>Matrix</translation>
     </message>
@@ -1053,12 +1468,12 @@
         <translation>Parameter</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+8"/>
         <source>Prunable matrices of the open model; select one to find it on the heatmaps</source>
         <translation>Ausdünnbare Matrizen des geöffneten Modells; eine auswählen, um sie in den Heatmaps zu finden</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+19"/>
         <source>layer %1</source>
         <translation>Schicht %1</translation>
     </message>
@@ -1125,14 +1540,33 @@
     </message>
 </context>
 <context>
+    <name>sieve::widgets::Playground</name>
+    <message>
+        <location filename="../widgets/playground/playground.cpp" line="+106"/>
+        <location line="+11"/>
+        <source>Set %1 to %2 pruned</source>
+        <translation>%1 auf %2 ausgedünnt setzen</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Reset to %1</source>
+        <translation>Zurück auf %1</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Reset to the dense model</source>
+        <translation>Zurück auf das dichte Modell</translation>
+    </message>
+</context>
+<context>
     <name>sieve::widgets::ProgressPanel</name>
     <message>
-        <location filename="../widgets/panels/progress_panel.cpp" line="+24"/>
+        <location filename="../widgets/panels/progress_panel.cpp" line="+27"/>
         <source>The log of every job appears here</source>
         <translation>Hier erscheint das Protokoll jedes Auftrags</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+11"/>
         <source>Idle</source>
         <translation>Bereit</translation>
     </message>
@@ -1152,7 +1586,7 @@
         <translation>%1 h %2 min</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+14"/>
         <source>ETA %1</source>
         <translation>Restzeit %1</translation>
     </message>
@@ -1163,6 +1597,59 @@
     </message>
 </context>
 <context>
+    <name>sieve::widgets::ProgressText</name>
+    <message>
+        <location filename="../widgets/panels/progress_text.cpp" line="+33"/>
+        <source>Genetic search (%1): generation %2 of %3, %4 models each</source>
+        <translation>Genetische Suche (%1): Generation %2 von %3, je %4 Modelle</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Uniform sweep (%1): level %2 of %3</source>
+        <translation>Gleichmäßiger Durchlauf (%1): Stufe %2 von %3</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>, last: %1 pruned</source>
+        <translation>, zuletzt: %1 ausgedünnt</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Sensitivity scan (%1): matrix %2 of %3</source>
+        <translation>Sensitivitätsanalyse (%1): Matrix %2 von %3</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Factoring the matrices (%1): %2 of %3</source>
+        <translation>Zerlegung der Matrizen (%1): %2 von %3</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Calibrating (Gram matrices): batch %1 of %2</source>
+        <translation>Kalibrierung (Gram-Matrizen): Stapel %1 von %2</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Evaluating the task: example %1 of %2</source>
+        <translation>Auswertung der Aufgabe: Beispiel %1 von %2</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Held-out check: step %1 of %2</source>
+        <translation>Prüfung auf zurückgehaltenen Beispielen: Schritt %1 von %2</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Opening the model: step %1 of %2</source>
+        <translation>Modell wird geöffnet: Schritt %1 von %2</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Exporting the pruned model</source>
+        <translation>Ausgedünntes Modell wird exportiert</translation>
+    </message>
+</context>
+<context>
     <name>sieve::widgets::PruningHeatmap</name>
     <message>
         <location filename="../widgets/plots/pruning_heatmap.cpp" line="+22"/>
@@ -1170,7 +1657,22 @@
         <translation>ausgedünnter Anteil</translation>
     </message>
     <message>
-        <location line="+86"/>
+        <location line="+14"/>
+        <source>bottleneck</source>
+        <translation>Engpass</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>changed by you (playground)</source>
+        <translation>von Ihnen geändert (Spielwiese)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>selected matrix</source>
+        <translation>ausgewählte Matrix</translation>
+    </message>
+    <message>
+        <location line="+157"/>
         <source>shape D × H: %1</source>
         <translation>Form D × H: %1</translation>
     </message>
@@ -1194,6 +1696,85 @@
         <source>parameters kept: %1 of %2 (%3)</source>
         <translation>behaltene Parameter: %1 von %2 (%3)</translation>
     </message>
+    <message>
+        <location line="+5"/>
+        <source>changed by you in the playground</source>
+        <translation>von Ihnen auf der Spielwiese geändert</translation>
+    </message>
+</context>
+<context>
+    <name>sieve::widgets::ReplayBar</name>
+    <message>
+        <location filename="../widgets/plots/replay_bar.cpp" line="+17"/>
+        <source>Replay the genetic search from its first generation</source>
+        <translation>Die genetische Suche ab ihrer ersten Generation wiedergeben</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Generation of the genetic search to show: the convergence plot stops there and the heatmap shows the best chromosome found by then</source>
+        <translation>Anzuzeigende Generation der genetischen Suche: das Konvergenzdiagramm endet dort, und die Heatmap zeigt das bis dahin beste Chromosom</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Replay the search:</source>
+        <translation>Suche wiedergeben:</translation>
+    </message>
+    <message>
+        <location line="+64"/>
+        <source>Pause</source>
+        <translation>Pause</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Play</source>
+        <translation>Abspielen</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>no generations yet</source>
+        <translation>noch keine Generationen</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>generation %1 of %2 (latest)</source>
+        <translation>Generation %1 von %2 (neueste)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>generation %1 of %2</source>
+        <translation>Generation %1 von %2</translation>
+    </message>
+</context>
+<context>
+    <name>sieve::widgets::ResultBanner</name>
+    <message>
+        <location filename="../widgets/panels/result_banner.cpp" line="+37"/>
+        <source>GA best with %1 (generation %2): %3 removed · search accuracy %4 on %5 examples (needs ≥ %6)</source>
+        <translation>Bestes GA-Ergebnis mit %1 (Generation %2): %3 entfernt · Suchgenauigkeit %4 auf %5 Beispielen (nötig ≥ %6)</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source> · held-out accuracy %1 on %2 examples (dense %3, needs ≥ %4)</source>
+        <translation> · Genauigkeit %1 auf %2 zurückgehaltenen Beispielen (dicht %3, nötig ≥ %4)</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source> · held-out check not run yet (Run all ends with it)</source>
+        <translation> · Prüfung auf zurückgehaltenen Beispielen noch nicht gelaufen („Alles ausführen“ endet damit)</translation>
+    </message>
+</context>
+<context>
+    <name>sieve::widgets::ResultSummary</name>
+    <message>
+        <location filename="../widgets/common/result_summary.cpp" line="+61"/>
+        <source>Held-out accuracy %1 of the %2 GA best is below (1 − ε) × dense %3 = %4: the search examples overstate how well the pruned model does on new examples.</source>
+        <translation>Die Genauigkeit %1 des besten GA-Ergebnisses (%2) auf zurückgehaltenen Beispielen liegt unter (1 − ε) × dicht %3 = %4: die Suchbeispiele überschätzen, wie gut das ausgedünnte Modell neue Beispiele löst.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Only %1 search examples: ε = %2 lets a pruned model lose no example at all (one is %3 of the accuracy), so every ε below %4 is the same test. Use a larger task or a smaller held-out share.</source>
+        <translation>Nur %1 Suchbeispiele: ε = %2 erlaubt einem ausgedünnten Modell, kein einziges Beispiel zu verlieren (eines ist %3 der Genauigkeit), also ist jedes ε unter %4 derselbe Test. Eine größere Aufgabe oder einen kleineren zurückgehaltenen Anteil verwenden.</translation>
+    </message>
 </context>
 <context>
     <name>sieve::widgets::RunPanel</name>
@@ -1209,12 +1790,12 @@
     </message>
     <message>
         <location line="+6"/>
-        <location line="+25"/>
+        <location line="+30"/>
         <source> %</source>
         <translation> %</translation>
     </message>
     <message>
-        <location line="-23"/>
+        <location line="-28"/>
         <source>Allowed accuracy loss ε: a pruned model must keep accuracy ≥ (1 − ε)·a₀</source>
         <translation>Erlaubter Genauigkeitsverlust ε: Ein ausgedünntes Modell muss eine Genauigkeit ≥ (1 − ε)·a₀ behalten</translation>
     </message>
@@ -1229,12 +1810,12 @@
         <translation>Ausdünnungsstufen, die eine Matrix annehmen darf (Anteil entfernter Parameter), aufsteigend, beginnend bei 0 (dicht)</translation>
     </message>
     <message>
-        <location line="+2"/>
-        <source>&amp;Level grid:</source>
-        <translation>&amp;Stufenraster:</translation>
+        <location line="+3"/>
+        <source>&amp;Level grid (fractions removed):</source>
+        <translation>&amp;Stufenraster (entfernte Anteile):</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+7"/>
         <source>Chromosomes per GA generation</source>
         <translation>Chromosomen je GA-Generation</translation>
     </message>
@@ -1352,12 +1933,12 @@
 <context>
     <name>sieve::widgets::SensitivityView</name>
     <message>
-        <location filename="../widgets/plots/sensitivity_view.cpp" line="+45"/>
+        <location filename="../widgets/plots/sensitivity_view.cpp" line="+47"/>
         <source>accuracy drop</source>
         <translation>Genauigkeitsverlust</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+5"/>
         <source>Rank</source>
         <translation>Rang</translation>
     </message>
@@ -1382,22 +1963,27 @@
         <translation>Verlust</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+0"/>
+        <source>Layer</source>
+        <translation>Schicht</translation>
+    </message>
+    <message>
+        <location line="+10"/>
         <source>Matrices ranked by the accuracy lost when each alone is pruned; the top ones are the task&apos;s bottlenecks</source>
         <translation>Matrizen, geordnet nach dem Genauigkeitsverlust beim einzelnen Ausdünnen; die obersten sind die Engpässe der Aufgabe</translation>
     </message>
     <message>
-        <location line="+31"/>
-        <source>each matrix alone pruned %1</source>
-        <translation>jede Matrix einzeln zu %1 ausgedünnt</translation>
+        <location line="+42"/>
+        <source>Accuracy drop with each matrix alone pruned to %1</source>
+        <translation>Genauigkeitsverlust bei einzeln auf %1 ausgedünnter Matrix</translation>
     </message>
     <message>
-        <location line="+52"/>
-        <source>layer %1 %2</source>
-        <translation>Schicht %1 %2</translation>
+        <location line="+1"/>
+        <source>Accuracy drop with each matrix alone pruned to %1 (%2)</source>
+        <translation>Genauigkeitsverlust bei einzeln auf %1 ausgedünnter Matrix (%2)</translation>
     </message>
     <message>
-        <location line="+36"/>
+        <location line="+115"/>
         <source>shape D × H: %1</source>
         <translation>Form D × H: %1</translation>
     </message>
