@@ -2,6 +2,8 @@
 
 #include <qcustomplot.h>
 
+#include <algorithm>
+
 #include "widgets/plots/plot_style.h"
 
 namespace sieve::widgets {
@@ -14,17 +16,16 @@ PlotView::PlotView(QWidget* parent) : QWidget(parent), plot_(new QCustomPlot(thi
 }
 
 void PlotView::wrapTitles() {
-    // Lay out for the current size first: the widths below must be this replot's.
+    // Titles wrap to the viewport less room for the axis labels and a colour
+    // scale. Not to the axis rect's width: that is the last layout's, and
+    // running the layout here as well left the compare view's margin groups
+    // with stale, huge margins (its rows collapsed to a few pixels).
     QCPLayoutGrid* layout = plot_->plotLayout();
-    layout->setOuterRect(plot_->viewport());
-    for (auto phase :
-         {QCPLayoutElement::upPreparation, QCPLayoutElement::upMargins, QCPLayoutElement::upLayout})
-        layout->update(phase);
+    const double titleWidth = std::max(120, plot_->viewport().width() - 170);
     for (QCPAxisRect* rect : plot_->axisRects())
         for (QCPAxis* axis : rect->axes())
             if (axis->orientation() == Qt::Horizontal && axis->property("sieveFullText").isValid()) {
-                const QString wrapped =
-                    style::wrapText(style::fullText(axis), axis->labelFont(), 0.97 * rect->width());
+                const QString wrapped = style::wrapText(style::fullText(axis), axis->labelFont(), titleWidth);
                 if (wrapped != axis->label()) axis->setLabel(wrapped);
             }
     for (QCPLayoutElement* element : layout->elements(true))
