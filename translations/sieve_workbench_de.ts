@@ -475,8 +475,8 @@
         <location line="+3"/>
         <source>%n matrices changed from %1 (%2): %3 removed.</source>
         <translation>
-            <numerusform>%n Matrix gegenüber %1 (%2) geändert: %3 entfernt.</numerusform>
-            <numerusform>%n Matrizen gegenüber %1 (%2) geändert: %3 entfernt.</numerusform>
+            <numerusform>%n Matrix geändert (Ausgangspunkt: %1, %2): %3 entfernt.</numerusform>
+            <numerusform>%n Matrizen geändert (Ausgangspunkt: %1, %2): %3 entfernt.</numerusform>
         </translation>
     </message>
     <message>
@@ -1424,8 +1424,8 @@
         <location line="+12"/>
         <source>Playground (%1): %n matrices changed from %2, %3 removed</source>
         <translation>
-            <numerusform>Spielwiese (%1): %n Matrix gegenüber %2 geändert, %3 entfernt</numerusform>
-            <numerusform>Spielwiese (%1): %n Matrizen gegenüber %2 geändert, %3 entfernt</numerusform>
+            <numerusform>Spielwiese (%1): %n Matrix geändert (Ausgangspunkt: %2), %3 entfernt</numerusform>
+            <numerusform>Spielwiese (%1): %n Matrizen geändert (Ausgangspunkt: %2), %3 entfernt</numerusform>
         </translation>
     </message>
     <message>
