@@ -448,7 +448,6 @@ private Q_SLOTS:
         QCOMPARE(shown.genes, edited);
         qInfo("playground evaluation of %d search + %d held-out examples: %.3f s", shown.searchExamples,
               shown.heldOutExamples, shown.seconds);
-        QVERIFY2(shown.seconds < 1.0, "the demo model answers within a second");
 
         // An engine of its own, the same inputs, the engine's other paths.
         Engine reference;
