@@ -21,6 +21,7 @@
 #include "widgets/panels/progress_panel.h"
 #include "widgets/panels/run_panel.h"
 #include "widgets/playground/playground.h"
+#include "widgets/plots/compare_view.h"
 
 using namespace sieve;
 using namespace sieve::widgets;
@@ -72,6 +73,32 @@ struct FilledWindow {
     }
 };
 
+// The compare view's three stacked heatmaps each get a readable band of
+// cells (at least 60 px, room for the seven matrix-type labels), and no row
+// keeps blank space above its title beyond the title's own padding.
+QStringList squeezedCompareRows(MainWindow& window) {
+    auto* compare = qobject_cast<CompareView*>(window.plotView(MainWindow::CompareTab));
+    if (!compare) return {QStringLiteral("compare view: not found")};
+    QStringList found;
+    const std::pair<CompareView::Panel, const char*> panels[] = {{CompareView::Panel::A, "A"},
+                                                                 {CompareView::Panel::B, "B"},
+                                                                 {CompareView::Panel::Difference, "A − B"}};
+    for (const auto& [panel, name] : panels) {
+        const QRect row = compare->rowRect(panel), cells = compare->cellsRect(panel);
+        if (cells.height() < 60)
+            found << QStringLiteral("compare view: heatmap %1 only %2 px high (row %3 px)")
+                         .arg(QString::fromUtf8(name))
+                         .arg(cells.height())
+                         .arg(row.height());
+        const int blank = cells.top() - row.top() - compare->titleHeight(panel);
+        if (blank > 20)
+            found << QStringLiteral("compare view: %1 px blank above the title of heatmap %2")
+                         .arg(blank)
+                         .arg(QString::fromUtf8(name));
+    }
+    return found;
+}
+
 }  // namespace
 
 void TestLayout::initTestCase() {
@@ -108,6 +135,7 @@ void TestLayout::nothingIsCut() {
         for (const QString& finding : test::cutTexts(&f.window))
             cut << QStringLiteral("tab %1: %2").arg(tab).arg(finding);
         test::saveGrab(&f.window, stem + QStringLiteral("_tab%1").arg(tab));
+        if (tab == MainWindow::CompareTab) cut << squeezedCompareRows(f.window);
     }
     // The Model dock shares the right side with Run: look at it too.
     auto* modelDock = f.window.findChild<QDockWidget*>(QStringLiteral("modelDock"));

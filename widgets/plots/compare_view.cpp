@@ -122,6 +122,19 @@ double CompareView::cellValue(Panel p, int layer, MatrixType type) const {
     return panel(p).cellValue(layer, static_cast<int>(type));
 }
 
+QRect CompareView::rowRect(Panel p) const {
+    return panel(p).axisRect()->outerRect();
+}
+
+QRect CompareView::cellsRect(Panel p) const {
+    return panel(p).axisRect()->rect();
+}
+
+int CompareView::titleHeight(Panel p) const {
+    const QCPAxis* top = panel(p).axisRect()->axis(QCPAxis::atTop);
+    return QFontMetrics(top->labelFont()).boundingRect(QRect(), Qt::TextDontClip, top->label()).height();
+}
+
 int CompareView::matrixAt(Panel p, const QPointF& plotPixel) const {
     return panel(p).matrixAt(plotPixel);
 }

@@ -4,6 +4,7 @@
 // layer lines up vertically in all three — where each task keeps its
 // knowledge, at a glance.
 #include <QPointF>
+#include <QRect>
 #include <QString>
 #include <memory>
 #include <utility>
@@ -43,6 +44,12 @@ public:
     bool showsLayerNumbers() const;
 
     double cellValue(Panel panel, int layer, MatrixType type) const;  // read back from the colour map
+    // Where a panel is drawn (customPlot() pixels, as of the last replot): its
+    // row (title, cells, tick labels), the cells alone, and the height of its
+    // title as wrapped now.
+    QRect rowRect(Panel panel) const;
+    QRect cellsRect(Panel panel) const;
+    int titleHeight(Panel panel) const;
     int matrixAt(Panel panel, const QPointF& plotPixel) const;
     QPointF cellCenter(Panel panel, int matrix) const;
     QString toolTipFor(int matrix) const;

@@ -12,7 +12,25 @@ namespace sieve::widgets {
 
 namespace {
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-}
+
+// The colour scale beside a heatmap row. It shares its top and bottom margins
+// with the row's axis rect (a margin group), so the bar starts and ends with
+// the cells. QCPColorScale reports its *current* margins as the ones it needs,
+// and the group takes the largest of its members: once a title had wrapped to
+// several lines (the plot before the window was shown, a narrower dock, a
+// longer language), the group's margins could never shrink again, and every
+// compare row kept ~90 px of blank above its title with ~30 px of cells. This
+// one needs no margin of its own: the axis rect decides.
+class RowColorScale : public QCPColorScale {
+public:
+    using QCPColorScale::QCPColorScale;
+
+protected:
+    int calculateAutoMargin(QCP::MarginSide side) override {
+        return QCP::getMarginValue(minimumMargins(), side);
+    }
+};
+}  // namespace
 
 QString shapeText(const MatrixInfo& m) {
     return QStringLiteral("%1 × %2").arg(m.rows).arg(m.cols);
@@ -36,7 +54,7 @@ HeatmapPanel::HeatmapPanel(QCustomPlot* plot, QCPAxisRect* rect, QCPColorScale* 
 }
 
 std::unique_ptr<HeatmapPanel> HeatmapPanel::inLayoutRow(QCustomPlot* plot, QCPAxisRect* rect, int row) {
-    auto* scale = new QCPColorScale(plot);
+    auto* scale = new RowColorScale(plot);
     plot->plotLayout()->addElement(row, 1, scale);
     auto* group = new QCPMarginGroup(plot);
     rect->setMarginGroup(QCP::msTop | QCP::msBottom, group);
