@@ -17,6 +17,7 @@
 
 #include "bench/bench_support.h"
 #include "core/calibration/calibrate.h"
+#include "core/common/compute_threads.h"
 #include "core/common/torch_compat.h"
 #include "core/model/model.h"
 
@@ -39,7 +40,7 @@ void synchronize(const Model& model) {
 
 int main(int argc, char** argv) {
     const int threads = int(argValue(argc, argv, "--threads", 0));
-    if (threads > 0) torch::set_num_threads(threads);
+    if (threads > 0) setComputeThreads(threads);
     ModelConfig config;
     config.modelType = "llama";
     config.hidden = argValue(argc, argv, "--hidden", 512);

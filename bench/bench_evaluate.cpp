@@ -18,6 +18,7 @@
 #include <nlohmann/json.hpp>
 
 #include "bench/bench_support.h"
+#include "core/common/compute_threads.h"
 #include "core/common/torch_compat.h"
 #include "core/model/model.h"
 #include "core/task/evaluator.h"
@@ -42,7 +43,7 @@ Measured bestOf(int repeats, const Model& model, const Tokenizer* tokenizer, con
     for (int r = 0; r < repeats; ++r) {
         JobContext quiet;
         EvalOptions options;
-        options.batchSize = batch;
+        options.maxBatchExamples = batch;
         options.keepPredictions = false;
         const EvalResult e = evaluateTask(model, tokenizer, task, options, quiet);
         if (e.examplesPerSecond > best.examplesPerSecond) best = {e.examplesPerSecond, e.examples, e.score};
@@ -63,7 +64,7 @@ int main(int argc, char** argv) {
         else if (!std::strcmp(argv[i], "--no-hf"))
             hf = false;
     }
-    torch::set_num_threads(threads);
+    setComputeThreads(threads);
     const std::string root = SIEVE_SOURCE_DIR;
     const std::string demoDir = root + "/resources/demo";
     const std::string storiesModel = root + "/../shared/models/stories260K/stories260K.bin";

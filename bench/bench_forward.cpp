@@ -8,7 +8,9 @@
 // FLOPs of a forward = 2 x (matrix parameters used per token) x tokens, where
 // the matrix parameters are the 7 per-layer projections plus the lm_head
 // (attention scores are left out, as is usual for this estimate).
+#include <array>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
@@ -18,6 +20,7 @@
 #include <nlohmann/json.hpp>
 
 #include "bench/bench_support.h"
+#include "core/common/compute_threads.h"
 #include "core/model/model.h"
 
 using namespace sieve;
@@ -45,11 +48,12 @@ void synchronize(const torch::Device& device) {
     if (device.is_cuda()) torch::zeros({1}, torch::TensorOptions().device(device)).cpu();
 }
 
-// Best-of-`repeats` time of an n x n x n matmul.
-Best gemmTime(torch::ScalarType dtype, int64_t n, int repeats, const torch::Device& device) {
+// Best-of-`repeats` time of an m x k by k x n matmul (after a warm-up).
+Best gemmTime(torch::ScalarType dtype, int64_t m, int64_t k, int64_t n, int repeats,
+              const torch::Device& device) {
     const auto options = torch::TensorOptions().dtype(dtype).device(device);
-    const torch::Tensor a = torch::randn({n, n}, options), b = torch::randn({n, n}, options);
-    torch::matmul(a, b);  // warm-up
+    const torch::Tensor a = torch::randn({m, k}, options), b = torch::randn({k, n}, options);
+    torch::matmul(a, b);
     synchronize(device);
     Best best;
     for (int r = 0; r < repeats; ++r)
@@ -58,6 +62,53 @@ Best gemmTime(torch::ScalarType dtype, int64_t n, int repeats, const torch::Devi
             synchronize(device);
         });
     return best;
+}
+
+// The machine's GEMM rate with these threads: the best over square sizes and
+// over the model's own matrix shapes, each best of several runs after a
+// warm-up, on each basis (wall, CPU). Including the model's shapes means no
+// forward of the model can beat it: a ratio to it stays <= 1.
+struct Peak {
+    double wallGflops = 0, cpuGflops = 0;
+    std::string wallShape, cpuShape;
+};
+Peak gemmPeak(torch::ScalarType dtype, const std::vector<std::array<int64_t, 3>>& shapes, int repeats,
+              const torch::Device& device) {
+    Peak p;
+    for (const auto& [m, k, n] : shapes) {
+        const Best t = gemmTime(dtype, m, k, n, repeats, device);
+        const double gflop = 2.0 * double(m) * double(k) * double(n) / 1e9;
+        const std::string shape = std::to_string(m) + "x" + std::to_string(k) + "x" + std::to_string(n);
+        if (gflop / t.wall > p.wallGflops) p.wallGflops = gflop / t.wall, p.wallShape = shape;
+        if (gflop / t.cpu > p.cpuGflops) p.cpuGflops = gflop / t.cpu, p.cpuShape = shape;
+    }
+    return p;
+}
+
+// Prefill (batch x prompt, no cache) and decode (batch 1, one token at a time) of the model as it is.
+std::pair<Best, Best> forwardTimes(const Model& model, const torch::Tensor& ids, int64_t decode,
+                                   int repeats) {
+    Best prefill, decoding;
+    c10::InferenceMode guard;
+    const torch::Device device = model.device();
+    model.forward(ids.narrow(1, 0, 16));  // warm-up
+    for (int r = 0; r < repeats; ++r)
+        prefill.measure([&] {
+            model.forward(ids);
+            synchronize(device);
+        });
+    for (int r = 0; r < repeats; ++r) {
+        KVCache cache;
+        torch::Tensor next =
+            model.forward(ids.narrow(0, 0, 1).narrow(1, 0, 32), {}, &cache).select(1, -1).argmax(-1, true);
+        synchronize(device);
+        decoding.measure([&] {
+            for (int64_t s = 0; s < decode; ++s)
+                next = model.forward(next, {}, &cache).select(1, -1).argmax(-1, true);
+            synchronize(device);
+        });
+    }
+    return {prefill, decoding};
 }
 
 // The numbers of the one-line JSON object the Python side prints last.
@@ -92,8 +143,9 @@ int main(int argc, char** argv) {
         }
     }
     auto num = [&arg](const char* k) { return std::stoll(arg.at(k)); };
-    if (num("threads") > 0) torch::set_num_threads(int(num("threads")));
-    const int threads = torch::get_num_threads();
+    if (num("threads") > 0) setComputeThreads(int(num("threads")));
+    const ComputeThreads threadInfo = computeThreads();
+    const int threads = threadInfo.torch;
     const int repeats = int(num("repeats"));
 
     ModelConfig c;
@@ -106,51 +158,37 @@ int main(int argc, char** argv) {
     auto model = Model::randomInit(c, 0, options);
     const torch::Device device = model->device();
     const int64_t matrixParams = model->summary().prunableParams + c.vocab * c.hidden;  // + lm_head
-    std::printf("torch %s, %d threads, device %s\n", torchVersion().c_str(), threads, device.str().c_str());
+    std::printf("torch %s, %d threads (%s: %d), device %s\n", torchVersion().c_str(), threads,
+                threadInfo.library.c_str(), threadInfo.blas, device.str().c_str());
     std::printf(
         "model: llama hidden %lld, intermediate %lld, %d layers, %lld/%lld heads, vocab %lld: "
         "%.1f M parameters (%.1f M in matrices incl. lm_head)\n",
         (long long)c.hidden, (long long)c.intermediate, c.layers, (long long)c.heads, (long long)c.kvHeads,
         (long long)c.vocab, model->summary().totalParams / 1e6, matrixParams / 1e6);
 
-    // 1. The machine: large square GEMMs.
-    const int64_t n = device.is_cuda() ? 8192 : 2048;
-    const double gemmFlops = 2.0 * double(n) * double(n) * double(n) / 1e9;
-    const Best gemmF32 = gemmTime(torch::kFloat32, n, repeats, device);
-    const Best gemmBf16 = gemmTime(torch::kBFloat16, n, repeats, device);
-    std::printf("GEMM %lldx%lld float32: %.1f GFLOP/s wall, %.1f GFLOP per CPU-s\n", (long long)n,
-                (long long)n, gemmFlops / gemmF32.wall, gemmFlops / gemmF32.cpu);
-    std::printf("GEMM %lldx%lld bfloat16: %.1f GFLOP/s wall, %.1f GFLOP per CPU-s\n", (long long)n,
-                (long long)n, gemmFlops / gemmBf16.wall, gemmFlops / gemmBf16.cpu);
+    // 1. The machine: square GEMMs and the model's own shapes.
+    const int64_t B = num("batch"), T = num("prompt"), decode = num("decode");
+    const int64_t rows = B * T;
+    std::vector<std::array<int64_t, 3>> shapes = {{1024, 1024, 1024},
+                                                  {2048, 2048, 2048},
+                                                  {rows, c.hidden, c.hidden},
+                                                  {rows, c.hidden, c.intermediate},
+                                                  {rows, c.intermediate, c.hidden}};
+    if (device.is_cuda()) shapes.push_back({8192, 8192, 8192});
+    const Peak peak = gemmPeak(torch::kFloat32, shapes, repeats + 2, device);
+    const Peak peakBf16 =
+        gemmPeak(torch::kBFloat16, {{2048, 2048, 2048}, {rows, c.hidden, c.intermediate}}, repeats, device);
+    std::printf("GEMM peak float32: %.1f GFLOP/s wall (%s), %.1f GFLOP per CPU-s (%s)\n", peak.wallGflops,
+                peak.wallShape.c_str(), peak.cpuGflops, peak.cpuShape.c_str());
+    std::printf("GEMM bfloat16: %.1f GFLOP/s wall, %.1f GFLOP per CPU-s (%.2fx float32 per CPU-s)\n",
+                peakBf16.wallGflops, peakBf16.cpuGflops, peakBf16.cpuGflops / peak.cpuGflops);
 
     // 2. Ours: prefill (batch x prompt tokens, no cache) and decode (batch 1, one token at a time).
-    const int64_t B = num("batch"), T = num("prompt"), decode = num("decode");
     const torch::Tensor ids = torch::randint(0, c.vocab, {B, T}, torch::kLong);
-    Best prefill, decoding;
-    {
-        c10::InferenceMode guard;
-        model->forward(ids.narrow(1, 0, 16));  // warm-up
-        for (int r = 0; r < repeats; ++r)
-            prefill.measure([&] {
-                model->forward(ids);
-                synchronize(device);
-            });
-        for (int r = 0; r < repeats; ++r) {
-            KVCache cache;
-            torch::Tensor next = model->forward(ids.narrow(0, 0, 1).narrow(1, 0, 32), {}, &cache)
-                                     .select(1, -1)
-                                     .argmax(-1, true);
-            synchronize(device);
-            decoding.measure([&] {
-                for (int64_t s = 0; s < decode; ++s)
-                    next = model->forward(next, {}, &cache).select(1, -1).argmax(-1, true);
-                synchronize(device);
-            });
-        }
-    }
+    const auto [prefill, decoding] = forwardTimes(*model, ids, decode, repeats);
     const double prefillFlops = 2.0 * double(matrixParams) * double(B * T) / 1e9;
-    const double prefillGemmWall = (prefillFlops / prefill.wall) / (gemmFlops / gemmF32.wall);
-    const double prefillGemmCpu = (prefillFlops / prefill.cpu) / (gemmFlops / gemmF32.cpu);
+    const double prefillGemmWall = (prefillFlops / prefill.wall) / peak.wallGflops;
+    const double prefillGemmCpu = (prefillFlops / prefill.cpu) / peak.cpuGflops;
     std::printf(
         "ours prefill (batch %lld x %lld tokens): %.0f tokens/s wall (%.1f GFLOP/s), "
         "%.0f tokens per CPU-s (%.1f GFLOP per CPU-s)\n",
@@ -161,6 +199,32 @@ int main(int argc, char** argv) {
         (long long)decode, decode / decoding.wall, decode / decoding.cpu);
     std::printf("ratio prefill ours/GEMM-peak (float32): %.2f wall, %.2f CPU-time (target >= 0.60)\n",
                 prefillGemmWall, prefillGemmCpu);
+
+    // Pruned: every prunable matrix factorized at the same level (random
+    // factors of the level's rank: the speed does not depend on the values).
+    std::printf("\n%-28s %12s %12s %12s %12s\n", "pruned (prunable removed)", "prefill tok/CPU-s", "vs dense",
+                "decode tok/CPU-s", "vs dense");
+    std::printf("%-28s %12.0f %11.2fx %12.1f %11.2fx\n", "dense", B * T / prefill.cpu, 1.0,
+                decode / decoding.cpu, 1.0);
+    for (double level : {0.25, 0.5, 0.75}) {
+        torch::manual_seed(1);
+        for (int i = 0; i < model->matrixCount(); ++i) {
+            PrunableLinear& linear = model->matrix(i);
+            const int64_t D = linear.info().rows, H = linear.info().cols, r = rankForLevel(D, H, level);
+            const auto options = linear.weight().options();
+            linear.setFactors(torch::randn({D, r}, options) / std::sqrt(double(r)),
+                              torch::randn({r, H}, options) / std::sqrt(double(H)));
+        }
+        const double removed =
+            1.0 - double(model->currentPrunableParams()) / double(model->summary().prunableParams);
+        const auto [p, d] = forwardTimes(*model, ids, decode, repeats);
+        char name[64];
+        std::snprintf(name, sizeof name, "level %.2f (%.0f %% removed)", level, 100 * removed);
+        std::printf("%-28s %12.0f %11.2fx %12.1f %11.2fx\n", name, B * T / p.cpu, prefill.cpu / p.cpu,
+                    decode / d.cpu, decoding.cpu / d.cpu);
+        model->restoreAllDense();
+    }
+    std::printf("(target: >= 1.6x prefill at 50 %% removed)\n\n");
 
     // 3. transformers on the same config and thread count.
     if (!runHf || device.is_cuda()) {

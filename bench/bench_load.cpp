@@ -34,6 +34,7 @@
 #include <nlohmann/json.hpp>
 
 #include "bench/bench_support.h"
+#include "core/common/compute_threads.h"
 #include "core/gguf/dequantize.h"
 #include "core/model/model.h"
 
@@ -61,7 +62,7 @@ bool exists(const std::string& path) {
 
 // ---- the child: one load, one JSON line ------------------------------------------
 int childLoad(const std::string& file, const std::string& dtype, int threads) {
-    torch::set_num_threads(threads);
+    setComputeThreads(threads);
     LoadOptions options;
     options.device.device = "cpu";
     options.device.dtype = parseDType(dtype);
@@ -97,7 +98,8 @@ int childLoad(const std::string& file, const std::string& dtype, int threads) {
 // in memory (no page faults): the rate of the loops themselves, best of 5.
 int decoderRates() {
     const int64_t weights = 16 << 20;
-    std::vector<uint8_t> blocks(static_cast<size_t>(ggmlBytesFor(GgmlType::F32, weights)));  // the widest type
+    std::vector<uint8_t> blocks(
+        static_cast<size_t>(ggmlBytesFor(GgmlType::F32, weights)));  // the widest type
     uint64_t state = 1;
     for (auto& b : blocks)
         b = uint8_t((state = state * 6364136223846793005ull + 1442695040888963407ull) >> 56);

@@ -4,10 +4,7 @@
 // calibration Gram and on a held-out Gram; peak RSS after each method.
 //
 //   build/bench/bench_project [--hidden 512] [--intermediate 1376] [--layers 8]
-//                             [--tokens 4096] [--learn-steps 20] [--threads N] [--device cpu]
-//
-// sieve-learned runs --learn-steps Adam steps per level (the default 300
-// would take ~15x longer than printed); its time scales linearly with steps.
+//                             [--tokens 4096] [--threads N] [--device cpu]
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -19,6 +16,7 @@
 
 #include "bench/bench_support.h"
 #include "core/calibration/calibrate.h"
+#include "core/common/compute_threads.h"
 #include "core/common/torch_compat.h"
 #include "core/model/model.h"
 #include "core/projection/output_error.h"
@@ -29,7 +27,7 @@ using namespace sieve::bench;
 
 int main(int argc, char** argv) {
     const int threads = int(argValue(argc, argv, "--threads", 0));
-    if (threads > 0) torch::set_num_threads(threads);
+    if (threads > 0) setComputeThreads(threads);
     ModelConfig config;
     config.modelType = "llama";
     config.hidden = argValue(argc, argv, "--hidden", 512);
@@ -41,7 +39,6 @@ int main(int argc, char** argv) {
     config.vocab = 4096;
     config.maxPositions = 512;
     const int64_t tokens = argValue(argc, argv, "--tokens", 4096);
-    const int learnSteps = int(argValue(argc, argv, "--learn-steps", 20));
     LoadOptions load;
     load.device.device = argString(argc, argv, "--device", "cpu");
     auto model = Model::randomInit(config, 1, load);
@@ -83,7 +80,6 @@ int main(int argc, char** argv) {
     for (const auto& method : projectionMethods()) {
         ProjectionSetOptions options;
         options.factor.levels = {0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9};
-        options.factor.learnSteps = learnSteps;
         const double cpuStart = processCpuSeconds();
         const ProjectionSet set =
             ProjectionSet::build(*method, prunableLinears(*model), grams, options, quiet);

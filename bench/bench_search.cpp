@@ -15,6 +15,7 @@
 #include <string>
 
 #include "bench/bench_support.h"
+#include "core/common/compute_threads.h"
 #include "core/engine/engine.h"
 
 using namespace sieve;
@@ -44,7 +45,7 @@ void row(const char* phase, std::pair<double, double> t, const std::string& note
 int main(int argc, char** argv) {
     const std::string skill = argString(argc, argv, "--task", "add");
     const int threads = int(argValue(argc, argv, "--threads", 0));
-    if (threads > 0) torch::set_num_threads(threads);
+    if (threads > 0) setComputeThreads(threads);
     RunSettings settings;
     settings.searchMethod = argString(argc, argv, "--method", "sieve");
     settings.methods = {settings.searchMethod};

@@ -12,7 +12,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 for task in add capital; do
     "$build/app/sieve" run --model "$root/resources/demo" --task "$root/resources/demo/tasks/$task.jsonl" \
-        --methods sieve,sieve-learned,weight-svd,input-pca,wanda,sieve-sequential --method sieve --eps 0.05 --quiet --session "$work/$task.h5"
+        --methods sieve,weight-svd,input-pca,wanda,sieve-sequential --method sieve --eps 0.05 --quiet --session "$work/$task.h5"
 done
 rm -f "$root"/docs/screenshots/*.png "$root"/docs/screenshots/*.pdf
 # A private settings folder: no recent files or window layout from the user's own runs.

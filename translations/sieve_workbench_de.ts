@@ -15,23 +15,13 @@
     </message>
     <message>
         <location line="+2"/>
-        <source>LLM-Sieve (learned)</source>
-        <translation>LLM-Sieve (gelernt)</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>LLM-Sieve projection refined by gradient descent on calibration data</source>
-        <translation>LLM-Sieve-Projektion, per Gradientenabstieg auf Kalibrierungsdaten verfeinert</translation>
-    </message>
-    <message>
-        <location line="+3"/>
         <source>LLM-Sieve (sequential)</source>
         <translation>LLM-Sieve (sequenziell)</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>LLM-Sieve with each block calibrated on the already pruned blocks before it (uniform sweep only; one calibration pass per block and level)</source>
-        <translation>LLM-Sieve, jeder Block auf den bereits beschnittenen Blöcken davor kalibriert (nur gleichmäßige Suche; ein Kalibrierungsdurchlauf je Block und Stufe)</translation>
+        <translation>LLM-Sieve, jeder Block auf den bereits ausgedünnten Blöcken davor kalibriert (nur gleichmäßige Suche; ein Kalibrierungsdurchlauf je Block und Stufe)</translation>
     </message>
     <message>
         <location line="+4"/>
@@ -69,7 +59,7 @@
     <message>
         <location filename="../app/gui/main.cpp" line="+26"/>
         <source>Task-specific pruning of large language models (LLM-Sieve): calibration, projections, uniform and genetic searches, live plots.</source>
-        <translation>Aufgabenspezifisches Beschneiden großer Sprachmodelle (LLM-Sieve): Kalibrierung, Projektionen, gleichmäßige und genetische Suche, Live-Diagramme.</translation>
+        <translation>Aufgabenspezifisches Ausdünnen großer Sprachmodelle (LLM-Sieve): Kalibrierung, Projektionen, gleichmäßige und genetische Suche, Live-Diagramme.</translation>
     </message>
     <message>
         <location line="+8"/>
@@ -85,7 +75,7 @@
 <context>
     <name>sieve::app::EngineBridge</name>
     <message>
-        <location filename="../app/gui/engine_bridge.cpp" line="+84"/>
+        <location filename="../app/gui/engine_bridge.cpp" line="+110"/>
         <source>%1: another job is running; stop it first</source>
         <translation>%1: Ein anderer Auftrag läuft; halten Sie ihn zuerst an</translation>
     </message>
@@ -180,7 +170,7 @@
         <translation>Gesamtlauf abgeschlossen</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+17"/>
         <location line="+3"/>
         <source>New session</source>
         <translation>Neue Sitzung</translation>
@@ -215,6 +205,16 @@
         <source>Evaluating the levels</source>
         <translation>Stufen werden ausgewertet</translation>
     </message>
+    <message>
+        <location line="-43"/>
+        <source>Evaluate on another task</source>
+        <translation>Auf einer anderen Aufgabe bewerten</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>%1 evaluated on %2</source>
+        <translation>%1 auf %2 bewertet</translation>
+    </message>
 </context>
 <context>
     <name>sieve::app::StartupSessions</name>
@@ -232,12 +232,7 @@
 <context>
     <name>sieve::widgets::AccuracyCurvePlot</name>
     <message>
-        <location filename="../widgets/plots/accuracy_curve_plot.cpp" line="+19"/>
-        <source>parameters pruned (%)</source>
-        <translation>ausgedünnte Parameter (%)</translation>
-    </message>
-    <message>
-        <location line="+1"/>
+        <location filename="../widgets/plots/accuracy_curve_plot.cpp" line="+21"/>
         <source>task accuracy</source>
         <translation>Genauigkeit auf der Aufgabe</translation>
     </message>
@@ -260,6 +255,11 @@
         <location line="+19"/>
         <source>%1 + GA, held-out</source>
         <translation>%1 + GA, zurückgehalten</translation>
+    </message>
+    <message>
+        <location line="-89"/>
+        <source>prunable parameters removed (%)</source>
+        <translation>entfernte ausdünnbare Parameter (%)</translation>
     </message>
 </context>
 <context>
@@ -306,7 +306,7 @@
         <translation>A − B: erscheint, sobald A und B vorliegen</translation>
     </message>
     <message>
-        <location line="+58"/>
+        <location line="+71"/>
         <source>shape D × H: %1</source>
         <translation>Form D × H: %1</translation>
     </message>
@@ -329,7 +329,7 @@
 <context>
     <name>sieve::widgets::EngineClient</name>
     <message>
-        <location filename="../widgets/engine_client.h" line="+72"/>
+        <location filename="../widgets/engine_client.h" line="+93"/>
         <source>This engine cannot evaluate single chromosomes</source>
         <translation>Diese Engine kann keine einzelnen Chromosomen auswerten</translation>
     </message>
@@ -706,12 +706,7 @@
         <translation>Generation</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <source>fitness (fraction removed)</source>
-        <translation>Fitness (entfernter Anteil)</translation>
-    </message>
-    <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>feasible fraction</source>
         <translation>zulässiger Anteil</translation>
     </message>
@@ -745,11 +740,16 @@
         <source>feasible above: accuracy ≥ (1 − ε)·a₀, ε = %1</source>
         <translation>darüber zulässig: Genauigkeit ≥ (1 − ε)·a₀, ε = %1</translation>
     </message>
+    <message>
+        <location line="-71"/>
+        <source>fitness (fraction of prunable parameters removed)</source>
+        <translation>Fitness (Anteil entfernter ausdünnbarer Parameter)</translation>
+    </message>
 </context>
 <context>
     <name>sieve::widgets::HeatmapPanel</name>
     <message>
-        <location filename="../widgets/plots/heatmap_panel.cpp" line="+50"/>
+        <location filename="../widgets/plots/heatmap_panel.cpp" line="+68"/>
         <source>layer</source>
         <translation>Schicht</translation>
     </message>
@@ -765,7 +765,7 @@
 <context>
     <name>sieve::widgets::MainWindow</name>
     <message>
-        <location filename="../widgets/main_window.cpp" line="+59"/>
+        <location filename="../widgets/main_window.cpp" line="+62"/>
         <source>Sieve sessions (*.h5 *.hdf5)</source>
         <translation>Sieve-Sitzungen (*.h5 *.hdf5)</translation>
     </message>
@@ -785,12 +785,7 @@
         <translation>Genauigkeitsverlust, wenn jede Matrix einzeln ausgedünnt wird</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <source>Accuracy against the share of parameters pruned, per method</source>
-        <translation>Genauigkeit gegen den Anteil ausgedünnter Parameter, je Methode</translation>
-    </message>
-    <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Two tasks&apos; pruning heatmaps and their difference</source>
         <translation>Die Ausdünnungs-Heatmaps zweier Aufgaben und ihre Differenz</translation>
     </message>
@@ -805,7 +800,7 @@
         <translation>Ausführung</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+19"/>
         <source>Progress and log</source>
         <translation>Fortschritt und Protokoll</translation>
     </message>
@@ -985,7 +980,7 @@
         <translation>Ctrl+.</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+8"/>
         <source>&amp;Pin for Comparison</source>
         <translation>Für Vergleich &amp;anheften</translation>
     </message>
@@ -1085,7 +1080,7 @@
         <translation>A&amp;usführen</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+10"/>
         <source>&amp;View</source>
         <translation>&amp;Ansicht</translation>
     </message>
@@ -1145,7 +1140,7 @@
         <translation>%1 · %2 Schichten · %3 ausdünnbare Parameter · %4</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+8"/>
         <source>no task</source>
         <translation>keine Aufgabe</translation>
     </message>
@@ -1200,12 +1195,12 @@
         <translation>%1 geöffnet</translation>
     </message>
     <message>
-        <location line="+149"/>
+        <location line="+157"/>
         <source>Opened model %1: %2 matrices in %3 layers on %4</source>
         <translation>Modell %1 geöffnet: %2 Matrizen in %3 Schichten auf %4</translation>
     </message>
     <message>
-        <location line="+43"/>
+        <location line="+44"/>
         <source>Genetic search with %1: generation %2 running, %3 chromosomes each</source>
         <translation>Genetische Suche mit %1: Generation %2 läuft, je %3 Chromosomen</translation>
     </message>
@@ -1220,12 +1215,7 @@
         <translation>das beste GA-Ergebnis</translation>
     </message>
     <message>
-        <location line="+20"/>
-        <source>the search&apos;s best</source>
-        <translation>das beste Ergebnis der Suche</translation>
-    </message>
-    <message>
-        <location line="+2"/>
+        <location line="+33"/>
         <source>Held-out check of the %1 GA best: accuracy %2 on %3 examples no search saw (dense %4), %5 removed</source>
         <translation>Prüfung des besten GA-Ergebnisses (%1) auf zurückgehaltenen Beispielen: Genauigkeit %2 auf %3 Beispielen, die keine Suche sah (dicht %4), %5 entfernt</translation>
     </message>
@@ -1235,7 +1225,7 @@
         <translation> — unter (1 − ε) × dicht = %1</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+75"/>
         <source>bottleneck: pruned alone to %1 it loses %2 accuracy (more than ε·a₀ = %3)</source>
         <translation>Engpass: einzeln auf %1 ausgedünnt verliert sie %2 Genauigkeit (mehr als ε·a₀ = %3)</translation>
     </message>
@@ -1245,12 +1235,12 @@
         <translation>Engpass: einzeln bei %1 verliert sie &gt; ε·a₀</translation>
     </message>
     <message>
-        <location line="-223"/>
+        <location line="-302"/>
         <source>Open Task</source>
         <translation>Aufgabe öffnen</translation>
     </message>
     <message>
-        <location line="-515"/>
+        <location line="-524"/>
         <source>Convergence</source>
         <translation>Konvergenz</translation>
     </message>
@@ -1281,12 +1271,12 @@
     </message>
     <message>
         <location line="+16"/>
-        <location line="+771"/>
+        <location line="+859"/>
         <source>Pruning levels: no genetic search yet</source>
         <translation>Ausdünnungsstufen: noch keine genetische Suche</translation>
     </message>
     <message>
-        <location line="-279"/>
+        <location line="-358"/>
         <source>Tasks (*.json *.jsonl *.yaml *.yml);;All files (*)</source>
         <translation>Aufgaben (*.json *.jsonl *.yaml *.yml);;Alle Dateien (*)</translation>
     </message>
@@ -1320,12 +1310,12 @@
         <translation>Angehalten</translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+34"/>
         <source>Opened task %1</source>
         <translation>Aufgabe %1 geöffnet</translation>
     </message>
     <message>
-        <location line="+120"/>
+        <location line="+191"/>
         <source>Nothing to pin yet: run a genetic search first</source>
         <translation>Noch nichts zum Anheften: Führen Sie zuerst eine genetische Suche aus</translation>
     </message>
@@ -1357,7 +1347,7 @@
         <translation>%1, bestes GA-Ergebnis mit %2</translation>
     </message>
     <message>
-        <location line="+59"/>
+        <location line="+62"/>
         <source>Genetic search with %1 (ε = %2, %3 chromosomes per generation): best %4 removed, search accuracy %5</source>
         <translation>Genetische Suche mit %1 (ε = %2, %3 Chromosomen je Generation): bestes %4 entfernt, Suchgenauigkeit %5</translation>
     </message>
@@ -1449,6 +1439,164 @@
         <source>, evaluating…</source>
         <translation>, wird ausgewertet…</translation>
     </message>
+    <message>
+        <location filename="../widgets/main_window.cpp" line="-843"/>
+        <source>E&amp;valuate Result on Another Task…</source>
+        <translation>Ergebnis auf anderer Aufgabe &amp;bewerten…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Score the GA&apos;s best or a uniform optimum on another task file, beside the dense model: does what the search kept generalise?</source>
+        <translation>Das beste Individuum des GA oder ein gleichmäßiges Optimum auf einer anderen Aufgabendatei bewerten, neben dem dichten Modell: verallgemeinert, was die Suche behalten hat?</translation>
+    </message>
+    <message>
+        <location line="+628"/>
+        <source>%1 on %2: dense %3, pruned %4 on %5 examples, %6 % of the prunable parameters removed</source>
+        <translation>%1 auf %2: dicht %3, ausgedünnt %4 auf %5 Beispielen, %6 % der ausdünnbaren Parameter entfernt</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>; %1 examples lost, %2 gained, McNemar p = %3</source>
+        <translation>; %1 Beispiele verloren, %2 gewonnen, McNemar p = %3</translation>
+    </message>
+    <message>
+        <location line="+25"/>
+        <source>There is no result to evaluate yet: run a uniform sweep or the genetic search first</source>
+        <translation>Es gibt noch kein Ergebnis zu bewerten: zuerst einen gleichmäßigen Durchlauf oder die genetische Suche starten</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Genetic search best</source>
+        <translation>Bestes Ergebnis der genetischen Suche</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Uniform optimum of %1</source>
+        <translation>Gleichmäßiges Optimum von %1</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Evaluate Result on Another Task</source>
+        <translation>Ergebnis auf anderer Aufgabe bewerten</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Result to apply:</source>
+        <translation>Anzuwendendes Ergebnis:</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Task to Evaluate On</source>
+        <translation>Aufgabe für die Bewertung</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Tasks (*.json *.jsonl);;All files (*)</source>
+        <translation>Aufgaben (*.json *.jsonl);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>The session has no result %1</source>
+        <translation>Die Sitzung enthält kein Ergebnis %1</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Evaluating %1 on %2…</source>
+        <translation>Bewerte %1 auf %2…</translation>
+    </message>
+    <message>
+        <location line="-800"/>
+        <source>Accuracy against the share of prunable parameters removed (embeddings and lm_head are never pruned), per method</source>
+        <translation>Genauigkeit über dem Anteil entfernter ausdünnbarer Parameter (Embeddings und lm_head werden nie ausgedünnt), je Methode</translation>
+    </message>
+</context>
+<context>
+    <name>sieve::widgets::MemoryPlanView</name>
+    <message>
+        <location filename="../widgets/panels/memory_plan_view.cpp" line="+10"/>
+        <source>load</source>
+        <translation>Laden</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>calibrate</source>
+        <translation>Kalibrieren</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>project</source>
+        <translation>Projizieren</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>search</source>
+        <translation>Suche</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>%1 GiB</source>
+        <translation>%1 GiB</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Memory: planned once a model is open</source>
+        <translation>Speicher: geplant, sobald ein Modell geöffnet ist</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>Memory: fits · peak %1 of %2 on %3 (%4)</source>
+        <translation>Speicher: passt · Spitze %1 von %2 auf %3 (%4)</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Memory: does not fit: %1</source>
+        <translation>Speicher: passt nicht: %1</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>phase</source>
+        <translation>Phase</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>host</source>
+        <translation>Host</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>available</source>
+        <translation>verfügbar</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Weights %1, boundary states %2, one block&apos;s Gram matrices %3</source>
+        <translation>Gewichte %1, Grenzzustände %2, Gram-Matrizen eines Blocks %3</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Boundary states wait in host memory.</source>
+        <translation>Die Grenzzustände warten im Hauptspeicher.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Calibration runs one block at a time on the device.</source>
+        <translation>Die Kalibrierung läuft Block für Block auf dem Gerät.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Some factors wait in host memory.</source>
+        <translation>Einige Faktoren warten im Hauptspeicher.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Each method&apos;s factors are freed after its sweep.</source>
+        <translation>Die Faktoren jeder Methode werden nach ihrem Durchlauf freigegeben.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Predicted peak memory per phase of the run</source>
+        <translation>Vorhergesagter Spitzenspeicher je Phase des Laufs</translation>
+    </message>
 </context>
 <context>
     <name>sieve::widgets::ModelPanel</name>
@@ -1481,13 +1629,13 @@
 <context>
     <name>sieve::widgets::OpenModelDialog</name>
     <message>
-        <location filename="../widgets/panels/open_model_dialog.cpp" line="+20"/>
-        <location line="+62"/>
+        <location filename="../widgets/panels/open_model_dialog.cpp" line="+25"/>
+        <location line="+98"/>
         <source>Open Model</source>
         <translation>Modell öffnen</translation>
     </message>
     <message>
-        <location line="-57"/>
+        <location line="-93"/>
         <source>Hugging Face folder, .gguf file or llama2.c .bin</source>
         <translation>Hugging-Face-Ordner, .gguf-Datei oder llama2.c-.bin</translation>
     </message>
@@ -1497,17 +1645,18 @@
         <translation>&amp;Durchsuchen…</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+5"/>
         <source>&amp;Model:</source>
         <translation>&amp;Modell:</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+5"/>
+        <location line="+30"/>
         <source>Automatic (%1)</source>
         <translation>Automatisch (%1)</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="-29"/>
         <location line="+3"/>
         <source>CUDA GPU</source>
         <translation>CUDA-GPU</translation>
@@ -1529,7 +1678,7 @@
         <translation>&amp;Gerät:</translation>
     </message>
     <message>
-        <location line="+44"/>
+        <location line="+77"/>
         <source>Models (*.gguf *.bin config.json *.safetensors)</source>
         <translation>Modelle (*.gguf *.bin config.json *.safetensors)</translation>
     </message>
@@ -1537,6 +1686,21 @@
         <location line="+0"/>
         <source>All files (*)</source>
         <translation>Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <location line="-70"/>
+        <source>Compute d&amp;type:</source>
+        <translation>Rechen-Da&amp;tentyp:</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>The dtype weights, activations and factors are kept in; the factorizations are computed in float64 either way. bfloat16 halves the memory of float32.</source>
+        <translation>Der Datentyp, in dem Gewichte, Aktivierungen und Faktoren gehalten werden; die Faktorisierungen werden in jedem Fall in float64 berechnet. bfloat16 halbiert den Speicher gegenüber float32.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Automatic here: %1</source>
+        <translation>Automatisch hier: %1</translation>
     </message>
 </context>
 <context>
@@ -1766,7 +1930,7 @@
 <context>
     <name>sieve::widgets::ResultSummary</name>
     <message>
-        <location filename="../widgets/common/result_summary.cpp" line="+61"/>
+        <location filename="../widgets/common/result_summary.cpp" line="+68"/>
         <source>Held-out accuracy %1 of the %2 GA best is below (1 − ε) × dense %3 = %4: the search examples overstate how well the pruned model does on new examples.</source>
         <translation>Die Genauigkeit %1 des besten GA-Ergebnisses (%2) auf zurückgehaltenen Beispielen liegt unter (1 − ε) × dicht %3 = %4: die Suchbeispiele überschätzen, wie gut das ausgedünnte Modell neue Beispiele löst.</translation>
     </message>
@@ -1779,7 +1943,7 @@
 <context>
     <name>sieve::widgets::RunPanel</name>
     <message>
-        <location filename="../widgets/panels/run_panel.cpp" line="+26"/>
+        <location filename="../widgets/panels/run_panel.cpp" line="+27"/>
         <source>Projection methods</source>
         <translation>Projektionsmethoden</translation>
     </message>
@@ -1915,7 +2079,7 @@
         <translation>Den laufenden Auftrag abbrechen; das Modell bleibt dicht (Esc)</translation>
     </message>
     <message>
-        <location line="+34"/>
+        <location line="+38"/>
         <source>level grid entry &apos;%1&apos; is not a number</source>
         <translation>Rastereintrag „%1“ ist keine Zahl</translation>
     </message>

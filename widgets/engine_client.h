@@ -17,9 +17,10 @@
 
 #include "core/session/session_data.h"
 #include "core/types/device_choice.h"
-#include "core/types/example_outcome.h"
+#include "core/types/chromosome_evaluation.h"
 #include "core/types/job.h"
 #include "core/types/matrix_info.h"
+#include "core/types/memory_plan.h"
 #include "core/types/results.h"
 #include "core/types/run_settings.h"
 #include "widgets/common/metatypes.h"
@@ -43,6 +44,22 @@ public:
     virtual QString automaticDevice() const = 0;
     // The bundled demo model's folder (its tasks are in tasks/); empty when unknown.
     virtual QString demoDirectory() const { return {}; }
+    // What the automatic compute dtype resolves to for `device` ("auto",
+    // "cpu", "cuda") on this machine, e.g. "bfloat16", and why.
+    virtual QString automaticDType(const QString& device) const {
+        Q_UNUSED(device);
+        return QStringLiteral("float32");
+    }
+    virtual QString automaticDTypeReason(const QString& device) const {
+        Q_UNUSED(device);
+        return {};
+    }
+    // The memory plan of a run with `settings` on the open model (no phases
+    // while no model is open or a job runs). Quick: it reads no weights.
+    virtual sieve::MemoryPlan memoryPlan(const sieve::RunSettings& settings) const {
+        Q_UNUSED(settings);
+        return {};
+    }
 
 public Q_SLOTS:
     // HF directory, .gguf or llama2.c .bin, on the chosen device.
@@ -55,6 +72,10 @@ public Q_SLOTS:
     virtual void geneticSearch(const sieve::RunSettings& settings) = 0;
     virtual void sensitivity(const sieve::RunSettings& settings) = 0;
     virtual void runAll(const sieve::RunSettings& settings) = 0;
+    // A result of the session ("ga" or "uniform:METHOD") scored on another
+    // task file beside the dense model (generalisation); answers with
+    // heldOutMeasured, and the score is stored in the session.
+    virtual void evaluateOnTask(const QString& taskPath, const QString& result) = 0;
     virtual void stop() = 0;        // cancels the running job; finished(false, ...) follows
     virtual void newSession() = 0;  // answers with sessionReplaced
     // Answers with sessionReplaced; the session's model, when it is opened

@@ -8,6 +8,7 @@
 #include <QDockWidget>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QInputDialog>
 #include <QKeySequence>
 #include <QLabel>
 #include <QMenu>
@@ -27,11 +28,13 @@
 #include <QVBoxLayout>
 #include <algorithm>
 
+#include "core/types/statistics.h"
 #include "widgets/common/language.h"
 #include "widgets/common/result_summary.h"
 #include "widgets/common/version_text.h"
 #include "widgets/export/export_dialog.h"
 #include "widgets/panels/model_panel.h"
+#include "widgets/panels/memory_plan_view.h"
 #include "widgets/panels/open_model_dialog.h"
 #include "widgets/panels/progress_panel.h"
 #include "widgets/panels/result_banner.h"
@@ -122,7 +125,7 @@ void MainWindow::buildViews() {
     tabs_->setTabToolTip(HeatmapTab, tr("Pruning level of every matrix in the GA's best chromosome, and the "
                                         "playground: scroll on a cell or click it to change its level"));
     tabs_->setTabToolTip(BottleneckTab, tr("Accuracy lost when each matrix alone is pruned"));
-    tabs_->setTabToolTip(AccuracyTab, tr("Accuracy against the share of parameters pruned, per method"));
+    tabs_->setTabToolTip(AccuracyTab, tr("Accuracy against the share of prunable parameters removed (embeddings and lm_head are never pruned), per method"));
     tabs_->setTabToolTip(CompareTab, tr("Two tasks' pruning heatmaps and their difference"));
 
     banner_ = new ResultBanner(this);
@@ -175,6 +178,7 @@ void MainWindow::buildDocks() {
     tabifyDockWidget(modelDock_, runDock_);
     runDock_->raise();
     connect(runPanel_, &RunPanel::actionRequested, this, &MainWindow::runAction);
+    connect(runPanel_, &RunPanel::settingsChanged, this, &MainWindow::refreshMemoryPlan);
 
     progressPanel_ = new ProgressPanel(this);
     progressDock_ = new QDockWidget(tr("Progress and log"), this);
@@ -233,6 +237,11 @@ void MainWindow::buildActions() {
     stop->setShortcuts({QKeySequence(Qt::Key_Escape), QKeySequence(tr("Ctrl+."))});
     stop->setEnabled(false);
 
+    make(
+        "actionEvaluateOnTask", tr("E&valuate Result on Another Task…"), QKeySequence(),
+        tr("Score the GA's best or a uniform optimum on another task file, beside the dense model: does what "
+           "the search kept generalise?"),
+        [this] { evaluateOnOtherTask(); });
     make("actionPin", tr("&Pin for Comparison"), QKeySequence(tr("Ctrl+P")),
          tr("Keep this task's GA best as side A of the task comparison"), [this] { pinForComparison(); });
 
@@ -293,6 +302,8 @@ void MainWindow::buildMenus() {
     run->addSeparator();
     run->addAction(action(QStringLiteral("actionRunAll")));
     run->addAction(action(QStringLiteral("actionStop")));
+    run->addSeparator();
+    run->addAction(action(QStringLiteral("actionEvaluateOnTask")));
 
     QMenu* view = menuBar()->addMenu(tr("&View"));
     view->setObjectName(QStringLiteral("menuView"));
@@ -360,9 +371,9 @@ void MainWindow::connectClient() {
         playground_->setEngineBusy(busy && !playgroundJob_);
         runPanel_->setBusy(busy);
         action(QStringLiteral("actionStop"))->setEnabled(busy);
-        for (const char* name :
-             {"actionCalibrate", "actionUniform", "actionGenetic", "actionSensitivity", "actionRunAll",
-              "actionOpenModel", "actionOpenDemo", "actionOpenTask", "actionOpenSession", "actionNew"})
+        for (const char* name : {"actionCalibrate", "actionUniform", "actionGenetic", "actionSensitivity",
+                                 "actionRunAll", "actionOpenModel", "actionOpenDemo", "actionOpenTask",
+                                 "actionOpenSession", "actionNew", "actionEvaluateOnTask"})
             action(QString::fromLatin1(name))->setEnabled(!busy);
     });
 }
@@ -461,7 +472,8 @@ void MainWindow::updateStatus() {
                 .arg(QFileInfo(QString::fromStdString(m.path)).fileName())
                 .arg(m.layers)
                 .arg(QLocale().toString(static_cast<qlonglong>(m.prunableParams)))
-                .arg(QString::fromStdString(m.device.empty() ? std::string("cpu") : m.device)));
+                .arg(QString::fromStdString((m.device.empty() ? std::string("cpu") : m.device) +
+                                            (m.dtype.empty() ? std::string() : " · " + m.dtype))));
     }
     const QString name = QString::fromStdString(session.task.name);
     QString task = name.isEmpty() ? tr("no task") : tr("task %1").arg(name);
@@ -614,7 +626,7 @@ void MainWindow::closeEvent(QCloseEvent* event) {
 
 void MainWindow::openModel() {
     if (!maybeSave()) return;
-    OpenModelDialog dialog(client_->automaticDevice(), this);
+    OpenModelDialog dialog(client_->automaticDevice(), this, client_);
     if (dialog.exec() != QDialog::Accepted) return;
     OpenModelDialog::storeDevice(dialog.device());
     openModelFile(dialog.modelPath(), dialog.device());
@@ -712,6 +724,14 @@ void MainWindow::onFinished(bool ok, const QString& message) {
     statusBar()->showMessage(message.isEmpty() ? (ok ? tr("Done") : tr("Stopped")) : message, 8000);
     updateModified();
     updateStatus();
+    refreshMemoryPlan();
+}
+
+void MainWindow::refreshMemoryPlan() {
+    RunSettings settings;
+    QString ignored;
+    if (client_->isBusy() || !runPanel_->settings(&settings, &ignored)) return;
+    runPanel_->memoryPlanView()->setPlan(client_->memoryPlan(settings));
 }
 
 void MainWindow::onModelOpened(const ModelSummary& summary) {
@@ -742,6 +762,7 @@ void MainWindow::onBaseline(const BaselineResult& baseline) {
     const SessionData session = client_->session();
     accuracy_->setBaseline(
         baseline.a0, session.provenance.levelGrid.empty() ? convergence_->eps() : session.provenance.eps);
+    accuracy_->setExamples(baseline.examples, isProportionMetric(session.task.metric));
     sensitivity_->setBaseline(baseline.a0);
     updateResultTexts(session);
     updateModified();
@@ -823,19 +844,89 @@ void MainWindow::onSensitivityFinished(const SensitivityResult& result) {
 
 void MainWindow::onHeldOut(const HeldOutEval& eval) {
     const SessionData session = client_->session();
+    // "0.7500 [0.5980, 0.8581]" with the Wilson 95 % interval where it applies.
+    auto withInterval = [&](double accuracy, int decimals = 4) {
+        QString text = QString::number(accuracy, 'f', decimals);
+        if (eval.examples > 0 && isProportionMetric(eval.metric)) {
+            const Interval ci = wilsonIntervalOf(accuracy, eval.examples);
+            text += QStringLiteral(" [%1, %2]").arg(ci.low, 0, 'f', decimals).arg(ci.high, 0, 'f', decimals);
+        }
+        return text;
+    };
     const GaSummary summary = summarizeGa(session);
-    const QString method = summary.valid ? summary.methodLabel() : tr("the search's best");
-    QString line =
-        tr("Held-out check of the %1 GA best: accuracy %2 on %3 examples no search saw (dense %4), "
-           "%5 removed")
-            .arg(method, accuracyText(eval.prunedAccuracy))
-            .arg(summary.heldOutExamples)
-            .arg(accuracyText(eval.denseAccuracy), style::percent(eval.removedFraction, 1));
-    if (summary.heldOutBelowThreshold())
-        line += tr(" — below (1 − ε) × dense = %1").arg(accuracyText(summary.heldOutThreshold()));
+    const bool gaCheck = summary.valid && isHeldOutCheckOfGaBest(eval, session);
+    QString line;
+    if (gaCheck) {
+        // The check every run ends with: named by its method, against its threshold.
+        line = tr("Held-out check of the %1 GA best: accuracy %2 on %3 examples no search saw (dense %4), "
+                  "%5 removed")
+                   .arg(summary.methodLabel(), withInterval(eval.prunedAccuracy, 3))
+                   .arg(eval.examples > 0 ? int(eval.examples) : summary.heldOutExamples)
+                   .arg(withInterval(eval.denseAccuracy, 3), style::percent(eval.removedFraction, 1));
+        if (summary.heldOutBelowThreshold())
+            line += tr(" — below (1 − ε) × dense = %1").arg(accuracyText(summary.heldOutThreshold()));
+    } else {
+        const QString result = QString::fromStdString(eval.source.empty() ? std::string("ga") : eval.source);
+        line = tr("%1 on %2: dense %3, pruned %4 on %5 examples, %6 % of the prunable parameters removed")
+                   .arg(result, QString::fromStdString(eval.taskName), withInterval(eval.denseAccuracy),
+                        withInterval(eval.prunedAccuracy))
+                   .arg(eval.examples)
+                   .arg(100 * eval.removedFraction, 0, 'f', 1);
+    }
+    if (!eval.denseCorrect.empty() && eval.denseCorrect.size() == eval.prunedCorrect.size()) {
+        const PairedTest t = mcnemarExact(eval.denseCorrect, eval.prunedCorrect);
+        line += tr("; %1 examples lost, %2 gained, McNemar p = %3")
+                    .arg(t.onlyFirst)
+                    .arg(t.onlySecond)
+                    .arg(t.pValue, 0, 'g', 3);
+    }
     progressPanel_->appendLog(line);
+    // The GA best's check is in the banner and the status bar's summary; any other score flashes by.
+    if (!gaCheck) statusBar()->showMessage(line, 15000);
     updateResultTexts(session);
     updateModified();
+}
+
+QStringList MainWindow::evaluableResults() const {
+    const SessionData session = client_->session();
+    QStringList results;
+    if (session.ga && !session.ga->result.best.genes.empty()) results << QStringLiteral("ga");
+    for (const UniformResult& u : session.uniform)
+        results << QStringLiteral("uniform:") + QString::fromStdString(u.method);
+    return results;
+}
+
+void MainWindow::evaluateOnOtherTask() {
+    if (client_->isBusy()) return;
+    const QStringList results = evaluableResults();
+    if (results.isEmpty()) {
+        showError(tr("There is no result to evaluate yet: run a uniform sweep or the genetic search first"));
+        return;
+    }
+    QStringList labels;
+    for (const QString& r : results)
+        labels
+            << (r == QLatin1String("ga")
+                    ? tr("Genetic search best")
+                    : tr("Uniform optimum of %1").arg(style::methodLabel(r.mid(int(qstrlen("uniform:"))))));
+    bool ok = false;
+    const QString chosen = QInputDialog::getItem(this, tr("Evaluate Result on Another Task"),
+                                                 tr("Result to apply:"), labels, 0, false, &ok);
+    if (!ok) return;
+    const QString path = QFileDialog::getOpenFileName(this, tr("Task to Evaluate On"), QString(),
+                                                      tr("Tasks (*.json *.jsonl);;All files (*)"));
+    if (path.isEmpty()) return;
+    evaluateResultOnTask(results.at(int(labels.indexOf(chosen))), path);
+}
+
+void MainWindow::evaluateResultOnTask(const QString& result, const QString& taskPath) {
+    if (client_->isBusy()) return;
+    if (!evaluableResults().contains(result)) {
+        showError(tr("The session has no result %1").arg(result));
+        return;
+    }
+    progressPanel_->appendLog(tr("Evaluating %1 on %2…").arg(result, QFileInfo(taskPath).fileName()));
+    client_->evaluateOnTask(taskPath, result);
 }
 
 void MainWindow::outlineBottlenecks(const SessionData& session) {
@@ -910,7 +1001,10 @@ void MainWindow::redrawAll() {
     sensitivity_->setModel(model);
     sensitivity_->setBaseline(session.baseline ? session.baseline->a0 : 0.0);
     accuracy_->clear();
-    if (session.baseline) accuracy_->setBaseline(session.baseline->a0, eps);
+    if (session.baseline) {
+        accuracy_->setBaseline(session.baseline->a0, eps);
+        accuracy_->setExamples(session.baseline->examples, isProportionMetric(session.task.metric));
+    }
     for (const UniformResult& u : session.uniform) accuracy_->setUniformResult(u);
     if (!session.ga) {
         convergence_->clear();

@@ -88,6 +88,9 @@ public Q_SLOTS:
                       QString* error = nullptr);
     // Keeps the current task's GA best as side A of the comparison.
     void pinForComparison();
+    // Scores a result of the session ("ga" or "uniform:METHOD") on another
+    // task file, as Run > Evaluate Result on Another Task does after its dialogs.
+    void evaluateResultOnTask(const QString& result, const QString& taskPath);
     void runAction(sieve::widgets::RunPanel::Action action);
 
 protected:
@@ -116,6 +119,9 @@ private:
     bool saveAs();
     void openModel();
     void openTask();
+    void evaluateOnOtherTask();
+    // "ga" and "uniform:METHOD" for every result the session holds.
+    QStringList evaluableResults() const;
     void exportCurrentFigure();
     void about();
     void adoptSessionSettings();
@@ -135,6 +141,8 @@ private:
     void onSessionSaved(const QString& path);
     void onFinished(bool ok, const QString& message);
     void onMatrixSelected(int matrix);
+    // The run panel's memory line: the plan of its settings on the open model.
+    void refreshMemoryPlan();
 
     void redrawAll();
     void showGaBest(const SessionData& session, const std::string& method, const Individual& best,

@@ -10,12 +10,16 @@
 #include <sstream>
 
 #include "app/cli/arguments.h"
+#include "app/cli/plan_command.h"
 #include "app/cli/progress_printer.h"
 #include "app/cli/report.h"
+#include "core/common/compute_threads.h"
 #include "core/demo/train_demo.h"
+#include "core/common/error.h"
 #include "core/engine/engine.h"
 #include "core/session/session_file.h"
 #include "core/types/method_registry.h"
+#include "core/types/statistics.h"
 
 namespace sieve::cli {
 
@@ -30,7 +34,18 @@ OptionSpec taskOption() {
 }
 std::vector<OptionSpec> commonOptions() {
     return {{"device", "NAME", "auto, cpu, cuda or cuda:N", "auto"},
+            {"dtype", "NAME",
+             "compute dtype: auto, bf16, f16 or f32 (auto: bf16 on CUDA; on the CPU bf16 where the processor "
+             "multiplies it natively (AVX-512 BF16, AMX), else f32)",
+             "auto"},
+            {"devices", "LIST",
+             "several devices, e.g. cuda:0,cuda:1: contiguous blocks on each, placed by the memory plan "
+             "(overrides --device)",
+             ""},
+            {"memory-limit", "GB",
+             "plan runs as if each device (and the host) had at most this much free memory, in GB (1e9 bytes)", ""},
             {"tokenizer", "PATH", "tokenizer file when not beside the model", ""},
+            {"threads", "N", "CPU threads for torch and the BLAS under it (0 = their defaults)", "0"},
             {"quiet", "", "print only errors and the final result", ""}};
 }
 std::vector<OptionSpec> taskOptions() {
@@ -52,7 +67,14 @@ std::vector<OptionSpec> searchOptions() {
         {"generations", "N", "GA generations", "15"},
         {"patience", "N", "GA: stop after N generations without improvement", "8"},
         {"seed", "N", "GA random seed", "1234"},
-        {"calibration-tokens", "N", "stop calibration after N tokens (0 = whole split)", "0"}};
+        {"calibration-tokens", "N", "stop calibration after N tokens (0 = whole split)", "0"},
+        {"no-early-decisions", "",
+         "GA: score every example of every chromosome (the results are the same; only slower)", ""},
+        {"batch-tokens", "N",
+         "GA: tokens per scoring batch (smaller batches decide sooner, larger ones multiply faster)", "4096"},
+        {"reuse-memory", "MIB",
+         "GA: memory for hidden states reused across chromosomes that share their first blocks (0 = none)",
+         "512"}};
 }
 std::vector<OptionSpec> concat(std::initializer_list<std::vector<OptionSpec>> parts) {
     std::vector<OptionSpec> all;
@@ -73,8 +95,23 @@ RunSettings runSettings(const Arguments& a) {
     s.ga.patience = int(a.integer("patience", 1, 1000000));
     s.ga.seed = uint64_t(a.integer("seed", 0, std::numeric_limits<long long>::max()));
     s.maxCalibrationTokens = a.integer("calibration-tokens", 0, int64_t(1) << 40);
+    s.speed.earlyDecisions = !a.flag("no-early-decisions");
+    s.speed.reuseBytes = a.integer("reuse-memory", 0, int64_t(1) << 26) << 20;
+    s.speed.batchTokens = a.integer("batch-tokens", 16, int64_t(1) << 24);
     validateRunSettings(s);
     return s;
+}
+
+DeviceChoice deviceChoice(const Arguments& a) {
+    DeviceChoice device;
+    device.device = a.get("device");
+    try {
+        device.dtype = parseDType(a.get("dtype"));
+    } catch (const InputError& e) {
+        throw UsageError(std::string("--dtype: ") + e.what());
+    }
+    device.devices = a.list("devices");
+    return device;
 }
 
 // The engine with the model, the task and (when given) the session open.
@@ -87,11 +124,13 @@ struct Workbench {
         : printer(a.flag("quiet")),
           context([this](const Progress& p) { printer.onProgress(p); },
                   [this](const JobEvent& e) { printer.onEvent(e); }, cancel) {
-        DeviceChoice device;
-        device.device = a.get("device");
-        const ModelSummary& m = engine.openModel(a.get("model"), device, context, a.get("tokenizer"));
+        if (a.has("memory-limit")) engine.setMemoryLimit(int64_t(a.number("memory-limit", 0.001, 1e7) * 1e9));
+        // Before any tensor work: OpenBLAS sizes its thread pool on first use.
+        if (const int threads = int(a.integer("threads", 0, 4096)); threads > 0) setComputeThreads(threads);
+        const ModelSummary& m = engine.openModel(a.get("model"), deviceChoice(a), context, a.get("tokenizer"));
         printer.message("model " + m.path + ": " + m.architecture + ", " + std::to_string(m.layers) +
-                        " layers, " + std::to_string(m.totalParams) + " parameters on " + m.device);
+                        " layers, " + std::to_string(m.totalParams) + " parameters on " + m.device + " in " +
+                        m.dtype);
         if (!withTask) return;
         TaskOptions t;
         t.skipBadLines = a.flag("skip-bad-lines");
@@ -137,27 +176,81 @@ int runInfo(const std::vector<std::string>& args, const CancelToken& cancel) {
     return kOk;
 }
 
+// `sieve eval --session S --apply ga|uniform:METHOD --task OTHER`: a result of
+// the session scored on another task (generalisation), beside the dense model
+// on the same examples; the score is stored in the session.
+int runEvalApplied(const Arguments& a, const CancelToken& cancel) {
+    if (!a.has("session"))
+        throw UsageError("sieve eval: --apply needs --session FILE (the session whose result is applied)");
+    const ResultSource source = parseResultSource(a.get("apply"), "sieve eval --apply");
+    ProgressPrinter printer(a.flag("quiet"));
+    JobContext context([&](const Progress& p) { printer.onProgress(p); },
+                       [&](const JobEvent& e) { printer.onEvent(e); }, cancel);
+    Engine engine;
+    DeviceChoice device;
+    device.device = a.get("device");
+    if (a.has("model")) engine.openModel(a.get("model"), device, context, a.get("tokenizer"));
+    const std::string path = a.get("session");
+    std::string mismatch;
+    const SessionData recorded = engine.openSessionWithInputs(path, device, context, &mismatch);
+    if (!engine.hasModel())
+        throw InputError(path + ": its model " + recorded.model.summary.path +
+                         " does not exist here (give it with --model)");
+    if (!engine.hasTask())
+        throw InputError(path + ": its task " + recorded.task.path +
+                         " does not exist here (the projections are calibrated on it)");
+    if (!mismatch.empty())
+        throw InputError(path + " does not belong to the open model and task: " + mismatch);
+    const HeldOutEval e = engine.evaluateOnTask(a.get("task"), source, RunSettings{}, context);
+    printer.finishLine();
+    SessionData shown = engine.session().snapshot();
+    shown.eval = {e};
+    std::cout << heldOutTable(shown);
+    std::cout << "stored in " << path << "\n";
+    return kOk;
+}
+
 int runEval(const std::vector<std::string>& args, const CancelToken& cancel) {
-    Arguments a("eval",
-                "Score the model on a task's evaluation split (per tag for mixed tasks), and a0 on its "
-                "search examples.",
-                concat({{modelOption(), taskOption()},
-                        commonOptions(),
-                        taskOptions(),
-                        {{"session", "FILE", "store a0 in this session", ""}}}));
+    OptionSpec model = modelOption();
+    model.required = false;  // with --apply, the session names it
+    model.help += " (required unless --apply: then the session's model)";
+    Arguments a(
+        "eval",
+        "Score the model on a task's evaluation split (per tag for mixed tasks), and a0 on its "
+        "search examples. With --session and --apply, score a result of the session on the task "
+        "instead (dense and pruned on the same examples): does what the search kept generalise?",
+        concat({{model, taskOption()},
+                commonOptions(),
+                taskOptions(),
+                {{"session", "FILE", "store a0 in this session (with --apply: the session to apply)", ""},
+                 {"apply", "RESULT",
+                  "ga (the session's genetic-search best) or uniform:METHOD (that sweep's optimum)", ""}}}));
     if (!parseOrHelp(a, args)) return kOk;
+    if (a.has("apply")) return runEvalApplied(a, cancel);
+    if (!a.has("model")) throw UsageError("sieve eval: --model PATH is required");
     Workbench w(a, cancel, true);
     w.useSession(a.get("session"), nullptr);  // a0 depends on no run setting
     std::map<std::string, double> byTag;
     const double all = w.engine.evaluateDense(w.context, &byTag);
     const TaskInfo& t = w.engine.task();
-    std::printf("%s: %s = %.4f on the evaluation split (%lld examples)\n", t.name.c_str(), t.metric.c_str(),
-                all, static_cast<long long>(t.searchExamples + t.heldOutExamples));
+    const int64_t evaluated = t.searchExamples + t.heldOutExamples;
+    const bool intervals = isProportionMetric(t.metric);
+    auto interval = [&](double accuracy, int64_t n) {
+        if (!intervals) return std::string();
+        const Interval ci = wilsonIntervalOf(accuracy, n);
+        char text[64];
+        std::snprintf(text, sizeof text, " [%.4f, %.4f]", ci.low, ci.high);
+        return std::string(text);
+    };
+    std::printf("%s: %s = %.4f%s on the evaluation split (%lld examples)\n", t.name.c_str(), t.metric.c_str(),
+                all, interval(all, evaluated).c_str(), static_cast<long long>(evaluated));
     for (const auto& [tag, score] : byTag)
         std::printf("  %-12s %s = %.4f\n", tag.c_str(), t.metric.c_str(), score);
     const BaselineResult b = w.engine.baseline(w.context);
-    std::printf("%s: %s = %.4f on %lld search examples (a0; %.1f tokens/s)\n", t.name.c_str(),
-                t.metric.c_str(), b.a0, static_cast<long long>(b.examples), b.tokensPerSecond);
+    std::printf("%s: %s = %.4f%s on %lld search examples (a0; %.1f tokens/s)\n", t.name.c_str(),
+                t.metric.c_str(), b.a0, interval(b.a0, b.examples).c_str(),
+                static_cast<long long>(b.examples), b.tokensPerSecond);
+    if (intervals) std::printf("(in brackets: Wilson 95 %% intervals)\n");
     return kOk;
 }
 
@@ -175,6 +268,15 @@ int runCalibrate(const std::vector<std::string>& args, const CancelToken& cancel
     return kOk;
 }
 
+// Every result is scored on the held-out examples (issue 15): after a sweep or
+// a search, the results the session holds no held-out score of yet.
+void printMissingHeldOut(Workbench& w, const RunSettings& s) {
+    if (w.engine.task().heldOutExamples == 0) return;
+    SessionData shown = w.engine.session().snapshot();
+    shown.eval = w.engine.heldOutAll(s, w.context, /*onlyMissing=*/true);
+    if (!shown.eval.empty()) std::cout << heldOutTable(shown);
+}
+
 int runSweep(const std::vector<std::string>& args, const CancelToken& cancel) {
     Arguments a("sweep", "Uniform pruning: the largest level within eps, and the accuracy curve, per method.",
                 concat({{modelOption(), taskOption()}, commonOptions(), taskOptions(), searchOptions()}));
@@ -184,6 +286,7 @@ int runSweep(const std::vector<std::string>& args, const CancelToken& cancel) {
     w.useSession(a.get("session"), &s);
     w.engine.uniformSweeps(s, w.context);
     std::cout << uniformTable(w.engine.session().snapshot());
+    printMissingHeldOut(w, s);
     return kOk;
 }
 
@@ -197,8 +300,12 @@ int runGa(const std::vector<std::string>& args, const CancelToken& cancel) {
     w.useSession(a.get("session"), &s);
     const GaResult r = w.engine.genetic(s, w.context);
     std::printf(
-        "GA (%s): best removes %.1f %% of the prunable parameters at accuracy %.4f after %zu generations\n",
-        r.method.c_str(), 100 * r.best.removedFraction, r.best.accuracy, r.generations.size());
+        "GA (%s): best removes %.1f %% of the prunable parameters (%.1f %% of all) at accuracy %.4f on the "
+        "search examples after %zu generations\n",
+        r.method.c_str(), 100 * r.best.removedFraction,
+        100 * fractionOfAllParams(r.best.removedFraction, w.engine.model()), r.best.accuracy,
+        r.generations.size());
+    printMissingHeldOut(w, s);
     return kOk;
 }
 
@@ -316,6 +423,7 @@ const std::vector<Command>& commands() {
         {"run", "all of the above into one session", runRun},
         {"export", "write the pruned model (factorized or dense)", runExport},
         {"report", "print a session's results", runReport},
+        {"plan", "predict a run's memory from the config alone (no weights)", runPlan},
         {"train-demo", "train the bundled teaching model from scratch", runTrainDemo},
     };
     return all;

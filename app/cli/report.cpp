@@ -4,6 +4,8 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "core/types/statistics.h"
+
 namespace sieve::cli {
 
 namespace {
@@ -14,8 +16,25 @@ std::string format(const char* fmt, double a) {
     return buf;
 }
 
-std::string percent(double fraction) {
-    return format("%5.1f %%", 100 * fraction);
+// "30.5 % of prunable = 24.1 % of all parameters": the paper's numbers need both.
+std::string removedText(double fractionOfPrunable, const ModelSummary& model) {
+    std::string text = format("%.1f %% of prunable", 100 * fractionOfPrunable);
+    if (model.totalParams > 0)
+        text += format(" = %.1f %% of all", 100 * fractionOfAllParams(fractionOfPrunable, model));
+    return text + " parameters";
+}
+
+// "0.5150 [0.4453, 0.5841]" (Wilson 95 %), or the bare number when the metric
+// is not a proportion of examples or n is unknown.
+std::string withInterval(double accuracy, int64_t n, const std::string& metric) {
+    std::string text = format("%.4f", accuracy);
+    if (n <= 0 || !isProportionMetric(metric)) return text;
+    const Interval ci = wilsonIntervalOf(accuracy, n);
+    return text + " [" + format("%.4f", ci.low) + ", " + format("%.4f", ci.high) + "]";
+}
+
+int64_t searchExamples(const SessionData& s) {
+    return s.baseline ? s.baseline->examples : 0;
 }
 
 }  // namespace
@@ -76,18 +95,91 @@ std::string modelSummaryJson(const ModelSummary& m, const std::vector<std::strin
     return j.dump(2) + "\n";
 }
 
+std::string baselineText(const SessionData& s) {
+    if (!s.baseline) return {};
+    const BaselineResult& b = *s.baseline;
+    std::ostringstream out;
+    out << "baseline a0 = " << withInterval(b.a0, b.examples, s.task.metric) << " on " << b.examples
+        << " search examples (" << s.task.metric
+        << (isProportionMetric(s.task.metric) ? ", Wilson 95 % interval" : "") << ")\n";
+    if (s.provenance.eps > 0 && isProportionMetric(s.task.metric) && b.examples > 0) {
+        const EpsResolution r = epsResolution(b.a0, b.examples, s.provenance.eps);
+        out << "  eps " << format("%g", 100 * s.provenance.eps) << " % lets a0 drop by "
+            << format("%.4f", r.allowedDrop) << " (" << format("%.1f", r.allowedExamples) << " of "
+            << b.examples << " examples); a0 itself is known to +-" << format("%.4f", r.halfWidth) << ": ";
+        if (r.resolvable)
+            out << "the examples resolve it\n";
+        else
+            out << "eps is below what " << b.examples
+                << " examples can resolve (the smallest they resolve is "
+                << format("%.1f", 100 * r.smallestEps)
+                << " %), so feasible and infeasible differ by noise; read the held-out scores\n";
+    }
+    return out.str();
+}
+
+std::string parametersText(const ModelSummary& m) {
+    if (m.totalParams <= 0) return {};
+    return "parameters: " + std::to_string(m.totalParams) + " in all, " + std::to_string(m.prunableParams) +
+           " prunable (" + format("%.1f", 100.0 * double(m.prunableParams) / double(m.totalParams)) +
+           " %; embeddings, norms and lm_head are never pruned)\n";
+}
+
 std::string uniformTable(const SessionData& s) {
     std::ostringstream out;
     const double a0 = s.baseline ? s.baseline->a0 : 0.0;
-    out << "uniform pruning (a0 = " << format("%.4f", a0) << ", eps = " << s.provenance.eps << ")\n";
+    const int64_t n = searchExamples(s);
+    const std::string& metric = s.task.metric;
+    const bool intervals = n > 0 && isProportionMetric(metric);
+    out << "uniform pruning (a0 = " << format("%.4f", a0) << ", eps = " << s.provenance.eps
+        << "; accuracy on " << n << " search examples" << (intervals ? " with its Wilson 95 % interval" : "")
+        << ")\n";
+    const ModelSummary& model = s.model.summary;
     for (const auto& u : s.uniform) {
         out << "  " << u.method << ": largest level within eps " << format("%.2f", u.bestLevel) << " -> "
-            << percent(u.bestRemovedFraction) << " of prunable parameters removed, accuracy "
-            << format("%.4f", u.bestAccuracy) << "\n";
-        out << "      level  accuracy  removed\n";
-        for (const auto& p : u.points)
-            out << "      " << format("%5.2f", p.level) << "  " << format("%8.4f", p.accuracy) << "  "
-                << percent(p.paramsRemovedFraction) << "\n";
+            << removedText(u.bestRemovedFraction, model) << " removed, accuracy "
+            << withInterval(u.bestAccuracy, n, metric) << "\n";
+        out << "      level  accuracy" << (intervals ? "  95 % interval    " : "")
+            << "  removed of prunable  of all\n";
+        for (const auto& p : u.points) {
+            out << "      " << format("%5.2f", p.level) << "  " << format("%8.4f", p.accuracy);
+            if (intervals) {
+                const Interval ci = wilsonIntervalOf(p.accuracy, n);
+                out << "  [" << format("%.4f", ci.low) << ", " << format("%.4f", ci.high) << "]";
+            }
+            out << "  " << format("%16.1f %%", 100 * p.paramsRemovedFraction) << "  "
+                << format("%5.1f %%", 100 * fractionOfAllParams(p.paramsRemovedFraction, model)) << "\n";
+        }
+    }
+    return out.str();
+}
+
+std::string heldOutTable(const SessionData& s) {
+    if (s.eval.empty()) return {};
+    std::ostringstream out;
+    out << "held-out and other tasks: the dense and the pruned model on the same examples (never searched "
+           "on); "
+           "Wilson 95 % intervals; p: exact McNemar test of dense against pruned\n";
+    const ModelSummary& model = s.model.summary;
+    for (const HeldOutEval& e : s.eval) {
+        const std::string metric = e.metric.empty() ? s.task.metric : e.metric;
+        const std::string source = e.source.empty() ? std::string("ga") : e.source;
+        const bool other = e.split == kEvaluationSplit;
+        out << "  " << source
+            << (e.method.empty() || source == "uniform:" + e.method ? "" : " (" + e.method + ")") << " on "
+            << e.taskName << (other ? " (another task: generalisation)" : "") << ": ";
+        if (e.examples > 0) out << e.examples << " examples, ";
+        out << "dense " << withInterval(e.denseAccuracy, e.examples, metric) << ", pruned "
+            << withInterval(e.prunedAccuracy, e.examples, metric) << ", "
+            << removedText(e.removedFraction, model) << " removed\n";
+        if (!e.denseCorrect.empty() && e.denseCorrect.size() == e.prunedCorrect.size()) {
+            const PairedTest t = mcnemarExact(e.denseCorrect, e.prunedCorrect);
+            out << "      " << t.onlyFirst << " examples lost, " << t.onlySecond
+                << " gained, McNemar p = " << format("%.3g", t.pValue)
+                << (t.pValue < 0.05 ? " (the pruned model differs from the dense one)"
+                                    : " (no difference the examples can show)")
+                << "\n";
+        }
     }
     return out.str();
 }
@@ -138,9 +230,8 @@ std::string sessionReport(const SessionData& s) {
     std::ostringstream out;
     out << "session: model " << s.model.summary.path << " (" << s.model.summary.architecture << "), task "
         << s.task.name << " (" << s.task.metric << ")\n";
-    if (s.baseline)
-        out << "baseline a0 = " << format("%.4f", s.baseline->a0) << " on " << s.baseline->examples
-            << " examples\n";
+    out << parametersText(s.model.summary);
+    out << baselineText(s);
     if (s.calibration)
         out << "calibration: " << s.calibration->examples << " examples, " << s.calibration->tokens
             << " tokens\n";
@@ -149,14 +240,13 @@ std::string sessionReport(const SessionData& s) {
         const auto& r = s.ga->result;
         out << "genetic search (" << r.method << "): " << r.generations.size() << " generations"
             << (s.ga->complete ? "" : " (interrupted: resumable)") << ", best removes "
-            << percent(r.best.removedFraction) << " at accuracy " << format("%.4f", r.best.accuracy)
+            << removedText(r.best.removedFraction, s.model.summary) << " at accuracy "
+            << withInterval(r.best.accuracy, searchExamples(s), s.task.metric) << " on the search examples"
             << (r.best.feasible ? "" : " (infeasible)") << "\n";
         out << levelHeatmapTable(s);
     }
     out << sensitivityTable(s, 5);
-    for (const auto& e : s.eval)
-        out << "held-out " << e.taskName << ": dense " << format("%.4f", e.denseAccuracy) << ", pruned "
-            << format("%.4f", e.prunedAccuracy) << " with " << percent(e.removedFraction) << " removed\n";
+    out << heldOutTable(s);
     return out.str();
 }
 
@@ -168,29 +258,59 @@ std::string sessionJson(const SessionData& s) {
         {"name", s.task.name}, {"path", s.task.path}, {"metric", s.task.metric}, {"hash", s.task.hash}};
     j["eps"] = s.provenance.eps;
     j["level_grid"] = s.provenance.levelGrid;
-    if (s.baseline) j["baseline"] = {{"a0", s.baseline->a0}, {"examples", s.baseline->examples}};
+    const ModelSummary& model = s.model.summary;
+    const int64_t n = searchExamples(s);
+    // [low, high] of the Wilson 95 % interval; null when it does not apply.
+    auto interval = [](double accuracy, int64_t examples, const std::string& metric) {
+        if (examples <= 0 || !isProportionMetric(metric)) return nlohmann::json();
+        const Interval ci = wilsonIntervalOf(accuracy, examples);
+        return nlohmann::json::array({ci.low, ci.high});
+    };
+    if (s.baseline) {
+        j["baseline"] = {{"a0", s.baseline->a0},
+                         {"examples", s.baseline->examples},
+                         {"interval", interval(s.baseline->a0, n, s.task.metric)}};
+        if (s.provenance.eps > 0 && n > 0 && isProportionMetric(s.task.metric)) {
+            const EpsResolution r = epsResolution(s.baseline->a0, n, s.provenance.eps);
+            j["baseline"]["eps_resolution"] = {{"allowed_drop", r.allowedDrop},
+                                               {"allowed_examples", r.allowedExamples},
+                                               {"half_width", r.halfWidth},
+                                               {"smallest_resolvable_eps", r.smallestEps},
+                                               {"resolvable", r.resolvable}};
+        }
+    }
+    j["removed_fractions_are_of"] = "prunable parameters (the *_of_all fields: of all parameters)";
     for (const auto& u : s.uniform) {
-        nlohmann::json ju = {{"method", u.method},
-                             {"best_level", u.bestLevel},
-                             {"best_accuracy", u.bestAccuracy},
-                             {"best_removed_fraction", u.bestRemovedFraction}};
+        nlohmann::json ju = {
+            {"method", u.method},
+            {"best_level", u.bestLevel},
+            {"best_accuracy", u.bestAccuracy},
+            {"best_interval", interval(u.bestAccuracy, n, s.task.metric)},
+            {"best_removed_fraction", u.bestRemovedFraction},
+            {"best_removed_fraction_of_all", fractionOfAllParams(u.bestRemovedFraction, model)}};
         for (const auto& p : u.points)
-            ju["points"].push_back({{"level", p.level},
-                                    {"accuracy", p.accuracy},
-                                    {"removed_fraction", p.paramsRemovedFraction}});
+            ju["points"].push_back(
+                {{"level", p.level},
+                 {"accuracy", p.accuracy},
+                 {"interval", interval(p.accuracy, n, s.task.metric)},
+                 {"removed_fraction", p.paramsRemovedFraction},
+                 {"removed_fraction_of_all", fractionOfAllParams(p.paramsRemovedFraction, model)}});
         j["uniform"].push_back(ju);
     }
     if (s.ga) {
         const auto& r = s.ga->result;
-        nlohmann::json jg = {{"method", r.method},
-                             {"complete", s.ga->complete},
-                             {"stopped_early", r.stoppedEarly},
-                             {"best",
-                              {{"genes", r.best.genes},
-                               {"accuracy", r.best.accuracy},
-                               {"removed_fraction", r.best.removedFraction},
-                               {"fitness", r.best.fitness},
-                               {"feasible", r.best.feasible}}}};
+        nlohmann::json jg = {
+            {"method", r.method},
+            {"complete", s.ga->complete},
+            {"stopped_early", r.stoppedEarly},
+            {"best",
+             {{"genes", r.best.genes},
+              {"accuracy", r.best.accuracy},
+              {"interval", interval(r.best.accuracy, n, s.task.metric)},
+              {"removed_fraction", r.best.removedFraction},
+              {"removed_fraction_of_all", fractionOfAllParams(r.best.removedFraction, model)},
+              {"fitness", r.best.fitness},
+              {"feasible", r.best.feasible}}}};
         for (const auto& g : r.generations)
             jg["generations"].push_back({{"index", g.index},
                                          {"best_fitness", g.bestFitness},
@@ -204,11 +324,31 @@ std::string sessionJson(const SessionData& s) {
                                     {"accuracy", r.accuracy},
                                     {"drop", r.drop},
                                     {"ranking", r.ranking}});
-    for (const auto& e : s.eval)
-        j["eval"].push_back({{"task", e.taskName},
+    for (const auto& e : s.eval) {
+        const std::string metric = e.metric.empty() ? s.task.metric : e.metric;
+        nlohmann::json je = {{"task", e.taskName},
+                             {"task_path", e.taskPath},
+                             {"split", e.split},
+                             {"source", e.source},
+                             {"method", e.method},
+                             {"metric", metric},
+                             {"examples", e.examples},
                              {"dense", e.denseAccuracy},
+                             {"dense_interval", interval(e.denseAccuracy, e.examples, metric)},
                              {"pruned", e.prunedAccuracy},
-                             {"removed_fraction", e.removedFraction}});
+                             {"pruned_interval", interval(e.prunedAccuracy, e.examples, metric)},
+                             {"removed_fraction", e.removedFraction},
+                             {"removed_fraction_of_all", fractionOfAllParams(e.removedFraction, model)}};
+        if (!e.denseCorrect.empty() && e.denseCorrect.size() == e.prunedCorrect.size()) {
+            const PairedTest t = mcnemarExact(e.denseCorrect, e.prunedCorrect);
+            je["mcnemar"] = {{"lost", t.onlyFirst},
+                             {"gained", t.onlySecond},
+                             {"both_correct", t.bothCorrect},
+                             {"both_wrong", t.bothWrong},
+                             {"p", t.pValue}};
+        }
+        j["eval"].push_back(je);
+    }
     return j.dump(2) + "\n";
 }
 

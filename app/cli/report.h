@@ -11,7 +11,14 @@ namespace sieve::cli {
 // The model and, when given, what its tokenizer read (Engine::tokenizerDescription).
 std::string modelSummaryTable(const ModelSummary& m, const std::vector<std::string>& tokenizer = {});
 std::string modelSummaryJson(const ModelSummary& m, const std::vector<std::string>& tokenizer = {});
+// Every removed fraction is printed of the prunable parameters and of all
+// parameters; every accuracy of a proportion metric with its Wilson 95 %
+// interval (n: the examples it was measured on).
+std::string baselineText(const SessionData& s);
 std::string uniformTable(const SessionData& s);
+// Held-out and other-task scores: dense and pruned on the same examples,
+// intervals, lost/gained examples and the exact McNemar test.
+std::string heldOutTable(const SessionData& s);
 std::string sensitivityTable(const SessionData& s, int top = 10);
 // Layers x matrix types, each cell the GA best's pruning level in percent.
 std::string levelHeatmapTable(const SessionData& s);

@@ -45,6 +45,32 @@ QString EngineBridge::automaticDevice() const {
     return QString::fromStdString(resolveDevice("auto"));
 }
 
+QString EngineBridge::automaticDType(const QString& device) const {
+    try {
+        return QString::fromStdString(dtypeName(resolveDType(DeviceChoice{device.toStdString(), DType::Auto})));
+    } catch (const std::exception&) {  // a device this machine lacks: the GPU rule
+        return QStringLiteral("bfloat16");
+    }
+}
+
+QString EngineBridge::automaticDTypeReason(const QString& device) const {
+    try {
+        return QString::fromStdString(sieve::automaticDTypeReason(device.toStdString()));
+    } catch (const std::exception& e) {
+        return QString::fromUtf8(e.what());
+    }
+}
+
+MemoryPlan EngineBridge::memoryPlan(const RunSettings& settings) const {
+    // The engine belongs to the worker while a job runs.
+    if (busy_ || !engine_->hasModel()) return {};
+    try {
+        return engine_->plan(settings);
+    } catch (const std::exception&) {  // settings the run would refuse anyway: no plan to show
+        return {};
+    }
+}
+
 // Worker thread: the signals are queued to the GUI thread.
 void EngineBridge::forward(const JobEvent& event) {
     std::visit(
@@ -184,6 +210,14 @@ void EngineBridge::runAll(const RunSettings& settings) {
     start(tr("Run all"), [this, settings](JobContext& c) {
         engine_->runAll(settings, c);
         return tr("Run all finished");
+    });
+}
+
+void EngineBridge::evaluateOnTask(const QString& taskPath, const QString& result) {
+    start(tr("Evaluate on another task"), [this, taskPath, result](JobContext& c) {
+        const ResultSource source = parseResultSource(result.toStdString(), "the result to evaluate");
+        const HeldOutEval e = engine_->evaluateOnTask(taskPath.toStdString(), source, RunSettings{}, c);
+        return tr("%1 evaluated on %2").arg(result, QString::fromStdString(e.taskName));
     });
 }
 

@@ -29,6 +29,9 @@ public:
     QString sessionPath() const override;
     bool hasUnsavedResults() const override;
     QString automaticDevice() const override;
+    QString automaticDType(const QString& device) const override;
+    QString automaticDTypeReason(const QString& device) const override;
+    sieve::MemoryPlan memoryPlan(const sieve::RunSettings& settings) const override;
     // The engine itself, for checks while no job runs (tests).
     const Engine& engine() const { return *engine_; }
     // Where the bundled demo model lives (installed share/ or the source tree).
@@ -44,6 +47,7 @@ public Q_SLOTS:
     void geneticSearch(const sieve::RunSettings& settings) override;
     void sensitivity(const sieve::RunSettings& settings) override;
     void runAll(const sieve::RunSettings& settings) override;
+    void evaluateOnTask(const QString& taskPath, const QString& result) override;
     void stop() override;
     void newSession() override;
     void openSession(const QString& path, const sieve::DeviceChoice& device) override;

@@ -23,10 +23,12 @@ enum class GramProductPrecision { Auto, Float64, Float32 };
 
 class CalibrationData;
 
-// On the CPU only the lower block triangle of C is accumulated (x_i^T x_j for
-// column blocks j <= i), which saves up to half the multiply work; the upper
-// triangle is mirrored when the Gram is read. Blocks of >= 128 columns keep
-// each product large enough for BLAS to run at full speed.
+// Only the lower block triangle of C is accumulated (x_i^T x_j for column
+// blocks j <= i), which saves up to half the multiply work; the upper
+// triangle is mirrored when the Gram is read. Blocks of >= 128 columns (at
+// most 8) on the CPU keep each product large enough for BLAS to run at full
+// speed; on a GPU blocks of >= 2048 columns, at most 4. On a GPU, bf16 and
+// f16 activations are multiplied with TF32 tensor cores (exact for them).
 
 class GramAccumulator {
 public:
@@ -43,6 +45,10 @@ public:
     // The full symmetric sum so far, [H, H] float64 (a copy); undefined if never seen.
     torch::Tensor gram(int layer, InputSite site) const;
     int64_t tokens(int layer, InputSite site) const;
+    // Hands over the full symmetric sum of one site (mirrored in place, no
+    // copy) and forgets it: the layer-streamed pass frees each block's Grams
+    // once its matrices are factored. Undefined when the site saw nothing.
+    torch::Tensor take(int layer, InputSite site);
 
     // Moves the sums into a CalibrationData for `matrices` (the model's
     // prunable matrices, ModelSummary order). Throws InputError when a matrix's
@@ -55,11 +61,13 @@ private:
 
     int layers_ = 0;
     GramProductPrecision precision_ = GramProductPrecision::Auto;
-    // Whether site sums hold only the lower block triangle (CPU path).
+    // How many column blocks the lower block triangle of an [H, H] sum has (1 = the full square).
     static int64_t blockCount(int64_t H, bool onCpu);
     static torch::Tensor symmetrized(const torch::Tensor& lowerBlocks);
+    // Completes a lower-block-triangle sum to the full symmetric matrix.
+    static void mirrorInPlace(torch::Tensor& C);
 
-    std::vector<torch::Tensor> grams_;  // layers * kSites; lower block triangle on the CPU
+    std::vector<torch::Tensor> grams_;  // layers * kSites; lower block triangle (see blockCount)
     std::vector<int64_t> tokens_;       // layers * kSites
 };
 

@@ -22,6 +22,28 @@ inline bool cudaAvailable() {
     }
 }
 
+// TF32 tensor cores for float32 matrix products on CUDA while alive (the
+// previous setting is restored). Exact where the float32 operands hold
+// bfloat16 or float16 values (8 and 11 significant bits fit TF32's 11), so
+// products of such activations lose nothing and run ~8x faster than in
+// IEEE float32 on Hopper. The setting is process-wide: hold it only around
+// the products it is meant for.
+class AllowTf32 {
+public:
+    explicit AllowTf32(bool on) : previous_(at::globalContext().allowTF32CuBLAS()), on_(on) {
+        if (on_) at::globalContext().setAllowTF32CuBLAS(true);
+    }
+    ~AllowTf32() {
+        if (on_) at::globalContext().setAllowTF32CuBLAS(previous_);
+    }
+    AllowTf32(const AllowTf32&) = delete;
+    AllowTf32& operator=(const AllowTf32&) = delete;
+
+private:
+    bool previous_;
+    bool on_;
+};
+
 // InferenceMode exists since 1.9; NoGradGuard is the portable fallback name.
 using InferenceGuard = c10::InferenceMode;
 

@@ -9,19 +9,27 @@
 
 #include "core/calibration/calibrate.h"
 #include "core/common/device.h"
+#include "core/common/device_memory.h"
 #include "core/common/error.h"
 #include "core/engine/projection_evaluator.h"
+#include "core/engine/result_scoring.h"
 #include "core/engine/sequential_evaluator.h"
+#include "core/engine/streamed_projection.h"
 #include "core/export/model_export.h"
 #include "core/model/model.h"
+#include "core/model/model_shape.h"
+#include "core/plan/memory_planner.h"
+#include "core/projection/factor_store.h"
 #include "core/projection/projection_set.h"
 #include "core/search/genetic_search.h"
 #include "core/search/sensitivity.h"
 #include "core/search/uniform_search.h"
 #include "core/session/content_hash.h"
 #include "core/session/session_file.h"
+#include "core/task/block_state_cache.h"
 #include "core/task/evaluator.h"
 #include "core/task/task_file.h"
+#include "core/task/task_scorer.h"
 #include "core/task/task_tokens.h"
 #include "core/tokenizer/tokenizer.h"
 
@@ -103,15 +111,25 @@ struct Engine::Impl {
     TaskInfo taskInfo;
     TaskIdentity taskIdentity;
 
-    // The Grams of the calibration split and the token budget they were
-    // accumulated with (RunSettings::maxCalibrationTokens).
+    // Calibration: the token budget it ran with (RunSettings::maxCalibrationTokens;
+    // -1 = not calibrated), what it saw, and every layer's Grams when the
+    // memory plan kept them (host memory), so that a later data method needs
+    // no second pass.
+    int64_t calibrationBudget = -1;
+    CalibrationRecord calibrationRecord;
     std::optional<CalibrationData> calibration;
-    int64_t calibrationBudget = 0;
-    struct Projected {
-        LevelGrid grid;
-        ProjectionSet set;
-    };
-    std::map<std::string, Projected> projections;
+    // Every projected method's factors (one set per method and grid).
+    FactorStore store;
+    // The devices blocks are placed on (one = the model's device), the plan
+    // of the last run and what its phases measured.
+    std::vector<std::string> devices;
+    MemoryPlan plan;
+    std::vector<PhaseMeasurement> measurements;
+    // Resident memory before the model was loaded: a CPU phase's peak is
+    // measured above it, as the plan counts only what the run allocates.
+    int64_t baselineResident = 0;
+    // Plan as if no device had more than this (0 = what the devices have).
+    int64_t memoryLimit = 0;
 
     Session session;
 
@@ -121,6 +139,16 @@ struct Engine::Impl {
     std::string denseExamplesKey;
     EvalResult denseSearch, denseHeldOut;
 
+    // The search and held-out examples prepared once for scoring (reset with
+    // the model or the task). The search examples are ordered by the dense
+    // model's margins once known (choice tasks), least certain first, so that
+    // an evaluation stopping early stops sooner; every search uses that order.
+    std::unique_ptr<TaskScorer> searchScorer, heldOutScorer;
+    bool searchOrdered = false;
+    std::unique_ptr<BlockStateCache> states;
+    int64_t statesBudget = -1;
+    int64_t searchBatchTokens = ScorerOptions{}.batchTokens;
+
     Model& requireModel() {
         if (!model) throw InputError("no model is open");
         return *model;
@@ -129,15 +157,69 @@ struct Engine::Impl {
         if (!haveTask) throw InputError("no task is open");
     }
 
-    double score(const Task& t, const JobContext& parent) {
-        JobContext child = quietChild(parent);
-        EvalOptions options;
-        options.keepPredictions = false;
-        const EvalResult r = evaluateTask(*model, tokenizer.get(), t, options, child);
-        return r.score;
+    void resetScorers() {
+        denseExamplesKey.clear();  // the playground's dense answers (a model reopened in another dtype)
+        searchScorer.reset();
+        heldOutScorer.reset();
+        searchOrdered = false;
+        states.reset();
+        statesBudget = -1;
     }
-    std::function<double(const JobContext&)> scorer(const Task& t) {
-        return [this, &t](const JobContext& c) { return score(t, c); };
+    const TaskScorer& search() {
+        if (!searchScorer) {
+            ScorerOptions options;
+            options.batchTokens = searchBatchTokens;
+            searchScorer = std::make_unique<TaskScorer>(*model, tokenizer.get(), searchTask, options);
+        }
+        return *searchScorer;
+    }
+    const TaskScorer& heldOut() {
+        if (!heldOutScorer)
+            heldOutScorer = std::make_unique<TaskScorer>(*model, tokenizer.get(), heldOutTask);
+        return *heldOutScorer;
+    }
+    // The dense model's outcomes on the search examples; they also fix the
+    // search order (choice tasks: smallest dense margin first).
+    TaskScore denseSearchScore(const JobContext& context, std::vector<ExampleOutcome>* outcomes = nullptr) {
+        std::vector<ExampleOutcome> mine;
+        if (!outcomes) outcomes = &mine;
+        search();
+        const TaskScore s = searchScorer->score(context, {}, outcomes);
+        if (!searchOrdered && searchTask.spec.kind == TaskKind::Choice) {
+            std::vector<double> margins;
+            for (const ExampleOutcome& o : *outcomes) margins.push_back(o.margin);
+            searchScorer->orderBy(margins);
+            if (states) states->clear();  // batches changed
+        }
+        searchOrdered = true;
+        return s;
+    }
+    // How searches score: the prepared search examples, early decisions and
+    // state reuse as the settings ask. Orders the examples first (one dense
+    // pass) when a0 came from a session file; call it with the model dense.
+    SearchScoring searchScoring(const RunSettings& s, const JobContext& context) {
+        if (s.speed.batchTokens != searchBatchTokens) {  // other batches: prepare and order them again
+            searchBatchTokens = s.speed.batchTokens;
+            searchScorer.reset();
+            searchOrdered = false;
+            if (states) states->clear();
+        }
+        if (!searchOrdered) denseSearchScore(quietChild(context));
+        SearchScoring scoring;
+        scoring.scorer = &search();
+        scoring.earlyDecisions = s.speed.earlyDecisions;
+        if (s.speed.reuseBytes > 0 && searchTask.spec.kind == TaskKind::Choice) {
+            if (!states || statesBudget != s.speed.reuseBytes)
+                states = std::make_unique<BlockStateCache>(s.speed.reuseBytes, s.speed.reuseStride);
+            statesBudget = s.speed.reuseBytes;
+            scoring.states = states.get();
+        }
+        return scoring;
+    }
+    std::vector<int> blockOfMatrix() const {
+        std::vector<int> blocks;
+        for (const MatrixInfo& m : summary.matrices) blocks.push_back(m.layer);
+        return blocks;
     }
 
     // The calibration split as token sequences, cut to the model's context.
@@ -166,6 +248,8 @@ struct Engine::Impl {
         requireModel();
         requireTask();
         validateRunSettings(s);
+        // A run that cannot fit stops here, before any work, saying why.
+        checkPlan(s, {"load", "calibrate", "project", "search"}, context);
         const std::string file =
             session.path().empty() ? std::string("the open session") : "the session " + session.path();
         if (session.isViewOnly()) {
@@ -184,14 +268,17 @@ struct Engine::Impl {
 
     BaselineResult baseline(JobContext& context) {
         if (const auto b = session.baseline()) return *b;
-        EvalOptions options;
-        options.keepPredictions = false;
-        const EvalResult r = evaluateTask(*model, tokenizer.get(), searchTask, options, context);
+        context.beginPhase("evaluate", 1, searchTask.spec.name);
+        const auto start = std::chrono::steady_clock::now();
+        std::vector<ExampleOutcome> outcomes;
+        const TaskScore s = denseSearchScore(context, &outcomes);
+        const double seconds =
+            std::max(1e-9, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
         BaselineResult b;
-        b.a0 = r.score;
-        b.tokensPerSecond = r.tokensPerSecond;
-        b.examples = r.examples;
-        for (const auto& e : r.perExample) b.correct.push_back(e.correct ? 1 : 0);
+        b.a0 = s.value();
+        b.tokensPerSecond = double(s.promptTokens + s.generatedTokens) / seconds;
+        b.examples = s.total;
+        for (const ExampleOutcome& o : outcomes) b.correct.push_back(o.correct ? 1 : 0);
         session.setBaseline(b);
         context.log("baseline a0 = " + fixed(b.a0, 3) + " on " + std::to_string(b.examples) +
                     " search examples");
@@ -199,25 +286,145 @@ struct Engine::Impl {
         return b;
     }
 
-    void calibrate(const RunSettings& s, JobContext& context) {
-        calibration = sieve::calibrate(*model, calibrationSequences(), calibrationOptions(s), context);
-        calibrationBudget = s.maxCalibrationTokens;
-        // Factors of data methods depend on the Grams.
-        for (auto it = projections.begin(); it != projections.end();)
-            it = requireMethod(it->first).needsCalibration ? projections.erase(it) : std::next(it);
-        CalibrationRecord record;
-        record.examples = calibration->sequences();
-        record.tokens = calibration->tokens();
-        session.setCalibration(record);
-        context.emit(CalibrationEvent{record.examples, record.tokens});
+    // ---- the memory plan ------------------------------------------------------------
+    PlanRequest planRequest(const RunSettings& s) const {
+        PlanRequest r;
+        r.shape = modelShapeOf(model->config(), summary.path);
+        r.dtype = model->dtype() == torch::kFloat32 ? DType::Float32
+                  : model->dtype() == torch::kBFloat16 ? DType::BFloat16
+                                                       : DType::Float16;
+        r.methods = s.methods;
+        r.searchMethod = searchMethodOf(s);
+        r.grid = s.grid;
+        r.fusedAttention = compat::kHasFusedAttention;
+        r.calibrationBatch = CalibrationOptions{}.batchSize;
+        if (haveTask) {
+            // The calibration split as the pass will see it.
+            int64_t tokens = 0, longest = 1;
+            for (const auto& seq : calibrationSequences()) {
+                tokens += int64_t(seq.size());
+                longest = std::max<int64_t>(longest, int64_t(seq.size()));
+            }
+            r.calibrationTokens = s.maxCalibrationTokens > 0 ? std::min(tokens, s.maxCalibrationTokens) : tokens;
+            r.calibrationLength = longest;
+            r.evaluationLength = longest;  // search examples are of the same task
+        } else if (s.maxCalibrationTokens > 0) {
+            r.calibrationTokens = s.maxCalibrationTokens;
+        }
+        const MemoryInfo host = hostMemory();
+        // What this run may use: free memory now plus what the model already holds (the plan counts it).
+        const int64_t held = std::max<int64_t>(0, currentMemory("cpu") - baselineResident);
+        r.host = PlanDevice{"host", host.total, host.available + held};
+        for (const std::string& name : devices) {
+            if (name == "cpu") {
+                r.devices.push_back(PlanDevice{"cpu", host.total, host.available + held});
+                continue;
+            }
+            const MemoryInfo gpu = deviceMemory(name);
+            const int64_t used = std::max<int64_t>(0, currentMemory(name));
+            r.devices.push_back(
+                PlanDevice{name, gpu.total, std::max<int64_t>(0, gpu.available + used - gpuReserveBytes(gpu.total))});
+        }
+        if (memoryLimit > 0) {
+            for (PlanDevice& d : r.devices) d.available = std::min(d.available, memoryLimit);
+            r.host.available = std::min(r.host.available, memoryLimit);
+        }
+        return r;
     }
 
-    // The one place that decides whether a method needs (new) Grams.
-    void calibrateFor(const MethodInfo& method, const RunSettings& s, JobContext& context) {
-        if (!method.needsCalibration) return;
-        if (calibration && calibrationBudget == s.maxCalibrationTokens) return;
-        calibrate(s, context);
+    // Plans the run for `s`; refuses (InputError naming the phase, the
+    // memory and what to change) when a phase in `phases` cannot fit.
+    const MemoryPlan& checkPlan(const RunSettings& s, const std::vector<std::string>& phases,
+                                const JobContext& context) {
+        MemoryPlan next = planMemory(planRequest(s));
+        // GPU memory unknown (a build without CUDA figures): plan, but do not refuse.
+        bool known = true;
+        for (const PlanDevice& d : next.request.devices) known = known && d.capacity > 0;
+        for (const std::string& phase : phases)
+            if (known && !phaseFits(next, phase))
+                throw InputError("not enough memory for this run: " + next.refusal);
+        if (planKey(plan) != planKey(next)) context.log("memory plan:\n" + next.table());
+        plan = std::move(next);
+        return plan;
     }
+
+    // What a plan predicts (not what is free): a new one is logged only when this changes.
+    static std::string planKey(const MemoryPlan& p) {
+        std::string key;
+        for (const PhasePlan& phase : p.phases) {
+            key += phase.name + (phase.fits ? "+" : "-") + std::to_string(phase.hostBytes);
+            for (int64_t b : phase.deviceBytes) key += "," + std::to_string(b);
+            key += ";";
+        }
+        return key;
+    }
+
+    StreamOptions streamOptions(const RunSettings& s) const {
+        StreamOptions options;
+        options.calibration = calibrationOptions(s);
+        options.statesOnHost = plan.statesOnHost;
+        if (plan.offloadBlocks) options.computeDevice = model->device();
+        return options;
+    }
+
+    // ---- calibration and projection -------------------------------------------------------
+    // The data methods of a run (sieve-sequential calibrates per chromosome instead).
+    static std::vector<std::string> dataMethods(const RunSettings& s, const std::string& also = {}) {
+        std::vector<std::string> names;
+        auto add = [&](const std::string& m) {
+            const MethodInfo& info = requireMethod(m);
+            if (info.needsCalibration && !info.uniformOnly &&
+                std::find(names.begin(), names.end(), m) == names.end())
+                names.push_back(m);
+        };
+        for (const std::string& m : s.methods) add(m);
+        add(searchMethodOf(s));
+        if (!also.empty()) add(also);
+        return names;
+    }
+
+    // One layer-streamed pass: the Grams block by block, and every data
+    // method's factors (`methods`) made from them as each block is reached.
+    void calibrateAndProject(const RunSettings& s, const std::vector<std::string>& methods, JobContext& context) {
+        checkPlan(s, {"load", "calibrate"}, context);
+        store.evictCalibrated();  // factors of the old Grams
+        calibration.reset();
+        StreamedProjectionOptions options;
+        options.stream = streamOptions(s);
+        options.methods = methods;
+        options.grid = s.grid;
+        options.hostMethods = plan.offloadBlocks ? methods : plan.hostFactorMethods;
+        options.keepGrams = plan.keepGrams;
+        StreamedProjection result;
+        {
+            PhaseMeter meter(*this, "calibrate", context);
+            result = sieve::calibrateAndProject(*model, calibrationSequences(), options, context);
+        }
+        for (auto& [name, set] : result.sets) store.insert(name, s.grid, std::move(set));
+        calibration = std::move(result.grams);
+        calibrationBudget = s.maxCalibrationTokens;
+        calibrationRecord.examples = result.stats.sequences;
+        calibrationRecord.tokens = result.stats.tokens;
+        session.setCalibration(calibrationRecord);
+        context.log("calibrated " + std::to_string(model->blockCount()) + " blocks on " +
+                    std::to_string(result.stats.tokens) + " tokens (boundary states " +
+                    bytesText(result.stats.stateBytes) + (plan.statesOnHost ? " in host memory" : "") +
+                    ", largest block's Grams " + bytesText(result.stats.peakGramBytes) + (calibration ? ", kept" : ", freed") +
+                    "); " + store.summary());
+        context.emit(CalibrationEvent{calibrationRecord.examples, calibrationRecord.tokens});
+    }
+
+    void calibrate(const RunSettings& s, JobContext& context) { calibrateAndProject(s, dataMethods(s), context); }
+
+    // Another model or task: no Grams, no factors.
+    void resetCalibration() {
+        calibration.reset();
+        calibrationBudget = -1;
+        calibrationRecord = CalibrationRecord{};
+        store.clear();
+    }
+
+    bool calibratedFor(const RunSettings& s) const { return calibrationBudget == s.maxCalibrationTokens && calibrationBudget >= 0; }
 
     const ProjectionSet& project(const std::string& name, const RunSettings& s, JobContext& context) {
         const MethodInfo& method = requireMethod(name);
@@ -225,19 +432,28 @@ struct Engine::Impl {
             throw InputError("method '" + name +
                              "' has no single factorization (its factors depend on the levels of the blocks "
                              "before): it serves uniform sweeps only");
-        calibrateFor(method, s, context);
-        auto found = projections.find(name);
-        if (found != projections.end() && found->second.grid == s.grid) return found->second.set;
+        if (!calibratedFor(s) && method.needsCalibration) {
+            calibrateAndProject(s, dataMethods(s, name), context);
+        }
+        if (const ProjectionSet* found = store.find(name, s.grid)) return *found;
+        if (method.needsCalibration && !calibration) {
+            // The Grams were freed: one more streamed pass for this method.
+            calibrateAndProject(s, dataMethods(s, name), context);
+            if (const ProjectionSet* found = store.find(name, s.grid)) return *found;
+        }
+        checkPlan(s, {"project"}, context);
         auto projection = makeProjection(name);
         ProjectionSetOptions options;
         options.factor.levels = s.grid;
         options.factor.seed = 0;
+        options.factorsOnHost = std::find(plan.hostFactorMethods.begin(), plan.hostFactorMethods.end(), name) !=
+                                plan.hostFactorMethods.end();
+        PhaseMeter meter(*this, "project:" + name, context);
         ProjectionSet set = ProjectionSet::build(
             *projection, prunableLinears(*model),
             method.needsCalibration ? calibration->gramsPerMatrix() : std::vector<torch::Tensor>{}, options,
             context);
-        projections.erase(name);
-        return projections.emplace(name, Projected{s.grid, std::move(set)}).first->second.set;
+        return store.insert(name, s.grid, std::move(set));
     }
 
     PruningProblem problem(const RunSettings& s, double a0) const {
@@ -245,23 +461,95 @@ struct Engine::Impl {
     }
 
     int64_t calibrationTokensFor(const MethodInfo& method) const {
-        return method.needsCalibration && calibration ? calibration->tokens() : 0;
+        return method.needsCalibration && calibrationBudget >= 0 ? calibrationRecord.tokens : 0;
     }
+
+    // Times a phase and measures its peak memory on the model's device (the
+    // resident set on the CPU, torch's peak allocated bytes on a GPU) beside
+    // the plan's prediction; logs both and keeps them (phaseMeasurements).
+    class PhaseMeter {
+    public:
+        PhaseMeter(Impl& d, std::string phase, const JobContext& context)
+            : d_(d), phase_(std::move(phase)), context_(context), device_(d.model->device().str()),
+              start_(std::chrono::steady_clock::now()) {
+            resetPeakMemory(device_);
+        }
+        ~PhaseMeter() {
+            PhaseMeasurement m;
+            m.phase = phase_;
+            m.device = device_;
+            m.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+            const int64_t peak = peakMemory(device_);
+            m.peakBytes = peak < 0 ? -1 : (device_ == "cpu" ? std::max<int64_t>(0, peak - d_.baselineResident) : peak);
+            const std::string planned = phase_.rfind("project:", 0) == 0 ? "project" : phase_;
+            if (const PhasePlan* p = d_.plan.phase(planned))
+                if (!p->deviceBytes.empty()) m.plannedBytes = p->deviceBytes.front();
+            char text[200];
+            std::snprintf(text, sizeof text, "%s: %.1f s, peak %s on %s (planned %s)", phase_.c_str(), m.seconds,
+                          m.peakBytes < 0 ? "not measurable" : bytesText(m.peakBytes).c_str(), device_.c_str(),
+                          m.plannedBytes < 0 ? "-" : bytesText(m.plannedBytes).c_str());
+            context_.log(text);
+            d_.measurements.push_back(m);
+        }
+        PhaseMeter(const PhaseMeter&) = delete;
+        PhaseMeter& operator=(const PhaseMeter&) = delete;
+
+    private:
+        Impl& d_;
+        std::string phase_;
+        const JobContext& context_;
+        std::string device_;
+        std::chrono::steady_clock::time_point start_;
+    };
 
     // Shows a loaded session; it becomes the live one (results append to it,
     // an interrupted GA resumes) when its model and task are the open ones.
     SessionData adopt(SessionData data, const std::string& path, std::string* mismatch);
+
+    // ---- held-out and generalisation scores (definitions at the end of the file) ----
+    RunSettings settingsOfSession(const RunSettings& s) const;
+    EvalResult scoreAll(const Task& t, const JobContext& parent);
+    HeldOutEval scoreApplied(const AppliedResult& applied, const Task& t, const EvalResult& dense,
+                             const RunSettings& s, JobContext& context);
+    void record(HeldOutEval& e, const std::string& split, JobContext& context);
 };
 
 namespace {
+
+// One line per GA generation on what the speed-ups saved: how much of the
+// search examples the population needed before its feasibility was certain,
+// and the block forwards resumed from stored states.
+std::string generationSpeedReport(const Generation& g, int64_t examples, const BlockStateCache::Stats& now,
+                                  const BlockStateCache::Stats& before) {
+    double scored = 0;
+    for (const Individual& ind : g.population)
+        scored += ind.scoredExamples == 0
+                      ? 1.0
+                      : double(ind.scoredExamples) / double(std::max<int64_t>(1, examples));
+    char line[320];
+    int n = std::snprintf(
+        line, sizeof line,
+        "generation %d: %d new evaluations; early decisions: %.0f %% of the search examples "
+        "scored on average",
+        g.index, g.evaluations, 100.0 * scored / double(std::max<size_t>(1, g.population.size())));
+    const int64_t lookups = now.lookups - before.lookups, hits = now.hits - before.hits;
+    const int64_t saved = now.savedBlocks - before.savedBlocks, run = now.runBlocks - before.runBlocks;
+    if (lookups > 0 && n > 0 && size_t(n) < sizeof line)
+        std::snprintf(
+            line + n, sizeof line - size_t(n),
+            "; state reuse: %lld of %lld batches resumed, %lld of %lld block forwards saved (%.0f MiB held)",
+            (long long)hits, (long long)lookups, (long long)saved, (long long)(saved + run),
+            double(now.bytes) / double(1 << 20));
+    return line;
+}
 
 // A search's hold on the live model: the method's projections applied through
 // the evaluator, and the model dense again when the scope ends (also on
 // cancel or error).
 struct SearchScope {
-    SearchScope(const ProjectionSet& set, PruningProblem p, const LevelGrid& grid,
-                std::function<double(const JobContext&)> score)
-        : restore(set), problem(std::move(p)), evaluator(set, grid, std::move(score)) {}
+    SearchScope(const ProjectionSet& set, PruningProblem p, const LevelGrid& grid, SearchScoring scoring,
+                std::vector<int> blockOfMatrix = {})
+        : restore(set), problem(std::move(p)), evaluator(set, grid, scoring, std::move(blockOfMatrix)) {}
     DenseRestoreGuard restore;
     PruningProblem problem;
     ProjectionEvaluator evaluator;
@@ -275,8 +563,28 @@ Engine::~Engine() = default;
 const ModelSummary& Engine::openModel(const std::string& path, const DeviceChoice& device,
                                       JobContext& context, const std::string& tokenizerPath) {
     context.beginPhase("open model", 3, path);
+    Impl& d = *impl_;
     LoadOptions options;
     options.device = device;
+    // Several devices: the first holds the embeddings and the lm_head, the
+    // memory plan spreads the blocks (contiguous) so that each device fits.
+    const std::vector<std::string> devices =
+        device.devices.empty() ? std::vector<std::string>{resolveDevice(device.device)} : resolveDevices(device.devices);
+    options.device.device = devices.front();
+    if (!d.model) d.baselineResident = std::max<int64_t>(0, currentMemory("cpu"));
+    if (devices.size() > 1 && !isFactorizedExport(path)) {
+        PlanRequest request;
+        request.shape = modelShapeOf(readCheckpointConfig(path), path);
+        request.dtype = resolveDType(options.device);
+        for (const std::string& name : devices) {
+            const MemoryInfo memory = deviceMemory(name);
+            request.devices.push_back(PlanDevice{name, memory.total,
+                                                 memory.total > 0 ? memory.available - gpuReserveBytes(memory.total)
+                                                                  : int64_t(1) << 50});
+        }
+        const MemoryPlan placement = planMemory(request);
+        for (int block : placement.blockDevice) options.blockDevices.push_back(devices[size_t(block)]);
+    }
     auto model = isFactorizedExport(path) ? loadFactorizedModel(path, options) : Model::load(path, options);
     context.advance(1, "tokenizer");
     std::unique_ptr<Tokenizer> tokenizer;
@@ -286,15 +594,21 @@ const ModelSummary& Engine::openModel(const std::string& path, const DeviceChoic
     const ContentHash hash = hashFiles(weightFilesOf(path));
     context.advance(3);
 
-    Impl& d = *impl_;
     d.model = std::move(model);
     d.tokenizer = std::move(tokenizer);
     d.summary = d.model->summary();
     d.summary.path = absolutePath(path);
+    if (devices.size() > 1) {
+        d.summary.device.clear();
+        for (size_t i = 0; i < devices.size(); ++i) d.summary.device += (i ? "," : "") + devices[i];
+    }
     d.modelIdentity = ModelIdentity{d.summary, hash.files, hash.combined};
-    d.calibration.reset();
-    d.projections.clear();
+    d.resetCalibration();
+    d.resetScorers();
     d.device = device;
+    d.devices = devices;
+    d.plan.phases.clear();  // the next run logs its plan
+    d.measurements.clear();
     d.startSession();  // an open task stays open across a model change
     return d.summary;
 }
@@ -319,6 +633,7 @@ const TaskInfo& Engine::openTask(const std::string& path, const TaskOptions& opt
     // (+1e-9: a fraction restored as h / n from a session gives back h, not h - 1)
     size_t heldOut = static_cast<size_t>(double(n) * options.heldOutFraction + 1e-9);
     if (n < 2) heldOut = 0;
+    d.resetScorers();  // they refer to the tasks replaced here
     d.searchTask = task;
     d.searchTask.evaluation.assign(task.evaluation.begin(), task.evaluation.end() - heldOut);
     d.heldOutTask = task;
@@ -334,13 +649,12 @@ const TaskInfo& Engine::openTask(const std::string& path, const TaskOptions& opt
                           task.skippedLines};
     d.task = std::move(task);
     d.haveTask = true;
-    d.calibration.reset();
-    d.projections.clear();
+    d.resetCalibration();
 
     TaskIdentity& t = d.taskIdentity;
     t.name = d.taskInfo.name;
     t.path = absolutePath(path);
-    t.hash = hashFiles({path}).combined;
+    t.hash = hashFiles(taskFiles(path, d.task.spec)).combined;  // the split files it names too
     t.metric = d.taskInfo.metric;
     t.splitSizes = {{"calibration", d.taskInfo.calibrationExamples},
                     {"search", d.taskInfo.searchExamples},
@@ -480,7 +794,30 @@ void Engine::calibrate(const RunSettings& settings, JobContext& context) {
 }
 
 bool Engine::isCalibrated() const {
-    return impl_->calibration.has_value();
+    return impl_->calibrationBudget >= 0;
+}
+
+void Engine::setMemoryLimit(int64_t bytes) {
+    impl_->memoryLimit = std::max<int64_t>(0, bytes);
+}
+
+MemoryPlan Engine::plan(const RunSettings& settings) const {
+    const Impl& d = *impl_;
+    if (!d.model) throw InputError("no model is open");
+    validateRunSettings(settings);
+    return planMemory(d.planRequest(settings));
+}
+
+const MemoryPlan& Engine::lastPlan() const {
+    return impl_->plan;
+}
+
+const std::vector<PhaseMeasurement>& Engine::phaseMeasurements() const {
+    return impl_->measurements;
+}
+
+std::string Engine::factorStoreSummary() const {
+    return impl_->store.summary();
 }
 
 void Engine::project(const std::string& method, const RunSettings& settings, JobContext& context) {
@@ -496,8 +833,9 @@ double Engine::evaluateChromosome(const std::vector<int>& genes, const RunSettin
     Impl& d = *impl_;
     d.beginRun(settings, context);
     const ProjectionSet& set = d.project(searchMethodOf(settings), settings, context);
+    const SearchScoring scoring = d.searchScoring(settings, context);
     DenseRestoreGuard restore(set);
-    ProjectionEvaluator evaluator(set, settings.grid, d.scorer(d.searchTask));
+    ProjectionEvaluator evaluator(set, settings.grid, scoring);
     return evaluator.accuracy(genes, context);
 }
 
@@ -508,13 +846,16 @@ UniformResult Engine::uniform(const std::string& name, const RunSettings& settin
     const BaselineResult b = d.baseline(context);
     UniformResult result;
     if (method.evaluation == MethodEvaluation::Sequential) {
-        SequentialEvaluator evaluator(*d.model, d.calibrationSequences(), d.calibrationOptions(settings),
-                                      settings.grid, d.scorer(d.searchTask));
+        d.checkPlan(settings, {"load", "calibrate", "search"}, context);
+        const TaskScorer& scorer = d.search();
+        SequentialEvaluator evaluator(*d.model, d.calibrationSequences(), d.streamOptions(settings),
+                                      settings.grid,
+                                      [&](const JobContext& c) { return completeScore(scorer, c); });
         result = uniformSearch(d.problem(settings, b.a0), evaluator, {name, settings.fullCurve}, context);
         evaluator.restoreDense();
     } else {
-        SearchScope scope(d.project(name, settings, context), d.problem(settings, b.a0), settings.grid,
-                          d.scorer(d.searchTask));
+        const ProjectionSet& set = d.project(name, settings, context);
+        SearchScope scope(set, d.problem(settings, b.a0), settings.grid, d.searchScoring(settings, context));
         result = uniformSearch(scope.problem, scope.evaluator, {name, settings.fullCurve}, context);
     }
     d.session.recordSettings(settings.eps, settings.grid, {name}, settings.ga.seed);
@@ -524,8 +865,17 @@ UniformResult Engine::uniform(const std::string& name, const RunSettings& settin
 }
 
 std::vector<UniformResult> Engine::uniformSweeps(const RunSettings& settings, JobContext& context) {
+    Impl& d = *impl_;
     std::vector<UniformResult> results;
-    for (const std::string& m : settings.methods) results.push_back(uniform(m, settings, context));
+    for (const std::string& m : settings.methods) {
+        results.push_back(uniform(m, settings, context));
+        // The run moves on: a method's factors go when the plan needs their memory
+        // (the search method's stay for the genetic search, the scan and exports).
+        if (d.plan.evictAfterSweep && m != searchMethodOf(settings) && d.store.has(m)) {
+            d.store.evict(m);
+            context.log("factors of " + m + " evicted; " + d.store.summary());
+        }
+    }
     return results;
 }
 
@@ -567,13 +917,18 @@ GaResult Engine::genetic(const RunSettings& settings, JobContext& context) {
     // generation is then appended, so a kill loses at most the one in flight.
     d.session.beginGa(start);
 
-    SearchScope scope(set, d.problem(settings, b.a0), settings.grid, d.scorer(d.searchTask));
+    SearchScope scope(set, d.problem(settings, b.a0), settings.grid, d.searchScoring(settings, context),
+                      d.blockOfMatrix());
     GeneticSearch search(scope.problem, settings.ga);
     GaRunOptions options;
     options.method = name;
     options.uniformBestIndex = uniformBest;
+    BlockStateCache::Stats reuseBefore = d.states ? d.states->stats() : BlockStateCache::Stats{};
     options.onGeneration = [&](const Generation& g, const std::string& rng) {
         d.session.appendGeneration(g, rng);
+        const BlockStateCache::Stats reuse = d.states ? d.states->stats() : BlockStateCache::Stats{};
+        context.log(generationSpeedReport(g, d.taskInfo.searchExamples, reuse, reuseBefore));
+        reuseBefore = reuse;
     };
     GaResult result = search.run(scope.evaluator, options, context, stored ? &checkpoint : nullptr);
     d.session.finishGa(result,
@@ -587,8 +942,8 @@ SensitivityResult Engine::sensitivity(const RunSettings& settings, JobContext& c
     d.beginRun(settings, context);
     const std::string name = searchMethodOf(settings);
     const BaselineResult b = d.baseline(context);
-    SearchScope scope(d.project(name, settings, context), d.problem(settings, b.a0), settings.grid,
-                      d.scorer(d.searchTask));
+    const ProjectionSet& set = d.project(name, settings, context);
+    SearchScope scope(set, d.problem(settings, b.a0), settings.grid, d.searchScoring(settings, context));
     SensitivityResult result = singleMatrixSensitivity(scope.problem, scope.evaluator,
                                                        {name, sensitivityLevelIndex(settings)}, context);
     d.session.recordSettings(settings.eps, settings.grid, {name}, settings.ga.seed);
@@ -602,21 +957,18 @@ HeldOutEval Engine::heldOut(const std::vector<int>& genes, const RunSettings& se
     d.beginRun(settings, context);
     if (d.heldOutTask.evaluation.empty())
         throw InputError("the task has no held-out examples (held-out fraction 0)");
-    HeldOutEval e;
-    e.taskName = d.taskInfo.name + " (held-out)";
     context.beginPhase("held-out", 2);
-    e.denseAccuracy = d.score(d.heldOutTask, context);
+    const EvalResult dense = d.scoreAll(d.heldOutTask, context);
     context.advance(1);
-    const ProjectionSet& set = d.project(searchMethodOf(settings), settings, context);
-    DenseRestoreGuard restore(set);
-    ProjectionEvaluator evaluator(set, settings.grid, d.scorer(d.heldOutTask));
-    e.prunedAccuracy = evaluator.accuracy(genes, context);
-    e.removedFraction = d.problem(settings, std::max(e.denseAccuracy, 1e-9)).removedFraction(genes);
+    const AppliedResult applied{ResultSource{true, {}}, searchMethodOf(settings), genes};
+    HeldOutEval e = d.scoreApplied(applied, d.heldOutTask, dense, settings, context);
+    // "ga" names the session's search best; any other chromosome is just that.
+    const std::optional<GaSession> ga = d.session.ga();
+    if (!ga || ga->result.best.genes != genes || ga->result.method != applied.method) e.source = "chromosome";
+    e.taskName = d.taskInfo.name + " (held-out)";
+    e.taskPath = d.taskIdentity.path;
     context.advance(2);
-    d.session.putEval(e);
-    context.log("held-out check: dense " + fixed(e.denseAccuracy, 3) + ", pruned " +
-                fixed(e.prunedAccuracy, 3) + " with " + fixed(100 * e.removedFraction, 1) + " % removed");
-    context.emit(HeldOutEvent{e});
+    d.record(e, kHeldOutSplit, context);
     return e;
 }
 
@@ -627,7 +979,8 @@ void Engine::runAll(const RunSettings& settings, JobContext& context) {
     uniformSweeps(settings, context);
     const GaResult ga = genetic(settings, context);
     sensitivity(settings, context);
-    if (!d.heldOutTask.evaluation.empty()) heldOut(ga.best.genes, settings, context);
+    if (!d.heldOutTask.evaluation.empty() && !ga.best.genes.empty()) heldOutAll(settings, context);
+    context.log(d.store.summary());
 }
 
 ExportReport Engine::exportModel(const std::string& directory, ExportFormat format,
@@ -689,11 +1042,11 @@ std::string referenceOf(const TaskExample& e) {
 }
 
 void appendOutcomes(ExampleSplit split, const Task& task, const EvalResult& dense, const EvalResult& pruned,
-                    std::vector<ExampleOutcome>& out) {
+                    std::vector<ExampleComparison>& out) {
     for (size_t i = 0; i < pruned.perExample.size(); ++i) {
         const ExampleResult& p = pruned.perExample[i];
         const TaskExample& example = task.evaluation.at(size_t(p.index));
-        ExampleOutcome o;
+        ExampleComparison o;
         o.split = split;
         o.index = p.index;
         o.line = example.line;
@@ -768,6 +1121,138 @@ ChromosomeEvaluation Engine::evaluateExamples(const std::vector<int>& genes, con
     if (haveHeldOut)
         appendOutcomes(ExampleSplit::HeldOut, d.heldOutTask, d.denseHeldOut, heldOut, out.examples);
     return out;
+}
+
+// ---- held-out and generalisation scores --------------------------------------------------
+
+// A session's results were made with its grid and eps; its Grams with a
+// token budget that calibrating up to the recorded token count reproduces
+// (calibration stops after the batch that reaches the budget).
+RunSettings Engine::Impl::settingsOfSession(const RunSettings& s) const {
+    RunSettings out = s;
+    const SessionData data = session.snapshot();
+    if (!data.provenance.levelGrid.empty()) out.grid = data.provenance.levelGrid;
+    if (data.provenance.eps > 0) out.eps = data.provenance.eps;
+    if (data.calibration && data.calibration->tokens > 0)
+        out.maxCalibrationTokens = calibration && calibration->tokens() == data.calibration->tokens
+                                       ? calibrationBudget
+                                       : data.calibration->tokens;
+    return out;
+}
+
+EvalResult Engine::Impl::scoreAll(const Task& t, const JobContext& parent) {
+    JobContext child = quietChild(parent);
+    EvalOptions options;
+    options.keepPredictions = false;
+    return evaluateTask(*model, tokenizer.get(), t, options, child);
+}
+
+HeldOutEval Engine::Impl::scoreApplied(const AppliedResult& applied, const Task& t, const EvalResult& dense,
+                                       const RunSettings& s, JobContext& context) {
+    EvalResult pruned;
+    const auto score = [&](const JobContext& c) {
+        pruned = scoreAll(t, c);
+        return pruned.score;
+    };
+    const bool dense0 = std::all_of(applied.genes.begin(), applied.genes.end(), [](int g) { return g == 0; });
+    if (dense0) {
+        pruned = dense;  // level 0 everywhere is the dense model
+    } else if (requireMethod(applied.method).evaluation == MethodEvaluation::Sequential) {
+        SequentialEvaluator evaluator(*model, calibrationSequences(), streamOptions(s), s.grid, score);
+        struct Restore {
+            SequentialEvaluator& e;
+            ~Restore() { e.restoreDense(); }
+        } restore{evaluator};
+        evaluator.accuracy(applied.genes, context);
+    } else {
+        const ProjectionSet& set = project(applied.method, s, context);
+        DenseRestoreGuard restore(set);
+        set.apply(levelsOf(applied.genes, s.grid));
+        score(context);
+    }
+    HeldOutEval e = pairedScore(dense, pruned);
+    e.source = resultSourceText(applied.source);
+    e.method = applied.method;
+    e.removedFraction = problem(s, 1.0).removedFraction(applied.genes);
+    return e;
+}
+
+void Engine::Impl::record(HeldOutEval& e, const std::string& split, JobContext& context) {
+    e.split = split;
+    session.putEval(e);
+    context.log(e.taskName + ", " + e.source + " (" + e.method + "): dense " + fixed(e.denseAccuracy, 3) +
+                ", pruned " + fixed(e.prunedAccuracy, 3) + " on " + std::to_string(e.examples) + " examples, " +
+                fixed(100 * e.removedFraction, 1) + " % of the prunable parameters removed");
+    context.emit(HeldOutEvent{e});
+}
+
+std::vector<HeldOutEval> Engine::heldOutAll(const RunSettings& settings, JobContext& context,
+                                            bool onlyMissing) {
+    Impl& d = *impl_;
+    const RunSettings s = d.settingsOfSession(settings);
+    d.beginRun(s, context);
+    if (d.heldOutTask.evaluation.empty())
+        throw InputError("the task has no held-out examples (held-out fraction 0)");
+    const SessionData data = d.session.snapshot();
+    std::vector<ResultSource> sources;
+    for (const UniformResult& u : data.uniform) sources.push_back({false, u.method});
+    if (data.ga && !data.ga->result.best.genes.empty()) sources.push_back({true, {}});
+    if (onlyMissing)
+        sources.erase(std::remove_if(sources.begin(), sources.end(),
+                                     [&](const ResultSource& source) {
+                                         return std::any_of(data.eval.begin(), data.eval.end(),
+                                                            [&](const HeldOutEval& e) {
+                                                                return e.split == kHeldOutSplit &&
+                                                                       e.source == resultSourceText(source);
+                                                            });
+                                     }),
+                      sources.end());
+    if (sources.empty()) return {};
+    context.beginPhase("held-out", int64_t(sources.size()) + 1, d.taskInfo.name);
+    const EvalResult dense = d.scoreAll(d.heldOutTask, context);
+    context.advance(1);
+    std::vector<HeldOutEval> out;
+    for (const ResultSource& source : sources) {
+        const AppliedResult applied = resolveResult(data, source, s.grid, d.summary.matrices.size());
+        HeldOutEval e = d.scoreApplied(applied, d.heldOutTask, dense, s, context);
+        e.taskName = d.taskInfo.name + " (held-out)";
+        e.taskPath = d.taskIdentity.path;
+        d.record(e, kHeldOutSplit, context);
+        out.push_back(std::move(e));
+        context.advance(int64_t(out.size()) + 1, resultSourceText(source));
+    }
+    return out;
+}
+
+HeldOutEval Engine::evaluateOnTask(const std::string& taskPath, const ResultSource& source,
+                                   const RunSettings& settings, JobContext& context) {
+    Impl& d = *impl_;
+    d.requireModel();
+    d.requireTask();
+    if (d.session.isViewOnly())
+        throw InputError(
+            "the session was made with another model or task than the open ones: open its model "
+            "and task to apply its results");
+    const RunSettings s = d.settingsOfSession(settings);
+    d.beginRun(s, context);
+    const Task other = loadTask(taskPath);
+    const bool own = hashFiles(taskFiles(taskPath, other.spec)).combined == d.taskIdentity.hash;
+    if (!own && other.evaluation.empty()) throw InputError(taskPath + ": the evaluation split is empty");
+    const Task& scored = own ? d.heldOutTask : other;
+    if (own && scored.evaluation.empty())
+        throw InputError(taskPath + " is the session's own task, and it has no held-out examples");
+    if (own) context.log(taskPath + " is the session's own task: its held-out examples are scored");
+    const AppliedResult applied =
+        resolveResult(d.session.snapshot(), source, s.grid, d.summary.matrices.size());
+    context.beginPhase("evaluate on " + other.spec.name, 2, resultSourceText(source));
+    const EvalResult dense = d.scoreAll(scored, context);
+    context.advance(1);
+    HeldOutEval e = d.scoreApplied(applied, scored, dense, s, context);
+    e.taskName = own ? d.taskInfo.name + " (held-out)" : other.spec.name;
+    e.taskPath = absolutePath(taskPath);
+    context.advance(2);
+    d.record(e, own ? kHeldOutSplit : kEvaluationSplit, context);
+    return e;
 }
 
 }  // namespace sieve

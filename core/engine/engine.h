@@ -13,7 +13,7 @@
 //
 // The flow a reader can follow top to bottom:
 //   openModel -> openTask -> baseline -> calibrate -> project(method)
-//   -> uniform(method) -> genetic -> sensitivity -> heldOut
+//   -> uniform(method) -> genetic -> sensitivity -> heldOutAll (-> evaluateOnTask)
 #include <map>
 #include <memory>
 #include <optional>
@@ -23,9 +23,10 @@
 #include "core/export/export_report.h"
 #include "core/session/session.h"
 #include "core/types/device_choice.h"
-#include "core/types/example_outcome.h"
+#include "core/types/chromosome_evaluation.h"
 #include "core/types/job.h"
 #include "core/types/matrix_info.h"
+#include "core/types/memory_plan.h"
 #include "core/types/run_settings.h"
 
 namespace sieve {
@@ -92,12 +93,29 @@ public:
     double evaluateDense(JobContext& context, std::map<std::string, double>* scoreByTag = nullptr);
     // a0 on the search examples (kept in the session).
     BaselineResult baseline(JobContext& context);
-    // Gram matrices of every matrix input over the calibration split (again,
-    // even when calibrated already).
+    // Calibration over the calibration split (again, even when calibrated
+    // already), layer-streamed: block by block, the Grams of its matrix
+    // inputs, and the factors of every method of the settings that needs
+    // them (RunSettings::methods and the search method) made from them.
     void calibrate(const RunSettings& settings, JobContext& context);
     bool isCalibrated() const;
-    // Factors every matrix with `method` (kept per method and grid).
+    // Factors every matrix with `method` (kept per method and grid in the
+    // factor store; data methods come from the calibration pass).
     void project(const std::string& method, const RunSettings& settings, JobContext& context);
+
+    // ---- memory --------------------------------------------------------------------------
+    // The memory plan of a run with these settings on the open model and
+    // its devices, against the memory free now (every run checks it first
+    // and refuses, naming the phase, when it cannot fit).
+    MemoryPlan plan(const RunSettings& settings) const;
+    // Plans as if no device (and the host) had more than `bytes` free: a
+    // share of a machine used by others (the CLI's --memory-limit). 0 = off.
+    void setMemoryLimit(int64_t bytes);
+    // The plan the last run followed, and what its phases measured.
+    const MemoryPlan& lastPlan() const;
+    const std::vector<PhaseMeasurement>& phaseMeasurements() const;
+    // The factor store's line: memory held, applies, hit rate, copies.
+    std::string factorStoreSummary() const;
 
     UniformResult uniform(const std::string& method, const RunSettings& settings, JobContext& context);
     // A uniform sweep for every method of the settings, in their order.
@@ -110,8 +128,28 @@ public:
     // `genes` on the held-out examples (and dense on the same examples).
     HeldOutEval heldOut(const std::vector<int>& genes, const RunSettings& settings, JobContext& context);
     // Uniform sweeps, the genetic search, the sensitivity scan and the
-    // held-out check of the search's best, in that order.
+    // held-out check of every result (heldOutAll), in that order.
     void runAll(const RunSettings& settings, JobContext& context);
+
+    // ---- held-out and generalisation scores ----------------------------------------------
+    // Each is the dense and the pruned model on the same examples, with
+    // per-example results (for the paired test), stored in the session and
+    // announced as a HeldOutEvent. A result is applied with the session's
+    // level grid and the calibration budget its Grams were made with.
+
+    // Every result of the session on the held-out examples: each uniform
+    // sweep's optimum (its method at its best level) and the genetic
+    // search's best. InputError when the task has no held-out examples.
+    // With onlyMissing, only the results the session holds no held-out score
+    // of (after `sieve sweep` or `sieve ga` added one); the others are kept.
+    std::vector<HeldOutEval> heldOutAll(const RunSettings& settings, JobContext& context,
+                                        bool onlyMissing = false);
+    // One result of the session ("ga" or "uniform:METHOD") scored on the
+    // evaluation split of another task file (on the held-out examples when
+    // it is the session's own task): does what the search kept generalise?
+    // The projections are those of the session's task (its calibration split).
+    HeldOutEval evaluateOnTask(const std::string& taskPath, const ResultSource& source,
+                               const RunSettings& settings, JobContext& context);
 
     // Accuracy on the search examples with `genes` applied (grid indices per
     // matrix) with searchMethodOf(settings). The model is dense again afterwards.

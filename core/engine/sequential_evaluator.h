@@ -4,13 +4,16 @@
 // pruned, so its LLM-Sieve projections fit the inputs they will meet. The
 // factors then depend on the levels of the blocks before, so one
 // factorization cannot serve every level: each evaluated chromosome prunes
-// the model block by block from dense, one calibration pass per block that
-// has a pruned matrix (L passes, against one for the parallel mode). Used by
-// the uniform sweep of method "sieve-sequential". Internal to the engine.
+// the model block by block from dense in one layer-streamed pass
+// (core/calibration/layer_stream.h): block l's Grams are accumulated on the
+// pruned blocks' outputs, its matrices factored and pruned, and its pruned
+// outputs feed block l+1. That is at most 2 L block forwards per chromosome
+// (the old loop ran one whole-model calibration per pruned block, O(L^2)).
+// Used by the uniform sweep of method "sieve-sequential". Internal to the engine.
 #include <functional>
 #include <vector>
 
-#include "core/calibration/calibrate.h"
+#include "core/calibration/layer_stream.h"
 #include "core/projection/projection_set.h"
 #include "core/search/pruning_problem.h"
 
@@ -22,7 +25,7 @@ class SequentialEvaluator : public ChromosomeEvaluator {
 public:
     // `score` evaluates the model as it is now. The model is left pruned by
     // the last chromosome until restoreDense() (or destruction).
-    SequentialEvaluator(Model& model, std::vector<std::vector<int64_t>> sequences, CalibrationOptions options,
+    SequentialEvaluator(Model& model, std::vector<std::vector<int64_t>> sequences, StreamOptions options,
                         const LevelGrid& grid, std::function<double(const JobContext&)> score);
     ~SequentialEvaluator() override;
     SequentialEvaluator(const SequentialEvaluator&) = delete;
@@ -30,14 +33,17 @@ public:
 
     double accuracy(const std::vector<int>& genes, const JobContext& context) override;
     void restoreDense();
+    // Block forwards the last chromosome cost (over all calibration batches).
+    int lastBlockPasses() const { return lastBlockPasses_; }
 
 private:
     Model& model_;
     std::vector<std::vector<int64_t>> sequences_;
-    CalibrationOptions options_;
+    StreamOptions options_;
     const LevelGrid& grid_;
     std::function<double(const JobContext&)> score_;
     std::vector<ProjectionSet> applied_;  // one per pruned block: the factors in use
+    int lastBlockPasses_ = 0;
 };
 
 }  // namespace sieve

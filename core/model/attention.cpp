@@ -55,9 +55,10 @@ torch::Tensor Attention::forward(const torch::Tensor& x, int layer, const Forwar
     const int64_t B = x.size(0), T = x.size(1);
     ctx.observe(layer, InputSite::AttentionIn, x);
     // q [B, heads, T, d]; k, v [B, kvHeads, T, d]
-    torch::Tensor qh = q->forward(x).view({B, T, heads, headDim}).transpose(1, 2);
-    torch::Tensor kh = k->forward(x).view({B, T, kvHeads, headDim}).transpose(1, 2);
-    torch::Tensor vh = v->forward(x).view({B, T, kvHeads, headDim}).transpose(1, 2);
+    const std::vector<torch::Tensor> qkv = qkvInput.forward(x, {q, k, v});
+    torch::Tensor qh = qkv[0].view({B, T, heads, headDim}).transpose(1, 2);
+    torch::Tensor kh = qkv[1].view({B, T, kvHeads, headDim}).transpose(1, 2);
+    torch::Tensor vh = qkv[2].view({B, T, kvHeads, headDim}).transpose(1, 2);
     qh = applyRotary(qh, ctx.cos, ctx.sin);
     kh = applyRotary(kh, ctx.cos, ctx.sin);
     if (ctx.cache) {

@@ -5,6 +5,7 @@
 #include "core/common/torch_compat.h"
 #include "core/model/forward_context.h"
 #include "core/model/linear.h"
+#include "core/model/shared_input.h"
 
 namespace sieve {
 
@@ -16,6 +17,7 @@ struct Attention {
     int64_t heads = 0;
     int64_t kvHeads = 0;
     int64_t headDim = 0;
+    SharedInputMaps qkvInput;  // q, k and v read the same x
 
     // x [B, T, H] (already normalised) -> [B, T, H]
     torch::Tensor forward(const torch::Tensor& x, int layer, const ForwardContext& ctx) const;

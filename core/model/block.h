@@ -13,6 +13,7 @@ torch::Tensor rmsNorm(const torch::Tensor& x, const torch::Tensor& weight, doubl
 
 struct Block {
     int layer = 0;
+    torch::Device device{torch::kCPU};  // where its norms and matrices live (Model::placeBlocks)
     double rmsEps = 1e-6;
     torch::Tensor inputNorm;  // [H] input_layernorm
     torch::Tensor postNorm;   // [H] post_attention_layernorm

@@ -35,4 +35,17 @@ Checkpoint readCheckpoint(const std::string& path) {
     return readLlama2cCheckpoint(path);
 }
 
+ModelConfig readCheckpointConfig(const std::string& path) {
+    std::error_code ec;
+    const fs::path p(path);
+    if (fs::is_directory(p, ec)) {
+        if (!fs::exists(p / "config.json", ec))
+            throw FormatError(path, "directory without config.json (not a Hugging Face model)");
+        return ModelConfig::fromHfFile((p / "config.json").string());
+    }
+    if (p.filename() == "config.json") return ModelConfig::fromHfFile(path);
+    // GGUF defers every tensor (only the header is read); llama2.c files are small.
+    return readCheckpoint(path).config;
+}
+
 }  // namespace sieve

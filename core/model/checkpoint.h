@@ -40,6 +40,10 @@ struct Checkpoint {
 // Detects the format: a directory with config.json (HF), a .gguf file, or a
 // llama2.c .bin checkpoint. Throws FormatError naming the file and the cause.
 Checkpoint readCheckpoint(const std::string& path);
+// The config alone, without reading any weight: a Hugging Face directory (its
+// config.json; weights need not be there), a config.json file, or a GGUF
+// header. What the memory planner needs before a model is loaded.
+ModelConfig readCheckpointConfig(const std::string& path);
 
 Checkpoint readHfCheckpoint(const std::string& dir);  // config.json + (sharded) safetensors
 // GGUF v2/v3, architectures llama and qwen2: the config and rope_freqs are

@@ -1,5 +1,6 @@
 #include "core/model/linear.h"
 
+#include <atomic>
 #include <sstream>
 #include <vector>
 
@@ -7,8 +8,6 @@
 #include "core/common/shape_text.h"
 
 namespace sieve {
-
-namespace {
 
 // y = x W^T + b for x [..., H], W [D, H]. One BLAS call either way. On the CPU
 // a few rows (decoding) go through W x^T instead: BLAS's matrix-vector and
@@ -36,7 +35,22 @@ torch::Tensor linearMap(const torch::Tensor& x, const torch::Tensor& W, const to
     return y.view(shape);
 }
 
+namespace {
+
+// A factor as BLAS can read it in place: row-major, or the transpose of a
+// row-major block (a rank slice of a factor stored transposed, see
+// core/projection/factorization.h). Anything else is copied once here.
+torch::Tensor blasReadable(const torch::Tensor& t) {
+    if (t.is_contiguous() || t.t().is_contiguous()) return t;
+    return t.contiguous();
+}
+
 }  // namespace
+
+uint64_t PrunableLinear::nextVersion() {
+    static std::atomic<uint64_t> counter{0};
+    return ++counter;
+}
 
 PrunableLinear::PrunableLinear(MatrixInfo info, torch::Tensor weight, torch::Tensor bias)
     : info_(std::move(info)), weight_(std::move(weight)), bias_(std::move(bias)) {
@@ -69,10 +83,13 @@ void PrunableLinear::setFactors(torch::Tensor B, torch::Tensor A) {
                          (A.defined() ? shapeText(A) : "(none)") + " do not compose to [" +
                          std::to_string(info_.rows) + ", " + std::to_string(info_.cols) +
                          "] (expected B [D, r], A [r, H])");
+    // Slices of factors already on this device in this dtype are kept as
+    // views: switching a level copies nothing (core/projection/factor_store.h).
     const auto options = weight_.options().requires_grad(false);
-    B_ = B.to(options).contiguous();
-    A_ = A.to(options).contiguous();
+    B_ = blasReadable(B.to(options));
+    A_ = blasReadable(A.to(options));
     replacement_ = torch::Tensor();
+    version_ = nextVersion();
 }
 
 void PrunableLinear::setReplacementWeight(torch::Tensor W) {
@@ -83,12 +100,26 @@ void PrunableLinear::setReplacementWeight(torch::Tensor W) {
     replacement_ = W.to(weight_.options().requires_grad(false)).contiguous();
     B_ = torch::Tensor();
     A_ = torch::Tensor();
+    version_ = nextVersion();
 }
 
 void PrunableLinear::restoreDense() {
+    if (isDense()) return;
     B_ = torch::Tensor();
     A_ = torch::Tensor();
     replacement_ = torch::Tensor();
+    version_ = nextVersion();
+}
+
+void PrunableLinear::moveTo(const torch::Device& device) {
+    auto to = [&device](torch::Tensor& t) {
+        if (t.defined()) t = t.to(device);
+    };
+    to(weight_);
+    to(bias_);
+    to(B_);
+    to(A_);
+    to(replacement_);
 }
 
 int64_t PrunableLinear::currentParams() const {

@@ -9,6 +9,10 @@
 
 namespace sieve {
 
+// y = x W^T + b for x [..., H], W [D, H] (bias may be undefined), the way
+// every map of the model multiplies (few rows take a matrix-vector path).
+torch::Tensor linearMap(const torch::Tensor& x, const torch::Tensor& W, const torch::Tensor& bias);
+
 class PrunableLinear {
 public:
     PrunableLinear() = default;
@@ -25,6 +29,8 @@ public:
     // A same-shape replacement weight (e.g. W with a mask applied).
     void setReplacementWeight(torch::Tensor W);
     void restoreDense();
+    // Moves W, the bias and whatever replaces W now to `device` (block placement).
+    void moveTo(const torch::Device& device);
 
     bool isDense() const { return !B_.defined() && !replacement_.defined(); }
     bool isFactorized() const { return B_.defined(); }
@@ -35,6 +41,9 @@ public:
     torch::Tensor effectiveWeight() const;
     const torch::Tensor& factorB() const { return B_; }
     const torch::Tensor& factorA() const { return A_; }
+    // Changes whenever the map does (factors set, replaced, restored); unique
+    // across every PrunableLinear, so a cache keyed by it never aliases.
+    uint64_t version() const { return version_; }
 
     // Training (demo model): the weight as a leaf tensor that requires grad.
     torch::Tensor& mutableWeight() { return weight_; }
@@ -46,6 +55,8 @@ private:
     torch::Tensor bias_;
     torch::Tensor B_, A_;
     torch::Tensor replacement_;
+    uint64_t version_ = nextVersion();
+    static uint64_t nextVersion();
 };
 
 }  // namespace sieve

@@ -9,8 +9,9 @@ torch::Tensor Mlp::forward(const torch::Tensor& x, int layer, const ForwardConte
     if (torch::GradMode::is_enabled()) {
         hidden = torch::silu(gate->forward(x)) * up->forward(x);
     } else {
-        hidden = gate->forward(x);
-        torch::silu_(hidden).mul_(up->forward(x));
+        std::vector<torch::Tensor> gateUp = gateUpInput.forward(x, {gate, up});
+        hidden = std::move(gateUp[0]);
+        torch::silu_(hidden).mul_(gateUp[1]);
     }
     ctx.observe(layer, InputSite::MlpHidden, hidden);
     return down->forward(hidden);

@@ -4,6 +4,7 @@
 #include "core/common/torch_compat.h"
 #include "core/model/forward_context.h"
 #include "core/model/linear.h"
+#include "core/model/shared_input.h"
 
 namespace sieve {
 
@@ -11,6 +12,7 @@ struct Mlp {
     const PrunableLinear* gate = nullptr;  // [I, H]
     const PrunableLinear* up = nullptr;    // [I, H]
     const PrunableLinear* down = nullptr;  // [H, I]
+    SharedInputMaps gateUpInput;           // gate and up read the same x
 
     // x [B, T, H] (already normalised) -> [B, T, H]
     torch::Tensor forward(const torch::Tensor& x, int layer, const ForwardContext& ctx) const;

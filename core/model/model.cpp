@@ -16,6 +16,7 @@ namespace {
 
 torch::ScalarType scalarTypeOf(DType d) {
     switch (d) {
+        case DType::Auto:  // resolved by resolveDType before it gets here
         case DType::Float32:
             return torch::kFloat32;
         case DType::BFloat16:
@@ -49,6 +50,35 @@ ModelConfig checkedConfig(ModelConfig c, const std::string& where) {
     require(rope.empty() || rope == "default" || rope == "linear" || rope == "llama3",
             "rope_scaling type '" + rope + "' is not supported (supported: llama3, linear)");
     return c;
+}
+
+// Where a load puts each tensor: the model's device (embeddings, final norm,
+// lm_head) and one device per block.
+struct Placement {
+    torch::Device model{torch::kCPU};
+    std::vector<torch::Device> blocks;
+    torch::ScalarType dtype = torch::kFloat32;
+
+    torch::Device of(const std::string& tensorName) const {
+        static const std::string prefix = "model.layers.";
+        if (tensorName.rfind(prefix, 0) != 0) return model;
+        const size_t end = tensorName.find('.', prefix.size());
+        const int layer = std::stoi(tensorName.substr(prefix.size(), end - prefix.size()));
+        return layer >= 0 && size_t(layer) < blocks.size() ? blocks[size_t(layer)] : model;
+    }
+};
+
+Placement placementOf(const LoadOptions& options, int layers) {
+    Placement p;
+    p.model = torch::Device(resolveDevice(options.device.device));
+    p.dtype = scalarTypeOf(resolveDType(options.device));
+    if (!options.blockDevices.empty() && int(options.blockDevices.size()) != layers)
+        throw InputError("block placement names " + std::to_string(options.blockDevices.size()) +
+                         " devices for " + std::to_string(layers) + " blocks");
+    for (int l = 0; l < layers; ++l)
+        p.blocks.push_back(options.blockDevices.empty() ? p.model
+                                                         : torch::Device(resolveDevice(options.blockDevices[size_t(l)])));
+    return p;
 }
 
 bool isPhi3(const ModelConfig& c) {
@@ -156,6 +186,7 @@ void Model::build(const std::function<torch::Tensor(const std::string&, std::vec
         }
         Block block;
         block.layer = l;
+        block.device = linears_.back()->weight().device();
         block.rmsEps = c.rmsEps;
         block.inputNorm = get(layerPrefix(l) + "input_layernorm.weight", {c.hidden}, true);
         block.postNorm = get(layerPrefix(l) + "post_attention_layernorm.weight", {c.hidden}, true);
@@ -166,8 +197,9 @@ void Model::build(const std::function<torch::Tensor(const std::string&, std::vec
                                     linear(MatrixType::O),
                                     c.heads,
                                     c.kvHeads,
-                                    c.headDim};
-        block.mlp = Mlp{linear(MatrixType::Gate), linear(MatrixType::Up), linear(MatrixType::Down)};
+                                    c.headDim,
+                                    {}};
+        block.mlp = Mlp{linear(MatrixType::Gate), linear(MatrixType::Up), linear(MatrixType::Down), {}};
         m.blocks.push_back(std::move(block));
     }
 
@@ -192,8 +224,9 @@ std::unique_ptr<Model> Model::fromCheckpoint(Checkpoint checkpoint, const LoadOp
     const std::string file = checkpoint.files.empty() ? std::string("checkpoint") : checkpoint.files.front();
     std::unique_ptr<Model> model(new Model());
     model->config_ = checkedConfig(checkpoint.config, file);
-    model->device_ = torch::Device(resolveDevice(options.device.device));
-    model->dtype_ = scalarTypeOf(options.device.dtype);
+    const Placement placement = placementOf(options, model->config_.layers);
+    model->device_ = placement.model;
+    model->dtype_ = placement.dtype;
     auto& tensors = checkpoint.tensors;
     auto& deferred = checkpoint.deferred;
     if (isPhi3(model->config_)) {
@@ -201,7 +234,6 @@ std::unique_ptr<Model> Model::fromCheckpoint(Checkpoint checkpoint, const LoadOp
         splitPhi3Fused(model->config_, tensors, file);
     }
     // Tied embeddings: a checkpoint may still carry lm_head.weight (a copy); it is not used.
-    const torch::Device device = model->device_;
     const torch::ScalarType dtype = model->dtype_;
     auto checkShape = [&](const std::string& name, c10::IntArrayRef got, const std::vector<int64_t>& shape) {
         if (!got.equals(shape))
@@ -212,14 +244,14 @@ std::unique_ptr<Model> Model::fromCheckpoint(Checkpoint checkpoint, const LoadOp
         auto it = tensors.find(name);
         if (it != tensors.end()) {
             checkShape(name, it->second.sizes(), shape);
-            torch::Tensor t = it->second.to(device, dtype).contiguous();
+            torch::Tensor t = it->second.to(placement.of(name), dtype).contiguous();
             tensors.erase(it);  // keeps the peak memory near one copy of the weights
             return t;
         }
         auto later = deferred.find(name);
         if (later != deferred.end()) {
             checkShape(name, later->second.shape, shape);
-            torch::Tensor t = later->second.read(dtype, device).contiguous();
+            torch::Tensor t = later->second.read(dtype, placement.of(name)).contiguous();
             deferred.erase(later);
             return t;
         }
@@ -240,12 +272,12 @@ std::unique_ptr<Model> Model::randomInit(const ModelConfig& config, uint64_t see
                                          const LoadOptions& options) {
     std::unique_ptr<Model> model(new Model());
     model->config_ = checkedConfig(config, "random model");
-    model->device_ = torch::Device(resolveDevice(options.device.device));
-    model->dtype_ = scalarTypeOf(options.device.dtype);
+    const Placement placement = placementOf(options, model->config_.layers);
+    model->device_ = placement.model;
+    model->dtype_ = placement.dtype;
     // Drawn on the CPU in float32 from a private generator, so a seed gives
     // the same model on every device and dtype, whatever else uses torch's RNG.
     at::Generator generator = at::detail::createCPUGenerator(seed);
-    const torch::Device device = model->device_;
     const torch::ScalarType dtype = model->dtype_;
     model->build([&](const std::string& name, std::vector<int64_t> shape, bool required) {
         if (!required) return torch::Tensor();
@@ -258,7 +290,7 @@ std::unique_ptr<Model> Model::randomInit(const ModelConfig& config, uint64_t see
             t = torch::ones(shape);  // RMSNorm weights
         else
             t = torch::empty(shape).normal_(0.0, 0.02, generator);  // transformers' initializer_range
-        return t.to(device, dtype);
+        return t.to(placement.of(name), dtype);
     });
     model->summary_.format = "random";
     return model;
@@ -343,10 +375,7 @@ torch::Tensor Model::forwardHidden(const torch::Tensor& idsIn, const torch::Tens
                          (idsIn.defined() ? shapeText(idsIn.sizes()) : std::string("(none)")));
     const torch::Tensor ids = idsIn.to(device_, torch::kLong);
     const int64_t B = ids.size(0), T = ids.size(1);
-    const int64_t lowest = ids.min().item<int64_t>(), highest = ids.max().item<int64_t>();
-    if (lowest < 0 || highest >= config_.vocab)
-        throw InputError("forward: token ids must lie in [0, " + std::to_string(config_.vocab) + "), got [" +
-                         std::to_string(lowest) + ", " + std::to_string(highest) + "]");
+    checkTokenIds(ids);
     if (maskIn.defined() && !maskIn.sizes().equals(ids.sizes()))
         throw InputError("forward: attention mask has shape " + shapeText(maskIn.sizes()) + ", ids have " +
                          shapeText(ids.sizes()));
@@ -355,59 +384,17 @@ torch::Tensor Model::forwardHidden(const torch::Tensor& idsIn, const torch::Tens
     const torch::Tensor newMask =
         maskIn.defined() ? maskIn.to(device_, torch::kLong) : torch::ones({B, T}, longOnDevice);
     const bool newHasPadding = maskIn.defined() && (newMask == 0).any().item<bool>();
-
-    const int64_t past = cache ? cache->length() : 0;
     if (cache) {
-        if (past > 0 && (cache->keys.size() != m.blocks.size() || cache->keys[0].size(0) != B))
+        if (cache->length() > 0 && (cache->keys.size() != m.blocks.size() || cache->keys[0].size(0) != B))
             throw InputError("forward: KV cache holds " + std::to_string(cache->keys[0].size(0)) +
                              " rows, ids have " + std::to_string(B));
         cache->keys.resize(m.blocks.size());
         cache->values.resize(m.blocks.size());
     }
-    // fullMask [B, S] with S = past + T: everything the new tokens may see
-    torch::Tensor fullMask = newMask;
-    bool hasPadding = newHasPadding;
-    if (past > 0) {
-        const torch::Tensor pastMask = cache->attentionMask.defined()
-                                           ? cache->attentionMask.to(device_, torch::kLong)
-                                           : torch::ones({B, past}, longOnDevice);
-        hasPadding = hasPadding || (pastMask == 0).any().item<bool>();
-        fullMask = torch::cat({pastMask, newMask}, 1);
-    }
-    const int64_t S = past + T;
-
-    ForwardContext ctx;
-    // positions [B, T]: count of real tokens before each one (left padding shifts them)
-    const torch::Tensor positions = (fullMask.cumsum(1) - 1).clamp_min(0).narrow(1, past, T);
-    std::tie(ctx.cos, ctx.sin) = m.rope.cosSin(positions, dtype_);
-    // allowed [B, 1, T, S]: causal, not padding; a query always sees itself so
-    // that padding rows stay finite (their outputs are never used).
-    const torch::Tensor queryPos = torch::arange(past, S, longOnDevice).view({T, 1});
-    const torch::Tensor keyPos = torch::arange(0, S, longOnDevice).view({1, S});
-    ctx.allowed = (keyPos <= queryPos)
-                      .view({1, 1, T, S})
-                      .logical_and(fullMask.to(torch::kBool).view({B, 1, 1, S}))
-                      .logical_or((keyPos == queryPos).view({1, 1, T, S}));
-    // Mistral and Phi-3 attend to the last `sliding_window` positions only (transformers:
-    // query index - key index < window). Qwen2's per-layer windows are not modelled:
-    // its config parser records no window unless use_sliding_window is set.
-    const bool windowed = config_.slidingWindow && *config_.slidingWindow < S &&
-                          (config_.modelType == "mistral" || config_.modelType == "phi3");
-    if (windowed)
-        ctx.allowed =
-            ctx.allowed.logical_and((queryPos - keyPos < *config_.slidingWindow).view({1, 1, T, S}));
-    ctx.plainCausal = !hasPadding && past == 0 && !windowed;
-    ctx.cache = cache;
-    if (observer_) {
-        ctx.observer = &observer_;
-        if (newHasPadding) ctx.validRows = newMask.reshape({-1}).nonzero().squeeze(1);
-    }
-
+    const ForwardContext ctx = contextFor(newMask, newHasPadding, cache);
     // x [B, T, H]
-    torch::Tensor x = torch::embedding(m.embed, ids);
-    for (const Block& block : m.blocks) x = block.forward(x, ctx);
-    if (cache) cache->attentionMask = fullMask;
-    return rmsNorm(x, m.finalNorm, m.rmsEps);
+    torch::Tensor x = runBlocks(torch::embedding(m.embed, ids), ctx, 0, int(m.blocks.size()));
+    return rmsNorm(x.to(device_), m.finalNorm, m.rmsEps);
 }
 
 torch::Tensor Model::logitsOf(const torch::Tensor& hidden) const {

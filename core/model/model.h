@@ -19,7 +19,16 @@
 namespace sieve {
 
 struct LoadOptions {
+    LoadOptions() = default;
+    LoadOptions(DeviceChoice device, std::vector<std::string> blockDevices = {})
+        : device(std::move(device)), blockDevices(std::move(blockDevices)) {}
+
     DeviceChoice device;  // "auto" -> cuda when available, else cpu
+    // One device name per block ("cuda:0", "cuda:1", "cpu"): contiguous
+    // blocks on several devices, or blocks kept in host memory while the
+    // embeddings and the lm_head sit on `device`. Empty = every block on
+    // `device`. See Model::placeBlocks.
+    std::vector<std::string> blockDevices;
 };
 
 class Model {
@@ -70,6 +79,45 @@ public:
         const std::vector<std::vector<int64_t>>& prompts,
         const std::vector<std::vector<int64_t>>& continuations) const;
 
+    // ---- the forward cut at block boundaries ------------------------------------------
+    // A pass is embedTokens, then runBlocks over [0, blockCount()) in any
+    // number of steps, then finalLogits; the residual stream between steps can
+    // be kept and resumed from (layer-streamed calibration keeps it for every
+    // calibration token and runs one block at a time). Composed, they are
+    // forward(): finalLogits(runBlocks(embedTokens(ids), maskContext(mask), 0, L)).
+    int blockCount() const;
+    // ids [B, T] -> the residual stream entering block 0, [B, T, H] in the
+    // compute dtype on device(). Ids outside the vocabulary throw InputError.
+    torch::Tensor embedTokens(const torch::Tensor& ids) const;
+    // The context of a plain forward over mask [B, T] (1 = token, 0 =
+    // padding, left or right): rotary positions from the mask, causal
+    // visibility, and the input observer when one is installed.
+    ForwardContext maskContext(const torch::Tensor& mask) const;
+    // For scoring many pruned variants of the model on the same token rows
+    // (core/task/task_scorer): rows may pack several sequences that share a
+    // prefix (a prompt and its answer choices), so rotary positions [B, T] and
+    // visibility allowed [B, 1, T, T] (query t may attend key s) are given
+    // explicitly. No cache, no observer.
+    ForwardContext packedContext(const torch::Tensor& positions, const torch::Tensor& allowed) const;
+    // Blocks [from, to) on x [B, T, H], the stream entering block `from` (any
+    // device; x is consumed). Each block runs on its own device (placement):
+    // the stream and the context are handed over where the device changes.
+    // Returns the stream leaving block to - 1, on that block's device.
+    torch::Tensor runBlocks(torch::Tensor x, const ForwardContext& context, int from, int to) const;
+    // Final norm and lm_head on device(): hidden [..., H] -> float32 logits [..., V].
+    torch::Tensor finalLogits(const torch::Tensor& hidden) const;
+
+    // ---- placement ---------------------------------------------------------------
+    // device() holds the embeddings, the final norm and the lm_head; each
+    // block (its norms, weights and the factors applied to it) lives on its
+    // own device, and a forward hands the hidden states on where the device
+    // changes. Default: every block on device().
+    torch::Device blockDevice(int layer) const;
+    // Moves one block's tensors (weights, biases, norms, applied factors).
+    void moveBlock(int layer, const torch::Device& device);
+    // One device per block.
+    void placeBlocks(const std::vector<torch::Device>& devices);
+
     void setInputObserver(InputObserver observer) { observer_ = std::move(observer); }
     void clearInputObserver() { observer_ = nullptr; }
 
@@ -87,6 +135,10 @@ private:
     // Final-normed hidden states [B, T, H] (the forward without the lm_head).
     torch::Tensor forwardHidden(const torch::Tensor& ids, const torch::Tensor& attentionMask,
                                 KVCache* cache) const;
+    // The rotary tables, attention mask and observer of a forward of the
+    // new tokens newMask [B, T] (on device()) after `cache`'s (blockwise_forward.cpp).
+    ForwardContext contextFor(const torch::Tensor& newMask, bool newHasPadding, KVCache* cache) const;
+    void checkTokenIds(const torch::Tensor& ids) const;
     // hidden [..., H] -> float32 logits [..., V]
     torch::Tensor logitsOf(const torch::Tensor& hidden) const;
     // True when autograd is on and some parameter requires grad (training).

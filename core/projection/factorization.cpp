@@ -26,23 +26,8 @@ Factorization Factorization::lowRank(torch::Tensor B, torch::Tensor A) {
     f.kind_ = Kind::LowRank;
     f.rows_ = B.size(0);
     f.cols_ = A.size(1);
-    f.B_ = B.contiguous();
+    f.Bt_ = B.t().contiguous();
     f.A_ = A.contiguous();
-    return f;
-}
-
-Factorization Factorization::perRank(int64_t rows, int64_t cols,
-                                     std::map<int64_t, std::pair<torch::Tensor, torch::Tensor>> factors) {
-    for (const auto& [r, BA] : factors)
-        if (BA.first.dim() != 2 || BA.second.dim() != 2 || BA.first.size(0) != rows ||
-            BA.first.size(1) != r || BA.second.size(0) != r || BA.second.size(1) != cols)
-            throw InputError("per-rank factorization: rank " + std::to_string(r) + " has B " +
-                             shapeText(BA.first) + " and A " + shapeText(BA.second));
-    Factorization f;
-    f.kind_ = Kind::PerRank;
-    f.rows_ = rows;
-    f.cols_ = cols;
-    f.perRank_ = std::move(factors);
     return f;
 }
 
@@ -60,9 +45,7 @@ Factorization Factorization::mask(torch::Tensor keepOrder) {
 int64_t Factorization::maxRank() const {
     switch (kind_) {
         case Kind::LowRank:
-            return B_.size(1);
-        case Kind::PerRank:
-            return perRank_.empty() ? 0 : perRank_.rbegin()->first;
+            return Bt_.size(0);
         case Kind::Mask:
             return 0;
     }
@@ -75,9 +58,7 @@ bool Factorization::supports(double level) const {
     const int64_t r = rankForLevel(rows_, cols_, level);
     switch (kind_) {
         case Kind::LowRank:
-            return r <= B_.size(1);
-        case Kind::PerRank:
-            return perRank_.count(r) > 0;
+            return r <= Bt_.size(0);
         case Kind::Mask:
             return true;
     }
@@ -94,8 +75,8 @@ std::pair<torch::Tensor, torch::Tensor> Factorization::factorsAt(double level) c
                          std::to_string(maxRank()) +
                          "); rebuild the projections with this level in the grid");
     const int64_t r = rankForLevel(rows_, cols_, level);
-    if (kind_ == Kind::PerRank) return perRank_.at(r);
-    return {B_.narrow(1, 0, r), A_.narrow(0, 0, r)};
+    // Both slices are contiguous blocks of the stored factors (views, no copy).
+    return {Bt_.narrow(0, 0, r).t(), A_.narrow(0, 0, r)};
 }
 
 torch::Tensor Factorization::weightAt(double level, const torch::Tensor& W) const {
@@ -137,9 +118,25 @@ int64_t Factorization::bytes() const {
     auto size = [](const torch::Tensor& t) {
         return t.defined() ? int64_t(t.numel() * t.element_size()) : 0;
     };
-    int64_t total = size(B_) + size(A_) + size(keepOrder_);
-    for (const auto& [r, BA] : perRank_) total += size(BA.first) + size(BA.second);
+    int64_t total = size(Bt_) + size(A_) + size(keepOrder_);
     return total;
+}
+
+torch::Device Factorization::device() const {
+    if (Bt_.defined()) return Bt_.device();
+    if (keepOrder_.defined()) return keepOrder_.device();
+    return torch::kCPU;
+}
+
+void Factorization::moveTo(const torch::Device& device, bool pinned) {
+    auto move = [&](torch::Tensor& t) {
+        if (!t.defined()) return;
+        t = t.to(device);
+        if (pinned && device.is_cpu() && !t.is_pinned()) t = t.pin_memory();
+    };
+    move(Bt_);
+    move(A_);
+    move(keepOrder_);
 }
 
 }  // namespace sieve

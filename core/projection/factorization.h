@@ -3,16 +3,16 @@
 // slice of it, so switching levels never repeats a decomposition.
 //   LowRank: B [D, R], A [R, H] with directions ordered by importance; level
 //            p uses B[:, :r], A[:r, :] with r = rankForLevel(D, H, p) <= R.
-//   PerRank: one (B, A) pair per rank (methods whose rank-r solution is not a
-//            prefix of a larger one, e.g. sieve-learned); a level whose rank
-//            was not computed throws InputError.
 //   Mask:    keepOrder [D, H] int32, the position of each entry in the order
 //            in which entries are kept (0 = kept first); level p keeps the
 //            paramsAtLevel(D, H, p) entries with keepOrder below that count.
-// Factors are stored on W's device in W's dtype, ready to hand to a
-// PrunableLinear without a copy.
+// Factors are stored in W's dtype, on W's device unless moved (moveTo: the
+// factor store keeps them in host memory when the device is full). B is
+// stored transposed, Bt [R, D], so that every rank slice Bt[:r] and A[:r] is
+// one contiguous block: a PrunableLinear takes B_r = Bt[:r]^T and A_r as
+// views, without a copy (BLAS reads a transposed block in place).
 #include <cstdint>
-#include <map>
+#include <utility>
 
 #include "core/common/torch_compat.h"
 
@@ -22,22 +22,20 @@ class PrunableLinear;
 
 class Factorization {
 public:
-    enum class Kind { LowRank, PerRank, Mask };
+    enum class Kind { LowRank, Mask };
 
     static Factorization lowRank(torch::Tensor B, torch::Tensor A);
-    static Factorization perRank(int64_t rows, int64_t cols,
-                                 std::map<int64_t, std::pair<torch::Tensor, torch::Tensor>> factors);
     static Factorization mask(torch::Tensor keepOrder);
 
     Kind kind() const { return kind_; }
     int64_t rows() const { return rows_; }
     int64_t cols() const { return cols_; }
-    // Largest rank available (LowRank: R; PerRank: the largest computed; Mask: 0).
+    // Largest rank available (LowRank: R; Mask: 0).
     int64_t maxRank() const;
     // Whether `level` can be served (level 0, dense, always can).
     bool supports(double level) const;
 
-    // Rank-r factors of `level` (> 0) for LowRank/PerRank: views, no copy.
+    // Rank-r factors of `level` (> 0) for LowRank: views, no copy.
     std::pair<torch::Tensor, torch::Tensor> factorsAt(double level) const;
     // The dense weight the level applies (B_r A_r, or W masked); level 0 = W.
     torch::Tensor weightAt(double level, const torch::Tensor& W) const;
@@ -49,16 +47,21 @@ public:
     // restores dense. Throws InputError when the shapes differ from the linear's.
     void applyTo(PrunableLinear& linear, double level) const;
 
-    const torch::Tensor& B() const { return B_; }
+    // B [D, R] (a transposed view of the stored Bt [R, D]) and A [R, H].
+    torch::Tensor B() const { return Bt_.defined() ? Bt_.t() : Bt_; }
     const torch::Tensor& A() const { return A_; }
     const torch::Tensor& keepOrder() const { return keepOrder_; }
     int64_t bytes() const;
+    // Where the factors live (undefined -> CPU for an empty factorization).
+    torch::Device device() const;
+    // Moves every factor to `device`; `pinned` (host only, needs CUDA) uses
+    // page-locked memory so that copies to a GPU run asynchronously at full speed.
+    void moveTo(const torch::Device& device, bool pinned = false);
 
 private:
     Kind kind_ = Kind::LowRank;
     int64_t rows_ = 0, cols_ = 0;
-    torch::Tensor B_, A_;
-    std::map<int64_t, std::pair<torch::Tensor, torch::Tensor>> perRank_;
+    torch::Tensor Bt_, A_;  // Bt [R, D], A [R, H], both contiguous
     torch::Tensor keepOrder_;
 };
 

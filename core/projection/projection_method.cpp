@@ -7,7 +7,6 @@
 #include "core/common/shape_text.h"
 #include "core/projection/input_pca.h"
 #include "core/projection/sieve_closed_form.h"
-#include "core/projection/sieve_learned.h"
 #include "core/projection/wanda.h"
 #include "core/projection/weight_svd.h"
 #include "core/types/matrix_info.h"
@@ -19,7 +18,6 @@ std::unique_ptr<ProjectionMethod> makeProjection(const std::string& method) {
     std::unique_ptr<ProjectionMethod> made;
     const std::string& name = factorization.name;
     if (name == "sieve") made = std::make_unique<SieveProjection>();
-    if (name == "sieve-learned") made = std::make_unique<SieveLearnedProjection>();
     if (name == "weight-svd") made = std::make_unique<WeightSvdProjection>();
     if (name == "input-pca") made = std::make_unique<InputPcaProjection>();
     if (name == "wanda") made = std::make_unique<WandaProjection>();
@@ -72,15 +70,21 @@ int64_t maxRankNeeded(int64_t D, int64_t H, const FactorOptions& options) {
 
 torch::Tensor gramSquareRoot(const torch::Tensor& gram, double relativeRidge, bool* usedFallback) {
     torch::NoGradGuard noGrad;
-    torch::Tensor C = gram.to(torch::kDouble);
-    C = 0.5 * (C + C.t());  // accumulated sums can be asymmetric in the last bit
+    // One [H, H] temporary besides the result (the memory plan counts two):
+    // at Llama's intermediate size each is 1.6 GB in float64.
+    const torch::Tensor G = gram.to(torch::kDouble);
+    torch::Tensor C = G + G.t();  // accumulated sums can be asymmetric in the last bit
+    C.mul_(0.5);
     const int64_t H = C.size(0);
     const double meanDiag = C.diagonal().sum().item<double>() / double(H);
     if (usedFallback) *usedFallback = false;
     if (meanDiag > 0.0) {
         const double ridge = relativeRidge * meanDiag;
         torch::Tensor L, info;
-        std::tie(L, info) = torch::linalg_cholesky_ex(C + ridge * torch::eye(H, C.options()));
+        const torch::Tensor diagonal = C.diagonal().clone();
+        C.diagonal().add_(ridge);  // the same sums as C + ridge * I, without the identity
+        std::tie(L, info) = torch::linalg_cholesky_ex(C);
+        C.diagonal().copy_(diagonal);  // the fallback below factors C itself
         if (info.item<int64_t>() == 0 && torch::isfinite(L).all().item<bool>()) return L;
     }
     // Rank-deficient beyond what the ridge repairs (dead input channels,

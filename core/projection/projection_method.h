@@ -16,17 +16,11 @@
 namespace sieve {
 
 struct FactorOptions {
-    // Levels the factorization must serve (> 0 entries used). Ordered methods
-    // keep only the rank the smallest positive level needs; PerRank methods
-    // solve once per level. Empty = every rank (ordered) / {0.1..0.9} (PerRank).
+    // Levels the factorization must serve (> 0 entries used): it keeps only
+    // the rank the smallest positive level needs. Empty = every rank.
     std::vector<double> levels;
     // Ridge added to C before its Cholesky factor, relative to tr(C)/H.
     double relativeRidge = 1e-10;
-    // sieve-learned: Adam on the Gram objective.
-    int learnSteps = 300;
-    // Adam step size relative to the factors' RMS at initialisation (the public
-    // reimplementation uses 1e-3 absolute on weights of RMS ~0.02, i.e. ~5e-2).
-    double learnRate = 1e-2;
     uint64_t seed = 0;
     std::string matrixName;  // named in error messages ("model.layers.3.self_attn.q_proj")
 };

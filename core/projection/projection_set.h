@@ -2,6 +2,14 @@
 // All matrices of a model factorized by one method: built once (the
 // expensive part, a job with progress and cancel), then any assignment of
 // levels is applied to the live PrunableLinears by slicing (cheap).
+//
+// A set is built whole (build) or matrix by matrix as the layer-streamed
+// calibration hands over each block's Grams (start + factorMatrix). Its
+// factors live where the memory plan says: with their block (the device the
+// weight is on) or in host memory (pinned when the model is on a GPU). A
+// level change hands each linear a view of the stored factors when they
+// live with it (no copy), else a copy of the rank slice; the set counts both,
+// and skips matrices whose level did not change (applyStats).
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -21,6 +29,22 @@ std::vector<PrunableLinear*> prunableLinears(Model& model);
 
 struct ProjectionSetOptions {
     FactorOptions factor;  // levels = the grid the searches use
+    // Keep the factors in host memory instead of with their block (pinned
+    // when the block is on a GPU): the memory planner's call.
+    bool factorsOnHost = false;
+};
+
+// What applying levels cost so far.
+struct ApplyStats {
+    int64_t matrixApplies = 0;  // matrices set to a level > 0
+    int64_t unchanged = 0;      // ... that already held that level of this set (nothing done)
+    int64_t inPlace = 0;        // ... served as views of the stored factors (no copy)
+    int64_t copied = 0;         // ... copied (factors elsewhere, or a mask applied)
+    int64_t copiedBytes = 0;
+    double copySeconds = 0;
+    // Applies served without copying anything: (unchanged + inPlace) / matrixApplies.
+    double hitRate() const;
+    ApplyStats& operator+=(const ApplyStats& o);
 };
 
 class ProjectionSet {
@@ -36,10 +60,24 @@ public:
                                const std::vector<torch::Tensor>& grams, const ProjectionSetOptions& options,
                                JobContext& context);
 
+    // An empty set for `linears`, filled by factorMatrix (the layer-streamed
+    // pass). Checks the levels as build() does.
+    static ProjectionSet start(const ProjectionMethod& method, std::vector<PrunableLinear*> linears,
+                               const ProjectionSetOptions& options);
+    // Factors matrix i with `gram` (undefined for data-free methods) and
+    // stores it where the options say. InputError as build().
+    void factorMatrix(const ProjectionMethod& method, int i, const torch::Tensor& gram);
+    // Whether every matrix has its factors.
+    bool isComplete() const;
+
     const std::string& method() const { return method_; }
     int matrixCount() const { return static_cast<int>(factors_.size()); }
     const Factorization& factorization(int i) const { return factors_.at(i); }
     double factorSeconds() const { return factorSeconds_; }
+    // Memory the factors hold, on devices and in host memory.
+    int64_t deviceBytes() const;
+    int64_t hostBytes() const;
+    const ApplyStats& applyStats() const { return stats_; }
 
     // levels[i] for matrix i (0 = dense). Throws InputError on a count
     // mismatch or a level a factorization cannot serve (before changing anything).
@@ -57,10 +95,22 @@ public:
                                    const std::vector<double>& levels) const;
 
 private:
+    void setLevel(int matrix, double level) const;
+
     std::string method_;
+    ProjectionSetOptions options_;
     std::vector<PrunableLinear*> linears_;
     std::vector<Factorization> factors_;
+    std::vector<bool> factored_;
     double factorSeconds_ = 0;
+    // What each linear was last handed by this set (level and the tensor it
+    // holds), so that an unchanged level costs nothing.
+    struct Applied {
+        double level = 0;
+        torch::Tensor held;
+    };
+    mutable std::vector<Applied> applied_;
+    mutable ApplyStats stats_;
 };
 
 // Restores every matrix of a set to dense when it goes out of scope, so a

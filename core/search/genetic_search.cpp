@@ -104,18 +104,18 @@ std::vector<std::vector<int>> GeneticSearch::breed(const std::vector<Individual>
 
 Individual GeneticSearch::evaluate(std::vector<int> genes, ChromosomeEvaluator& evaluator,
                                    JobContext& context, int& newEvaluations) {
-    double accuracy;
-    auto cached = accuracyCache_.find(genes);
-    if (cached != accuracyCache_.end()) {
-        accuracy = cached->second;
+    Verdict verdict;
+    auto cached = verdictCache_.find(genes);
+    if (cached != verdictCache_.end()) {
+        verdict = cached->second;
     } else {
-        accuracy = evaluator.accuracy(genes, context);
-        accuracyCache_.emplace(genes, accuracy);
+        verdict = evaluator.verdict(genes, problem_, context);
+        verdictCache_.emplace(genes, verdict);
         ++newEvaluations;
     }
     ++evaluated_;
     context.advance(evaluated_);
-    return problem_.makeIndividual(std::move(genes), accuracy);
+    return problem_.makeIndividual(std::move(genes), verdict);
 }
 
 GaResult GeneticSearch::run(ChromosomeEvaluator& evaluator, const GaRunOptions& options, JobContext& context,
@@ -141,7 +141,8 @@ GaResult GeneticSearch::run(ChromosomeEvaluator& evaluator, const GaRunOptions& 
 
     if (resume && !resume->generations.empty()) {
         for (const Generation& g : resume->generations) {
-            for (const Individual& ind : g.population) accuracyCache_.emplace(ind.genes, ind.accuracy);
+            for (const Individual& ind : g.population)
+                verdictCache_.emplace(ind.genes, Verdict{ind.accuracy, ind.feasible, ind.scoredExamples});
             record(g);
         }
         rng_.setState(resume->rngState);
@@ -180,6 +181,13 @@ GaResult GeneticSearch::run(ChromosomeEvaluator& evaluator, const GaRunOptions& 
         if (options.onGeneration) options.onGeneration(generation, rng_.state());
     }
     result.stoppedEarly = static_cast<int>(result.generations.size()) < settings_.generations;
+    // An early decision knows the best is feasible, not its accuracy: the
+    // result reports it on every search example (one more evaluation; the
+    // fitness does not change, it depends on feasibility only).
+    if (haveBest && best.scoredExamples != 0 && !context.isCancelled()) {
+        best.accuracy = evaluator.accuracy(best.genes, context);
+        best.scoredExamples = 0;
+    }
     result.best = best;
     return result;
 }

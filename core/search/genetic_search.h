@@ -54,7 +54,7 @@ private:
     const PruningProblem& problem_;
     GaSettings settings_;
     SearchRng rng_;
-    std::map<std::vector<int>, double> accuracyCache_;
+    std::map<std::vector<int>, Verdict> verdictCache_;
     int64_t evaluated_ = 0;  // progress counter across the run
 };
 

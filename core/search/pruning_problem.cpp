@@ -27,17 +27,33 @@ double PruningProblem::removedFraction(const std::vector<int>& genes) const {
     return 1.0 - double(kept) / double(totalParams_);
 }
 
-double PruningProblem::fitness(const std::vector<int>& genes, double accuracy) const {
-    if (feasible(accuracy)) return removedFraction(genes);
-    return -(threshold() - accuracy) / threshold();
+Verdict ChromosomeEvaluator::verdict(const std::vector<int>& genes, const PruningProblem& problem,
+                                     const JobContext& context) {
+    Verdict v;
+    v.accuracy = accuracy(genes, context);
+    v.feasible = problem.feasible(v.accuracy);
+    return v;
+}
+
+double PruningProblem::fitness(const std::vector<int>& genes, bool isFeasible) const {
+    const double removed = removedFraction(genes);
+    return isFeasible ? removed : -removed;
 }
 
 Individual PruningProblem::makeIndividual(std::vector<int> genes, double accuracy) const {
+    Verdict v;
+    v.accuracy = accuracy;
+    v.feasible = feasible(accuracy);
+    return makeIndividual(std::move(genes), v);
+}
+
+Individual PruningProblem::makeIndividual(std::vector<int> genes, const Verdict& verdict) const {
     Individual ind;
     ind.removedFraction = removedFraction(genes);
-    ind.accuracy = accuracy;
-    ind.feasible = feasible(accuracy);
-    ind.fitness = fitness(genes, accuracy);
+    ind.accuracy = verdict.accuracy;
+    ind.feasible = verdict.feasible;
+    ind.scoredExamples = verdict.scoredExamples;
+    ind.fitness = verdict.feasible ? ind.removedFraction : -ind.removedFraction;
     ind.genes = std::move(genes);
     return ind;
 }

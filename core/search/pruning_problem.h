@@ -11,6 +11,17 @@
 
 namespace sieve {
 
+class PruningProblem;
+
+// What the genetic search needs to know of a chromosome: whether it is
+// feasible. The accuracy is over the examples scored: all of them, or fewer
+// when the evaluator stopped as soon as feasibility was certain.
+struct Verdict {
+    double accuracy = 0;
+    bool feasible = false;
+    int scoredExamples = 0;  // 0 = every example (the accuracy is exact)
+};
+
 // Applies a chromosome (level index per matrix) to the model and measures the
 // task metric on the evaluation split. Implementations restore nothing: the
 // search decides what is applied next, and the engine restores dense at the end.
@@ -18,6 +29,10 @@ class ChromosomeEvaluator {
 public:
     virtual ~ChromosomeEvaluator() = default;
     virtual double accuracy(const std::vector<int>& genes, const JobContext& context) = 0;
+    // The genetic search's question. The default scores every example; an
+    // evaluator may stop once the answer is certain (the engine's does).
+    virtual Verdict verdict(const std::vector<int>& genes, const PruningProblem& problem,
+                            const JobContext& context);
 };
 
 class PruningProblem {
@@ -37,11 +52,16 @@ public:
     // Fraction of the prunable parameters removed by a chromosome (exact counts).
     double removedFraction(const std::vector<int>& genes) const;
     bool feasible(double accuracy) const { return accuracy >= threshold() - 1e-12; }
-    // Feasible: the fraction removed (>= 0). Infeasible: minus the relative
-    // shortfall (< 0), so every feasible chromosome beats every infeasible one
-    // and among infeasible ones the closer to the threshold wins.
-    double fitness(const std::vector<int>& genes, double accuracy) const;
+    // Feasible: the fraction removed (>= 0). Infeasible: minus the fraction
+    // removed (< 0: an infeasible chromosome removes something, the dense one
+    // is feasible by definition), so every feasible chromosome beats every
+    // infeasible one, and among infeasible ones the one that prunes less, the
+    // nearer to the dense model, wins. The fitness needs no accuracy beyond
+    // feasibility, so an evaluation may stop as soon as that is certain
+    // without changing any fitness value (docs/architecture.md).
+    double fitness(const std::vector<int>& genes, bool feasible) const;
     Individual makeIndividual(std::vector<int> genes, double accuracy) const;
+    Individual makeIndividual(std::vector<int> genes, const Verdict& verdict) const;
     std::vector<int> uniformChromosome(int levelIndex) const {
         return std::vector<int>(matrices_.size(), levelIndex);
     }

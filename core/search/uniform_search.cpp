@@ -41,8 +41,19 @@ UniformResult uniformSearch(const PruningProblem& problem, ChromosomeEvaluator& 
         else
             hi = mid;
     }
-    if (options.fullCurve)
+    if (options.fullCurve) {
         for (int i = 1; i < n; ++i) evaluate(i);
+        // With the whole curve in hand the optimum is read from it: accuracy
+        // measured on a finite set of examples need not fall monotonically,
+        // and the binary search can stop below a feasible higher level that
+        // the plot shows. (Picking the best of many noisy points favours
+        // luck: the held-out check of each optimum says how much.)
+        for (int i = n - 1; i > lo; --i)
+            if (problem.feasible(accuracyAt[i])) {
+                lo = i;
+                break;
+            }
+    }
 
     UniformResult result;
     result.method = options.method;

@@ -2,7 +2,9 @@
 // Uniform pruning: every matrix at the same level. Binary search on the grid
 // for the largest level that keeps accuracy >= (1 - eps) a0 (accuracy is
 // assumed to fall with the level, as the paper observes), then optionally the
-// remaining grid points for the accuracy-vs-pruning curve.
+// remaining grid points for the accuracy-vs-pruning curve. With the full
+// curve, the optimum is the largest feasible level on it (measured accuracy
+// need not be monotone); without it, the binary search's answer.
 #include <string>
 
 #include "core/search/pruning_problem.h"

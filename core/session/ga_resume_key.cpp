@@ -30,7 +30,10 @@ std::string numbers(const std::vector<double>& values) {
 }  // namespace
 
 GaResumeKey::GaResumeKey(const GaResumeInputs& in) {
-    fields_ = {{"method", in.method},
+    // "fitness" names the fitness definition (PruningProblem::fitness): a
+    // history scored by another definition never resumes.
+    fields_ = {{"fitness", "feasible-removed"},
+               {"method", in.method},
                {"eps", number(in.eps)},
                {"grid", numbers(in.grid)},
                {"model", in.modelHash},

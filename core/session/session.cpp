@@ -164,6 +164,7 @@ void Session::setCalibration(const CalibrationRecord& calibration) {
 void Session::putUniform(const UniformResult& result) {
     std::lock_guard lock(mutex_);
     replaceOrAdd(data_.uniform, result, [](const UniformResult& r) { return r.method; });
+    dropEvalsOf("uniform:" + result.method);  // scores of the optimum this sweep replaces
     saved();
 }
 
@@ -173,9 +174,17 @@ void Session::putSensitivity(const SensitivityResult& result) {
     saved();
 }
 
+void Session::dropEvalsOf(const std::string& source) {
+    data_.eval.erase(std::remove_if(data_.eval.begin(), data_.eval.end(),
+                                    [&](const HeldOutEval& e) { return e.source == source; }),
+                     data_.eval.end());
+}
+
 void Session::putEval(const HeldOutEval& eval) {
     std::lock_guard lock(mutex_);
-    replaceOrAdd(data_.eval, eval, [](const HeldOutEval& e) { return e.taskName; });
+    // One score per result and scored task.
+    replaceOrAdd(data_.eval, eval,
+                 [](const HeldOutEval& e) { return e.taskName + '\n' + e.taskPath + '\n' + e.source; });
     saved();
 }
 
@@ -204,6 +213,7 @@ std::optional<GaSession> Session::resumableGa(const GaResumeKey& key, int genera
 void Session::beginGa(const GaSession& start) {
     std::lock_guard lock(mutex_);
     data_.ga = start;
+    dropEvalsOf("ga");  // the best of another search
     saved();
 }
 

@@ -4,7 +4,8 @@
 // only one; the window and the CLI read snapshots of it and keep no copy.
 //
 // Every result replaces the earlier one of its kind (per method for uniform
-// sweeps and sensitivity scans, per task for held-out scores) and is saved at
+// sweeps and sensitivity scans, per result and scored task for held-out
+// scores; a new sweep or search drops the scores of the result it replaces) and is saved at
 // once when the session has a file (atomically: temporary file + rename); a
 // running genetic search appends each finished generation instead
 // (SessionAppender), so a kill loses at most the generation in flight.
@@ -79,6 +80,9 @@ public:
 private:
     // Saves the whole session when it has a file; called with the lock held.
     void saved();
+    // Forgets the held-out and generalisation scores of a result that is
+    // replaced ("ga", "uniform:<method>"); called with the lock held.
+    void dropEvalsOf(const std::string& source);
     bool hasSettingDependentResults() const;
 
     mutable std::mutex mutex_;

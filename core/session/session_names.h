@@ -1,6 +1,7 @@
 #pragma once
 // Names shared by the session writer, reader and appender: top-level groups
 // and the spellings of enums in the file. Private to core/session.
+#include <cstdint>
 #include <string>
 
 #include "core/types/matrix_info.h"
@@ -16,6 +17,8 @@ inline constexpr const char* kUniform = "uniform";
 inline constexpr const char* kGa = "ga";
 inline constexpr const char* kSensitivity = "sensitivity";
 inline constexpr const char* kEval = "eval";
+// Padding of /eval/dense_correct and /eval/pruned_correct past a row's examples.
+inline constexpr uint8_t kNoExample = 255;
 
 const char* inputSiteName(InputSite site);  // "attention_in", "attention_out", "mlp_in", "mlp_hidden"
 // Parse back; throw h5::LayoutError naming `where` on an unknown spelling.

@@ -178,6 +178,8 @@ Individual readBest(const H5::Group& ga, size_t matrices) {
     H5::Group g = ga.openGroup("best");
     best.genes = widen(readLength<int16_t>(g, "genes", matrices));
     best.accuracy = h5::readScalar<double>(g, "accuracy");
+    if (h5::hasChild(g, "scored_examples"))
+        best.scoredExamples = h5::readScalar<int32_t>(g, "scored_examples");
     best.removedFraction = h5::readScalar<double>(g, "removed_fraction");
     best.fitness = h5::readScalar<double>(g, "fitness");
     best.feasible = h5::readScalar<uint8_t>(g, "feasible") != 0;
@@ -224,6 +226,12 @@ std::vector<Generation> readGenerations(const H5::Group& history, size_t n, size
     const std::vector<double> bestIndividualFitness =
         readRows<double>(history, "best_individual_fitness", n, {});
     const std::vector<uint8_t> bestFeasible = readRows<uint8_t>(history, "best_feasible", n, {});
+    // Absent in files written before evaluations could stop early: every accuracy is exact.
+    const bool haveScored = h5::hasChild(history, "scored_examples");
+    const std::vector<int32_t> scored =
+        haveScored ? readRows<int32_t>(history, "scored_examples", n, {p}) : std::vector<int32_t>(n * p, 0);
+    const std::vector<int32_t> bestScored =
+        haveScored ? readRows<int32_t>(history, "best_scored_examples", n, {}) : std::vector<int32_t>(n, 0);
 
     std::vector<Generation> generations(n);
     for (size_t g = 0; g < n; ++g) {
@@ -242,6 +250,7 @@ std::vector<Generation> readGenerations(const H5::Group& history, size_t n, size
             ind.removedFraction = removed[row];
             ind.fitness = fitness[row];
             ind.feasible = feasible[row] != 0;
+            ind.scoredExamples = scored[row];
             gen.population.push_back(std::move(ind));
         }
         gen.best.genes.assign(bestGenes.begin() + long(g * matrices),
@@ -250,6 +259,7 @@ std::vector<Generation> readGenerations(const H5::Group& history, size_t n, size
         gen.best.removedFraction = bestRemoved[g];
         gen.best.fitness = bestIndividualFitness[g];
         gen.best.feasible = bestFeasible[g] != 0;
+        gen.best.scoredExamples = bestScored[g];
     }
     return generations;
 }
@@ -327,7 +337,50 @@ std::vector<HeldOutEval> readEval(const H5::Group& g) {
     const std::vector<double> pruned = readLength<double>(g, "pruned_accuracy", names.size());
     const std::vector<double> removed = readLength<double>(g, "removed_fraction", names.size());
     std::vector<HeldOutEval> evals;
-    for (size_t i = 0; i < names.size(); ++i) evals.push_back({names[i], dense[i], pruned[i], removed[i]});
+    for (size_t i = 0; i < names.size(); ++i) {
+        HeldOutEval e;
+        e.taskName = names[i];
+        e.denseAccuracy = dense[i];
+        e.prunedAccuracy = pruned[i];
+        e.removedFraction = removed[i];
+        evals.push_back(std::move(e));
+    }
+    // Added later: optional, so that older files read as before.
+    auto strings = [&](const char* name, std::string HeldOutEval::*field) {
+        if (!h5::hasChild(g, name)) return;
+        const std::vector<std::string> values = h5::readStrings(g, name);
+        h5::expectLength(g, name, values.size(), names.size());
+        for (size_t i = 0; i < names.size(); ++i) evals[i].*field = values[i];
+    };
+    strings("source", &HeldOutEval::source);
+    strings("method", &HeldOutEval::method);
+    strings("task_path", &HeldOutEval::taskPath);
+    strings("split", &HeldOutEval::split);
+    strings("metric", &HeldOutEval::metric);
+    if (h5::hasChild(g, "examples")) {
+        const std::vector<int64_t> examples = readLength<int64_t>(g, "examples", names.size());
+        for (size_t i = 0; i < names.size(); ++i) evals[i].examples = examples[i];
+    }
+    if (h5::hasChild(g, "dense_correct") && h5::hasChild(g, "pruned_correct")) {
+        std::vector<hsize_t> dims;
+        const std::vector<uint8_t> denseRows = h5::readArray<uint8_t>(g, "dense_correct", 2, &dims);
+        const std::vector<uint8_t> prunedRows = readMatrix<uint8_t>(g, "pruned_correct", dims[0], dims[1]);
+        if (dims[0] != names.size())
+            throw LayoutError(where(g, "dense_correct") + ": " + std::to_string(dims[0]) + " rows for " +
+                              std::to_string(names.size()) + " evaluations");
+        for (size_t i = 0; i < names.size(); ++i) {
+            const size_t row = i * size_t(dims[1]);
+            for (size_t k = 0; k < dims[1]; ++k) {
+                const uint8_t d = denseRows[row + k], p = prunedRows[row + k];
+                if (d == kNoExample && p == kNoExample) break;
+                if (d > 1 || p > 1)
+                    throw LayoutError(where(g, "dense_correct") + ": row " + std::to_string(i) + " holds " +
+                                      std::to_string(int(d > 1 ? d : p)) + " (expected 0, 1 or 255)");
+                evals[i].denseCorrect.push_back(d);
+                evals[i].prunedCorrect.push_back(p);
+            }
+        }
+    }
     return evals;
 }
 

@@ -264,18 +264,49 @@ void writeSensitivity(const H5::Group& root, const std::vector<SensitivityResult
 void writeEval(const H5::Group& root, const std::vector<HeldOutEval>& evals) {
     H5::Group g = h5::createGroup(root, kEval, "NXdata");
     h5::setPlot(g, "pruned_accuracy", {"."}, {"dense_accuracy"});
-    std::vector<std::string> names;
+    std::vector<std::string> names, sources, methods, paths, splits, metrics;
     std::vector<double> dense, pruned, removed;
+    std::vector<int64_t> examples;
+    size_t perExample = 0;
     for (const HeldOutEval& e : evals) {
         names.push_back(e.taskName);
         dense.push_back(e.denseAccuracy);
         pruned.push_back(e.prunedAccuracy);
         removed.push_back(e.removedFraction);
+        sources.push_back(e.source);
+        methods.push_back(e.method);
+        paths.push_back(e.taskPath);
+        splits.push_back(e.split);
+        metrics.push_back(e.metric);
+        examples.push_back(e.examples);
+        perExample = std::max({perExample, e.denseCorrect.size(), e.prunedCorrect.size()});
     }
     h5::writeStrings(g, "task_name", names, {"", "evaluated task"});
     h5::writeArray(g, "dense_accuracy", dense, {"1", "task metric of the unpruned model"});
     h5::writeArray(g, "pruned_accuracy", pruned, {"1", "task metric of the pruned model"});
     h5::writeArray(g, "removed_fraction", removed, {"1", "fraction of prunable parameters removed"});
+    h5::writeStrings(g, "source", sources, {"", "the result applied: ga or uniform:<method>"});
+    h5::writeStrings(g, "method", methods, {"", "projection method"});
+    h5::writeStrings(g, "task_path", paths, {"", "the scored task file"});
+    h5::writeStrings(g, "split", splits, {"", "held_out (the session's task) or evaluation (another task)"});
+    h5::writeStrings(g, "metric", metrics, {"", "metric of the scored task"});
+    h5::writeArray(g, "examples", examples, {"", "examples scored (the same for both models)"});
+    if (perExample == 0) return;
+    // Per-example correctness, one row per evaluation, padded with 255 past
+    // its examples (rows of different tasks differ in length).
+    std::vector<uint8_t> denseRows(evals.size() * perExample, kNoExample);
+    std::vector<uint8_t> prunedRows(evals.size() * perExample, kNoExample);
+    for (size_t i = 0; i < evals.size(); ++i) {
+        std::copy(evals[i].denseCorrect.begin(), evals[i].denseCorrect.end(),
+                  denseRows.begin() + i * perExample);
+        std::copy(evals[i].prunedCorrect.begin(), evals[i].prunedCorrect.end(),
+                  prunedRows.begin() + i * perExample);
+    }
+    const std::vector<hsize_t> dims = {hsize_t(evals.size()), hsize_t(perExample)};
+    h5::writeArray<uint8_t>(g, "dense_correct", denseRows, dims,
+                            {"", "per example: 1 = the unpruned model is correct, 255 = no example"});
+    h5::writeArray<uint8_t>(g, "pruned_correct", prunedRows, dims,
+                            {"", "per example: 1 = the pruned model is correct, 255 = no example"});
 }
 
 // ---- GA internals ---------------------------------------------------------------------
@@ -298,6 +329,9 @@ const char* const kPerGeneration[] = {"generation",
                                       "best_feasible",
                                       "rng_state",
                                       "rng_state_length"};
+// Added after format version 1 was first written: files without them still
+// read (every accuracy then counts as exact) and append as before.
+const char* const kPerGenerationOptional[] = {"scored_examples", "best_scored_examples"};
 
 // Row g of rng_state holds the state after generation g, zero-padded to the
 // dataset's width (grown when a longer state comes); rng_state_length says
@@ -349,13 +383,22 @@ void appendGenerationRows(const H5::Group& history, const Generation& gen, const
     append("best_removed_fraction", std::vector<double>{gen.best.removedFraction});
     append("best_individual_fitness", std::vector<double>{gen.best.fitness});
     append("best_feasible", std::vector<uint8_t>{uint8_t(gen.best.feasible ? 1 : 0)});
+    if (h5::hasChild(history, "scored_examples")) {
+        std::vector<int32_t> scored;
+        for (const Individual& ind : gen.population) scored.push_back(ind.scoredExamples);
+        append("scored_examples", scored);
+        append("best_scored_examples", std::vector<int32_t>{gen.best.scoredExamples});
+    }
     appendRngState(history, rngState);
 }
 
 // Drops rows past the committed count: what an append interrupted in place
 // left behind.
 void truncateToCommitted(const H5::Group& history, hsize_t committed) {
-    for (const char* name : kPerGeneration) {
+    std::vector<const char*> names(std::begin(kPerGeneration), std::end(kPerGeneration));
+    for (const char* name : kPerGenerationOptional)
+        if (h5::hasChild(history, name)) names.push_back(name);
+    for (const char* name : names) {
         H5::DataSet ds = h5::openDataSet(history, name);
         std::vector<hsize_t> dims = h5::datasetDims(ds);
         if (dims.empty()) throw h5::LayoutError(h5::objectPath(ds) + ": expected an array");
@@ -383,6 +426,8 @@ void writeBest(const H5::Group& ga, const GaContext& context, const Individual& 
     putArray<double>(g, "fitness", std::vector<double>{best.fitness}, {}, {"1", "fitness"});
     putArray<uint8_t>(g, "feasible", std::vector<uint8_t>{uint8_t(best.feasible ? 1 : 0)}, {},
                       {"", "1 if accuracy >= (1 - eps) a0"});
+    putArray<int32_t>(g, "scored_examples", std::vector<int32_t>{best.scoredExamples}, {},
+                      {"", "search examples behind the accuracy; 0 = all"});
 }
 
 }  // namespace
@@ -433,6 +478,18 @@ void validate(const SessionData& data) {
             if (r < 0 || size_t(r) >= m)
                 throw InputError("sensitivity '" + s.method + "': ranking index " + std::to_string(r) +
                                  " out of range");
+    }
+    for (const HeldOutEval& e : data.eval) {
+        const std::string where = "held-out score of " + e.taskName + " (" + e.source + ")";
+        if (e.denseCorrect.size() != e.prunedCorrect.size())
+            throw InputError(where + ": " + std::to_string(e.denseCorrect.size()) + " dense and " +
+                             std::to_string(e.prunedCorrect.size()) + " pruned per-example results");
+        if (!e.denseCorrect.empty() && int64_t(e.denseCorrect.size()) != e.examples)
+            throw InputError(where + ": " + std::to_string(e.denseCorrect.size()) +
+                             " per-example results for " + std::to_string(e.examples) + " examples");
+        for (size_t i = 0; i < e.denseCorrect.size(); ++i)
+            if (e.denseCorrect[i] > 1 || e.prunedCorrect[i] > 1)
+                throw InputError(where + ": per-example results must be 0 or 1");
     }
     if (data.calibration) {
         std::set<std::string> names;
@@ -513,6 +570,10 @@ void createGa(const H5::Group& root, const std::string& method, const GaSettings
                   {"1", "fraction of prunable parameters removed per individual"});
     perIndividual("fitness", H5::PredType::IEEE_F64LE, {"1", "fitness per individual"});
     perIndividual("feasible", H5::PredType::STD_U8LE, {"", "1 if accuracy >= (1 - eps) a0"});
+    perIndividual("scored_examples", H5::PredType::STD_I32LE,
+                  {"",
+                   "search examples behind the accuracy; 0 = all (the evaluation stopped once "
+                   "feasibility was certain otherwise)"});
     h5::createExtendible(history, "best_genes", H5::PredType::STD_I16LE, {0, m}, {16, m},
                          {"", "best chromosome so far (level grid index per matrix)"});
     perGeneration("best_accuracy", H5::PredType::IEEE_F64LE, {"1", "task metric of the best so far"});
@@ -520,6 +581,8 @@ void createGa(const H5::Group& root, const std::string& method, const GaSettings
                   {"1", "fraction of prunable parameters removed by the best so far"});
     perGeneration("best_individual_fitness", H5::PredType::IEEE_F64LE, {"1", "fitness of the best so far"});
     perGeneration("best_feasible", H5::PredType::STD_U8LE, {"", "1 if the best so far is feasible"});
+    perGeneration("best_scored_examples", H5::PredType::STD_I32LE,
+                  {"", "search examples behind the best's accuracy; 0 = all"});
     h5::createExtendible(history, "rng_state", H5::PredType::STD_U8LE, {0, 0}, {1, 8192},
                          {"", "random generator state after the generation (opaque bytes, zero-padded)"}, 4);
     perGeneration("rng_state_length", H5::PredType::STD_I32LE,

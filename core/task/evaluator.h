@@ -1,9 +1,11 @@
 #pragma once
-// Batched evaluation of a model on a task: greedy generation with max new
-// tokens and stop strings, choice log-likelihoods, or teacher-forced text
-// scoring. Returns the score, each example's result and the throughput.
-// A job: progress per batch, cancellable between batches; it leaves the model
-// as it found it (evaluation never changes weights).
+// Evaluation of a model on a task: greedy generation with max new tokens and
+// stop strings, choice log-likelihoods (each prompt read once for all its
+// choices), or teacher-forced text scoring. Returns the score, each example's
+// result and the throughput. A job: progress per batch, cancellable between
+// batches; it leaves the model as it found it (evaluation never changes
+// weights). It is core/task/task_scorer.h run to the end, so searches that
+// score through a TaskScorer see the very same numbers.
 #include <cstdint>
 #include <map>
 #include <string>
@@ -19,7 +21,8 @@ class Tokenizer;
 
 struct EvalOptions {
     bool calibrationSplit = false;  // score the calibration split instead of the evaluation split
-    int batchSize = 32;             // examples per forward / generate call
+    int64_t batchTokens = 4096;     // tokens per forward / generate call (see ScorerOptions)
+    int maxBatchExamples = 0;       // > 0: also at most this many examples per call
     int maxExamples = 0;            // 0 = all of the split (else the first N, in file order)
     int maxNewTokens = 0;           // > 0 overrides the task's max_new_tokens
     bool keepPredictions = true;    // store decoded predictions per example
@@ -33,6 +36,7 @@ struct ExampleResult {
     bool correct = false;    // score == 1 for the accuracy-like metrics; false for perplexity
     std::string prediction;  // generated text (generate), chosen choice (choice)
     int64_t tokens = 0;      // tokens scored or generated for this example
+    double margin = 0;       // choice: best minus second-best log-likelihood
 };
 
 struct EvalResult {

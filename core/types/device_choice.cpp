@@ -9,7 +9,8 @@ DType parseDType(const std::string& name) {
     if (name == "float32" || name == "fp32" || name == "f32") return DType::Float32;
     if (name == "bfloat16" || name == "bf16") return DType::BFloat16;
     if (name == "float16" || name == "fp16" || name == "f16") return DType::Float16;
-    throw InputError("unknown dtype '" + name + "' (expected float32, bfloat16 or float16)");
+    if (name == "auto") return DType::Auto;
+    throw InputError("unknown dtype '" + name + "' (expected auto, float32, bfloat16 or float16)");
 }
 
 std::string dtypeName(DType d) {
@@ -20,6 +21,8 @@ std::string dtypeName(DType d) {
             return "bfloat16";
         case DType::Float16:
             return "float16";
+        case DType::Auto:
+            return "auto";
     }
     return "?";
 }

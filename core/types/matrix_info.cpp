@@ -38,6 +38,11 @@ int64_t rankForLevel(int64_t rows, int64_t cols, double level) {
     return std::max<int64_t>(1, std::min<int64_t>(static_cast<int64_t>(r), std::min(rows, cols)));
 }
 
+double fractionOfAllParams(double fractionOfPrunable, const ModelSummary& model) {
+    if (model.totalParams <= 0) return 0.0;
+    return fractionOfPrunable * double(model.prunableParams) / double(model.totalParams);
+}
+
 int64_t paramsAtLevel(int64_t rows, int64_t cols, double level) {
     if (level <= 0.0) return rows * cols;
     return rankForLevel(rows, cols, level) * (rows + cols);

@@ -54,4 +54,9 @@ struct ModelSummary {
     std::vector<MatrixInfo> matrices;  // ordered: layer, then q,k,v,o,gate,up,down
 };
 
+// A fraction of the prunable parameters as a fraction of all of them
+// (embeddings, norms and an untied lm_head are never pruned): the paper's
+// numbers need both. 0 when the model's counts are unknown.
+double fractionOfAllParams(double fractionOfPrunable, const ModelSummary& model);
+
 }  // namespace sieve

@@ -18,10 +18,6 @@ const std::vector<MethodInfo>& methodRegistry() {
         {"sieve", SIEVE_TR("sieve::MethodRegistry", "LLM-Sieve"),
          SIEVE_TR("sieve::MethodRegistry", "Output-aligned closed form (the LLM-Sieve projection)"), "sieve",
          true, true, false, MethodEvaluation::Projected, "#0072B2", "circle"},
-        {"sieve-learned", SIEVE_TR("sieve::MethodRegistry", "LLM-Sieve (learned)"),
-         SIEVE_TR("sieve::MethodRegistry",
-                  "LLM-Sieve projection refined by gradient descent on calibration data"),
-         "sieve-learned", true, true, false, MethodEvaluation::Projected, "#56B4E9", "square"},
         {"sieve-sequential", SIEVE_TR("sieve::MethodRegistry", "LLM-Sieve (sequential)"),
          SIEVE_TR("sieve::MethodRegistry",
                   "LLM-Sieve with each block calibrated on the already pruned blocks before it (uniform "

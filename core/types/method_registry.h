@@ -43,7 +43,7 @@ const MethodInfo* findMethod(const std::string& name);
 // Throws InputError naming the unknown method and the known ones.
 const MethodInfo& requireMethod(const std::string& name);
 std::vector<std::string> methodNames();
-// "sieve, sieve-learned, ..." for messages and help.
+// "sieve, sieve-sequential, ..." for messages and help.
 std::string methodNameList();
 
 // The method the genetic search and the sensitivity scan use when the

@@ -39,4 +39,18 @@ std::vector<double> levelsOf(const std::vector<int>& genes, const LevelGrid& gri
     return levels;
 }
 
+ResultSource parseResultSource(const std::string& text, const std::string& where) {
+    if (text == "ga") return ResultSource{true, {}};
+    const std::string prefix = "uniform:";
+    if (text.rfind(prefix, 0) == 0 && text.size() > prefix.size())
+        return ResultSource{false, text.substr(prefix.size())};
+    throw InputError(where + ": '" + text +
+                     "' names no result: use 'ga' (the genetic search's best) or 'uniform:METHOD' (that "
+                     "method's uniform optimum)");
+}
+
+std::string resultSourceText(const ResultSource& source) {
+    return source.ga ? std::string("ga") : "uniform:" + source.method;
+}
+
 }  // namespace sieve

@@ -42,7 +42,10 @@ struct UniformResult {
 
 struct Individual {
     std::vector<int> genes;  // level index per matrix, in ModelSummary::matrices order
+    // Over the examples scored: every one (scoredExamples == 0), or the first
+    // scoredExamples when the evaluation stopped once feasibility was certain.
     double accuracy = 0;
+    int scoredExamples = 0;
     double removedFraction = 0;  // of the prunable parameters
     double fitness = 0;
     bool feasible = false;
@@ -94,12 +97,38 @@ struct LevelStatistics {
     std::vector<double> minLevel;
 };
 
-// Held-out and generalisation scores of the final pruned model.
+// A pruned model and the dense one scored on the same examples: the
+// session task's held-out examples (which no search saw), or another task's
+// evaluation split (does what the search kept generalise?).
 struct HeldOutEval {
     std::string taskName;
     double denseAccuracy = 0;
     double prunedAccuracy = 0;
-    double removedFraction = 0;
+    double removedFraction = 0;  // of the prunable parameters
+    // Which result was applied, and to what (empty or 0 in sessions written
+    // before these fields existed):
+    std::string source;    // resultSourceText(): "ga" or "uniform:<method>"
+    std::string method;    // the projection method
+    std::string taskPath;  // the scored task file
+    std::string split;     // kHeldOutSplit (the session's task) or kEvaluationSplit (another task)
+    std::string metric;    // of the scored task
+    int64_t examples = 0;  // examples scored, the same for both models
+    // Per example, 1 = correct, in the same order for both models: what a
+    // paired test needs. Filled for proportion metrics only.
+    std::vector<uint8_t> denseCorrect;
+    std::vector<uint8_t> prunedCorrect;
 };
+inline constexpr const char* kHeldOutSplit = "held_out";
+inline constexpr const char* kEvaluationSplit = "evaluation";
+
+// Which of a session's results a held-out or generalisation evaluation
+// applies: the genetic search's best chromosome, or a uniform sweep's optimum.
+struct ResultSource {
+    bool ga = true;
+    std::string method;  // the uniform sweep's method (empty for the GA)
+};
+// "ga" or "uniform:<method>"; InputError naming `where` and the forms otherwise.
+ResultSource parseResultSource(const std::string& text, const std::string& where);
+std::string resultSourceText(const ResultSource& source);
 
 }  // namespace sieve

@@ -65,6 +65,9 @@ void validateRunSettings(const RunSettings& s) {
     requireRange("GA elitism", ga.elitism, 0, ga.population - 1);
     requireRange("GA uniform seeds", ga.uniformSeeds, 0, ga.population);
     requireRange("GA patience", ga.patience, 1, 1000000);
+    requireRange<int64_t>("state reuse memory", s.speed.reuseBytes, 0, int64_t(1) << 46);
+    requireRange("state reuse stride", s.speed.reuseStride, 1, 100000);
+    requireRange<int64_t>("scoring batch tokens", s.speed.batchTokens, 16, int64_t(1) << 24);
 }
 
 }  // namespace sieve

@@ -9,6 +9,23 @@
 
 namespace sieve {
 
+// How fast the searches run. None of it changes any result: the same
+// fitness values, the same search trajectory, the same best chromosome with
+// each of them switched off (tests/engine checks that).
+struct SearchSpeed {
+    // A genetic search stops scoring a chromosome as soon as its feasibility
+    // is certain (its fitness needs nothing more).
+    bool earlyDecisions = true;
+    // Hidden states at block boundaries kept for chromosomes that share their
+    // first blocks' levels (choice tasks), least recently used evicted; 0 = none.
+    int64_t reuseBytes = int64_t(512) << 20;
+    int reuseStride = 1;  // keep the states after every stride-th block
+    // Tokens per scoring batch of the search examples. Decisions (early
+    // verdicts, reused states) are taken batch by batch: smaller batches
+    // decide sooner, larger ones multiply more efficiently.
+    int64_t batchTokens = 4096;
+};
+
 struct RunSettings {
     std::vector<std::string> methods{"sieve"};  // uniform sweeps, one per method
     // The method of the genetic search, the sensitivity scan, the held-out
@@ -22,6 +39,7 @@ struct RunSettings {
     double sensitivityLevel = -1;
     bool fullCurve = true;             // uniform: evaluate every grid level for the curve
     int64_t maxCalibrationTokens = 0;  // 0 = the whole calibration split
+    SearchSpeed speed;
 };
 
 // The search method the settings resolve to (see RunSettings::searchMethod).

@@ -6,6 +6,7 @@
 
 #include <QAction>
 #include <QCheckBox>
+#include <QComboBox>
 #include <QCryptographicHash>
 #include <QElapsedTimer>
 #include <QFile>
@@ -23,7 +24,9 @@
 #include "core/engine/engine.h"
 #include "core/session/session_file.h"
 #include "widgets/main_window.h"
+#include "widgets/panels/memory_plan_view.h"
 #include "widgets/panels/model_panel.h"
+#include "widgets/panels/open_model_dialog.h"
 #include "widgets/panels/run_panel.h"
 #include "widgets/playground/examples_panel.h"
 #include "widgets/playground/playground.h"
@@ -68,6 +71,44 @@ private Q_SLOTS:
         QVERIFY2(!demo_.isEmpty(), "the bundled demo model (resources/demo) is missing");
         outDir_ = QStringLiteral(SIEVE_BINARY_DIR "/test-output/workbench");
         QDir().mkpath(outDir_);
+    }
+
+    void dtypeAndMemoryPlanInTheWindow() {
+        app::EngineBridge bridge;
+        // The open-model dialog offers the compute dtype; "Automatic" names
+        // what the engine resolves it to on this machine.
+        OpenModelDialog dialog(bridge.automaticDevice(), nullptr, &bridge);
+        QCOMPARE(dialog.dtypeBox()->count(), 4);
+        QVERIFY2(dialog.dtypeBox()->itemText(0).contains(bridge.automaticDType(QStringLiteral("auto"))),
+                 qPrintable(dialog.dtypeBox()->itemText(0)));
+        dialog.setDevice(DeviceChoice{"cpu", DType::BFloat16});
+        QCOMPARE(dialog.device().dtype, DType::BFloat16);
+        QCOMPARE(dialog.device().device, std::string("cpu"));
+        dialog.grab().save(outDir_ + "/open_model_dialog.png");
+
+        // Opened in bfloat16: the run panel shows the engine's memory plan of its settings.
+        MainWindow window(&bridge);
+        window.setPromptOnClose(false);
+        window.resize(1280, 860);
+        window.show();
+        QCOMPARE(window.runPanel()->memoryPlanView()->plan().phases.size(), size_t(0));
+        bridge.openDemoModel(DeviceChoice{"cpu", DType::BFloat16});
+        QCOMPARE(waitFinished(bridge, 120000), QString());
+        QCOMPARE(bridge.engine().model().dtype, std::string("bfloat16"));
+        RunSettings settings = smallRun();
+        settings.methods = {"sieve", "weight-svd"};
+        window.runPanel()->setSettings(settings);
+        const MemoryPlan shown = window.runPanel()->memoryPlanView()->plan();
+        QVERIFY(!shown.phases.empty());
+        QVERIFY2(shown.fits, shown.refusal.c_str());
+        // The same plan the engine would follow for these settings.
+        const MemoryPlan engine = bridge.engine().plan(settings);
+        QCOMPARE(shown.phases.size(), engine.phases.size());
+        for (size_t p = 0; p < shown.phases.size(); ++p)
+            QCOMPARE(shown.phases[p].deviceBytes, engine.phases[p].deviceBytes);
+        QVERIFY2(window.runPanel()->memoryPlanView()->text().startsWith(QStringLiteral("Memory: fits")),
+                 qPrintable(window.runPanel()->memoryPlanView()->text()));
+        window.runPanel()->grab().save(outDir_ + "/run_panel_memory_plan.png");
     }
 
     void geneticSearchThroughTheWindow() {

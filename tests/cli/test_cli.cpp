@@ -5,6 +5,8 @@
 // SIGKILLed search that a second run resumes on the same random stream.
 #include <QtTest>
 
+#include <QRegularExpression>
+
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -44,11 +46,20 @@ Result runSieve(const QStringList& args, int timeoutMs = 300000) {
 
 // Reads a running `sieve ga`'s output until it has reported `count` finished
 // generations (or four minutes passed); returns what it read.
+// Finished generations as the progress printer reports them ("generation 3:
+// best ..."; the engine's per-generation speed line also names the generation).
+qsizetype finishedGenerations(const QString& seen) {
+    static const QRegularExpression line("generation \\d+: best ");
+    qsizetype n = 0;
+    for (auto it = line.globalMatch(seen); it.hasNext(); it.next()) ++n;
+    return n;
+}
+
 QString waitForGenerations(QProcess& p, int count) {
     QString seen;
     QElapsedTimer t;
     t.start();
-    while (seen.count("generation ") < count && t.elapsed() < 240000) {
+    while (finishedGenerations(seen) < count && t.elapsed() < 240000) {
         p.waitForReadyRead(1000);
         seen += QString::fromUtf8(p.readAllStandardOutput());
     }
@@ -202,10 +213,72 @@ private Q_SLOTS:
             r = runSieve({"eval", "--model", out, "--task", kAddTask, "--quiet"});
             QVERIFY2(r.code == 0, qPrintable(r.err));
             const QString expected = QString::number(data.ga->result.best.accuracy, 'f', 4);
-            QVERIFY2(r.out.contains("= " + expected + " on " + QString::number(data.baseline->examples) +
-                                    " search"),
-                     qPrintable(format + (": " + r.out) + " expected " + expected));
+            // "exact_match = 0.9600 [0.8654, 0.9890] on 50 search examples": the Wilson interval between.
+            const QRegularExpression a0Line("= " + QRegularExpression::escape(expected) +
+                                            R"( \[[0-9.]+, [0-9.]+\] on )" +
+                                            QString::number(data.baseline->examples) + " search");
+            QVERIFY2(r.out.contains(a0Line), qPrintable(format + (": " + r.out) + " expected " + expected));
         }
+
+        // The GA's best scored on another task (generalisation): dense and
+        // pruned on the same examples, stored in the session, in the report.
+        r = runSieve({"eval", "--session", session, "--apply", "ga", "--task", kDemo + "/tasks/sort.jsonl",
+                      "--quiet"});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QVERIFY2(r.out.contains("ga (sieve) on sort (another task: generalisation)"), qPrintable(r.out));
+        QVERIFY2(r.out.contains("McNemar p = "), qPrintable(r.out));
+        const sieve::SessionData after = sieve::SessionFile::load(session.toStdString());
+        const auto sort = std::find_if(after.eval.begin(), after.eval.end(),
+                                       [](const sieve::HeldOutEval& e) { return e.taskName == "sort"; });
+        QVERIFY(sort != after.eval.end());
+        QCOMPARE(sort->split, std::string(sieve::kEvaluationSplit));
+        QCOMPARE(int64_t(sort->prunedCorrect.size()), sort->examples);
+        // Every result of the run was scored on the held-out examples: 3 sweeps and the GA.
+        QCOMPARE(std::count_if(after.eval.begin(), after.eval.end(),
+                               [](const sieve::HeldOutEval& e) { return e.split == sieve::kHeldOutSplit; }),
+                 std::ptrdiff_t(4));
+        r = runSieve({"report", "--session", session, "--json"});
+        const QJsonArray evals = QJsonDocument::fromJson(r.out.toUtf8()).object()["eval"].toArray();
+        QCOMPARE(evals.size(), int(after.eval.size()));
+        for (const auto& e : evals) {
+            QVERIFY(e.toObject()["mcnemar"].isObject());
+            QCOMPARE(e.toObject()["pruned_interval"].toArray().size(), 2);
+        }
+        // Usage and input errors name what is wrong.
+        r = runSieve({"eval", "--apply", "ga", "--task", kAddTask});
+        QCOMPARE(r.code, 1);
+        QVERIFY2(r.err.contains("--apply needs --session"), qPrintable(r.err));
+        r = runSieve({"eval", "--session", session, "--apply", "uniform:input-pca", "--task", kAddTask});
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.contains("no uniform sweep of 'input-pca'"), qPrintable(r.err));
+
+        // A sweep added later is scored on the held-out examples too; the
+        // scores the session held stay as they were.
+        r = runSieve({"sweep", "--model", kDemo, "--task", kAddTask, "--methods", "input-pca", "--session",
+                      session, "--quiet"});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QVERIFY2(r.out.contains("uniform:input-pca on add (held-out)"), qPrintable(r.out));
+        QVERIFY2(!r.out.contains("uniform:weight-svd on add"), qPrintable(r.out));
+        const sieve::SessionData swept = sieve::SessionFile::load(session.toStdString());
+        auto heldOutOf = [](const sieve::SessionData& d, const std::string& source) {
+            return std::find_if(d.eval.begin(), d.eval.end(), [&](const sieve::HeldOutEval& e) {
+                return e.split == sieve::kHeldOutSplit && e.source == source;
+            });
+        };
+        QVERIFY(heldOutOf(swept, "uniform:input-pca") != swept.eval.end());
+        QCOMPARE(heldOutOf(swept, "ga")->prunedCorrect, heldOutOf(after, "ga")->prunedCorrect);
+        QCOMPARE(int(swept.eval.size()), int(after.eval.size()) + 1);
+
+        // `sieve ga` alone (another method, another session): its best and
+        // the uniform sweep it ran first are scored on the held-out examples.
+        const QString other = tmp.filePath("add-weight-svd.h5");
+        r = runSieve({"ga", "--model", kDemo, "--task", kAddTask, "--method", "weight-svd", "--population",
+                      "4", "--generations", "1", "--session", other, "--quiet"});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        const sieve::SessionData ga = sieve::SessionFile::load(other.toStdString());
+        QVERIFY(heldOutOf(ga, "ga") != ga.eval.end());
+        QCOMPARE(heldOutOf(ga, "ga")->method, std::string("weight-svd"));
+        QVERIFY(heldOutOf(ga, "uniform:weight-svd") != ga.eval.end());
     }
 
     void sigintCancelsAndKeepsFinishedGenerations() {
@@ -218,7 +291,7 @@ private Q_SLOTS:
         QVERIFY(p.waitForStarted());
         // Wait for two finished generations, then press Ctrl-C.
         const QString seen = waitForGenerations(p, 2);
-        QVERIFY2(seen.count("generation ") >= 2, qPrintable(seen));
+        QVERIFY2(finishedGenerations(seen) >= 2, qPrintable(seen));
         ::kill(pid_t(p.processId()), SIGINT);
         QVERIFY(p.waitForFinished(120000));
         QCOMPARE(p.exitCode(), 3);
@@ -248,7 +321,7 @@ private Q_SLOTS:
         p.start(kSieve, gaArgs(killed));
         QVERIFY(p.waitForStarted());
         const QString seen = waitForGenerations(p, 2);
-        QVERIFY2(seen.count("generation ") >= 2, qPrintable(seen));
+        QVERIFY2(finishedGenerations(seen) >= 2, qPrintable(seen));
         ::kill(pid_t(p.processId()), SIGKILL);
         QVERIFY(p.waitForFinished(60000));
         const sieve::SessionData interrupted = sieve::SessionFile::load(killed.toStdString());

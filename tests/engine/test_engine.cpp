@@ -5,8 +5,13 @@
 // new task never write into the previous session's file.
 #include <QtTest/QtTest>
 
+#include <QDir>
 #include <QTemporaryDir>
 #include <algorithm>
+#include <fstream>
+#include <regex>
+
+#include <nlohmann/json.hpp>
 
 #include "core/engine/engine.h"
 #include "core/session/ga_resume_key.h"
@@ -61,6 +66,35 @@ struct Recorder {
     }
 };
 
+// The demo capital skill as a four-way choice task: each question's answer
+// beside three other countries' capitals, the correct one in turn at every place.
+std::string writeCapitalChoiceTask(const QString& folder) {
+    std::ifstream in(kCapital);
+    std::string line;
+    std::getline(in, line);  // the task line
+    std::vector<std::pair<std::string, std::string>> rows;
+    while (std::getline(in, line)) {
+        const auto j = nlohmann::json::parse(line);
+        rows.emplace_back(j["prompt"].get<std::string>(), j["answer"].get<std::string>());
+    }
+    const std::string path = QDir(folder).filePath("capital-choice.jsonl").toStdString();
+    std::ofstream out(path);
+    out << R"({"task":{"kind":"choice","metric":"acc","name":"capital-choice","split":{"calibration_fraction":0.4,"seed":5}}})"
+        << "\n";
+    for (size_t i = 0; i < rows.size(); ++i) {
+        nlohmann::json ex;
+        ex["prompt"] = rows[i].first;
+        std::vector<std::string> choices;
+        for (size_t k = 1; k < 4; ++k) choices.push_back(rows[(i + 7 * k) % rows.size()].second);
+        const size_t label = i % 4;
+        choices.insert(choices.begin() + std::ptrdiff_t(label), rows[i].second);
+        ex["choices"] = choices;
+        ex["label"] = label;
+        out << ex.dump() << "\n";
+    }
+    return path;
+}
+
 void openDemo(Engine& engine, const std::string& task = kCapital) {
     JobContext quiet;
     engine.openModel(kDemo, DeviceChoice{"cpu"}, quiet);
@@ -112,6 +146,71 @@ private Q_SLOTS:
         QCOMPARE(data.uniform.size(), s.methods.size() + (searchSwept ? 1 : 0));
         QCOMPARE(bool(data.calibration), calibrations > 0);
         QVERIFY(engine.modelIsDense());
+    }
+
+    // Early decisions and state reuse change how much is computed, never a
+    // result: every fitness value, the trajectory and the best chromosome are
+    // the same with each switched off. And they do save work (the log says how much).
+    void speedUpsChangeNoResult_data() {
+        QTest::addColumn<bool>("choice");
+        QTest::newRow("choice task (packed prompts, reuse, early decisions)") << true;
+        QTest::newRow("generate task (early decisions)") << false;
+    }
+    void speedUpsChangeNoResult() {
+        QFETCH(bool, choice);
+        QTemporaryDir dir;
+        const std::string task = choice ? writeCapitalChoiceTask(dir.path()) : kCapital;
+        RunSettings s = smallRun();
+        s.grid = {0, 0.2, 0.4, 0.6, 0.8, 0.9};
+        s.ga.population = 8;
+        s.ga.generations = 4;
+        s.ga.mutationProbability = 0.02;  // children share long prefixes with their parents
+        s.speed.batchTokens = 24;         // a few examples per batch: room to decide early
+        const auto runWith = [&](bool early, int64_t reuse, std::string* log) {
+            Engine engine;
+            openDemo(engine, task);
+            RunSettings r = s;
+            r.speed.earlyDecisions = early;
+            r.speed.reuseBytes = reuse;
+            Recorder events;
+            JobContext context = events.context();
+            const GaResult result = engine.genetic(r, context);
+            if (log) *log = events.log;
+            return result;
+        };
+        std::string fastLog;
+        const GaResult fast = runWith(true, int64_t(64) << 20, &fastLog);
+        const GaResult plain = runWith(false, 0, nullptr);
+        const GaResult noReuse = runWith(true, 0, nullptr);
+        const GaResult noEarly = runWith(false, int64_t(64) << 20, nullptr);
+        for (const GaResult* other : {&plain, &noReuse, &noEarly}) {
+            QCOMPARE(other->best.genes, fast.best.genes);
+            QCOMPARE(other->generations.size(), fast.generations.size());
+            for (size_t g = 0; g < fast.generations.size(); ++g) {
+                const auto& a = fast.generations[g];
+                const auto& b = other->generations[g];
+                QCOMPARE(b.bestFitness, a.bestFitness);
+                QCOMPARE(b.meanFitness, a.meanFitness);
+                for (size_t i = 0; i < a.population.size(); ++i) {
+                    QCOMPARE(b.population[i].genes, a.population[i].genes);
+                    QCOMPARE(b.population[i].fitness, a.population[i].fitness);
+                    QCOMPARE(b.population[i].feasible, a.population[i].feasible);
+                }
+            }
+        }
+        // Without early decisions every accuracy is exact; with them some
+        // chromosome was decided before its last example.
+        bool decidedEarly = false;
+        for (const Generation& g : fast.generations)
+            for (const Individual& ind : g.population) decidedEarly |= ind.scoredExamples > 0;
+        for (const Generation& g : plain.generations)
+            for (const Individual& ind : g.population) QCOMPARE(ind.scoredExamples, 0);
+        QVERIFY2(decidedEarly, fastLog.c_str());
+        QVERIFY2(fastLog.find("early decisions:") != std::string::npos, fastLog.c_str());
+        if (choice) {
+            const std::regex resumed("state reuse: ([1-9][0-9]*) of");
+            QVERIFY2(std::regex_search(fastLog, resumed), fastLog.c_str());
+        }
     }
 
     void searchMethodFollowsTheRegistryOrder() {

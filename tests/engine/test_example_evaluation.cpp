@@ -97,7 +97,7 @@ private Q_SLOTS:
         const std::map<int, QJsonObject> lines = taskLines(path);
         double search = 0, held = 0, denseSearch = 0;
         int flipped = 0;
-        for (const ExampleOutcome& o : e.examples) {
+        for (const ExampleComparison& o : e.examples) {
             const QJsonObject line = lines.at(o.line);
             QCOMPARE(QString::fromStdString(o.prompt), line.value("prompt").toString());
             QCOMPARE(QString::fromStdString(o.reference), line.value("answer").toString());
@@ -136,7 +136,7 @@ private Q_SLOTS:
             if (g.value("skill").toString() != QLatin1String("capital")) continue;
             const int k = compared++;
             QVERIFY(k < int(e.examples.size()));
-            const ExampleOutcome& o = e.examples[size_t(k)];
+            const ExampleComparison& o = e.examples[size_t(k)];
             QCOMPARE(QString::fromStdString(o.prompt), g.value("prompt").toString());
             QCOMPARE(QString::fromStdString(o.denseAnswer), g.value("prediction").toString());
             // Every gene at level 0 is the dense model: nothing flips.

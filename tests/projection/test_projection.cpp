@@ -37,9 +37,8 @@ Mat toEigen(const torch::Tensor& t) {
 // (X = L Z with L mixing and scaling), optionally of rank < H or with dead
 // input channels. Generated with std::mt19937 so the reference is torch-free.
 struct Problem {
-    Mat W, X, Xheld;
+    Mat W, X;
     Mat gram() const { return X * X.transpose(); }
-    Mat heldGram() const { return Xheld * Xheld.transpose(); }
 };
 
 Problem makeProblem(int D, int H, int N, int inputRank, int deadChannels, unsigned seed) {
@@ -56,11 +55,7 @@ Problem makeProblem(int D, int H, int N, int inputRank, int deadChannels, unsign
     Mat L = randn(H, inputRank);
     for (int j = 0; j < inputRank; ++j) L.col(j) *= std::pow(0.8, j);  // decaying spectrum
     p.X = L * randn(inputRank, N);
-    p.Xheld = L * randn(inputRank, N) + 0.05 * randn(H, N);
-    for (int d = 0; d < deadChannels; ++d) {
-        p.X.row(H - 1 - d).setZero();
-        p.Xheld.row(H - 1 - d).setZero();
-    }
+    for (int d = 0; d < deadChannels; ++d) p.X.row(H - 1 - d).setZero();
     return p;
 }
 
@@ -90,8 +85,6 @@ int64_t expectedRank(int64_t D, int64_t H, double p) {
 FactorOptions optionsFor(std::vector<double> levels) {
     FactorOptions o;
     o.levels = std::move(levels);
-    o.learnSteps = 400;
-    o.learnRate = 1e-2;
     return o;
 }
 
@@ -115,7 +108,6 @@ private Q_SLOTS:
     void badGramsAreInputErrors();
     void unknownMethodIsInputError();
     void outputErrorFromGramMatchesData();
-    void learnedIsReproducibleAndReportsHeldOut();
     void float32WeightsStayNearOptimum();
     void applyAndRestoreOnPrunableLinear();
     void projectionSetAppliesLevelsAndCounts();
@@ -198,7 +190,7 @@ void TestProjection::sieveNeverWorseThanBaselines() {
     const torch::Tensor W = toTorch(p.W);
     const torch::Tensor C = toTorch(p.gram());
     const Factorization sieveF = makeProjection("sieve")->factor(W, C, optionsFor(kLevels));
-    for (const char* other : {"weight-svd", "input-pca", "sieve-learned"}) {
+    for (const char* other : {"weight-svd", "input-pca"}) {
         const Factorization f = makeProjection(other)->factor(W, C, optionsFor(kLevels));
         double largestGap = 0;
         for (double level : kLevels) {
@@ -213,9 +205,8 @@ void TestProjection::sieveNeverWorseThanBaselines() {
         }
         // The comparison has teeth: on correlated inputs the data-blind and
         // input-only baselines are clearly worse somewhere on the grid.
-        if (std::string(other) != "sieve-learned")
-            QVERIFY2(largestGap > 1e-2,
-                     qPrintable(QString("%1 never clearly worse (gap %2)").arg(other).arg(largestGap)));
+        QVERIFY2(largestGap > 1e-2,
+                 qPrintable(QString("%1 never clearly worse (gap %2)").arg(other).arg(largestGap)));
     }
 }
 
@@ -269,9 +260,7 @@ void TestProjection::parameterCountsAreExact() {
         const Problem p = makeProblem(D, H, 3 * H, H, 0, 13);
         const torch::Tensor W = toTorch(p.W);
         for (const auto& method : projectionMethods()) {
-            FactorOptions o = optionsFor(kLevels);
-            o.learnSteps = 2;
-            const Factorization f = method->factor(W, toTorch(p.gram()), o);
+            const Factorization f = method->factor(W, toTorch(p.gram()), optionsFor(kLevels));
             QCOMPARE(f.paramsAt(0.0), int64_t(D) * H);
             for (double level : kLevels) {
                 const int64_t r = expectedRank(D, H, level);
@@ -359,7 +348,7 @@ void TestProjection::badGramsAreInputErrors() {
     infGram[0][0] = INFINITY;
     FactorOptions o = optionsFor(kLevels);
     o.matrixName = "model.layers.0.self_attn.q_proj";
-    for (const char* name : {"sieve", "sieve-learned", "input-pca", "wanda"}) {
+    for (const char* name : {"sieve", "input-pca", "wanda"}) {
         const auto m = makeProjection(name);
         QVERIFY(m->needsCalibration());
         for (const torch::Tensor& bad : {nanGram, infGram, torch::Tensor(), toTorch(Mat::Identity(15, 15))}) {
@@ -408,42 +397,6 @@ void TestProjection::outputErrorFromGramMatchesData() {
     QVERIFY_THROWS_EXCEPTION(InputError, relativeOutputError(W, W.t(), C));
 }
 
-void TestProjection::learnedIsReproducibleAndReportsHeldOut() {
-    const Problem p = makeProblem(24, 16, 200, 16, 0, 31);
-    const torch::Tensor W = toTorch(p.W);
-    const torch::Tensor C = toTorch(p.gram());
-    const auto learned = makeProjection("sieve-learned");
-    FactorOptions o = optionsFor({0.5});
-    o.seed = 42;
-    const Factorization a = learned->factor(W, C, o);
-    const Factorization b = learned->factor(W, C, o);
-    QVERIFY(torch::equal(a.factorsAt(0.5).first, b.factorsAt(0.5).first));
-    QVERIFY(torch::equal(a.factorsAt(0.5).second, b.factorsAt(0.5).second));
-    o.seed = 43;
-    const Factorization c = learned->factor(W, C, o);
-    QVERIFY(!torch::equal(a.factorsAt(0.5).first, c.factorsAt(0.5).first));
-    // PerRank: only the requested rank exists; other levels are refused clearly.
-    QCOMPARE(a.kind(), Factorization::Kind::PerRank);
-    QVERIFY(!a.supports(0.2));
-    QVERIFY_THROWS_EXCEPTION(InputError, a.factorsAt(0.2));
-
-    // Learning moves from the weight-SVD start towards the closed form on
-    // calibration data, and never past it (it is the optimum).
-    const Factorization start = makeProjection("weight-svd")->factor(W, {}, o);
-    const Factorization closed = makeProjection("sieve")->factor(W, C, o);
-    const double eLearned = outputError(p, levelWeight(a, 0.5, W));
-    const double eStart = outputError(p, levelWeight(start, 0.5, W));
-    const double eClosed = outputError(p, levelWeight(closed, 0.5, W));
-    QVERIFY2(eLearned < eStart, qPrintable(QString("learned %1 start %2").arg(eLearned).arg(eStart)));
-    QVERIFY(eClosed <= eLearned);
-    // Held-out error is reported from a second Gram and matches the data.
-    const torch::Tensor held = toTorch(p.heldGram());
-    const double heldLearned = outputErrorCurve(a, W, held, {0.5})[0];
-    Problem heldProblem = p;
-    heldProblem.X = p.Xheld;
-    QVERIFY(std::abs(heldLearned - outputError(heldProblem, levelWeight(a, 0.5, W))) <= 1e-10 * heldLearned);
-}
-
 void TestProjection::float32WeightsStayNearOptimum() {
     const Problem p = makeProblem(24, 16, 200, 16, 0, 37);
     const torch::Tensor W = toTorch(p.W).to(torch::kFloat);
@@ -467,9 +420,7 @@ void TestProjection::applyAndRestoreOnPrunableLinear() {
     const torch::Tensor C = torch::randn({16, 64}).matmul(torch::randn({64, 16})).to(torch::kDouble);
     const torch::Tensor gram = C.matmul(C.t());
     for (const auto& method : projectionMethods()) {
-        FactorOptions o = optionsFor(kLevels);
-        o.learnSteps = 5;
-        const Factorization f = method->factor(linear.weight(), gram, o);
+        const Factorization f = method->factor(linear.weight(), gram, optionsFor(kLevels));
         for (double level : {0.3, 0.7}) {
             f.applyTo(linear, level);
             const torch::Tensor y = linear.forward(x);

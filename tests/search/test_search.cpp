@@ -162,6 +162,90 @@ private Q_SLOTS:
         for (size_t i = 1; i < r.points.size(); ++i) QVERIFY(r.points[i].level > r.points[i - 1].level);
     }
 
+    // Fitness depends on the genes and on feasibility only (what lets an
+    // evaluation stop once feasibility is certain): feasible = fraction
+    // removed, infeasible = minus it, so every feasible chromosome beats every
+    // infeasible one and among infeasible ones the less pruned wins.
+    void fitnessDependsOnFeasibilityOnly() {
+        const auto matrices = makeMatrices(2);
+        PruningProblem problem(matrices, defaultLevelGrid(), 0.8, 0.05);  // feasible at >= 0.76
+        const std::vector<int> light = problem.uniformChromosome(2), heavy = problem.uniformChromosome(8);
+        const double lightRemoved = problem.removedFraction(light),
+                     heavyRemoved = problem.removedFraction(heavy);
+        QVERIFY(heavyRemoved > lightRemoved && lightRemoved > 0);
+        QCOMPARE(problem.makeIndividual(heavy, 0.77).fitness, heavyRemoved);
+        QCOMPARE(problem.makeIndividual(heavy, 0.10).fitness, -heavyRemoved);
+        QCOMPARE(problem.makeIndividual(light, 0.75).fitness, -lightRemoved);
+        // How far below the threshold does not matter; how much is removed does.
+        QCOMPARE(problem.makeIndividual(light, 0.0).fitness, problem.makeIndividual(light, 0.759).fitness);
+        QVERIFY(problem.makeIndividual(light, 0.0).fitness > problem.makeIndividual(heavy, 0.759).fitness);
+        QVERIFY(problem.makeIndividual(light, 0.76).fitness > problem.makeIndividual(heavy, 0.759).fitness);
+        // A verdict taken early carries its partial count; the fitness is the same.
+        const Individual early = problem.makeIndividual(heavy, Verdict{0.9, true, 7});
+        QCOMPARE(early.fitness, heavyRemoved);
+        QCOMPARE(early.scoredExamples, 7);
+    }
+
+    // An evaluator that decides early (here: on a fake half count) leaves the
+    // search's trajectory alone, and the final best is rescored exactly.
+    void earlyVerdictsKeepTheTrajectoryAndRescoreTheBest() {
+        const auto matrices = makeMatrices(2);
+        const LevelGrid grid = defaultLevelGrid();
+        PruningProblem problem(matrices, grid, 0.8, 0.05);
+        class EarlyTask : public QuadraticTask {
+        public:
+            using QuadraticTask::QuadraticTask;
+            Verdict verdict(const std::vector<int>& genes, const PruningProblem& p,
+                            const JobContext&) override {
+                const double exactAccuracy = exact(genes);
+                return Verdict{exactAccuracy + 0.5, p.feasible(exactAccuracy),
+                               3};  // a partial, wrong-looking accuracy
+            }
+        };
+        QuadraticTask plainTask(0.8, grid, spreadWeights(int(matrices.size()), 0.01));
+        EarlyTask earlyTask(0.8, grid, spreadWeights(int(matrices.size()), 0.01));
+        JobContext context;
+        const GaResult plain = GeneticSearch(problem, smallGa(5)).run(plainTask, {"sieve", 3, {}}, context);
+        const GaResult early = GeneticSearch(problem, smallGa(5)).run(earlyTask, {"sieve", 3, {}}, context);
+        QCOMPARE(early.generations.size(), plain.generations.size());
+        for (size_t g = 0; g < plain.generations.size(); ++g)
+            for (size_t i = 0; i < plain.generations[g].population.size(); ++i) {
+                QCOMPARE(early.generations[g].population[i].genes, plain.generations[g].population[i].genes);
+                QCOMPARE(early.generations[g].population[i].fitness,
+                         plain.generations[g].population[i].fitness);
+                QCOMPARE(early.generations[g].population[i].scoredExamples, 3);
+            }
+        QCOMPARE(early.best.genes, plain.best.genes);
+        QCOMPARE(early.best.scoredExamples, 0);
+        QCOMPARE(early.best.accuracy, plainTask.exact(plain.best.genes));
+        QCOMPARE(earlyTask.calls, 1);  // only the final rescore asked for a complete accuracy
+    }
+
+    // A curve that is not monotone, as accuracy measured on a few hundred
+    // examples often is: levels 0-3 and 6 feasible, 4-5 and 7-9 not. The
+    // binary search probes 5 (infeasible), 2, 3 (feasible), 4 (infeasible)
+    // and answers 3; the full curve shows 6, and the optimum is read from it.
+    void uniformReadsTheOptimumFromTheFullCurve() {
+        const auto matrices = makeMatrices(1);
+        const LevelGrid grid = defaultLevelGrid();
+        const std::vector<double> accuracy = {0.80, 0.80, 0.79, 0.78, 0.70, 0.70, 0.77, 0.5, 0.4, 0.3};
+        struct Curve : ChromosomeEvaluator {
+            const std::vector<double>& acc;
+            explicit Curve(const std::vector<double>& a) : acc(a) {}
+            double accuracy(const std::vector<int>& genes, const JobContext&) override {
+                return acc[genes[0]];
+            }
+        } curve(accuracy);
+        PruningProblem problem(matrices, grid, 0.8, 0.05);  // threshold 0.76
+        JobContext context;
+        const UniformResult full = uniformSearch(problem, curve, {"sieve", true}, context);
+        QCOMPARE(full.bestLevel, grid[6]);
+        QCOMPARE(full.bestAccuracy, 0.77);
+        QCOMPARE(full.bestRemovedFraction, problem.removedFraction(problem.uniformChromosome(6)));
+        const UniformResult binary = uniformSearch(problem, curve, {"sieve", false}, context);
+        QCOMPARE(binary.bestLevel, grid[3]);
+    }
+
     void gaIsReproducibleFromItsSeed() {
         const auto matrices = makeMatrices(2);
         const LevelGrid grid = defaultLevelGrid();

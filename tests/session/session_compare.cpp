@@ -77,7 +77,8 @@ std::string diffIndividual(const std::string& path, const Individual& e, const I
         .field(path + ".accuracy", e.accuracy, a.accuracy)
         .field(path + ".removedFraction", e.removedFraction, a.removedFraction)
         .field(path + ".fitness", e.fitness, a.fitness)
-        .field(path + ".feasible", e.feasible, a.feasible);
+        .field(path + ".feasible", e.feasible, a.feasible)
+        .field(path + ".scoredExamples", int64_t(e.scoredExamples), int64_t(a.scoredExamples));
     return d.result();
 }
 
@@ -245,7 +246,15 @@ std::string diffSessions(const SessionData& e, const SessionData& a, const Compa
         d.field(p + ".taskName", e.eval[i].taskName, a.eval[i].taskName)
             .field(p + ".denseAccuracy", e.eval[i].denseAccuracy, a.eval[i].denseAccuracy)
             .field(p + ".prunedAccuracy", e.eval[i].prunedAccuracy, a.eval[i].prunedAccuracy)
-            .field(p + ".removedFraction", e.eval[i].removedFraction, a.eval[i].removedFraction);
+            .field(p + ".removedFraction", e.eval[i].removedFraction, a.eval[i].removedFraction)
+            .field(p + ".source", e.eval[i].source, a.eval[i].source)
+            .field(p + ".method", e.eval[i].method, a.eval[i].method)
+            .field(p + ".taskPath", e.eval[i].taskPath, a.eval[i].taskPath)
+            .field(p + ".split", e.eval[i].split, a.eval[i].split)
+            .field(p + ".metric", e.eval[i].metric, a.eval[i].metric)
+            .field(p + ".examples", e.eval[i].examples, a.eval[i].examples)
+            .list(p + ".denseCorrect", e.eval[i].denseCorrect, a.eval[i].denseCorrect)
+            .list(p + ".prunedCorrect", e.eval[i].prunedCorrect, a.eval[i].prunedCorrect);
     }
     return d.result();
 }

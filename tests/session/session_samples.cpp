@@ -42,6 +42,7 @@ Individual randomIndividual(Random& r, size_t matrices, int gridSize) {
     ind.removedFraction = r.unit();
     ind.feasible = r.unit() < 0.6;
     ind.fitness = ind.feasible ? ind.removedFraction : -r.unit();
+    ind.scoredExamples = r.unit() < 0.5 ? 0 : 1 + r.below(200);  // some decided early
     return ind;
 }
 
@@ -187,8 +188,35 @@ SessionData sampleSession(uint64_t seed, const SampleShape& shape) {
     }
     d.ga = ga;
 
-    d.eval = {{"arithmetic ✓", b.a0, r.unit(), r.unit()},
-              {"held-out: word problems", r.unit(), r.unit(), r.unit()}};
+    // Scores as sessions written before per-example results held them.
+    for (const char* name : {"arithmetic ✓", "held-out: word problems"}) {
+        HeldOutEval e;
+        e.taskName = name;
+        e.denseAccuracy = d.eval.empty() ? b.a0 : r.unit();
+        e.prunedAccuracy = r.unit();
+        e.removedFraction = r.unit();
+        d.eval.push_back(e);
+    }
+    // Scores with what was applied and per-example results (of different
+    // lengths: rows of another task's split are padded in the file).
+    for (const auto& [source, examples] : {std::pair<std::string, int>{"ga", 37}, {"uniform:wanda", 5}}) {
+        HeldOutEval e;
+        e.taskName = "other task " + source;
+        e.source = source;
+        e.method = source == "ga" ? "sieve" : "wanda";
+        e.taskPath = "/data/tasks/other ✓.jsonl";
+        e.split = source == "ga" ? kHeldOutSplit : kEvaluationSplit;
+        e.metric = "acc_norm";
+        e.examples = examples;
+        for (int i = 0; i < examples; ++i) {
+            e.denseCorrect.push_back(r.below(2) ? 1 : 0);
+            e.prunedCorrect.push_back(r.below(2) ? 1 : 0);
+        }
+        e.denseAccuracy = r.unit();
+        e.prunedAccuracy = r.unit();
+        e.removedFraction = r.unit();
+        d.eval.push_back(e);
+    }
     return d;
 }
 

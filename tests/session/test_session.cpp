@@ -20,6 +20,7 @@
 
 #include "core/common/error.h"
 #include "core/session/content_hash.h"
+#include "core/session/session.h"
 #include "core/session/session_appender.h"
 #include "core/session/session_file.h"
 #include "core/session/sha256.h"
@@ -704,6 +705,70 @@ private Q_SLOTS:
         QCOMPARE(SessionFile::load(file, trusting).task.name, data.task.name);
         SessionFile::reseal(file);
         QCOMPARE(SessionFile::load(file).task.name, data.task.name);
+    }
+
+    // Files written before /eval held what was applied and per-example
+    // results read as before: the new fields stay empty.
+    void evalWithoutPerExampleResultsReads() {
+        const std::string file = path("old-eval.h5");
+        const SessionData data = sampleSession(21);
+        SessionFile::save(file, data);
+        {
+            H5::H5File h5(file, H5F_ACC_RDWR);
+            H5::Group eval = h5.openGroup("/eval");
+            for (const char* name : {"source", "method", "task_path", "split", "metric", "examples",
+                                     "dense_correct", "pruned_correct"})
+                eval.unlink(name);
+        }
+        SessionFile::reseal(file);
+        const SessionData back = SessionFile::load(file);
+        QCOMPARE(back.eval.size(), data.eval.size());
+        for (size_t i = 0; i < back.eval.size(); ++i) {
+            QCOMPARE(back.eval[i].taskName, data.eval[i].taskName);
+            QCOMPARE(back.eval[i].prunedAccuracy, data.eval[i].prunedAccuracy);
+            QVERIFY(back.eval[i].source.empty() && back.eval[i].examples == 0);
+            QVERIFY(back.eval[i].denseCorrect.empty() && back.eval[i].prunedCorrect.empty());
+        }
+    }
+
+    void evalPerExampleResultsMustPair() {
+        SessionData data = sampleSession(22);
+        data.eval.back().prunedCorrect.pop_back();
+        const std::string file = path("unpaired.h5");
+        QVERIFY_EXCEPTION_THROWN(SessionFile::save(file, data), InputError);
+        QVERIFY(!std::filesystem::exists(file));
+    }
+
+    // A new sweep or search replaces a result: the held-out scores of the
+    // one it replaces go with it; other results keep theirs.
+    void replacedResultsDropTheirScores() {
+        Session session;
+        session.start({}, {}, {});
+        auto score = [](const std::string& source, const std::string& task) {
+            HeldOutEval e;
+            e.taskName = task;
+            e.source = source;
+            e.taskPath = "/tasks/" + task + ".jsonl";
+            return e;
+        };
+        session.putEval(score("uniform:sieve", "arc"));
+        session.putEval(score("uniform:sieve", "bbh"));
+        session.putEval(score("uniform:wanda", "arc"));
+        session.putEval(score("ga", "arc"));
+        session.putEval(score("ga", "arc"));  // the same result and task: replaced, not added
+        QCOMPARE(session.snapshot().eval.size(), size_t(4));
+        UniformResult sweep;
+        sweep.method = "sieve";
+        sweep.points = {{0.0, 1.0, 0.0}};
+        session.putUniform(sweep);
+        std::vector<std::string> left;
+        for (const HeldOutEval& e : session.snapshot().eval) left.push_back(e.source + " " + e.taskName);
+        QCOMPARE(left, (std::vector<std::string>{"uniform:wanda arc", "ga arc"}));
+        GaSession ga;
+        ga.result.method = "sieve";
+        session.beginGa(ga);
+        QCOMPARE(session.snapshot().eval.size(), size_t(1));
+        QCOMPARE(session.snapshot().eval[0].source, std::string("uniform:wanda"));
     }
 
     void foreignHdf5IsRefused_data() {

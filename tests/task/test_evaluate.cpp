@@ -106,7 +106,7 @@ private Q_SLOTS:
         const Task task = taskOf(TaskKind::Generate, Metric::ExactMatch, examples);
         JobContext quiet;
         EvalOptions options;
-        options.batchSize = 7;  // uneven batches with padding
+        options.maxBatchExamples = 7;  // uneven batches with padding
         const EvalResult r = evaluateTask(*model_, tokenizer_.get(), task, options, quiet);
         QCOMPARE(r.examples, int(greedy.size()));
         for (size_t i = 0; i < greedy.size(); ++i)
@@ -149,7 +149,7 @@ private Q_SLOTS:
         }
         JobContext quiet;
         EvalOptions options;
-        options.batchSize = 4;
+        options.maxBatchExamples = 4;
         const EvalResult ppl =
             evaluateTask(*model_, tokenizer_.get(),
                          taskOf(TaskKind::Perplexity, Metric::Perplexity, examples), options, quiet);
@@ -212,7 +212,7 @@ private Q_SLOTS:
         int64_t last = 0, total = 0;
         JobContext watching([&](const Progress& p) { last = p.done, total = p.total; }, {});
         EvalOptions options;
-        options.batchSize = 16;
+        options.maxBatchExamples = 16;
         const EvalResult r = evaluateTask(*model_, tokenizer_.get(), task, options, watching);
         QCOMPARE(last, int64_t(r.examples));
         QCOMPARE(total, int64_t(r.examples));

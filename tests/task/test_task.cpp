@@ -5,8 +5,14 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
 
 #include "core/common/error.h"
 #include "core/task/metrics.h"
@@ -36,6 +42,41 @@ std::string inputErrorOf(F&& f) {
         return e.what();
     }
     return {};
+}
+
+std::string readAll(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+// The raw data sets as published (../shared/data), read here independently
+// of scripts/make_tasks.py: text -> label.
+const std::string kRaw = SIEVE_SHARED_DIR "/data";
+const std::string kTasks = SIEVE_SOURCE_DIR "/resources/tasks";
+
+std::map<std::string, int> sst2Labels(const std::string& file) {
+    std::map<std::string, int> labels;
+    std::istringstream in(readAll(kRaw + "/sst2/" + file));
+    std::string line;
+    std::getline(in, line);  // sentence<TAB>label
+    while (std::getline(in, line)) {
+        const size_t tab = line.rfind('\t');
+        if (tab == std::string::npos) continue;
+        std::string sentence = line.substr(0, tab);
+        while (!sentence.empty() && sentence.back() == ' ') sentence.pop_back();
+        labels[sentence] = std::stoi(line.substr(tab + 1));
+    }
+    return labels;
+}
+
+// A prompt "<head>TEXT<tail>" -> TEXT ("" when it is not of that form).
+std::string between(const std::string& prompt, const std::string& head, const std::string& tail) {
+    if (prompt.size() < head.size() + tail.size() || prompt.compare(0, head.size(), head) != 0 ||
+        prompt.compare(prompt.size() - tail.size(), tail.size(), tail) != 0)
+        return {};
+    return prompt.substr(head.size(), prompt.size() - head.size() - tail.size());
 }
 
 }  // namespace
@@ -329,6 +370,85 @@ private Q_SLOTS:
         QCOMPARE(task.evaluation[1].answers, examples[1].answers);
         QCOMPARE(task.evaluation[2].answerIds, examples[2].answerIds);
         QCOMPARE(QString::fromStdString(task.evaluation[2].tag), QString("ids"));
+    }
+
+    // The bundled real tasks (scripts/make_tasks.py) say what the published
+    // data sets say: every example's text and answer are found in the raw
+    // file of its split, no evaluation example is among the calibration or
+    // few-shot ones, and the sizes are those resources/tasks/README.md gives.
+    void bundledRealTasksAgreeWithTheRawData() {
+        if (!std::filesystem::exists(kRaw + "/sst2/dev.tsv")) QSKIP("no ../shared/data here");
+        // SST-2: evaluation = the whole dev split, calibration from the train sample.
+        const Task sst2 = loadTask(kTasks + "/sst2.jsonl");
+        QCOMPARE(int(sst2.evaluation.size()), 872);
+        QCOMPARE(int(sst2.calibration.size()), 512);
+        const auto dev = sst2Labels("dev.tsv");
+        const auto train = sst2Labels("train-sample.tsv");
+        for (const auto& [split, raw] :
+             {std::pair{&sst2.evaluation, &dev}, std::pair{&sst2.calibration, &train}})
+            for (const TaskExample& e : *split) {
+                const std::string sentence = between(e.prompt, "Review: ", "\nSentiment:");
+                QVERIFY2(raw->count(sentence), e.prompt.c_str());
+                QCOMPARE(e.label, raw->at(sentence));
+                QCOMPARE(e.choices, (std::vector<std::string>{" negative", " positive"}));
+            }
+
+        // ARC-Easy: evaluation from test, calibration from train.
+        // (Some stems occur more than once, with other choices.)
+        std::multimap<std::string, std::pair<std::vector<std::string>, int>> arc;
+        for (const char* split : {"test", "train"}) {
+            std::istringstream in(readAll(kRaw + "/arc_easy/" + split + ".jsonl"));
+            std::string line;
+            while (std::getline(in, line)) {
+                if (line.find_first_not_of(" \r\n") == std::string::npos) continue;
+                const auto j = nlohmann::json::parse(line);
+                std::vector<std::string> texts;
+                int answer = -1;
+                for (const auto& c : j["question"]["choices"]) {
+                    if (c["label"] == j["answerKey"]) answer = int(texts.size());
+                    texts.push_back(" " + c["text"].get<std::string>());
+                }
+                arc.insert(
+                    {std::string(split) + ":" + j["question"]["stem"].get<std::string>(), {texts, answer}});
+            }
+        }
+        const Task arcTask = loadTask(kTasks + "/arc_easy.jsonl");
+        QCOMPARE(int(arcTask.evaluation.size()), 800);
+        QCOMPARE(int(arcTask.calibration.size()), 512);
+        for (const auto& [split, examples] :
+             {std::pair{"test", &arcTask.evaluation}, std::pair{"train", &arcTask.calibration}})
+            for (const TaskExample& e : *examples) {
+                const std::string key =
+                    std::string(split) + ":" + between(e.prompt, "Question: ", "\nAnswer:");
+                QVERIFY2(arc.count(key), e.prompt.c_str());
+                const auto [first, last] = arc.equal_range(key);
+                QVERIFY2(std::any_of(first, last,
+                                     [&](const auto& q) {
+                                         return q.second.first == e.choices && q.second.second == e.label;
+                                     }),
+                         e.prompt.c_str());
+            }
+
+        // BIG-Bench Hard: 200 evaluation examples of 250 (248 distinct in
+        // sports_understanding), the rest calibration and three exemplars;
+        // answers are the published targets.
+        for (const char* name : {"boolean_expressions", "sports_understanding", "web_of_lies", "navigate"}) {
+            std::map<std::string, std::string> target;
+            const auto raw = nlohmann::json::parse(readAll(kRaw + "/bbh/" + name + ".json"));
+            for (const auto& e : raw["examples"])
+                target[e["input"].get<std::string>()] = e["target"].get<std::string>();
+            const Task t = loadTask(kTasks + "/bbh_" + name + ".jsonl");
+            QCOMPARE(int(t.evaluation.size()), 200);
+            QCOMPARE(int(t.calibration.size()), int(target.size()) - 200 - 3);  // distinct questions
+            std::set<std::string> seen;
+            for (const auto* examples : {&t.evaluation, &t.calibration})
+                for (const TaskExample& e : *examples) {
+                    const std::string input = between(e.prompt, "Q: ", "\nA:");
+                    QVERIFY2(target.count(input), e.prompt.c_str());
+                    QCOMPARE(e.choices.at(size_t(e.label)), " " + target.at(input));
+                    QVERIFY2(seen.insert(input).second, ("in two splits: " + input).c_str());
+                }
+        }
     }
 };
 

@@ -47,6 +47,7 @@ public:
     void geneticSearch(const sieve::RunSettings&) override {}
     void sensitivity(const sieve::RunSettings&) override {}
     void runAll(const sieve::RunSettings&) override {}
+    void evaluateOnTask(const QString&, const QString&) override {}
     void stop() override {}
     void newSession() override {}
     void openSession(const QString&, const sieve::DeviceChoice&) override {}

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <thread>
 
+#include "core/common/error.h"
 #include "core/search/sensitivity.h"
 #include "core/search/uniform_search.h"
 #include "core/session/session_file.h"
@@ -94,6 +95,44 @@ void FakeEngineClient::sensitivity(const RunSettings& s) {
 }
 void FakeEngineClient::runAll(const RunSettings& s) {
     start(Calibrate | Uniform | Genetic | Sensitivity | HeldOut, s);
+}
+
+void FakeEngineClient::evaluateOnTask(const QString& taskPath, const QString& result) {
+    ++calls_[QStringLiteral("evaluateOnTask")];
+    lastEvaluatedTask_ = taskPath;
+    lastEvaluatedResult_ = result;
+    const SessionData data = session_.snapshot();
+    HeldOutEval e;
+    try {
+        const ResultSource source = parseResultSource(result.toStdString(), "the result to evaluate");
+        if (source.ga && data.ga) {
+            e.method = data.ga->result.method;
+            e.removedFraction = data.ga->result.best.removedFraction;
+        } else if (!source.ga) {
+            for (const UniformResult& u : data.uniform)
+                if (u.method == source.method) e.method = u.method, e.removedFraction = u.bestRemovedFraction;
+        }
+        if (e.method.empty()) throw InputError("the session has no result " + result.toStdString());
+        e.source = resultSourceText(source);
+    } catch (const InputError& error) {
+        Q_EMIT finished(false, QString::fromUtf8(error.what()));
+        return;
+    }
+    e.taskName = QFileInfo(taskPath).completeBaseName().toStdString();
+    e.taskPath = taskPath.toStdString();
+    e.split = kEvaluationSplit;
+    e.metric = "exact_match";
+    e.examples = 40;
+    const int lost = int(20 * e.removedFraction);
+    for (int i = 0; i < 40; ++i) {
+        e.denseCorrect.push_back(i < 30 ? 1 : 0);
+        e.prunedCorrect.push_back(i < 30 - lost ? 1 : 0);
+    }
+    e.denseAccuracy = 30.0 / 40.0;
+    e.prunedAccuracy = double(30 - lost) / 40.0;
+    session_.putEval(e);
+    Q_EMIT heldOutMeasured(e);
+    Q_EMIT finished(true, tr("Evaluated"));
 }
 
 void FakeEngineClient::stop() {
@@ -256,7 +295,7 @@ ChromosomeEvaluation FakeEngineClient::expectedEvaluation(const std::vector<int>
     for (ExampleSplit split : {ExampleSplit::Search, ExampleSplit::HeldOut}) {
         const int prunedRight = right(split == ExampleSplit::Search ? search : heldOut);
         for (int k = 0; k < n; ++k) {
-            ExampleOutcome o;
+            ExampleComparison o;
             o.split = split;
             o.index = k;
             o.line = 2 + k + (split == ExampleSplit::HeldOut ? n : 0);

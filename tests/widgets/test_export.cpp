@@ -251,9 +251,9 @@ void TestExport::paperFiguresAreNotClipped() {
     AccuracyCurvePlot everyMethod;
     everyMethod.setBaseline(views->w.a0, views->w.eps);
     for (const UniformResult& u : views->w.uniform) everyMethod.setUniformResult(u);
-    UniformResult learned = views->w.uniform.front();
-    learned.method = "sieve-learned";
-    everyMethod.setUniformResult(learned);
+    UniformResult sequential = views->w.uniform.front();
+    sequential.method = "sieve-sequential";
+    everyMethod.setUniformResult(sequential);
     everyMethod.setGaBest(QStringLiteral("sieve"), views->w.ga.best);
     everyMethod.resize(900, 500);
     std::vector<PlotView*> all = views->all();

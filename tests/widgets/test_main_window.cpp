@@ -8,6 +8,7 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QLineEdit>
+#include <QMenu>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QPlainTextEdit>
@@ -404,6 +405,43 @@ void TestMainWindow::newSessionClearsTheViewsAndSavesEmpty() {
     QVERIFY(saved.sensitivity.empty());
     QCOMPARE(saved.task.name, std::string("skill-a"));
     QVERIFY(SessionFile::load(dir.filePath(QStringLiteral("full.h5")).toStdString()).ga.has_value());
+}
+
+// Run > Evaluate Result on Another Task: the window asks the engine to score
+// a result of the session on another task, and shows what came back with its
+// intervals and the paired test. The accuracy curves carry error bars.
+void TestMainWindow::evaluateResultOnAnotherTask() {
+    Fixture f;
+    QAction* evaluate = f.window.action(QStringLiteral("actionEvaluateOnTask"));
+    QVERIFY(evaluate);
+    QVERIFY(f.window.menuBar()->findChild<QMenu*>(QStringLiteral("menuRun"))->actions().contains(evaluate));
+    // Nothing to evaluate before a run: a clear message, no request.
+    f.window.evaluateResultOnTask(QStringLiteral("ga"), QStringLiteral("/data/other.jsonl"));
+    QCOMPARE(f.engine.calls(QStringLiteral("evaluateOnTask")), 0);
+    QTRY_VERIFY(f.window.findChild<QMessageBox*>(QStringLiteral("errorBox")));
+    for (auto* box : f.window.findChildren<QMessageBox*>(QStringLiteral("errorBox"))) box->close();
+
+    f.setGa(10, 3);
+    QSignalSpy finished(&f.engine, &EngineClient::finished);
+    f.click(RunPanel::Action::RunAll);
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 60000);
+    QTRY_VERIFY_WITH_TIMEOUT(windowIdle(f.window), 5000);
+    QVERIFY(!f.window.accuracyPlot()->intervalData(QStringLiteral("sieve")).isEmpty());  // 200 examples
+
+    f.window.evaluateResultOnTask(QStringLiteral("ga"), QStringLiteral("/data/other.jsonl"));
+    QCOMPARE(f.engine.calls(QStringLiteral("evaluateOnTask")), 1);
+    QCOMPARE(f.engine.lastEvaluatedResult(), QStringLiteral("ga"));
+    QCOMPARE(f.engine.lastEvaluatedTask(), QStringLiteral("/data/other.jsonl"));
+    const QString log = f.window.progressPanel()->log()->toPlainText();
+    QVERIFY2(log.contains(QStringLiteral("ga on other: dense 0.7500 [")), qPrintable(log));
+    QVERIFY2(log.contains(QStringLiteral("McNemar p = ")), qPrintable(log));
+    const SessionData s = f.engine.session();
+    QVERIFY(std::any_of(s.eval.begin(), s.eval.end(), [](const HeldOutEval& e) {
+        return e.taskName == "other" && e.source == "ga" && e.split == kEvaluationSplit;
+    }));
+    // A result the session does not hold is refused before the engine is asked.
+    f.window.evaluateResultOnTask(QStringLiteral("uniform:bogus"), QStringLiteral("/data/other.jsonl"));
+    QCOMPARE(f.engine.calls(QStringLiteral("evaluateOnTask")), 1);
 }
 
 void TestMainWindow::screenshots() {

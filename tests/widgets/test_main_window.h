@@ -18,5 +18,6 @@ private Q_SLOTS:
     void searchUsesTheFirstMethodOfTheRegistry();
     void deviceIsChosenWhenOpeningAModel();
     void newSessionClearsTheViewsAndSavesEmpty();
+    void evaluateResultOnAnotherTask();
     void screenshots();
 };

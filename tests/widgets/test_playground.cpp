@@ -224,7 +224,7 @@ void TestPlayground::examplesAreFilteredByTag() {
     const ChromosomeEvaluation e = p.engine.expectedEvaluation(genes, p.settingsOfTheSession());
     auto count = [&](const std::string& tag, bool flippedOnly) {
         int n = 0;
-        for (const ExampleOutcome& o : e.examples)
+        for (const ExampleComparison& o : e.examples)
             if ((tag.empty() || o.tag == tag) && (!flippedOnly || o.flipped())) ++n;
         return n;
     };
@@ -244,7 +244,7 @@ void TestPlayground::examplesAreFilteredByTag() {
     panel->setShow(ExamplesPanel::Show::Flipped);
     panel->setTag(QString());
     const QString prompt = panel->table()->item(0, ExamplesPanel::PromptColumn)->text();
-    for (const ExampleOutcome& o : e.examples)
+    for (const ExampleComparison& o : e.examples)
         if (QString::fromStdString(o.prompt) == prompt && o.flipped()) {
             QCOMPARE(panel->table()->item(0, ExamplesPanel::ExpectedColumn)->text(),
                      QString::fromStdString(o.reference));

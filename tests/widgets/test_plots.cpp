@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/types/statistics.h"
 #include "synthetic_workload.h"
 #include "test_support.h"
 #include "widgets/plots/accuracy_curve_plot.h"
@@ -295,6 +296,43 @@ void TestPlots::accuracyCurvesPerMethod() {
     const auto liveData = live.curveData(QStringLiteral("sieve"));
     QCOMPARE(liveData.size(), int(u.points.size()));
     for (int i = 1; i < liveData.size(); ++i) QVERIFY(liveData[i].x() >= liveData[i - 1].x());
+}
+
+// With the number of examples behind the accuracies, every point carries its
+// Wilson 95 % interval as an error bar (and the CSV the interval's ends).
+void TestPlots::accuracyCurvesCarryWilsonIntervals() {
+    const Workload& w = workload();
+    AccuracyCurvePlot plot;
+    plot.resize(700, 620);
+    plot.setBaseline(w.a0, w.eps);
+    for (const UniformResult& u : w.uniform) plot.setUniformResult(u);
+    plot.setGaBest(QStringLiteral("sieve"), w.ga.best);
+    for (const UniformResult& u : w.uniform)
+        QVERIFY(plot.intervalData(QString::fromStdString(u.method)).isEmpty());
+    plot.setExamples(200, true);
+    QCOMPARE(plot.examples(), int64_t(200));
+    for (const UniformResult& u : w.uniform) {
+        const QString method = QString::fromStdString(u.method);
+        const auto points = plot.curveData(method);
+        const auto bars = plot.intervalData(method);
+        QCOMPARE(bars.size(), points.size());
+        for (int i = 0; i < bars.size(); ++i) {
+            const Interval ci = wilsonIntervalOf(points[i].y(), 200);
+            QVERIFY(std::abs(bars[i].x() - ci.low) < 1e-12 && std::abs(bars[i].y() - ci.high) < 1e-12);
+            QVERIFY(bars[i].x() <= points[i].y() && points[i].y() <= bars[i].y());
+        }
+    }
+    const QStringList csv = plot.toCsv().trimmed().split(QLatin1Char('\n'));
+    QCOMPARE(csv.first(),
+             QStringLiteral("series,method,level,params_removed_percent,accuracy,ci95_low,ci95_high"));
+    const QStringList ga = csv.filter(QStringLiteral("ga_best,")).first().split(QLatin1Char(','));
+    QCOMPARE(ga.size(), 7);
+    QVERIFY(std::abs(ga[5].toDouble() - wilsonIntervalOf(w.ga.best.accuracy, 200).low) < 1e-9);
+    test::saveGrab(&plot, QStringLiteral("accuracy_error_bars"));
+    // Not a proportion of examples (token F1, perplexity): no bars, no columns.
+    plot.setExamples(200, false);
+    QVERIFY(plot.intervalData(QString::fromStdString(w.uniform.front().method)).isEmpty());
+    QVERIFY(!plot.toCsv().startsWith(QStringLiteral("series,method,level,params_removed_percent,accuracy,")));
 }
 
 void TestPlots::compareShowsDifference() {

@@ -16,6 +16,7 @@ private Q_SLOTS:
     void sensitivityRanksAndDrops();
     void sensitivityLiveMeasurements();
     void accuracyCurvesPerMethod();
+    void accuracyCurvesCarryWilsonIntervals();
     void compareShowsDifference();
     void renderEveryView();
 };

@@ -5,7 +5,7 @@
 #include <QString>
 
 #include "core/types/device_choice.h"
-#include "core/types/example_outcome.h"
+#include "core/types/chromosome_evaluation.h"
 #include "core/types/job.h"
 #include "core/types/matrix_info.h"
 #include "core/types/results.h"

@@ -22,11 +22,18 @@ bool GaSummary::heldOutBelowThreshold() const {
     return heldOut && heldOut->prunedAccuracy < heldOutThreshold() - 1e-12;
 }
 
+bool isHeldOutCheckOfGaBest(const HeldOutEval& e, const SessionData& session) {
+    if (!session.ga) return false;
+    const GaResult& ga = session.ga->result;
+    if (!e.split.empty() && e.split != kHeldOutSplit) return false;       // scored on another task
+    if (!e.source.empty() && e.source != "ga") return false;              // a uniform optimum, another chromosome
+    if (!e.method.empty() && !ga.method.empty() && e.method != ga.method) return false;  // an earlier search
+    return std::abs(e.removedFraction - ga.best.removedFraction) < 1e-9;
+}
+
 std::optional<HeldOutEval> heldOutOfGaBest(const SessionData& session) {
-    if (!session.ga) return std::nullopt;
-    const Individual& best = session.ga->result.best;
     for (const HeldOutEval& e : session.eval)
-        if (std::abs(e.removedFraction - best.removedFraction) < 1e-9) return e;
+        if (isHeldOutCheckOfGaBest(e, session)) return e;
     return std::nullopt;
 }
 

@@ -39,6 +39,11 @@ GaSummary summarizeGa(const SessionData& session);
 // same chromosome (same share of parameters removed); none when the check
 // belongs to an earlier search or was not run.
 std::optional<HeldOutEval> heldOutOfGaBest(const SessionData& session);
+// Whether `eval` is that check: the GA best (not a uniform optimum or another
+// chromosome) scored on the session task's held-out examples (not on another
+// task). Sessions written before evals named their source and split count as
+// the GA best's check when the removed share matches.
+bool isHeldOutCheckOfGaBest(const HeldOutEval& eval, const SessionData& session);
 
 // Examples the accuracy budget lets a pruned model lose: floor(ε · a₀ · n).
 int examplesEpsAllows(double eps, double a0, int examples);

@@ -6,17 +6,22 @@
 #include <QFileInfo>
 #include <QFormLayout>
 #include <QHBoxLayout>
+#include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSettings>
+
+#include "widgets/engine_client.h"
 
 namespace sieve::widgets {
 
 namespace {
 const char* kDeviceKey = "model/device";
-}
+const char* kDTypeKey = "model/dtype";
+}  // namespace
 
-OpenModelDialog::OpenModelDialog(const QString& automaticDevice, QWidget* parent) : QDialog(parent) {
+OpenModelDialog::OpenModelDialog(const QString& automaticDevice, QWidget* parent, const EngineClient* client)
+    : QDialog(parent), client_(client) {
     setWindowTitle(tr("Open Model"));
     setObjectName(QStringLiteral("openModelDialog"));
     auto* form = new QFormLayout(this);
@@ -28,16 +33,27 @@ OpenModelDialog::OpenModelDialog(const QString& automaticDevice, QWidget* parent
     auto* pathRow = new QHBoxLayout;
     pathRow->addWidget(path_, 1);
     pathRow->addWidget(browse);
-    form->addRow(tr("&Model:"), pathRow);
+    // A row of a layout gets no buddy from addRow: the label needs one for its mnemonic.
+    auto* pathLabel = new QLabel(tr("&Model:"), this);
+    pathLabel->setBuddy(path_);
+    form->addRow(pathLabel, pathRow);
 
     device_ = new QComboBox(this);
-    device_->addItem(
-        tr("Automatic (%1)").arg(automaticDevice == QLatin1String("cuda") ? tr("CUDA GPU") : tr("CPU")),
-        QStringLiteral("auto"));
+    device_->addItem(tr("Automatic (%1)")
+                         .arg(automaticDevice.startsWith(QLatin1String("cuda")) ? tr("CUDA GPU") : tr("CPU")),
+                     QStringLiteral("auto"));
     device_->addItem(tr("CPU"), QStringLiteral("cpu"));
     device_->addItem(tr("CUDA GPU"), QStringLiteral("cuda"));
     device_->setToolTip(tr("Where the model runs; Automatic picks a CUDA GPU when there is one"));
     form->addRow(tr("&Device:"), device_);
+
+    dtype_ = new QComboBox(this);
+    dtype_->addItem(QString(), QStringLiteral("auto"));  // text set by updateAutomaticDType
+    dtype_->addItem(QStringLiteral("bfloat16"), QStringLiteral("bfloat16"));
+    dtype_->addItem(QStringLiteral("float16"), QStringLiteral("float16"));
+    dtype_->addItem(QStringLiteral("float32"), QStringLiteral("float32"));
+    form->addRow(tr("Compute d&type:"), dtype_);
+    connect(device_, &QComboBox::currentIndexChanged, this, &OpenModelDialog::updateAutomaticDType);
 
     buttons_ = new QDialogButtonBox(QDialogButtonBox::Open | QDialogButtonBox::Cancel, this);
     form->addRow(buttons_);
@@ -46,7 +62,20 @@ OpenModelDialog::OpenModelDialog(const QString& automaticDevice, QWidget* parent
     connect(browse, &QPushButton::clicked, this, &OpenModelDialog::browse);
     connect(path_, &QLineEdit::textChanged, this, &OpenModelDialog::updateOk);
     setDevice(storedDevice());
+    updateAutomaticDType();
     updateOk();
+}
+
+void OpenModelDialog::updateAutomaticDType() {
+    const QString device = device_->currentData().toString();
+    const QString resolved = client_ ? client_->automaticDType(device) : QStringLiteral("float32");
+    dtype_->setItemText(0, tr("Automatic (%1)").arg(resolved));
+    QString tip =
+        tr("The dtype weights, activations and factors are kept in; the factorizations are computed "
+           "in float64 either way. bfloat16 halves the memory of float32.");
+    const QString reason = client_ ? client_->automaticDTypeReason(device) : QString();
+    if (!reason.isEmpty()) tip += QStringLiteral("\n") + tr("Automatic here: %1").arg(reason);
+    dtype_->setToolTip(tip);
 }
 
 QString OpenModelDialog::modelPath() const {
@@ -56,6 +85,7 @@ QString OpenModelDialog::modelPath() const {
 DeviceChoice OpenModelDialog::device() const {
     DeviceChoice d;
     d.device = device_->currentData().toString().toStdString();
+    d.dtype = parseDType(dtype_->currentData().toString().toStdString());
     return d;
 }
 
@@ -66,16 +96,27 @@ void OpenModelDialog::setModelPath(const QString& path) {
 void OpenModelDialog::setDevice(const DeviceChoice& device) {
     const int index = device_->findData(QString::fromStdString(device.device));
     device_->setCurrentIndex(index >= 0 ? index : 0);
+    const int dtype = dtype_->findData(QString::fromStdString(dtypeName(device.dtype)));
+    dtype_->setCurrentIndex(dtype >= 0 ? dtype : 0);
 }
 
 DeviceChoice OpenModelDialog::storedDevice() {
     DeviceChoice d;
-    d.device = QSettings().value(QLatin1String(kDeviceKey), QStringLiteral("auto")).toString().toStdString();
+    const QSettings settings;
+    d.device = settings.value(QLatin1String(kDeviceKey), QStringLiteral("auto")).toString().toStdString();
+    try {
+        d.dtype = parseDType(
+            settings.value(QLatin1String(kDTypeKey), QStringLiteral("auto")).toString().toStdString());
+    } catch (const std::exception&) {  // a value from another version: the default
+        d.dtype = DType::Auto;
+    }
     return d;
 }
 
 void OpenModelDialog::storeDevice(const DeviceChoice& device) {
-    QSettings().setValue(QLatin1String(kDeviceKey), QString::fromStdString(device.device));
+    QSettings settings;
+    settings.setValue(QLatin1String(kDeviceKey), QString::fromStdString(device.device));
+    settings.setValue(QLatin1String(kDTypeKey), QString::fromStdString(dtypeName(device.dtype)));
 }
 
 void OpenModelDialog::browse() {

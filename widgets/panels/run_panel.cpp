@@ -16,6 +16,7 @@
 
 #include "core/common/error.h"
 #include "core/types/method_registry.h"
+#include "widgets/panels/memory_plan_view.h"
 #include "widgets/plots/plot_style.h"
 
 namespace sieve::widgets {
@@ -98,8 +99,12 @@ RunPanel::RunPanel(QWidget* parent) : QWidget(parent) {
         addButton(Action::Stop, tr("Stop"), tr("Cancel the running job; the model is left dense (Esc)")), 2,
         1);
     layout->addLayout(buttons);
+    memoryPlan_ = new MemoryPlanView(this);
+    layout->addWidget(memoryPlan_);
     layout->addStretch(1);
 
+    for (const auto& [method, box] : methods_) connect(box, &QCheckBox::toggled, this, &RunPanel::settingsChanged);
+    connect(grid_, &QLineEdit::textChanged, this, &RunPanel::settingsChanged);
     setSettings(RunSettings{});
     setBusy(false);
 }

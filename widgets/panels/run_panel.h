@@ -18,6 +18,8 @@ class QPushButton;
 
 namespace sieve::widgets {
 
+class MemoryPlanView;
+
 class RunPanel : public QWidget {
     Q_OBJECT
 public:
@@ -32,6 +34,8 @@ public:
     bool isBusy() const { return busy_; }
     QPushButton* button(Action action) const { return buttons_.at(action); }
     QCheckBox* methodBox(const QString& method) const;
+    // Shows the memory plan of the settings (the window fills it: MainWindow::refreshMemoryPlan).
+    MemoryPlanView* memoryPlanView() const { return memoryPlan_; }
 
     // "0, 0.1, 0.2" <-> grid; parseGrid throws InputError naming the bad entry.
     static LevelGrid parseGrid(const QString& text);
@@ -39,6 +43,8 @@ public:
 
 Q_SIGNALS:
     void actionRequested(sieve::widgets::RunPanel::Action action);
+    // Any setting changed (the memory plan depends on them).
+    void settingsChanged();
 
 private:
     QPushButton* addButton(Action action, const QString& text, const QString& tip);
@@ -51,6 +57,7 @@ private:
     QSpinBox* seed_;
     QDoubleSpinBox* sensitivityLevel_;
     std::map<Action, QPushButton*> buttons_;
+    MemoryPlanView* memoryPlan_;
     bool busy_ = false;
 };
 

@@ -194,7 +194,7 @@ void ExamplesPanel::refresh() {
     // Skills present in the evaluation.
     QStringList tags;
     if (const auto& e = p.evaluation())
-        for (const ExampleOutcome& o : e->examples)
+        for (const ExampleComparison& o : e->examples)
             if (!o.tag.empty() && !tags.contains(QString::fromStdString(o.tag)))
                 tags << QString::fromStdString(o.tag);
     tags.sort();
@@ -222,7 +222,7 @@ void ExamplesPanel::refreshTable() {
         return;
     }
     int shown = 0, flippedWrong = 0, flippedRight = 0;
-    for (const ExampleOutcome& o : e->examples) {
+    for (const ExampleComparison& o : e->examples) {
         if (o.flipped()) (o.prunedCorrect ? flippedRight : flippedWrong) += 1;
         if (!tag.empty() && o.tag != tag) continue;
         if (show == Show::Flipped && !o.flipped()) continue;

@@ -11,7 +11,7 @@
 #include <optional>
 #include <vector>
 
-#include "core/types/example_outcome.h"
+#include "core/types/chromosome_evaluation.h"
 #include "core/types/matrix_info.h"
 #include "core/types/results.h"
 

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/types/statistics.h"
 #include "widgets/plots/plot_style.h"
 
 namespace sieve::widgets {
@@ -16,7 +17,7 @@ AccuracyCurvePlot::AccuracyCurvePlot(QWidget* parent) : PlotView(parent) {
     layout->addWidget(customPlot());
     QCustomPlot* plot = customPlot();
     style::styleAxisRect(plot->axisRect());
-    plot->xAxis->setLabel(tr("parameters pruned (%)"));
+    plot->xAxis->setLabel(tr("prunable parameters removed (%)"));
     plot->yAxis->setLabel(tr("task accuracy"));
     plot->xAxis->setRange(0, 100);
 
@@ -160,6 +161,7 @@ void AccuracyCurvePlot::addUniformPoint(const QString& method, const UniformPoin
     QCPGraph* g = curveFor(method);
     g->data()->clear();
     for (const UniformPoint& p : pts) g->addData(p.paramsRemovedFraction * 100.0, p.accuracy);
+    updateErrorBars();
     updateRanges();
     requestReplot();
 }
@@ -177,11 +179,73 @@ void AccuracyCurvePlot::setGaBest(const QString& method, const Individual& best)
     g->data()->clear();
     g->addData(best.removedFraction * 100.0, best.accuracy);
     updateHeldOutLink(method);
+    updateErrorBars();
     updateRanges();
     requestReplot();
 }
 
+void AccuracyCurvePlot::setExamples(int64_t examples, bool proportionMetric) {
+    examples_ = std::max<int64_t>(0, examples);
+    proportionMetric_ = proportionMetric;
+    updateErrorBars();
+    updateRanges();
+    requestReplot();
+}
+
+QCPErrorBars* AccuracyCurvePlot::barsFor(QCPGraph* graph) {
+    auto it = bars_.find(graph);
+    if (it != bars_.end()) return it->second;
+    auto* bars = new QCPErrorBars(customPlot()->xAxis, customPlot()->yAxis);
+    bars->removeFromLegend();
+    bars->setDataPlottable(graph);
+    bars->setErrorType(QCPErrorBars::etValueError);
+    QColor color = graph->pen().color();
+    color.setAlpha(150);
+    bars->setPen(QPen(color, 1.0));
+    bars->setWhiskerWidth(5);
+    bars_[graph] = bars;
+    return bars;
+}
+
+// Wilson 95 % intervals of every drawn accuracy, on examples_ examples.
+void AccuracyCurvePlot::updateErrorBars() {
+    const bool draw = proportionMetric_ && examples_ > 0;
+    std::vector<QCPGraph*> graphs;
+    for (const auto& [m, g] : curves_) graphs.push_back(g);
+    for (const auto& [m, g] : gaBest_) graphs.push_back(g);
+    for (QCPGraph* g : graphs) {
+        QCPErrorBars* bars = barsFor(g);
+        bars->data()->clear();
+        bars->setVisible(draw);
+        if (!draw) continue;
+        QVector<double> minus, plus;
+        for (auto p = g->data()->constBegin(); p != g->data()->constEnd(); ++p) {
+            const Interval ci = wilsonIntervalOf(p->value, examples_);
+            minus << p->value - ci.low;
+            plus << ci.high - p->value;
+        }
+        bars->setData(minus, plus);
+    }
+}
+
+QVector<QPointF> AccuracyCurvePlot::intervalData(const QString& method) const {
+    QVector<QPointF> out;
+    const auto curve = curves_.find(method);
+    if (curve == curves_.end()) return out;
+    const auto bars = bars_.find(curve->second);
+    if (bars == bars_.end() || !bars->second->visible()) return out;
+    const auto data = curve->second->data();
+    int i = 0;
+    for (auto p = data->constBegin(); p != data->constEnd(); ++p, ++i) {
+        const QCPErrorBarsData e = bars->second->data()->at(i);
+        out.push_back({p->value - e.errorMinus, p->value + e.errorPlus});
+    }
+    return out;
+}
+
 void AccuracyCurvePlot::clear() {
+    for (auto& [graph, bars] : bars_) customPlot()->removePlottable(bars);
+    bars_.clear();
     for (auto& [method, g] : curves_) customPlot()->removeGraph(g);
     for (auto& [method, g] : gaBest_) customPlot()->removeGraph(g);
     for (auto& [method, g] : heldOut_) customPlot()->removeGraph(g);
@@ -193,6 +257,7 @@ void AccuracyCurvePlot::clear() {
     heldOutPoints_.clear();
     points_.clear();
     gaIndividuals_.clear();
+    examples_ = 0;
     haveBaseline_ = false;
     updateBand();
     updateRanges();
@@ -209,9 +274,18 @@ void AccuracyCurvePlot::updateRanges() {
         include(a0_);
         include(threshold());
     }
+    // With error bars, their ends too (capped: a bar past 0 or 1 is clipped).
+    auto includePoint = [&](double accuracy) {
+        include(accuracy);
+        if (!proportionMetric_ || examples_ <= 0) return;
+        const Interval ci = wilsonIntervalOf(accuracy, examples_);
+        include(ci.low);
+        include(ci.high);
+    };
     for (const auto& [m, pts] : points_)
-        for (const UniformPoint& p : pts) include(p.accuracy);
-    for (const auto& [m, ind] : gaIndividuals_) include(ind.accuracy);
+        for (const UniformPoint& p : pts) includePoint(p.accuracy);
+    for (const auto& [m, ind] : gaIndividuals_) includePoint(ind.accuracy);
+    // Held-out points: other examples (no bars drawn for them).
     for (const auto& [m, p] : heldOutPoints_) include(p.y());
     if (hi < lo) {
         lo = 0;
@@ -255,27 +329,40 @@ QStringList AccuracyCurvePlot::legendLabels() const {
 }
 
 QString AccuracyCurvePlot::toCsv() const {
-    QString csv = QStringLiteral("series,method,level,params_removed_percent,accuracy\n");
+    // With intervals, two more columns: the Wilson 95 % interval of each accuracy.
+    const bool intervals = proportionMetric_ && examples_ > 0;
+    auto interval = [&](double accuracy) {
+        if (!intervals) return QString();
+        const Interval ci = wilsonIntervalOf(accuracy, examples_);
+        return QStringLiteral(",%1,%2").arg(ci.low, 0, 'g', 10).arg(ci.high, 0, 'g', 10);
+    };
+    QString csv = QStringLiteral("series,method,level,params_removed_percent,accuracy") +
+                  (intervals ? QStringLiteral(",ci95_low,ci95_high\n") : QStringLiteral("\n"));
     for (const auto& [method, pts] : points_)
         for (const UniformPoint& p : pts)
-            csv += QStringLiteral("uniform,%1,%2,%3,%4\n")
+            csv += QStringLiteral("uniform,%1,%2,%3,%4")
                        .arg(method)
                        .arg(p.level, 0, 'g', 10)
                        .arg(p.paramsRemovedFraction * 100.0, 0, 'g', 10)
-                       .arg(p.accuracy, 0, 'g', 10);
+                       .arg(p.accuracy, 0, 'g', 10) +
+                   interval(p.accuracy) + QLatin1Char('\n');
     for (const auto& [method, ind] : gaIndividuals_)
-        csv += QStringLiteral("ga_best,%1,,%2,%3\n")
+        csv += QStringLiteral("ga_best,%1,,%2,%3")
                    .arg(method)
                    .arg(ind.removedFraction * 100.0, 0, 'g', 10)
-                   .arg(ind.accuracy, 0, 'g', 10);
+                   .arg(ind.accuracy, 0, 'g', 10) +
+               interval(ind.accuracy) + QLatin1Char('\n');
+    // Held-out accuracies are on other examples than the intervals' count: none given.
     for (const auto& [method, p] : heldOutPoints_)
-        csv += QStringLiteral("ga_best_held_out,%1,,%2,%3\n")
+        csv += QStringLiteral("ga_best_held_out,%1,,%2,%3")
                    .arg(method)
                    .arg(p.x(), 0, 'g', 10)
-                   .arg(p.y(), 0, 'g', 10);
+                   .arg(p.y(), 0, 'g', 10) +
+               (intervals ? QStringLiteral(",,") : QString()) + QLatin1Char('\n');
     if (haveBaseline_) {
-        csv += QStringLiteral("a0,,,,%1\n").arg(a0_, 0, 'g', 10);
-        csv += QStringLiteral("threshold,,,,%1\n").arg(threshold(), 0, 'g', 10);
+        csv += QStringLiteral("a0,,,,%1").arg(a0_, 0, 'g', 10) + interval(a0_) + QLatin1Char('\n');
+        csv += QStringLiteral("threshold,,,,%1").arg(threshold(), 0, 'g', 10) +
+               (intervals ? QStringLiteral(",,") : QString()) + QLatin1Char('\n');
     }
     return csv;
 }

@@ -3,7 +3,11 @@
 // pruning), the GA's best chromosome as a star in its method's colour, the
 // same chromosome's held-out accuracy as a hollow circle below or above it
 // (joined by a dotted line), and the band of acceptable accuracy between
-// (1 - eps) a0 and a0. Every mark has a legend entry naming its method.
+// (1 - eps) a0 and a0. Every mark has a legend entry naming its method. With
+// the number of examples the accuracies were measured on, every curve point
+// and GA best carries its Wilson 95 % interval as an error bar: a curve's
+// wiggles and a gap between methods mean something only where the bars do
+// not overlap.
 #include <QColor>
 #include <QPointF>
 #include <QString>
@@ -14,6 +18,7 @@
 #include "widgets/plots/plot_view.h"
 
 class QCPGraph;
+class QCPErrorBars;
 
 namespace sieve::widgets {
 
@@ -38,6 +43,12 @@ public:
     QVector<QPointF> heldOutData() const;
     // The colour and shape each method's GA point is drawn with (for tests).
     QColor gaColor(const QString& method) const;
+    // The examples every accuracy was measured on (the search examples) and
+    // whether the metric is a proportion of them (acc, exact match, ...):
+    // then each point gets its Wilson 95 % interval as an error bar (and the
+    // CSV two more columns). 0 examples draws none.
+    void setExamples(int64_t examples, bool proportionMetric);
+    int64_t examples() const { return proportionMetric_ ? examples_ : 0; }
     void clear();
 
     QStringList methods() const;
@@ -45,6 +56,9 @@ public:
     QVector<QPointF> curveData(const QString& method) const;
     // (percent pruned, accuracy) of the GA best points drawn, one per method.
     QVector<QPointF> gaBestData() const;
+    // (low, high) of the error bar at each point of curveData(method), in its
+    // order; empty when no bars are drawn.
+    QVector<QPointF> intervalData(const QString& method) const;
     double threshold() const { return (1.0 - eps_) * a0_; }
     double a0() const { return a0_; }
     // Legend labels in drawing order (for tests and checks of paper readiness).
@@ -60,6 +74,8 @@ private:
     void updateHeldOutLink(const QString& method);
     void updateBand();
     void updateRanges();
+    void updateErrorBars();
+    QCPErrorBars* barsFor(QCPGraph* graph);
 
     double a0_ = 0;
     double eps_ = 0.05;
@@ -73,6 +89,9 @@ private:
     std::map<QString, QPointF> heldOutPoints_;
     std::map<QString, std::vector<UniformPoint>> points_;
     std::map<QString, Individual> gaIndividuals_;
+    std::map<QCPGraph*, QCPErrorBars*> bars_;
+    int64_t examples_ = 0;
+    bool proportionMetric_ = false;
 };
 
 }  // namespace sieve::widgets

@@ -19,7 +19,7 @@ GaConvergencePlot::GaConvergencePlot(QWidget* parent) : PlotView(parent), redraw
     QCPAxisRect* rect = plot->axisRect();
     style::styleAxisRect(rect);
     plot->xAxis->setLabel(tr("generation"));
-    plot->yAxis->setLabel(tr("fitness (fraction removed)"));
+    plot->yAxis->setLabel(tr("fitness (fraction of prunable parameters removed)"));
     plot->yAxis2->setVisible(true);
     plot->yAxis2->setLabel(tr("feasible fraction"));
     plot->yAxis2->setRange(0, 1.05);

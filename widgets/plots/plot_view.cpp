@@ -17,9 +17,9 @@ PlotView::PlotView(QWidget* parent) : QWidget(parent), plot_(new QCustomPlot(thi
 
 void PlotView::wrapTitles() {
     // Titles wrap to the viewport less room for the axis labels and a colour
-    // scale. Not to the axis rect's width: that is the last layout's, and
-    // running the layout here as well left the compare view's margin groups
-    // with stale, huge margins (its rows collapsed to a few pixels).
+    // scale. Not to the axis rect's width: that is the last layout's, and the
+    // layout runs after this (a title's line count sets its rect's top margin;
+    // heatmap_panel.cpp keeps the colour scales from freezing those margins).
     QCPLayoutGrid* layout = plot_->plotLayout();
     const double titleWidth = std::max(120, plot_->viewport().width() - 170);
     for (QCPAxisRect* rect : plot_->axisRects())

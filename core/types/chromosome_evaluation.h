@@ -11,7 +11,10 @@ namespace sieve {
 // Which part of the evaluation split an example belongs to.
 enum class ExampleSplit { Search = 0, HeldOut = 1 };
 
-struct ExampleOutcome {
+// One example as the dense and the pruned model answered it. (Not
+// ExampleOutcome, core/task/task_scorer.h: that is one model's score of an
+// example while a scorer runs.)
+struct ExampleComparison {
     ExampleSplit split = ExampleSplit::Search;
     int index = 0;  // in its split (search or held-out examples)
     int line = 0;   // in the task file
@@ -43,7 +46,7 @@ struct ChromosomeEvaluation {
     double denseHeldOutAccuracy = 0;
     int searchExamples = 0;
     int heldOutExamples = 0;
-    std::vector<ExampleOutcome> examples;  // search examples first, then held-out
+    std::vector<ExampleComparison> examples;  // search examples first, then held-out
     double seconds = 0;                    // the pruned evaluation's wall time
 };
 

@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# The GPU check, one script, for a CUDA machine with no network: only its own
+# Python torch (libtorch 2.11 or newer through torch.utils.cmake_prefix_path),
+# CMake, ninja and nvcc. The other libraries come as Debian packages that
+# scripts/gpu-deps.sh downloaded beforehand (.gpu-deps/debs, <= 60 MiB),
+# unpacked into a private prefix here. It
+#   1. builds the core, the CLI, the benches and the core's tests against that torch;
+#   2. runs the core test suite there: libtorch sees the GPU, so every test that opens
+#      models on "auto" runs them on it (most core tests pin "cpu" for exact
+#      references: those check the CPU path of the CUDA build; the GPU itself is
+#      exercised by step 3 and step 4);
+#   3. plans and then sieves a Llama-3.1-8B-shaped random bfloat16 model end to end:
+#      calibration on 64K tokens, sieve on all 224 matrices, a uniform sweep, 3 GA
+#      generations on a small task, printing phase times and each phase's measured
+#      peak memory against the planner's;
+#   4. runs bench_scale (GEMM peak, calibrate + project per block, calibration
+#      overhead over a plain forward, and the ratios to the GEMM peak).
+# Everything it prints goes to $OUT/gpu-check.log too when OUT is set.
+#
+#   bash scripts/gpu-check.sh                 # on the GPU machine (budget: 8 minutes)
+#   SIEVE_GPU_CHECK_DEVICE=cpu SIEVE_GPU_CHECK_SCALE=small bash scripts/gpu-check.sh
+#                                             # the same path on a CPU, with a scaled-down model
+set -uo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+device=${SIEVE_GPU_CHECK_DEVICE:-cuda:0}
+scale=${SIEVE_GPU_CHECK_SCALE:-full}
+work=${SIEVE_GPU_CHECK_WORK:-/tmp/sieve-gpu-check}
+jobs=${SIEVE_GPU_CHECK_JOBS:-$(nproc)}
+log=${OUT:+$OUT/gpu-check.log}
+mkdir -p "$work"
+exec > >(tee ${log:+"$log"}) 2>&1
+start=$(date +%s)
+stamp() { echo "[gpu-check +$(( $(date +%s) - start )) s] $*"; }
+
+# ---- 1. the libraries, in a private prefix -------------------------------------------------
+prefix=$work/prefix
+if [ -d .gpu-deps/debs ] && [ ! -e "$prefix/.unpacked" ]; then
+  stamp "unpacking $(ls .gpu-deps/debs/*.deb | wc -l) Debian packages into $prefix"
+  rm -rf "$prefix" && mkdir -p "$prefix"
+  for f in .gpu-deps/debs/*.deb; do dpkg-deb -x "$f" "$prefix"; done
+  # pkg-config files name /usr: point them at the prefix.
+  find "$prefix" -name '*.pc' -exec sed -i "s|^prefix=/usr|prefix=$prefix/usr|; s|=/usr/|=$prefix/usr/|g" {} +
+  # Absolute symlinks into /usr would leave the prefix.
+  find "$prefix" -type l -lname '/*' | while read -r l; do ln -sfn "$prefix$(readlink "$l")" "$l"; done
+  touch "$prefix/.unpacked"
+fi
+libdirs="$prefix/usr/lib/x86_64-linux-gnu:$prefix/lib/x86_64-linux-gnu:$prefix/usr/lib/x86_64-linux-gnu/hdf5/serial"
+if [ -d "$prefix/usr" ]; then
+  export LD_LIBRARY_PATH="$libdirs${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+  export PKG_CONFIG_PATH="$prefix/usr/lib/x86_64-linux-gnu/pkgconfig:$prefix/usr/share/pkgconfig"
+  export PKG_CONFIG_LIBDIR="$PKG_CONFIG_PATH"
+  deps_prefix="$prefix/usr"
+  hdf5_args=(-DHDF5_C_INCLUDE_DIR="$prefix/usr/include/hdf5/serial"
+             -DHDF5_C_LIBRARY_hdf5="$prefix/usr/lib/x86_64-linux-gnu/hdf5/serial/libhdf5.so"
+             -DHDF5_CXX_LIBRARY_hdf5_cpp="$prefix/usr/lib/x86_64-linux-gnu/hdf5/serial/libhdf5_cpp.so"
+             -DHDF5_CXX_LIBRARY_hdf5="$prefix/usr/lib/x86_64-linux-gnu/hdf5/serial/libhdf5.so"
+             -DHDF5_CXX_INCLUDE_DIR="$prefix/usr/include/hdf5/serial")
+else
+  stamp "no .gpu-deps/debs: using the system's libraries"
+  deps_prefix=""
+  hdf5_args=()
+fi
+
+# ---- 2. build against the machine's own torch ---------------------------------------------
+torch_prefix=$(python3 -c 'import torch; print(torch.utils.cmake_prefix_path)') || { stamp "python3 has no torch"; exit 1; }
+torch_version=$(python3 -c 'import torch; print(torch.__version__)')
+stamp "torch $torch_version at $torch_prefix; device $device; scale $scale"
+build=$work/build
+cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DSIEVE_BUILD_GUI=OFF \
+      -DCMAKE_PREFIX_PATH="$torch_prefix${deps_prefix:+;$deps_prefix}" \
+      ${deps_prefix:+-DCMAKE_IGNORE_PREFIX_PATH=/usr} "${hdf5_args[@]}" \
+      ${deps_prefix:+"-DCMAKE_EXE_LINKER_FLAGS=-Wl,-rpath-link,$prefix/usr/lib/x86_64-linux-gnu -Wl,-rpath-link,$prefix/lib/x86_64-linux-gnu"} \
+      > "$work/cmake.log" 2>&1 || { tail -40 "$work/cmake.log"; stamp "configure failed"; exit 1; }
+grep -E "libtorch|GPU memory figures" "$work/cmake.log"
+core_tests=(test_calibration test_layer_stream test_memory_plan test_projection test_sequential test_engine
+            test_model_parity test_checkpoint test_search test_evaluate test_task)
+cmake --build "$build" --parallel "$jobs" --target sieve bench_scale "${core_tests[@]}" > "$work/build.log" 2>&1 \
+  || { grep -E "error|Error" "$work/build.log" | head -30; stamp "build failed"; exit 1; }
+stamp "built"
+
+# ---- 3. the core test suite on the device ------------------------------------------------
+# Tests that open models on "auto" get the GPU; those that pin "cpu" check the CUDA build's CPU path.
+(cd "$build" && timeout 240 ctest --output-on-failure --parallel 4 --timeout 200 -R "^($(IFS='|'; echo "${core_tests[*]}"))\$") \
+  | grep -E "tests passed|Test +#|\*\*\*Failed|Timeout" | tail -20
+stamp "core tests done"
+
+# ---- 4. plan, then sieve a Llama-3.1-8B-shaped random bf16 model end to end ---------------
+if [ "$scale" = full ]; then
+  shape=(--hidden 4096 --intermediate 14336 --layers 32 --heads 32 --kv-heads 8 --vocab 128256)
+  tokens=65536; generations=3
+else  # the same path, small enough for a CPU
+  shape=(--hidden 256 --intermediate 896 --layers 4 --heads 4 --kv-heads 2 --vocab 2048)
+  tokens=8192; generations=3
+fi
+model=$work/random-llama
+"$build/bench/bench_scale" --write-model "$model" "${shape[@]}" --device "$device" --tokens "$tokens" \
+  || { stamp "writing the random model failed"; exit 1; }
+stamp "random model written: $(du -sh "$model" | cut -f1)"
+"$build/app/sieve" plan --model "$model" --methods sieve --dtype bf16 --calibration-tokens "$tokens" \
+  --device "$device"
+"$build/app/sieve" run --model "$model" --task "$model/task.jsonl" --device "$device" --dtype bf16 \
+  --methods sieve --calibration-tokens "$tokens" --population 6 --generations "$generations" --patience 3 \
+  --grid 0,0.2,0.4,0.6,0.8 --held-out 0.5 --session "$work/random-llama.h5" 2>&1 \
+  | grep -vE "^\s*$" | grep -E "memory plan|^phase|^load|^calibrate|^project|^search|^available|: [0-9.]+ s, peak|factor store|calibrated|GA|baseline|uniform|error|not enough" 
+stamp "end to end done"
+
+# ---- 5. the scale bench on the device ---------------------------------------------------------
+if [ "$scale" = full ]; then
+  "$build/bench/bench_scale" --device "$device" --hidden 1024,4096 --dtypes bf16 --layers 2 --tokens 16384 --length 512
+else
+  "$build/bench/bench_scale" --device "$device" --hidden 256 --dtypes bf16,f32 --layers 2 --tokens 1024 --length 128
+fi
+stamp "finished"
