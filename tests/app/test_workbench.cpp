@@ -236,10 +236,13 @@ private Q_SLOTS:
         QCOMPARE(waitFinished(bridge, 120000), QString());
         QCOMPARE(bridge.session().model.summary.device, std::string("cpu"));
         QVERIFY(window.statusBar()->findChildren<QLabel*>().size() >= 1);
+        // Device, then the compute dtype the model was loaded in (float32 on the CPU).
+        const QString dtype = QString::fromStdString(bridge.session().model.summary.dtype);
+        QCOMPARE(dtype, QStringLiteral("float32"));
         bool shown = false;
         for (QLabel* label : window.statusBar()->findChildren<QLabel*>())
-            shown |= label->text().endsWith(QStringLiteral("· cpu"));
-        QVERIFY2(shown, "the status bar names the device");
+            shown |= label->text().endsWith(QStringLiteral("· cpu · ") + dtype);
+        QVERIFY2(shown, "the status bar names the device and the dtype");
         bridge.openTask(demo_ + "/tasks/capital.jsonl");
         QCOMPARE(waitFinished(bridge, 60000), QString());
 
