@@ -259,14 +259,20 @@ void TestPlayground::examplesAreFilteredByTag() {
 
 void TestPlayground::noEditsWhileARunIsGoing() {
     Played p;
+    // The examples panel's buttons follow the engine: usable once the search is over.
+    QPushButton* show = p.window.examplesPanel()->button(ExamplesPanel::Button::Evaluate);
+    QPushButton* dense = p.window.examplesPanel()->button(ExamplesPanel::Button::ResetToDense);
+    QVERIFY(show->isEnabled() && dense->isEnabled());
     p.engine.evaluationSleepMicroseconds = 3000;
     const std::vector<int> before = p.window.playground()->genes();
     p.window.runAction(RunPanel::Action::Uniform);
     QVERIFY(p.engine.isBusy());
+    QVERIFY(!show->isEnabled() && !dense->isEnabled());
     QVERIFY(!p.window.playground()->stepLevel(0, 1));
     QCOMPARE(p.window.playground()->genes(), before);
     p.engine.evaluationSleepMicroseconds = 0;
     p.waitIdle();
+    QVERIFY(show->isEnabled() && dense->isEnabled());
     QVERIFY(p.window.playground()->stepLevel(0, 1) || p.window.playground()->stepLevel(0, -1));
 }
 

@@ -101,6 +101,7 @@ ExamplesPanel::ExamplesPanel(Playground* playground, QWidget* parent)
     connect(stack, &QUndoStack::indexChanged, this, &ExamplesPanel::refresh);
     connect(playground_, &Playground::genesChanged, this, &ExamplesPanel::refresh);
     connect(playground_, &Playground::evaluationChanged, this, &ExamplesPanel::refresh);
+    connect(playground_, &Playground::engineBusyChanged, this, &ExamplesPanel::refresh);
     connect(show_, qOverload<int>(&QComboBox::currentIndexChanged), this, &ExamplesPanel::refreshTable);
     connect(tag_, qOverload<int>(&QComboBox::currentIndexChanged), this, &ExamplesPanel::refreshTable);
     refresh();

@@ -147,7 +147,9 @@ void Playground::requestEvaluation() {
 }
 
 void Playground::setEngineBusy(bool busy) {
+    const bool changed = busy != engineBusy_;
     engineBusy_ = busy;
+    if (changed) Q_EMIT engineBusyChanged(busy);  // the buttons that edit follow it
     askIfPossible();
 }
 
