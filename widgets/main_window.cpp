@@ -737,7 +737,9 @@ void MainWindow::refreshMemoryPlan() {
 void MainWindow::onModelOpened(const ModelSummary& summary) {
     pinnedLevels_.clear();
     pinnedTask_.clear();
+    pinnedMethod_.clear();
     currentLevels_.clear();
+    currentMethod_.clear();
     playground_->clear();
     progressPanel_->appendLog(tr("Opened model %1: %2 matrices in %3 layers on %4")
                                   .arg(QString::fromStdString(summary.path))
@@ -751,9 +753,11 @@ void MainWindow::onTaskOpened(const TaskInfo& task) {
     const QString name = QString::fromStdString(task.name);
     if (!currentLevels_.empty() && !currentTask_.isEmpty() && currentTask_ != name) {
         pinnedTask_ = currentTask_;
+        pinnedMethod_ = currentMethod_;
         pinnedLevels_ = currentLevels_;
     }
     currentTask_ = name;
+    currentMethod_.clear();
     currentLevels_.clear();
     progressPanel_->appendLog(tr("Opened task %1").arg(name));
 }
@@ -820,6 +824,7 @@ void MainWindow::showGaBest(const SessionData& session, const std::string& metho
     }
     accuracy_->setGaBest(QString::fromStdString(method), best);
     currentTask_ = QString::fromStdString(session.task.name);
+    currentMethod_ = QString::fromStdString(method);
     currentLevels_ = levels;
     // The heatmap shows the playground's chromosome: the GA best until the user edits it
     // (or a replayed generation's best while the replay bar is not at the end).
@@ -950,6 +955,7 @@ void MainWindow::pinForComparison() {
         return;
     }
     pinnedTask_ = currentTask_.isEmpty() ? tr("task A") : currentTask_;
+    pinnedMethod_ = currentMethod_;
     pinnedLevels_ = currentLevels_;
     statusBar()->showMessage(tr("Pinned %1 for comparison").arg(pinnedTask_), 5000);
     updateComparison(client_->session());
@@ -975,8 +981,10 @@ void MainWindow::updateComparison(const SessionData& session) {
         method.isEmpty() ? tr("%1, GA best").arg(name.isEmpty() ? tr("current task") : name)
                          : tr("%1, GA best with %2").arg(name.isEmpty() ? tr("current task") : name, method);
     const bool pinned = pinnedLevels_.size() == model.matrices.size();
-    compare_->setComparison(model, tr("%1, GA best").arg(pinnedTask_),
-                            pinned ? pinnedLevels_ : std::vector<double>{}, labelB, current);
+    const QString labelA = pinnedMethod_.isEmpty()
+                               ? tr("%1, GA best").arg(pinnedTask_)
+                               : tr("%1, GA best with %2").arg(pinnedTask_, style::methodLabel(pinnedMethod_));
+    compare_->setComparison(model, labelA, pinned ? pinnedLevels_ : std::vector<double>{}, labelB, current);
 }
 
 void MainWindow::onMatrixSelected(int matrix) {

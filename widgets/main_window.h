@@ -167,11 +167,13 @@ private:
     bool promptOnClose_ = true;
     bool adoptSettingsOnReplace_ = false;  // a session file is being opened: show its settings
 
-    // Side A of the comparison: a pinned task's levels.
+    // Side A of the comparison: a pinned task's levels and the method that made them.
     QString pinnedTask_;
+    QString pinnedMethod_;
     std::vector<double> pinnedLevels_;
     // The open task's latest GA best, pinned when another task is opened.
     QString currentTask_;
+    QString currentMethod_;
     std::vector<double> currentLevels_;
 
     // The chromosome the heatmap shows when nothing is edited: its search
