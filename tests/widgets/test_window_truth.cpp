@@ -477,3 +477,47 @@ void TestWindowTruth::paperFiguresFitOneColumn() {
                             .arg(layout.legend.height())
                             .arg(layout.canvas.height())));
 }
+
+// A one-column figure of the whole window's views after Run all on two
+// tasks: no title takes more than a sixth of the figure (two lines always
+// allowed), no vertical axis label is longer than its axis (they were cut at
+// both ends), and each compare heatmap has room for its seven matrix-type
+// labels at the paper's text size.
+void TestWindowTruth::paperFiguresKeepTheirLabels() {
+    Window w;
+    w.engine.openDemoModel();
+    w.settings({"sieve"}, 24, 14);
+    w.run();
+    w.window.pinForComparison();
+    w.engine.openTask(QStringLiteral("skill-b.json"));
+    w.run();
+    QVERIFY(w.window.compareView()->hasComparison());
+    QTemporaryDir dir;
+    for (int tab = 0; tab < MainWindow::TabCount; ++tab) {
+        PlotView& view = *w.window.plotView(MainWindow::Tab(tab));
+        ExportRequest request;
+        request.format = FigureFormat::Png;
+        request.preset = paperPreset(view);
+        request.path = dir.filePath(view.figureName() + QStringLiteral(".png"));
+        FigureLayout layout;
+        QString error;
+        QVERIFY2(exportFigure(view, request, &error, &layout), qPrintable(error));
+        const QString name = view.figureName();
+        QVERIFY2(layout.cutAxisLabels.isEmpty(), qPrintable(name + QStringLiteral(": ") +
+                                                            layout.cutAxisLabels.join(QStringLiteral(" | "))));
+        const double titleLimit = std::max(layout.canvas.height() / 6.0, 2.8 * (request.preset.fontPoints + 1));
+        for (const QRect& title : layout.titles)
+            QVERIFY2(title.height() <= titleLimit + 6,  // the text and its element's margins
+                     qPrintable(QStringLiteral("%1: title %2 pt of %3 pt")
+                                    .arg(name)
+                                    .arg(title.height())
+                                    .arg(layout.canvas.height())));
+        QVERIFY(!layout.plots.isEmpty());
+        if (tab == MainWindow::CompareTab) {
+            QCOMPARE(layout.plots.size(), 3);
+            for (const QRect& cells : layout.plots)
+                QVERIFY2(cells.height() >= kMatrixTypeCount * request.preset.fontPoints,
+                         qPrintable(QStringLiteral("compare heatmap %1 pt high").arg(cells.height())));
+        }
+    }
+}

@@ -22,4 +22,5 @@ private Q_SLOTS:
     void recentShowsFolders();
     void exportDialogShowsNoAmpersand();
     void paperFiguresFitOneColumn();
+    void paperFiguresKeepTheirLabels();
 };

@@ -27,6 +27,7 @@ class PresetApplier {
 public:
     PresetApplier(QCustomPlot* plot, const ExportPreset& preset) : plot_(plot) {
         const int pt = preset.fontPoints;
+        pt_ = pt;
         // Marks of the screen only (the selected cell): not on paper. Taken out
         // of the legend first, so that no font change below refers to their
         // legend items (removing deletes them), and put back last.
@@ -228,19 +229,82 @@ public:
         for (auto phase :
              {QCPLayoutElement::upPreparation, QCPLayoutElement::upMargins, QCPLayoutElement::upLayout})
             layout->update(phase);
-        for (QCPTextElement* text : texts_)
-            wrapToWidth(text->text(), style::fullText(text), text->font(),
-                        std::min(text->outerRect().width(), canvas.width()),
-                        [text](const QString& t) { text->setText(t); });
+        // A title wraps to its place and may take at most a sixth of the
+        // figure's height (two lines always): its text shrinks (to 6 pt at
+        // the least) until it does. (A one-column figure of a long window
+        // title came out with four lines of title over a squeezed plot.)
+        const double titleLimit = std::max(0.16 * canvas.height(), 2.8 * (pt_ + 1));
+        for (QCPTextElement* text : texts_) {
+            if (!text->visible()) continue;
+            const int width = std::min(text->outerRect().width(), canvas.width());
+            for (;;) {
+                wrapToWidth(text->text(), style::fullText(text), text->font(), width,
+                            [text](const QString& t) { text->setText(t); });
+                QFont f = text->font();
+                if (textHeight(f, text->text()) <= titleLimit || f.pixelSize() <= 6) break;
+                f.setPixelSize(f.pixelSize() - 1);  // the original font comes back with the others
+                text->setFont(f);
+            }
+        }
         // Horizontal axes' labels (the heatmaps draw their titles as the top axis label).
         for (QCPAxis* axis : axes_)
-            if (axis->orientation() == Qt::Horizontal && axis->visible() && !axis->label().isEmpty())
+            if (axis->orientation() == Qt::Horizontal && axis->visible() && !axis->label().isEmpty()) {
+                const int width = std::min(axis->axisRect()->width(), canvas.width());
+                for (;;) {
+                    wrapToWidth(axis->label(), style::fullText(axis), axis->labelFont(), width,
+                                [axis](const QString& t) { axis->setLabel(t); });
+                    QFont f = axis->labelFont();
+                    if (textHeight(f, axis->label()) <= titleLimit || f.pixelSize() <= 6) break;
+                    f.setPixelSize(f.pixelSize() - 1);
+                    axis->setLabelFont(f);
+                }
+            }
+        // Vertical axes' labels break between words where they are longer
+        // than their axis is high (they were cut at both ends).
+        for (auto phase :
+             {QCPLayoutElement::upPreparation, QCPLayoutElement::upMargins, QCPLayoutElement::upLayout})
+            layout->update(phase);
+        for (QCPAxis* axis : axes_)
+            if (axis->orientation() == Qt::Vertical && axis->visible() && !axis->label().isEmpty() &&
+                axis->axisRect())
                 wrapToWidth(axis->label(), style::fullText(axis), axis->labelFont(),
-                            std::min(axis->axisRect()->width(), canvas.width()),
+                            std::min(axis->axisRect()->height(), canvas.height()),
                             [axis](const QString& t) { axis->setLabel(t); });
+        // Notes drawn inside a plot (the GA's feasibility line) break to its width.
+        for (int i = 0; i < plot_->itemCount(); ++i)
+            if (auto* note = qobject_cast<QCPItemText*>(plot_->item(i));
+                note && note->visible() && note->clipAxisRect() && !note->text().isEmpty())
+                wrapToWidth(note->text(), note->text(), note->font(), int(0.9 * note->clipAxisRect()->width()),
+                            [note](const QString& t) { note->setText(t); });
+        for (auto phase :
+             {QCPLayoutElement::upPreparation, QCPLayoutElement::upMargins, QCPLayoutElement::upLayout})
+            layout->update(phase);
+    }
+
+    // Where things went (after fitToCanvas), for FigureLayout.
+    void describe(FigureLayout& out) const {
+        out.plots.clear();
+        out.titles.clear();
+        out.cutAxisLabels.clear();
+        for (QCPAxisRect* rect : plot_->axisRects()) {
+            out.plots << rect->rect();
+            for (QCPAxis* axis : rect->axes())
+                if (axis->visible() && axis->orientation() == Qt::Vertical && !axis->label().isEmpty() &&
+                    textWidth(axis->labelFont(), axis->label()) > rect->rect().height())
+                    out.cutAxisLabels << axis->label();
+        }
+        for (QCPTextElement* text : texts_)
+            if (text->visible()) out.titles << text->outerRect();
     }
 
 private:
+    static double textHeight(const QFont& font, const QString& text) {
+        return QFontMetricsF(font).boundingRect(QRectF(), Qt::TextDontClip, text).height();
+    }
+    static double textWidth(const QFont& font, const QString& text) {
+        return QFontMetricsF(font).boundingRect(QRectF(), Qt::TextDontClip, text).width();
+    }
+
     // The full text broken between words to the figure's width (the screen's
     // line breaks do not apply on paper); `shown` comes back afterwards.
     void wrapToWidth(const QString& shown, const QString& full, const QFont& font, int available,
@@ -258,6 +322,7 @@ private:
     }
 
     QCustomPlot* plot_;
+    int pt_ = 8;  // the preset's text size
     std::vector<QCPColorScale*> scales_;
     std::vector<QCPTextElement*> texts_;
     std::vector<QCPLegend*> legends_;
@@ -425,6 +490,7 @@ bool exportFigure(PlotView& view, const ExportRequest& request, QString* error, 
     const QSize canvas = canvasPoints(preset);
     applied.fitToCanvas(canvas, view.maxLegendShare());
     if (layout) {
+        applied.describe(*layout);
         layout->canvas = canvas;
         layout->legend = plot->legend && plot->legend->visible() && plot->legend->layout()
                              ? plot->legend->outerRect()

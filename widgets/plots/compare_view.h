@@ -57,8 +57,9 @@ public:
 
     QString figureName() const override { return QStringLiteral("task_comparison"); }
     QString toCsv() const override;
-    // Three stacked heatmaps in one journal column: taller than wide.
-    double preferredAspect() const override { return 1.15; }
+    // Three stacked heatmaps in one journal column: taller than wide, each
+    // with room for its seven matrix-type labels at the paper's text size.
+    double preferredAspect() const override { return 1.4; }
 
 Q_SIGNALS:
     void matrixClicked(int matrix);

@@ -57,6 +57,10 @@ GaConvergencePlot::GaConvergencePlot(QWidget* parent) : PlotView(parent), redraw
     thresholdLabel_->position->setCoords(0.02, 0);
     thresholdLabel_->setPositionAlignment(Qt::AlignLeft | Qt::AlignBottom);
     thresholdLabel_->setColor(QColor(90, 90, 90));
+    // On a light backing: the curves and chromosomes cross it.
+    thresholdLabel_->setBrush(QColor(255, 255, 255, 200));
+    thresholdLabel_->setPadding(QMargins(2, 0, 2, 0));
+    thresholdLabel_->setTextAlignment(Qt::AlignLeft);  // when a figure breaks it into lines
     setEps(eps_);
 
     replayLine_ = new QCPItemStraightLine(plot);

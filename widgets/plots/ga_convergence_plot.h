@@ -53,6 +53,8 @@ public:
     QVector<QPointF> seriesData(Series series) const;
 
     QString figureName() const override { return QStringLiteral("ga_convergence"); }
+    // A title, two y axes and a two-row legend: a little taller than the default.
+    double preferredAspect() const override { return 0.85; }
     QString toCsv() const override;
 
 private:
