@@ -74,8 +74,9 @@ struct FilledWindow {
 };
 
 // The compare view's three stacked heatmaps each get a readable band of
-// cells (at least 60 px, room for the seven matrix-type labels), and no row
-// keeps blank space above its title beyond the title's own padding.
+// cells (at least 60 px, room for the seven matrix-type labels), all three
+// equally high, and no row keeps blank space above its title beyond the
+// title's own padding.
 QStringList squeezedCompareRows(MainWindow& window) {
     auto* compare = qobject_cast<CompareView*>(window.plotView(MainWindow::CompareTab));
     if (!compare) return {QStringLiteral("compare view: not found")};
@@ -90,6 +91,12 @@ QStringList squeezedCompareRows(MainWindow& window) {
                          .arg(QString::fromUtf8(name))
                          .arg(cells.height())
                          .arg(row.height());
+        const int first = compare->cellsRect(CompareView::Panel::A).height();
+        if (std::abs(cells.height() - first) > 3)
+            found << QStringLiteral("compare view: heatmap %1 is %2 px high, A %3 px")
+                         .arg(QString::fromUtf8(name))
+                         .arg(cells.height())
+                         .arg(first);
         const int blank = cells.top() - row.top() - compare->titleHeight(panel);
         if (blank > 20)
             found << QStringLiteral("compare view: %1 px blank above the title of heatmap %2")

@@ -515,9 +515,16 @@ void TestWindowTruth::paperFiguresKeepTheirLabels() {
         QVERIFY(!layout.plots.isEmpty());
         if (tab == MainWindow::CompareTab) {
             QCOMPARE(layout.plots.size(), 3);
-            for (const QRect& cells : layout.plots)
+            for (const QRect& cells : layout.plots) {
                 QVERIFY2(cells.height() >= kMatrixTypeCount * request.preset.fontPoints,
                          qPrintable(QStringLiteral("compare heatmap %1 pt high").arg(cells.height())));
+                // All three alike, whatever their titles and axis labels take.
+                QVERIFY2(std::abs(cells.height() - layout.plots.front().height()) <= 2,
+                         qPrintable(QStringLiteral("compare heatmaps %1, %2 and %3 pt high")
+                                        .arg(layout.plots[0].height())
+                                        .arg(layout.plots[1].height())
+                                        .arg(layout.plots[2].height())));
+            }
         }
     }
 }

@@ -281,6 +281,12 @@ public:
             layout->update(phase);
     }
 
+    void relayout() {
+        for (auto phase :
+             {QCPLayoutElement::upPreparation, QCPLayoutElement::upMargins, QCPLayoutElement::upLayout})
+            plot_->plotLayout()->update(phase);
+    }
+
     // Where things went (after fitToCanvas), for FigureLayout.
     void describe(FigureLayout& out) const {
         out.plots.clear();
@@ -489,6 +495,7 @@ bool exportFigure(PlotView& view, const ExportRequest& request, QString* error, 
     PresetApplier applied(plot, preset);
     const QSize canvas = canvasPoints(preset);
     applied.fitToCanvas(canvas, view.maxLegendShare());
+    if (view.balanceLayout()) applied.relayout();
     if (layout) {
         applied.describe(*layout);
         layout->canvas = canvas;

@@ -122,6 +122,28 @@ double CompareView::cellValue(Panel p, int layer, MatrixType type) const {
     return panel(p).cellValue(layer, static_cast<int>(type));
 }
 
+bool CompareView::balanceLayout() {
+    QCPLayoutGrid* grid = customPlot()->plotLayout();
+    int outer = 0, margins = 0;
+    for (const auto& p : panels_) {
+        outer += p->axisRect()->outerRect().height();
+        margins += p->axisRect()->margins().top() + p->axisRect()->margins().bottom();
+    }
+    const double cells = double(outer - margins) / 3.0;
+    if (cells < 1 || outer <= 0) return false;
+    bool changed = false;
+    for (int row = 0; row < 3; ++row) {
+        const QMargins m = panels_[row]->axisRect()->margins();
+        // 1 when every row has the same margins.
+        const double factor = (cells + m.top() + m.bottom()) / (double(outer) / 3.0);
+        if (std::abs(grid->rowStretchFactors().value(row, 1.0) - factor) > 0.005) {
+            grid->setRowStretchFactor(row, factor);
+            changed = true;
+        }
+    }
+    return changed;
+}
+
 QRect CompareView::rowRect(Panel p) const {
     return panel(p).axisRect()->outerRect();
 }

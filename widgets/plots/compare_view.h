@@ -60,6 +60,10 @@ public:
     // Three stacked heatmaps in one journal column: taller than wide, each
     // with room for its seven matrix-type labels at the paper's text size.
     double preferredAspect() const override { return 1.4; }
+    // The three heatmaps equally high: each row's share of the height is its
+    // cells plus its own margins (the bottom row also holds the layer axis
+    // label, a title may wrap to two lines).
+    bool balanceLayout() override;
 
 Q_SIGNALS:
     void matrixClicked(int matrix);

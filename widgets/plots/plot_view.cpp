@@ -13,6 +13,9 @@ PlotView::PlotView(QWidget* parent) : QWidget(parent), plot_(new QCustomPlot(thi
     plot_->setMinimumSize(240, 180);
     connect(plot_, &QCustomPlot::afterReplot, this, [this] { ++replots_; });
     connect(plot_, &QCustomPlot::beforeReplot, this, &PlotView::wrapTitles);
+    connect(plot_, &QCustomPlot::afterLayout, this, [this] {
+        if (balanceLayout()) requestReplot();
+    });
 }
 
 void PlotView::wrapTitles() {

@@ -28,6 +28,11 @@ public:
     virtual double paperWidthInches() const { return 3.5; }
     // The most of an exported figure's height its legend may take.
     virtual double maxLegendShare() const { return 0.34; }
+    // After a layout (on screen or on an export's canvas): evens out what the
+    // layout alone cannot (the compare view's three heatmaps get equal
+    // heights whatever their titles and axis labels take). True when it
+    // changed something and the plot must be laid out again.
+    virtual bool balanceLayout() { return false; }
 
     // Number of times the plot has been redrawn (for throttling checks and diagnostics).
     int replotCount() const { return replots_; }
