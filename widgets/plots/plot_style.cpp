@@ -116,12 +116,20 @@ QString wrapText(const QString& text, const QFont& font, double width) {
             out << paragraph;
             continue;
         }
+        // Units, dashes and relations stay with their numbers ("5 %", "ε = 5 %", "≥ 0.950").
+        const auto isRelation = [](const QString& w) {
+            return w == QStringLiteral("=") || w == QStringLiteral("≥") || w == QStringLiteral("≤") ||
+                   w == QStringLiteral("×");
+        };
         QStringList words;
+        bool glueNext = false;
         for (const QString& word : paragraph.split(QLatin1Char(' '), Qt::SkipEmptyParts)) {
-            if (!words.isEmpty() && (word.startsWith(QLatin1Char('%')) || word == QStringLiteral("–")))
+            if (!words.isEmpty() && (glueNext || word.startsWith(QLatin1Char('%')) ||
+                                     word == QStringLiteral("–") || isRelation(word)))
                 words.last() += QLatin1Char(' ') + word;
             else
                 words << word;
+            glueNext = isRelation(word);
         }
         QString line;
         for (const QString& word : words) {
