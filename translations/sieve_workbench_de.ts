@@ -306,7 +306,7 @@
         <translation>A − B: erscheint, sobald A und B vorliegen</translation>
     </message>
     <message>
-        <location line="+71"/>
+        <location line="+93"/>
         <source>shape D × H: %1</source>
         <translation>Form D × H: %1</translation>
     </message>
@@ -452,7 +452,7 @@
         <translation>Rot: das ausgedünnte Modell liegt falsch; grün: nur das ausgedünnte Modell liegt richtig</translation>
     </message>
     <message>
-        <location line="+68"/>
+        <location line="+69"/>
         <source>Reset every level to %1</source>
         <translation>Jede Stufe auf %1 zurücksetzen</translation>
     </message>
@@ -663,7 +663,7 @@
 <context>
     <name>sieve::widgets::FigureExport</name>
     <message>
-        <location filename="../widgets/export/figure_export.cpp" line="+269"/>
+        <location filename="../widgets/export/figure_export.cpp" line="+340"/>
         <source>Could not write %1: %2</source>
         <translation>%1 konnte nicht geschrieben werden: %2</translation>
     </message>
@@ -693,7 +693,7 @@
         <translation>Abbildungsgröße %1 × %2 Zoll, %3 pt, %4 dpi liegt außerhalb des zulässigen Bereichs</translation>
     </message>
     <message>
-        <location line="+35"/>
+        <location line="+37"/>
         <source>no file was written</source>
         <translation>es wurde keine Datei geschrieben</translation>
     </message>
@@ -731,7 +731,7 @@
         <translation>ein Chromosom</translation>
     </message>
     <message>
-        <location line="+38"/>
+        <location line="+42"/>
         <source>Genetic search: no run yet</source>
         <translation>Genetische Suche: noch nicht ausgeführt</translation>
     </message>
@@ -741,7 +741,7 @@
         <translation>darüber zulässig: Genauigkeit ≥ (1 − ε)·a₀, ε = %1</translation>
     </message>
     <message>
-        <location line="-71"/>
+        <location line="-75"/>
         <source>fitness (fraction of prunable parameters removed)</source>
         <translation>Fitness (Anteil entfernter ausdünnbarer Parameter)</translation>
     </message>
@@ -1195,12 +1195,12 @@
         <translation>%1 geöffnet</translation>
     </message>
     <message>
-        <location line="+157"/>
+        <location line="+159"/>
         <source>Opened model %1: %2 matrices in %3 layers on %4</source>
         <translation>Modell %1 geöffnet: %2 Matrizen in %3 Schichten auf %4</translation>
     </message>
     <message>
-        <location line="+44"/>
+        <location line="+46"/>
         <source>Genetic search with %1: generation %2 running, %3 chromosomes each</source>
         <translation>Genetische Suche mit %1: Generation %2 läuft, je %3 Chromosomen</translation>
     </message>
@@ -1210,7 +1210,7 @@
         <translation>Genetische Suche (%1) nach Generation %2 von %3 vorzeitig beendet: das beste Ergebnis hat sich %4 Generationen lang nicht verbessert (Geduld)</translation>
     </message>
     <message>
-        <location line="+32"/>
+        <location line="+33"/>
         <source>the GA best</source>
         <translation>das beste GA-Ergebnis</translation>
     </message>
@@ -1235,7 +1235,7 @@
         <translation>Engpass: einzeln bei %1 verliert sie &gt; ε·a₀</translation>
     </message>
     <message>
-        <location line="-302"/>
+        <location line="-307"/>
         <source>Open Task</source>
         <translation>Aufgabe öffnen</translation>
     </message>
@@ -1271,12 +1271,12 @@
     </message>
     <message>
         <location line="+16"/>
-        <location line="+859"/>
+        <location line="+867"/>
         <source>Pruning levels: no genetic search yet</source>
         <translation>Ausdünnungsstufen: noch keine genetische Suche</translation>
     </message>
     <message>
-        <location line="-358"/>
+        <location line="-366"/>
         <source>Tasks (*.json *.jsonl *.yaml *.yml);;All files (*)</source>
         <translation>Aufgaben (*.json *.jsonl *.yaml *.yml);;Alle Dateien (*)</translation>
     </message>
@@ -1310,12 +1310,12 @@
         <translation>Angehalten</translation>
     </message>
     <message>
-        <location line="+34"/>
+        <location line="+38"/>
         <source>Opened task %1</source>
         <translation>Aufgabe %1 geöffnet</translation>
     </message>
     <message>
-        <location line="+191"/>
+        <location line="+192"/>
         <source>Nothing to pin yet: run a genetic search first</source>
         <translation>Noch nichts zum Anheften: Führen Sie zuerst eine genetische Suche aus</translation>
     </message>
@@ -1325,7 +1325,7 @@
         <translation>Aufgabe A</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>Pinned %1 for comparison</source>
         <translation>%1 für den Vergleich angeheftet</translation>
     </message>
@@ -1337,17 +1337,18 @@
     </message>
     <message>
         <location line="-1"/>
-        <location line="+3"/>
+        <location line="+4"/>
         <source>%1, GA best</source>
         <translation>%1, bestes GA-Ergebnis</translation>
     </message>
     <message>
-        <location line="-2"/>
+        <location line="-3"/>
+        <location line="+4"/>
         <source>%1, GA best with %2</source>
         <translation>%1, bestes GA-Ergebnis mit %2</translation>
     </message>
     <message>
-        <location line="+62"/>
+        <location line="+60"/>
         <source>Genetic search with %1 (ε = %2, %3 chromosomes per generation): best %4 removed, search accuracy %5</source>
         <translation>Genetische Suche mit %1 (ε = %2, %3 Chromosomen je Generation): bestes %4 entfernt, Suchgenauigkeit %5</translation>
     </message>
@@ -1440,7 +1441,7 @@
         <translation>, wird ausgewertet…</translation>
     </message>
     <message>
-        <location filename="../widgets/main_window.cpp" line="-843"/>
+        <location filename="../widgets/main_window.cpp" line="-851"/>
         <source>E&amp;valuate Result on Another Task…</source>
         <translation>Ergebnis auf anderer Aufgabe &amp;bewerten…</translation>
     </message>
@@ -1450,7 +1451,7 @@
         <translation>Das beste Individuum des GA oder ein gleichmäßiges Optimum auf einer anderen Aufgabendatei bewerten, neben dem dichten Modell: verallgemeinert, was die Suche behalten hat?</translation>
     </message>
     <message>
-        <location line="+628"/>
+        <location line="+633"/>
         <source>%1 on %2: dense %3, pruned %4 on %5 examples, %6 % of the prunable parameters removed</source>
         <translation>%1 auf %2: dicht %3, ausgedünnt %4 auf %5 Beispielen, %6 % der ausdünnbaren Parameter entfernt</translation>
     </message>
@@ -1505,7 +1506,7 @@
         <translation>Bewerte %1 auf %2…</translation>
     </message>
     <message>
-        <location line="-800"/>
+        <location line="-805"/>
         <source>Accuracy against the share of prunable parameters removed (embeddings and lm_head are never pruned), per method</source>
         <translation>Genauigkeit über dem Anteil entfernter ausdünnbarer Parameter (Embeddings und lm_head werden nie ausgedünnt), je Methode</translation>
     </message>
