@@ -17,6 +17,7 @@
 
 #include "core/session/session_data.h"
 #include "core/types/device_choice.h"
+#include "core/types/chromosome_evaluation.h"
 #include "core/types/job.h"
 #include "core/types/matrix_info.h"
 #include "core/types/memory_plan.h"
@@ -41,6 +42,8 @@ public:
     virtual bool hasUnsavedResults() const = 0;
     // What "Automatic" resolves to on this machine: "cuda" or "cpu".
     virtual QString automaticDevice() const = 0;
+    // The bundled demo model's folder (its tasks are in tasks/); empty when unknown.
+    virtual QString demoDirectory() const { return {}; }
     // What the automatic compute dtype resolves to for `device` ("auto",
     // "cpu", "cuda") on this machine, e.g. "bfloat16", and why.
     virtual QString automaticDType(const QString& device) const {
@@ -85,6 +88,16 @@ public Q_SLOTS:
     virtual void followSession(const QString& path) {
         Q_EMIT finished(false, tr("This engine cannot follow %1").arg(path));
     }
+    // The playground: `genes` (grid indices per matrix) pruned with
+    // searchMethodOf(settings) on settings.grid, scored example by example on
+    // the search and held-out examples. Answers with levelsEvaluated, then
+    // finished(ok, message) with an empty message (it runs often). Stores
+    // nothing in the session.
+    virtual void evaluateLevels(const std::vector<int>& genes, const sieve::RunSettings& settings) {
+        Q_UNUSED(genes);
+        Q_UNUSED(settings);
+        Q_EMIT finished(false, tr("This engine cannot evaluate single chromosomes"));
+    }
 
 Q_SIGNALS:
     void modelOpened(const sieve::ModelSummary& summary);
@@ -99,6 +112,7 @@ Q_SIGNALS:
     void sensitivityMeasured(const QString& method, int matrix, double accuracy);
     void sensitivityFinished(const sieve::SensitivityResult& result);
     void heldOutMeasured(const sieve::HeldOutEval& eval);
+    void levelsEvaluated(const sieve::ChromosomeEvaluation& evaluation);
     // The whole session changed (opened, new, another model or task): every
     // view redraws from session().
     void sessionReplaced();

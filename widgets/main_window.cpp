@@ -14,28 +14,40 @@
 #include <QMenu>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QRegularExpression>
+#include <QScrollArea>
 #include <QSettings>
+#include <QSplitter>
 #include <QStandardPaths>
 #include <QStatusBar>
+#include <QStyle>
+#include <QTabBar>
 #include <QTabWidget>
 #include <QTime>
 #include <QTimer>
+#include <QUndoStack>
+#include <QVBoxLayout>
 #include <algorithm>
 
 #include "core/types/statistics.h"
 #include "widgets/common/session_follower.h"
 #include "widgets/common/language.h"
+#include "widgets/common/result_summary.h"
 #include "widgets/common/version_text.h"
 #include "widgets/export/export_dialog.h"
 #include "widgets/panels/model_panel.h"
 #include "widgets/panels/memory_plan_view.h"
 #include "widgets/panels/open_model_dialog.h"
 #include "widgets/panels/progress_panel.h"
+#include "widgets/panels/result_banner.h"
+#include "widgets/playground/examples_panel.h"
+#include "widgets/playground/playground.h"
 #include "widgets/plots/accuracy_curve_plot.h"
 #include "widgets/plots/compare_view.h"
 #include "widgets/plots/ga_convergence_plot.h"
 #include "widgets/plots/plot_style.h"
 #include "widgets/plots/pruning_heatmap.h"
+#include "widgets/plots/replay_bar.h"
 #include "widgets/plots/sensitivity_view.h"
 
 namespace sieve::widgets {
@@ -45,8 +57,10 @@ constexpr int kMaxRecent = 8;
 const char* kRecentKey = "session/recent";
 const char* kGeometryKey = "window/geometry";
 const char* kStateKey = "window/state";
-const char* kFirstStartKey = "app/demoOpenedOnce";
+// Dock layouts saved by another layout version are not restored (2: Model and Run tabbed on the right).
+constexpr int kStateVersion = 2;
 const char* kExportDirKey = "export/directory";
+const char* kSessionDirKey = "session/directory";
 const char* kSessionFilter = QT_TRANSLATE_NOOP("sieve::widgets::MainWindow", "Sieve sessions (*.h5 *.hdf5)");
 
 // The grid a session's genes index: the one its results were made with.
@@ -85,43 +99,92 @@ MainWindow::~MainWindow() = default;
 void MainWindow::buildViews() {
     tabs_ = new QTabWidget(this);
     tabs_->setDocumentMode(true);
+    // Every tab's whole name, always: the layout makes room (short names, see the layout test).
+    tabs_->setElideMode(Qt::ElideNone);
+    tabs_->tabBar()->setExpanding(false);
     convergence_ = new GaConvergencePlot(tabs_);
     heatmap_ = new PruningHeatmap(tabs_);
     sensitivity_ = new SensitivityView(tabs_);
     accuracy_ = new AccuracyCurvePlot(tabs_);
     compare_ = new CompareView(tabs_);
-    tabs_->insertTab(ConvergenceTab, convergence_, tr("GA convergence"));
-    tabs_->insertTab(HeatmapTab, heatmap_, tr("Pruning heatmap"));
+    views_[ConvergenceTab] = convergence_;
+    views_[HeatmapTab] = heatmap_;
+    views_[BottleneckTab] = sensitivity_;
+    views_[AccuracyTab] = accuracy_;
+    views_[CompareTab] = compare_;
+
+    // The heatmap shares its tab with the playground's examples, beside it.
+    buildPlayground();
+    heatmapSplitter_ = new QSplitter(Qt::Horizontal, tabs_);
+    heatmapSplitter_->setObjectName(QStringLiteral("heatmapSplitter"));
+    heatmapSplitter_->addWidget(heatmap_);
+    heatmapSplitter_->addWidget(examplesPanel_);
+    heatmapSplitter_->setStretchFactor(0, 3);
+    heatmapSplitter_->setStretchFactor(1, 2);
+    heatmapSplitter_->setChildrenCollapsible(false);
+
+    tabs_->insertTab(ConvergenceTab, convergence_, tr("Convergence"));
+    tabs_->insertTab(HeatmapTab, heatmapSplitter_, tr("Heatmap"));
     tabs_->insertTab(BottleneckTab, sensitivity_, tr("Bottlenecks"));
-    tabs_->insertTab(AccuracyTab, accuracy_, tr("Accuracy vs pruning"));
-    tabs_->insertTab(CompareTab, compare_, tr("Compare tasks"));
-    tabs_->setTabToolTip(ConvergenceTab, tr("Best and mean fitness and feasible fraction per GA generation"));
-    tabs_->setTabToolTip(HeatmapTab, tr("Pruning level of every matrix in the GA's best chromosome; "
-                                        "hover for details, click to select"));
+    tabs_->insertTab(AccuracyTab, accuracy_, tr("Accuracy"));
+    tabs_->insertTab(CompareTab, compare_, tr("Compare"));
+    tabs_->setTabToolTip(ConvergenceTab, tr("GA convergence: best and mean fitness, every chromosome and the "
+                                            "feasible fraction per generation"));
+    tabs_->setTabToolTip(HeatmapTab, tr("Pruning level of every matrix in the GA's best chromosome, and the "
+                                        "playground: scroll on a cell or click it to change its level"));
     tabs_->setTabToolTip(BottleneckTab, tr("Accuracy lost when each matrix alone is pruned"));
     tabs_->setTabToolTip(AccuracyTab, tr("Accuracy against the share of prunable parameters removed (embeddings and lm_head are never pruned), per method"));
     tabs_->setTabToolTip(CompareTab, tr("Two tasks' pruning heatmaps and their difference"));
-    setCentralWidget(tabs_);
-    heatmap_->setTitle(tr("GA best chromosome"));
+
+    banner_ = new ResultBanner(this);
+    replayBar_ = new ReplayBar(this);
+    auto* central = new QWidget(this);
+    auto* layout = new QVBoxLayout(central);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(2);
+    layout->addWidget(banner_);
+    layout->addWidget(tabs_, 1);
+    layout->addWidget(replayBar_);
+    setCentralWidget(central);
+    heatmap_->setTitle(tr("Pruning levels: no genetic search yet"));
 
     connect(heatmap_, &PruningHeatmap::matrixClicked, this, &MainWindow::onMatrixSelected);
     connect(sensitivity_, &SensitivityView::matrixClicked, this, &MainWindow::onMatrixSelected);
     connect(compare_, &CompareView::matrixClicked, this, &MainWindow::onMatrixSelected);
+    connect(replayBar_, &ReplayBar::generationChosen, this, &MainWindow::onReplayGeneration);
+    // The replay concerns the convergence plot and the heatmap only.
+    connect(tabs_, &QTabWidget::currentChanged, this,
+            [this](int tab) { replayBar_->setVisible(tab == ConvergenceTab || tab == HeatmapTab); });
 }
 
 void MainWindow::buildDocks() {
+    // Model and Run share the right-hand side as tabs (Run in front), so the
+    // views keep the width; the right side runs the full height, beside the log.
+    setCorner(Qt::BottomRightCorner, Qt::RightDockWidgetArea);
+    setCorner(Qt::TopRightCorner, Qt::RightDockWidgetArea);
     modelPanel_ = new ModelPanel(this);
     modelDock_ = new QDockWidget(tr("Model"), this);
     modelDock_->setObjectName(QStringLiteral("modelDock"));
     modelDock_->setWidget(modelPanel_);
-    addDockWidget(Qt::LeftDockWidgetArea, modelDock_);
+    addDockWidget(Qt::RightDockWidgetArea, modelDock_);
     connect(modelPanel_, &ModelPanel::matrixSelected, this, &MainWindow::onMatrixSelected);
 
     runPanel_ = new RunPanel(this);
     runDock_ = new QDockWidget(tr("Run"), this);
     runDock_->setObjectName(QStringLiteral("runDock"));
-    runDock_->setWidget(runPanel_);
+    // A scroll area: on a short screen the panel scrolls instead of overlapping the log.
+    auto* runScroll = new QScrollArea(this);
+    runScroll->setObjectName(QStringLiteral("runScroll"));
+    runScroll->setWidget(runPanel_);
+    runScroll->setWidgetResizable(true);
+    runScroll->setFrameShape(QFrame::NoFrame);
+    runScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    runScroll->setMinimumWidth(runPanel_->minimumSizeHint().width() +
+                               runScroll->style()->pixelMetric(QStyle::PM_ScrollBarExtent));
+    runDock_->setWidget(runScroll);
     addDockWidget(Qt::RightDockWidgetArea, runDock_);
+    tabifyDockWidget(modelDock_, runDock_);
+    runDock_->raise();
     connect(runPanel_, &RunPanel::actionRequested, this, &MainWindow::runAction);
     connect(runPanel_, &RunPanel::settingsChanged, this, &MainWindow::refreshMemoryPlan);
 
@@ -131,8 +194,8 @@ void MainWindow::buildDocks() {
     progressDock_->setWidget(progressPanel_);
     addDockWidget(Qt::BottomDockWidgetArea, progressDock_);
     // The views get the room; the log is a strip (the user can drag it taller).
-    resizeDocks({progressDock_}, {170}, Qt::Vertical);
-    resizeDocks({modelDock_, runDock_}, {300, 330}, Qt::Horizontal);
+    resizeDocks({progressDock_}, {130}, Qt::Vertical);
+    resizeDocks({runDock_}, {runScroll->minimumWidth()}, Qt::Horizontal);
 }
 
 void MainWindow::buildActions() {
@@ -192,6 +255,23 @@ void MainWindow::buildActions() {
         [this] { evaluateOnOtherTask(); });
     make("actionPin", tr("&Pin for Comparison"), QKeySequence(tr("Ctrl+P")),
          tr("Keep this task's GA best as side A of the task comparison"), [this] { pinForComparison(); });
+
+    // The playground's edits (Edit menu; the examples panel has the same as buttons).
+    QAction* undo = playground_->undoStack()->createUndoAction(this, tr("&Undo"));
+    undo->setObjectName(QStringLiteral("actionUndo"));
+    undo->setShortcut(QKeySequence::Undo);
+    undo->setToolTip(tr("Undo the last level change in the playground"));
+    addAction(undo);
+    QAction* redo = playground_->undoStack()->createRedoAction(this, tr("&Redo"));
+    redo->setObjectName(QStringLiteral("actionRedo"));
+    redo->setShortcuts({QKeySequence::Redo, QKeySequence(tr("Ctrl+Shift+Z"))});
+    redo->setToolTip(tr("Redo the level change undone last"));
+    addAction(redo);
+    make("actionResetToGaBest", tr("Reset Levels to the GA &Best"), QKeySequence(),
+         tr("Every matrix back to the level the genetic search chose"),
+         [this] { playground_->resetToBase(); });
+    make("actionResetToDense", tr("Reset Levels to &Dense"), QKeySequence(),
+         tr("Every matrix back to 0 % pruned: the unpruned model"), [this] { playground_->resetToDense(); });
     make("actionAbout", tr("&About Sieve Workbench"), QKeySequence(),
          tr("Versions of the workbench and its libraries"), [this] { about(); });
     make("actionAboutQt", tr("About &Qt"), QKeySequence(), tr("About the Qt toolkit"),
@@ -218,6 +298,14 @@ void MainWindow::buildMenus() {
     file->addSeparator();
     file->addAction(action(QStringLiteral("actionQuit")));
     rebuildRecentMenu();
+
+    QMenu* edit = menuBar()->addMenu(tr("&Edit"));
+    edit->setObjectName(QStringLiteral("menuEdit"));
+    edit->addAction(action(QStringLiteral("actionUndo")));
+    edit->addAction(action(QStringLiteral("actionRedo")));
+    edit->addSeparator();
+    edit->addAction(action(QStringLiteral("actionResetToGaBest")));
+    edit->addAction(action(QStringLiteral("actionResetToDense")));
 
     QMenu* run = menuBar()->addMenu(tr("&Run"));
     run->setObjectName(QStringLiteral("menuRun"));
@@ -289,9 +377,12 @@ void MainWindow::connectClient() {
     connect(client_, &EngineClient::sessionReplaced, this, &MainWindow::onSessionReplaced);
     connect(client_, &EngineClient::sessionSaved, this, &MainWindow::onSessionSaved);
     connect(client_, &EngineClient::finished, this, &MainWindow::onFinished);
+    connect(client_, &EngineClient::levelsEvaluated, playground_, &Playground::onEvaluated);
     connect(client_, &EngineClient::busyChanged, this, [this](bool busy) {
         // Work of our own (a run, another file) ends following: its results are not the followed file's.
         if (busy && !followRefresh_ && follower_->isFollowing()) stopFollowing();
+        // The playground's own evaluations do not lock it (it queues the next one itself).
+        playground_->setEngineBusy(busy && !playgroundJob_);
         runPanel_->setBusy(busy);
         action(QStringLiteral("actionStop"))->setEnabled(busy);
         for (const char* name : {"actionCalibrate", "actionUniform", "actionGenetic", "actionSensitivity",
@@ -303,23 +394,23 @@ void MainWindow::connectClient() {
 
 void MainWindow::restoreWindowState() {
     QSettings settings;
-    resize(1280, 820);
+    resize(1280, 760);
     restoreGeometry(settings.value(QLatin1String(kGeometryKey)).toByteArray());
-    restoreState(settings.value(QLatin1String(kStateKey)).toByteArray());
+    restoreState(settings.value(QLatin1String(kStateKey)).toByteArray(), kStateVersion);
 }
 
-void MainWindow::openDemoOnFirstStart() {
-    QSettings settings;
-    if (settings.value(QLatin1String(kFirstStartKey), false).toBool()) return;
-    settings.setValue(QLatin1String(kFirstStartKey), true);
-    QTimer::singleShot(0, client_, [this] { client_->openDemoModel(OpenModelDialog::storedDevice()); });
+void MainWindow::openDemoAtStart() {
+    QTimer::singleShot(0, client_, [this] {
+        if (client_->session().model.summary.matrices.empty())
+            client_->openDemoModel(OpenModelDialog::storedDevice());
+    });
 }
 
 PlotView* MainWindow::plotView(Tab tab) const {
-    return qobject_cast<PlotView*>(tabs_->widget(tab));
+    return tab >= 0 && tab < TabCount ? views_[tab] : nullptr;
 }
 PlotView* MainWindow::currentPlotView() const {
-    return qobject_cast<PlotView*>(tabs_->currentWidget());
+    return plotView(Tab(tabs_->currentIndex()));
 }
 
 QAction* MainWindow::action(const QString& objectName) const {
@@ -347,8 +438,10 @@ void MainWindow::rebuildRecentMenu() {
     const QStringList recent = recentSessions();
     for (int i = 0; i < recent.size(); ++i) {
         const QString path = recent[i];
-        QAction* a =
-            recentMenu_->addAction(QStringLiteral("&%1 %2").arg(i + 1).arg(QFileInfo(path).fileName()));
+        // The folder too: add.h5 from two experiments must be told apart.
+        const QFileInfo info(path);
+        QAction* a = recentMenu_->addAction(
+            tr("&%1 %2 — %3").arg(i + 1).arg(info.fileName(), QDir::toNativeSeparators(info.absolutePath())));
         a->setToolTip(path);
         a->setStatusTip(path);
         connect(a, &QAction::triggered, this, [this, path] {
@@ -356,6 +449,13 @@ void MainWindow::rebuildRecentMenu() {
         });
     }
     if (recent.isEmpty()) recentMenu_->addAction(tr("(none)"))->setEnabled(false);
+}
+
+QStringList MainWindow::recentMenuTexts() {
+    rebuildRecentMenu();
+    QStringList texts;
+    for (QAction* a : recentMenu_->actions()) texts << a->text();
+    return texts;
 }
 
 void MainWindow::setModified(bool modified) {
@@ -391,8 +491,15 @@ void MainWindow::updateStatus() {
     }
     const QString name = QString::fromStdString(session.task.name);
     QString task = name.isEmpty() ? tr("no task") : tr("task %1").arg(name);
-    if (session.baseline) task += tr(" · a₀ = %1").arg(session.baseline->a0, 0, 'f', 3);
-    taskStatus_->setText(task);
+    if (session.baseline) task += tr(" · a₀ = %1").arg(accuracyText(session.baseline->a0));
+    const GaSummary ga = summarizeGa(session);
+    if (ga.valid) task += tr(" · GA best %1 (%2)").arg(accuracyText(ga.searchAccuracy), ga.methodLabel());
+    if (ga.valid && ga.heldOut) task += tr(" · held-out %1").arg(accuracyText(ga.heldOut->prunedAccuracy));
+    const bool warn = !resultWarnings(session, currentEps(session)).isEmpty();
+    taskStatus_->setText(warn ? task + QStringLiteral(" ⚠") : task);
+    taskStatus_->setToolTip(warn ? resultWarnings(session, currentEps(session)).join(QLatin1Char('\n'))
+                                 : QString());
+    taskStatus_->setStyleSheet(warn ? QStringLiteral("color: #b00000;") : QString());
 }
 
 bool MainWindow::maybeSave() {
@@ -465,13 +572,42 @@ bool MainWindow::save() {
     return true;
 }
 
+QString MainWindow::suggestedSessionName() const {
+    const SessionData session = client_->session();
+    QString model = QFileInfo(QString::fromStdString(session.model.summary.path)).completeBaseName();
+    if (model.isEmpty()) model = QFileInfo(QString::fromStdString(session.model.summary.path)).fileName();
+    QStringList parts;
+    for (const QString& part : {QString::fromStdString(session.task.name), model})
+        if (!part.isEmpty()) parts << part;
+    QString name = parts.isEmpty() ? QStringLiteral("session") : parts.join(QLatin1Char('-'));
+    // No path separators or characters file systems refuse.
+    name.replace(QRegularExpression(QStringLiteral("[\\\\/:*?\"<>|\\s]+")), QStringLiteral("_"));
+    return name + QStringLiteral(".h5");
+}
+
+QString MainWindow::taskDirectory() const {
+    const QString task = QString::fromStdString(client_->session().task.path);
+    if (!task.isEmpty() && QFileInfo(task).dir().exists()) return QFileInfo(task).absolutePath();
+    const QString demo = client_->demoDirectory();
+    if (!demo.isEmpty() && QDir(demo + QStringLiteral("/tasks")).exists())
+        return demo + QStringLiteral("/tasks");
+    return QString();
+}
+
 bool MainWindow::saveAs() {
-    QString path = QFileDialog::getSaveFileName(
-        this, tr("Save Session As"),
-        client_->sessionPath().isEmpty() ? QStringLiteral("session.h5") : client_->sessionPath(),
-        tr(kSessionFilter));
+    QSettings settings;
+    const QString dir = settings
+                            .value(QLatin1String(kSessionDirKey),
+                                   QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation))
+                            .toString();
+    QString path = QFileDialog::getSaveFileName(this, tr("Save Session As"),
+                                                client_->sessionPath().isEmpty()
+                                                    ? QDir(dir).filePath(suggestedSessionName())
+                                                    : client_->sessionPath(),
+                                                tr(kSessionFilter));
     if (path.isEmpty()) return false;
     if (QFileInfo(path).suffix().isEmpty()) path += QStringLiteral(".h5");
+    settings.setValue(QLatin1String(kSessionDirKey), QFileInfo(path).absolutePath());
     saveSessionFile(path);
     return true;
 }
@@ -538,7 +674,7 @@ void MainWindow::closeEvent(QCloseEvent* event) {
     if (client_->isBusy()) client_->stop();
     QSettings settings;
     settings.setValue(QLatin1String(kGeometryKey), saveGeometry());
-    settings.setValue(QLatin1String(kStateKey), saveState());
+    settings.setValue(QLatin1String(kStateKey), saveState(kStateVersion));
     event->accept();
 }
 
@@ -559,7 +695,7 @@ void MainWindow::openModelFile(const QString& path, const DeviceChoice& device) 
 void MainWindow::openTask() {
     if (!maybeSave()) return;
     const QString path = QFileDialog::getOpenFileName(
-        this, tr("Open Task"), QString(), tr("Tasks (*.json *.jsonl *.yaml *.yml);;All files (*)"));
+        this, tr("Open Task"), taskDirectory(), tr("Tasks (*.json *.jsonl *.yaml *.yml);;All files (*)"));
     if (!path.isEmpty()) client_->openTask(path);
 }
 
@@ -584,6 +720,11 @@ void MainWindow::runAction(RunPanel::Action which) {
     convergence_->setEps(settings.eps);
     if (session.baseline) accuracy_->setBaseline(session.baseline->a0, settings.eps);
     sensitivity_->setLevel(settings.grid[size_t(sensitivityLevelIndex(settings))]);
+    progressPanel_->setGaPopulation(settings.ga.population);
+    if (which == RunPanel::Action::Genetic || which == RunPanel::Action::RunAll) {
+        replayBar_->stop();
+        replayBar_->setGeneration(-1);
+    }
     runPanel_->setBusy(true);
     action(QStringLiteral("actionStop"))->setEnabled(true);
     switch (which) {
@@ -625,6 +766,15 @@ void MainWindow::onFinished(bool ok, const QString& message) {
     followRefresh_ = false;  // a read of the followed file that failed ends here too
     runPanel_->setBusy(client_->isBusy());
     action(QStringLiteral("actionStop"))->setEnabled(false);
+    if (playgroundJob_) {
+        // The playground's evaluation: its panel shows the outcome; the log stays for runs.
+        playgroundJob_ = false;
+        playground_->setEngineBusy(client_->isBusy());
+        playground_->onJobFinished(ok, message);
+        if (!ok && !message.isEmpty()) progressPanel_->appendLog(message);
+        progressPanel_->setIdle(ok ? tr("Done") : tr("Stopped"), ok);
+        return;
+    }
     convergence_->flushPending();
     progressPanel_->setIdle(ok ? tr("Done") : tr("Stopped"), ok);
     if (!message.isEmpty()) progressPanel_->appendLog(message);
@@ -644,7 +794,10 @@ void MainWindow::refreshMemoryPlan() {
 void MainWindow::onModelOpened(const ModelSummary& summary) {
     pinnedLevels_.clear();
     pinnedTask_.clear();
+    pinnedMethod_.clear();
     currentLevels_.clear();
+    currentMethod_.clear();
+    playground_->clear();
     progressPanel_->appendLog(tr("Opened model %1: %2 matrices in %3 layers on %4")
                                   .arg(QString::fromStdString(summary.path))
                                   .arg(summary.matrices.size())
@@ -657,9 +810,11 @@ void MainWindow::onTaskOpened(const TaskInfo& task) {
     const QString name = QString::fromStdString(task.name);
     if (!currentLevels_.empty() && !currentTask_.isEmpty() && currentTask_ != name) {
         pinnedTask_ = currentTask_;
+        pinnedMethod_ = currentMethod_;
         pinnedLevels_ = currentLevels_;
     }
     currentTask_ = name;
+    currentMethod_.clear();
     currentLevels_.clear();
     progressPanel_->appendLog(tr("Opened task %1").arg(name));
 }
@@ -670,7 +825,7 @@ void MainWindow::onBaseline(const BaselineResult& baseline) {
         baseline.a0, session.provenance.levelGrid.empty() ? convergence_->eps() : session.provenance.eps);
     accuracy_->setExamples(baseline.examples, isProportionMetric(session.task.metric));
     sensitivity_->setBaseline(baseline.a0);
-    updateStatus();
+    updateResultTexts(session);
     updateModified();
 }
 
@@ -686,12 +841,29 @@ void MainWindow::onUniformFinished(const UniformResult& result) {
 void MainWindow::onGeneration(const QString& method, const Generation& generation) {
     if (generation.index == 0) convergence_->clear();
     convergence_->appendGeneration(generation);
-    showGaBest(client_->session(), method.toStdString(), generation.best, generation.index);
+    const SessionData session = client_->session();
+    replayBar_->setGenerationCount(session.ga ? int(session.ga->result.generations.size())
+                                              : generation.index + 1);
+    convergence_->setTitle(tr("Genetic search with %1: generation %2 running, %3 chromosomes each")
+                               .arg(style::methodLabel(method))
+                               .arg(generation.index + 1)
+                               .arg(generation.population.size()));
+    showGaBest(session, method.toStdString(), generation.best, generation.index);
 }
 
 void MainWindow::onGaFinished(const GaResult& result) {
     const int last = result.generations.empty() ? -1 : result.generations.back().index;
-    showGaBest(client_->session(), result.method, result.best, last);
+    if (result.stoppedEarly)
+        progressPanel_->appendLog(tr("Genetic search (%1) stopped early after generation %2 of %3: the best "
+                                     "has not improved for %4 "
+                                     "generations (patience)")
+                                      .arg(style::methodLabel(QString::fromStdString(result.method)))
+                                      .arg(last)
+                                      .arg(result.settings.generations - 1)
+                                      .arg(result.settings.patience));
+    const SessionData session = client_->session();
+    showGaBest(session, result.method, result.best, last);
+    updateResultTexts(session);
     updateModified();
 }
 
@@ -700,20 +872,24 @@ void MainWindow::showGaBest(const SessionData& session, const std::string& metho
     const ModelSummary& model = session.model.summary;
     if (best.genes.size() != model.matrices.size()) return;
     const LevelGrid grid = gridOf(session);
+    std::vector<double> levels;
     try {
-        heatmap_->setChromosome(model, grid, best.genes);
+        levels = levelsOf(best.genes, grid);
     } catch (const std::exception& e) {
         progressPanel_->appendLog(QString::fromUtf8(e.what()));
         return;
     }
-    const QString where = generation >= 0 ? tr("generation %1, ").arg(generation) : QString();
-    heatmap_->setTitle(tr("GA best (%1%2 removed, accuracy %3)")
-                           .arg(where)
-                           .arg(QStringLiteral("%1 %").arg(best.removedFraction * 100.0, 0, 'f', 1))
-                           .arg(best.accuracy, 0, 'f', 3));
     accuracy_->setGaBest(QString::fromStdString(method), best);
     currentTask_ = QString::fromStdString(session.task.name);
-    currentLevels_ = levelsOf(best.genes, grid);
+    currentMethod_ = QString::fromStdString(method);
+    currentLevels_ = levels;
+    // The heatmap shows the playground's chromosome: the GA best until the user edits it
+    // (or a replayed generation's best while the replay bar is not at the end).
+    if (replayBar_->generation() < 0) {
+        heatmapBase_ = HeatmapBase{best.accuracy, generation, true};
+        playground_->setBase(model, grid, QString::fromStdString(method), best.genes, tr("the GA best"));
+        onPlaygroundGenes();
+    }
     updateComparison(session);
 }
 
@@ -729,21 +905,36 @@ void MainWindow::onSensitivityFinished(const SensitivityResult& result) {
 }
 
 void MainWindow::onHeldOut(const HeldOutEval& eval) {
+    const SessionData session = client_->session();
     // "0.7500 [0.5980, 0.8581]" with the Wilson 95 % interval where it applies.
-    auto withInterval = [&](double accuracy) {
-        QString text = QString::number(accuracy, 'f', 4);
+    auto withInterval = [&](double accuracy, int decimals = 4) {
+        QString text = QString::number(accuracy, 'f', decimals);
         if (eval.examples > 0 && isProportionMetric(eval.metric)) {
             const Interval ci = wilsonIntervalOf(accuracy, eval.examples);
-            text += QStringLiteral(" [%1, %2]").arg(ci.low, 0, 'f', 4).arg(ci.high, 0, 'f', 4);
+            text += QStringLiteral(" [%1, %2]").arg(ci.low, 0, 'f', decimals).arg(ci.high, 0, 'f', decimals);
         }
         return text;
     };
-    const QString result = QString::fromStdString(eval.source.empty() ? std::string("ga") : eval.source);
-    QString line = tr("%1 on %2: dense %3, pruned %4 on %5 examples, %6 % of the prunable parameters removed")
-                       .arg(result, QString::fromStdString(eval.taskName), withInterval(eval.denseAccuracy),
-                            withInterval(eval.prunedAccuracy))
-                       .arg(eval.examples)
-                       .arg(100 * eval.removedFraction, 0, 'f', 1);
+    const GaSummary summary = summarizeGa(session);
+    const bool gaCheck = summary.valid && isHeldOutCheckOfGaBest(eval, session);
+    QString line;
+    if (gaCheck) {
+        // The check every run ends with: named by its method, against its threshold.
+        line = tr("Held-out check of the %1 GA best: accuracy %2 on %3 examples no search saw (dense %4), "
+                  "%5 removed")
+                   .arg(summary.methodLabel(), withInterval(eval.prunedAccuracy, 3))
+                   .arg(eval.examples > 0 ? int(eval.examples) : summary.heldOutExamples)
+                   .arg(withInterval(eval.denseAccuracy, 3), style::percent(eval.removedFraction, 1));
+        if (summary.heldOutBelowThreshold())
+            line += tr(" — below (1 − ε) × dense = %1").arg(accuracyText(summary.heldOutThreshold()));
+    } else {
+        const QString result = QString::fromStdString(eval.source.empty() ? std::string("ga") : eval.source);
+        line = tr("%1 on %2: dense %3, pruned %4 on %5 examples, %6 % of the prunable parameters removed")
+                   .arg(result, QString::fromStdString(eval.taskName), withInterval(eval.denseAccuracy),
+                        withInterval(eval.prunedAccuracy))
+                   .arg(eval.examples)
+                   .arg(100 * eval.removedFraction, 0, 'f', 1);
+    }
     if (!eval.denseCorrect.empty() && eval.denseCorrect.size() == eval.prunedCorrect.size()) {
         const PairedTest t = mcnemarExact(eval.denseCorrect, eval.prunedCorrect);
         line += tr("; %1 examples lost, %2 gained, McNemar p = %3")
@@ -752,7 +943,9 @@ void MainWindow::onHeldOut(const HeldOutEval& eval) {
                     .arg(t.pValue, 0, 'g', 3);
     }
     progressPanel_->appendLog(line);
-    statusBar()->showMessage(line, 15000);
+    // The GA best's check is in the banner and the status bar's summary; any other score flashes by.
+    if (!gaCheck) statusBar()->showMessage(line, 15000);
+    updateResultTexts(session);
     updateModified();
 }
 
@@ -800,8 +993,17 @@ void MainWindow::evaluateResultOnTask(const QString& result, const QString& task
 
 void MainWindow::outlineBottlenecks(const SessionData& session) {
     // A bottleneck: pruning it alone already breaks the accuracy budget eps a0.
-    const double budget = session.provenance.eps * (session.baseline ? session.baseline->a0 : 0.0);
-    heatmap_->setOutlined(sensitivity_->bottlenecks(std::max(budget, 1e-9), 12));
+    const double a0 = session.baseline ? session.baseline->a0 : 0.0;
+    const double budget = session.provenance.eps * a0;
+    const std::vector<int> bottlenecks = sensitivity_->bottlenecks(std::max(budget, 1e-9), 12);
+    const SensitivityResult* scan = session.sensitivity.empty() ? nullptr : &session.sensitivity.front();
+    const QString level = style::percent(scan ? scan->level : 0.9);
+    std::map<int, QString> notes;
+    for (int m : bottlenecks)
+        if (scan && m < int(scan->accuracy.size()))
+            notes[m] = tr("bottleneck: pruned alone to %1 it loses %2 accuracy (more than ε·a₀ = %3)")
+                           .arg(level, accuracyText(a0 - scan->accuracy[size_t(m)]), accuracyText(budget));
+    heatmap_->setBottlenecks(bottlenecks, tr("bottleneck: alone at %1 it loses > ε·a₀").arg(level), notes);
 }
 
 void MainWindow::pinForComparison() {
@@ -810,6 +1012,7 @@ void MainWindow::pinForComparison() {
         return;
     }
     pinnedTask_ = currentTask_.isEmpty() ? tr("task A") : currentTask_;
+    pinnedMethod_ = currentMethod_;
     pinnedLevels_ = currentLevels_;
     statusBar()->showMessage(tr("Pinned %1 for comparison").arg(pinnedTask_), 5000);
     updateComparison(client_->session());
@@ -817,15 +1020,28 @@ void MainWindow::pinForComparison() {
 
 void MainWindow::updateComparison(const SessionData& session) {
     const ModelSummary& model = session.model.summary;
-    if (pinnedLevels_.size() != model.matrices.size()) return;
+    if (model.matrices.empty()) {
+        compare_->clear();
+        return;
+    }
+    // B: the current task's GA best, pinned or not; A: the pinned task.
     std::vector<double> current;
-    if (session.ga && session.ga->result.best.genes.size() == model.matrices.size())
+    QString method;
+    if (session.ga && session.ga->result.best.genes.size() == model.matrices.size()) {
         current = levelsOf(session.ga->result.best.genes, gridOf(session));
-    else if (currentLevels_.size() == model.matrices.size())
+        method = style::methodLabel(QString::fromStdString(session.ga->result.method));
+    } else if (currentLevels_.size() == model.matrices.size()) {
         current = currentLevels_;
+    }
     const QString name = QString::fromStdString(session.task.name);
-    compare_->setComparison(model, pinnedTask_, pinnedLevels_, name.isEmpty() ? tr("current task") : name,
-                            current);
+    const QString labelB =
+        method.isEmpty() ? tr("%1, GA best").arg(name.isEmpty() ? tr("current task") : name)
+                         : tr("%1, GA best with %2").arg(name.isEmpty() ? tr("current task") : name, method);
+    const bool pinned = pinnedLevels_.size() == model.matrices.size();
+    const QString labelA = pinnedMethod_.isEmpty()
+                               ? tr("%1, GA best").arg(pinnedTask_)
+                               : tr("%1, GA best with %2").arg(pinnedTask_, style::methodLabel(pinnedMethod_));
+    compare_->setComparison(model, labelA, pinned ? pinnedLevels_ : std::vector<double>{}, labelB, current);
 }
 
 void MainWindow::onMatrixSelected(int matrix) {
@@ -840,10 +1056,13 @@ void MainWindow::onMatrixSelected(int matrix) {
 void MainWindow::redrawAll() {
     const SessionData session = client_->session();
     const ModelSummary& model = session.model.summary;
-    const double eps = session.provenance.levelGrid.empty() ? convergence_->eps() : session.provenance.eps;
+    const double eps = currentEps(session);
     convergence_->setEps(eps);
+    replayBar_->stop();
+    replayBar_->setGeneration(-1);
+    playground_->clear();
     heatmap_->setModel(model);
-    heatmap_->setTitle(tr("GA best chromosome"));
+    heatmap_->setTitle(tr("Pruning levels: no genetic search yet"));
     sensitivity_->setModel(model);
     sensitivity_->setBaseline(session.baseline ? session.baseline->a0 : 0.0);
     accuracy_->clear();
@@ -854,17 +1073,45 @@ void MainWindow::redrawAll() {
     for (const UniformResult& u : session.uniform) accuracy_->setUniformResult(u);
     if (!session.ga) {
         convergence_->clear();
+        replayBar_->setGenerationCount(0);
     } else {
         const GaResult& ga = session.ga->result;
         convergence_->setGenerations(ga.generations);
+        replayBar_->setGenerationCount(int(ga.generations.size()));
         showGaBest(session, ga.method, ga.best, ga.generations.empty() ? -1 : ga.generations.back().index);
     }
     for (const SensitivityResult& s : session.sensitivity) sensitivity_->setResult(s);
     if (!session.sensitivity.empty()) outlineBottlenecks(session);
-    if (pinnedLevels_.size() == model.matrices.size())
-        updateComparison(session);
-    else
-        compare_->clear();
+    updateComparison(session);
+    updateResultTexts(session);
+    updateStatus();
+}
+
+// The accepted loss of the session's results, else the run panel's.
+double MainWindow::currentEps(const SessionData& session) const {
+    if (!session.provenance.levelGrid.empty()) return session.provenance.eps;
+    RunSettings settings;
+    QString ignored;
+    return runPanel_->settings(&settings, &ignored) ? settings.eps : convergence_->eps();
+}
+
+void MainWindow::updateResultTexts(const SessionData& session) {
+    const double eps = currentEps(session);
+    banner_->showSession(session, eps);
+    const GaSummary s = summarizeGa(session);
+    if (s.valid) {
+        QString title = tr("Genetic search with %1 (ε = %2, %3 chromosomes per generation): best %4 removed, "
+                           "search accuracy %5")
+                            .arg(s.methodLabel(), style::percent(eps, eps * 100 < 1 ? 1 : 0))
+                            .arg(session.ga->result.settings.population)
+                            .arg(style::percent(s.removedFraction, 1), accuracyText(s.searchAccuracy));
+        if (s.heldOut) title += tr(", held-out %1").arg(accuracyText(s.heldOut->prunedAccuracy));
+        convergence_->setTitle(title);
+        if (s.heldOut) accuracy_->setHeldOut(s.method, s.heldOut->removedFraction, s.heldOut->prunedAccuracy);
+    } else {
+        convergence_->setTitle(tr("Genetic search: no run yet"));
+    }
+    updateHeatmapTitle();
     updateStatus();
 }
 

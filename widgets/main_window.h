@@ -1,9 +1,13 @@
 #pragma once
 // The workbench window: model panel, run panel and progress on docks, the
-// live views in tabs, menus for sessions, runs, views and figure export. It
-// talks to the engine only through an EngineClient and keeps no results of
-// its own: live events go straight into the views, and everything else is
-// drawn from the engine's session (EngineClient::session()).
+// live views in tabs under a banner that states the best result and its
+// held-out check, a replay bar for the genetic search, and the playground
+// beside the pruning heatmap. Menus for sessions, edits, runs, views and
+// figure export. It talks to the engine only through an EngineClient and
+// keeps no results of its own: live events go straight into the views, and
+// everything else is drawn from the engine's session (EngineClient::session()).
+// The playground's edited chromosome is the user's pointer, not a result: the
+// engine evaluates it (EngineClient::evaluateLevels) and nothing is stored.
 #include <QMainWindow>
 #include <QString>
 
@@ -15,12 +19,17 @@ class QAction;
 class QDockWidget;
 class QLabel;
 class QMenu;
+class QSplitter;
 class QTabWidget;
 
 namespace sieve::widgets {
 
 class AccuracyCurvePlot;
 class CompareView;
+class ExamplesPanel;
+class Playground;
+class ReplayBar;
+class ResultBanner;
 class GaConvergencePlot;
 class SessionFollower;
 class ModelPanel;
@@ -38,8 +47,9 @@ public:
     explicit MainWindow(EngineClient* client, QWidget* parent = nullptr);
     ~MainWindow() override;
 
-    // Opens the demo model the first time the app starts (remembered in QSettings).
-    void openDemoOnFirstStart();
+    // Opens the bundled demo model (and its first task) once the event loop
+    // runs: what the app does whenever it starts without a session to open.
+    void openDemoAtStart();
 
     GaConvergencePlot* convergencePlot() const { return convergence_; }
     PruningHeatmap* pruningHeatmap() const { return heatmap_; }
@@ -50,6 +60,14 @@ public:
     RunPanel* runPanel() const { return runPanel_; }
     ProgressPanel* progressPanel() const { return progressPanel_; }
     QTabWidget* tabs() const { return tabs_; }
+    ResultBanner* resultBanner() const { return banner_; }
+    ReplayBar* replayBar() const { return replayBar_; }
+    Playground* playground() const { return playground_; }
+    ExamplesPanel* examplesPanel() const { return examplesPanel_; }
+    // The file name Save As offers: "<task>-<model>.h5".
+    QString suggestedSessionName() const;
+    // The folder Open Task starts in: the open task's, else the demo's tasks.
+    QString taskDirectory() const;
     PlotView* plotView(Tab tab) const;
     PlotView* currentPlotView() const;
     // Actions by object name ("actionRunAll", "actionSave", ...).
@@ -57,6 +75,8 @@ public:
 
     QString sessionPath() const { return client_->sessionPath(); }
     QStringList recentSessions() const;
+    // The texts of File > Open Recent as they are shown (file name and folder).
+    QStringList recentMenuTexts();
     // Whether closing asks about unsaved results (tests turn it off).
     void setPromptOnClose(bool prompt) { promptOnClose_ = prompt; }
 
@@ -139,19 +159,48 @@ private:
     void outlineBottlenecks(const SessionData& session);
     void updateComparison(const SessionData& session);
     void updateModified();
+    // What the session's results say beyond the plots: the banner, the
+    // convergence title, the held-out points and the status bar.
+    void updateResultTexts(const SessionData& session);
+    double currentEps(const SessionData& session) const;
+
+    // The playground and the replay (main_window_playground.cpp).
+    void buildPlayground();
+    void onReplayGeneration(int index);
+    void onPlaygroundGenes();
+    void onLevelMenu(int matrix, const QPoint& globalPos);
+    void askEngineToEvaluate(const std::vector<int>& genes);
+    void updateHeatmapTitle();
 
     EngineClient* client_;
     bool promptOnClose_ = true;
     bool adoptSettingsOnReplace_ = false;  // a session file is being opened: show its settings
 
-    // Side A of the comparison: a pinned task's levels.
+    // Side A of the comparison: a pinned task's levels and the method that made them.
     QString pinnedTask_;
+    QString pinnedMethod_;
     std::vector<double> pinnedLevels_;
     // The open task's latest GA best, pinned when another task is opened.
     QString currentTask_;
+    QString currentMethod_;
     std::vector<double> currentLevels_;
 
+    // The chromosome the heatmap shows when nothing is edited: its search
+    // accuracy, the generation it comes from, and whether it is the GA best.
+    struct HeatmapBase {
+        double searchAccuracy = 0;
+        int generation = -1;
+        bool gaBest = false;
+    } heatmapBase_;
+    bool playgroundJob_ = false;  // the running job is the playground's evaluation
+
     QTabWidget* tabs_ = nullptr;
+    PlotView* views_[TabCount] = {};
+    ResultBanner* banner_ = nullptr;
+    ReplayBar* replayBar_ = nullptr;
+    Playground* playground_ = nullptr;
+    ExamplesPanel* examplesPanel_ = nullptr;
+    QSplitter* heatmapSplitter_ = nullptr;
     GaConvergencePlot* convergence_ = nullptr;
     PruningHeatmap* heatmap_ = nullptr;
     SensitivityView* sensitivity_ = nullptr;

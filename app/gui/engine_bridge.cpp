@@ -22,7 +22,7 @@ EngineBridge::~EngineBridge() {
     watcher_.waitForFinished();
 }
 
-QString EngineBridge::demoDirectory() {
+QString EngineBridge::findDemoDirectory() {
     const QString fromEnv = qEnvironmentVariable("SIEVE_DEMO_DIR");
     if (!fromEnv.isEmpty()) return fromEnv;
     const QString appDir = QCoreApplication::applicationDirPath();
@@ -105,7 +105,7 @@ JobContext EngineBridge::makeContext() {
                       [this](const JobEvent& e) { forward(e); }, cancel_);
 }
 
-void EngineBridge::start(const QString& what, std::function<QString(JobContext&)> job) {
+void EngineBridge::start(const QString& what, std::function<QString(JobContext&)> job, bool quiet) {
     if (busy_) {
         Q_EMIT finished(false, tr("%1: another job is running; stop it first").arg(what));
         return;
@@ -113,7 +113,7 @@ void EngineBridge::start(const QString& what, std::function<QString(JobContext&)
     busy_ = true;
     cancel_.reset();
     Q_EMIT busyChanged(true);
-    Q_EMIT logMessage(tr("%1 started").arg(what));
+    if (!quiet) Q_EMIT logMessage(tr("%1 started").arg(what));
     auto outcome = std::make_shared<std::pair<bool, QString>>(false, QString());
     QObject::disconnect(&watcher_, nullptr, this, nullptr);
     connect(&watcher_, &QFutureWatcher<void>::finished, this, [this, outcome] {
@@ -121,11 +121,11 @@ void EngineBridge::start(const QString& what, std::function<QString(JobContext&)
         Q_EMIT busyChanged(false);
         Q_EMIT finished(outcome->first, outcome->second);
     });
-    watcher_.setFuture(QtConcurrent::run([this, what, job, outcome] {
+    watcher_.setFuture(QtConcurrent::run([this, what, job, outcome, quiet] {
         JobContext context = makeContext();
         try {
             const QString done = job(context);
-            *outcome = {true, done.isEmpty() ? tr("%1 finished").arg(what) : done};
+            *outcome = {true, done.isEmpty() && !quiet ? tr("%1 finished").arg(what) : done};
         } catch (const Cancelled&) {
             *outcome = {false, tr("%1 cancelled; the model is dense again").arg(what)};
         } catch (const std::exception& e) {
@@ -148,7 +148,7 @@ void EngineBridge::openModel(const QString& path, const DeviceChoice& device) {
 }
 
 void EngineBridge::openDemoModel(const DeviceChoice& device) {
-    const QString dir = demoDirectory();
+    const QString dir = findDemoDirectory();
     if (dir.isEmpty()) {
         Q_EMIT finished(false, tr("The demo model was not found (set SIEVE_DEMO_DIR)"));
         return;
@@ -262,6 +262,16 @@ void EngineBridge::saveSession(const QString& path) {
         Q_EMIT sessionSaved(path);
         return tr("Saved %1").arg(path);
     });
+}
+
+void EngineBridge::evaluateLevels(const std::vector<int>& genes, const RunSettings& settings) {
+    start(
+        tr("Evaluating the levels"),
+        [this, genes, settings](JobContext& c) {
+            Q_EMIT levelsEvaluated(engine_->evaluateExamples(genes, settings, c));
+            return QString();
+        },
+        true);
 }
 
 }  // namespace sieve::app

@@ -35,7 +35,8 @@ public:
     // The engine itself, for checks while no job runs (tests).
     const Engine& engine() const { return *engine_; }
     // Where the bundled demo model lives (installed share/ or the source tree).
-    static QString demoDirectory();
+    static QString findDemoDirectory();
+    QString demoDirectory() const override { return findDemoDirectory(); }
 
 public Q_SLOTS:
     void openModel(const QString& path, const sieve::DeviceChoice& device) override;
@@ -52,10 +53,12 @@ public Q_SLOTS:
     void openSession(const QString& path, const sieve::DeviceChoice& device) override;
     void followSession(const QString& path) override;
     void saveSession(const QString& path) override;
+    void evaluateLevels(const std::vector<int>& genes, const sieve::RunSettings& settings) override;
 
 private:
-    // Runs `job` on the worker; `finished(ok, message)` follows on the GUI thread.
-    void start(const QString& what, std::function<QString(JobContext&)> job);
+    // Runs `job` on the worker; `finished(ok, message)` follows on the GUI
+    // thread. A quiet job logs no "started" line (the playground runs often).
+    void start(const QString& what, std::function<QString(JobContext&)> job, bool quiet = false);
     JobContext makeContext();
     void forward(const JobEvent& event);
 

@@ -50,7 +50,7 @@ int main(int argc, char** argv) {
     const QStringList sessions = parser.positionalArguments();
     sieve::app::StartupSessions startup(&window, &engine, sessions, parser.value(screenshots));
     if (sessions.isEmpty() && !parser.isSet(screenshots))
-        window.openDemoOnFirstStart();
+        window.openDemoAtStart();
     else
         startup.start();
     return app.exec();

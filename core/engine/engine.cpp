@@ -86,6 +86,13 @@ std::string absolutePath(const std::string& path) {
     return ec ? path : absolute.lexically_normal().string();
 }
 
+// A number for a log line, rounded for people ("1.000", "75.7").
+std::string fixed(double value, int decimals) {
+    char text[64];
+    std::snprintf(text, sizeof text, "%.*f", decimals, value);
+    return text;
+}
+
 // A child context for work nested inside a search step: it shares the
 // cancel token but not the progress (the outer phase keeps its bar).
 JobContext quietChild(const JobContext& parent) {
@@ -131,6 +138,12 @@ struct Engine::Impl {
 
     Session session;
 
+    // The dense model's per-example results on the search and held-out
+    // examples (the playground compares against them), and the model and
+    // task they belong to.
+    std::string denseExamplesKey;
+    EvalResult denseSearch, denseHeldOut;
+
     // The search and held-out examples prepared once for scoring (reset with
     // the model or the task). The search examples are ordered by the dense
     // model's margins once known (choice tasks), least certain first, so that
@@ -150,6 +163,7 @@ struct Engine::Impl {
     }
 
     void resetScorers() {
+        denseExamplesKey.clear();  // the playground's dense answers (a model reopened in another dtype)
         searchScorer.reset();
         heldOutScorer.reset();
         searchOrdered = false;
@@ -273,8 +287,8 @@ struct Engine::Impl {
         b.examples = s.total;
         for (const ExampleOutcome& o : outcomes) b.correct.push_back(o.correct ? 1 : 0);
         session.setBaseline(b);
-        context.log("baseline a0 = " + std::to_string(b.a0) + " on " + std::to_string(b.examples) +
-                    " examples");
+        context.log("baseline a0 = " + fixed(b.a0, 3) + " on " + std::to_string(b.examples) +
+                    " search examples");
         context.emit(BaselineEvent{b});
         return b;
     }
@@ -1101,6 +1115,109 @@ ExportReport Engine::exportModel(const std::string& directory, ExportFormat form
     return report;
 }
 
+// ---- the playground ----------------------------------------------------------------------
+
+namespace {
+
+// What the example asked, as the task file wrote it.
+std::string promptOf(const TaskExample& e) {
+    if (!e.prompt.empty()) return e.prompt;
+    if (!e.text.empty()) return e.text;
+    std::string ids;
+    for (int64_t id : e.promptIds.empty() ? e.ids : e.promptIds)
+        ids += (ids.empty() ? "" : " ") + std::to_string(id);
+    return ids;
+}
+
+// The answer that counts as right: the first answer, or the labelled choice.
+std::string referenceOf(const TaskExample& e) {
+    if (!e.answers.empty()) return e.answers.front();
+    if (e.label >= 0 && e.label < int(e.choices.size())) return e.choices[size_t(e.label)];
+    return {};
+}
+
+void appendOutcomes(ExampleSplit split, const Task& task, const EvalResult& dense, const EvalResult& pruned,
+                    std::vector<ExampleComparison>& out) {
+    for (size_t i = 0; i < pruned.perExample.size(); ++i) {
+        const ExampleResult& p = pruned.perExample[i];
+        const TaskExample& example = task.evaluation.at(size_t(p.index));
+        ExampleComparison o;
+        o.split = split;
+        o.index = p.index;
+        o.line = example.line;
+        o.tag = example.tag;
+        o.prompt = promptOf(example);
+        o.reference = referenceOf(example);
+        o.prunedAnswer = p.prediction;
+        o.prunedScore = p.score;
+        o.prunedCorrect = p.correct;
+        if (i < dense.perExample.size()) {
+            const ExampleResult& d = dense.perExample[i];
+            o.denseAnswer = d.prediction;
+            o.denseScore = d.score;
+            o.denseCorrect = d.correct;
+        }
+        out.push_back(std::move(o));
+    }
+}
+
+}  // namespace
+
+ChromosomeEvaluation Engine::evaluateExamples(const std::vector<int>& genes, const RunSettings& settings,
+                                              JobContext& context) {
+    Impl& d = *impl_;
+    d.requireModel();
+    d.requireTask();
+    validateRunSettings(settings);
+    if (genes.size() != d.summary.matrices.size())
+        throw InputError("the chromosome has " + std::to_string(genes.size()) + " genes, the model " +
+                         std::to_string(d.summary.matrices.size()) + " matrices");
+    const std::vector<double> levels = levelsOf(genes, settings.grid);  // InputError for a gene off the grid
+    const std::string name = searchMethodOf(settings);
+
+    EvalOptions options;
+    options.keepPredictions = true;
+    const bool haveHeldOut = !d.heldOutTask.evaluation.empty();
+    // The dense answers change only with the model or the task.
+    const std::string key = d.modelIdentity.contentHash + "|" + d.taskIdentity.hash + "|" +
+                            std::to_string(d.searchTask.evaluation.size());
+    if (d.denseExamplesKey != key) {
+        d.denseExamplesKey.clear();
+        d.denseSearch = evaluateTask(*d.model, d.tokenizer.get(), d.searchTask, options, context);
+        d.denseHeldOut = haveHeldOut
+                             ? evaluateTask(*d.model, d.tokenizer.get(), d.heldOutTask, options, context)
+                             : EvalResult{};
+        d.denseExamplesKey = key;
+    }
+
+    const ProjectionSet& set = d.project(name, settings, context);
+    DenseRestoreGuard restore(set);
+    set.apply(levels);
+    const auto start = std::chrono::steady_clock::now();
+    const EvalResult search = evaluateTask(*d.model, d.tokenizer.get(), d.searchTask, options, context);
+    const EvalResult heldOut =
+        haveHeldOut ? evaluateTask(*d.model, d.tokenizer.get(), d.heldOutTask, options, context)
+                    : EvalResult{};
+
+    ChromosomeEvaluation out;
+    out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    out.method = name;
+    out.genes = genes;
+    out.grid = settings.grid;
+    out.eps = settings.eps;
+    out.removedFraction = d.problem(settings, 1.0).removedFraction(genes);
+    out.searchAccuracy = search.score;
+    out.denseSearchAccuracy = d.denseSearch.score;
+    out.heldOutAccuracy = heldOut.score;
+    out.denseHeldOutAccuracy = d.denseHeldOut.score;
+    out.searchExamples = search.examples;
+    out.heldOutExamples = heldOut.examples;
+    appendOutcomes(ExampleSplit::Search, d.searchTask, d.denseSearch, search, out.examples);
+    if (haveHeldOut)
+        appendOutcomes(ExampleSplit::HeldOut, d.heldOutTask, d.denseHeldOut, heldOut, out.examples);
+    return out;
+}
+
 // ---- held-out and generalisation scores --------------------------------------------------
 
 // A session's results were made with its grid and eps; its Grams with a
@@ -1158,10 +1275,9 @@ HeldOutEval Engine::Impl::scoreApplied(const AppliedResult& applied, const Task&
 void Engine::Impl::record(HeldOutEval& e, const std::string& split, JobContext& context) {
     e.split = split;
     session.putEval(e);
-    context.log(e.taskName + ", " + e.source + " (" + e.method + "): dense " +
-                std::to_string(e.denseAccuracy) + ", pruned " + std::to_string(e.prunedAccuracy) + " on " +
-                std::to_string(e.examples) + " examples, " + std::to_string(100 * e.removedFraction) +
-                " % of the prunable parameters removed");
+    context.log(e.taskName + ", " + e.source + " (" + e.method + "): dense " + fixed(e.denseAccuracy, 3) +
+                ", pruned " + fixed(e.prunedAccuracy, 3) + " on " + std::to_string(e.examples) + " examples, " +
+                fixed(100 * e.removedFraction, 1) + " % of the prunable parameters removed");
     context.emit(HeldOutEvent{e});
 }
 

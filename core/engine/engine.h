@@ -23,6 +23,7 @@
 #include "core/export/export_report.h"
 #include "core/session/session.h"
 #include "core/types/device_choice.h"
+#include "core/types/chromosome_evaluation.h"
 #include "core/types/job.h"
 #include "core/types/matrix_info.h"
 #include "core/types/memory_plan.h"
@@ -172,6 +173,15 @@ public:
     // matrix) with searchMethodOf(settings). The model is dense again afterwards.
     double evaluateChromosome(const std::vector<int>& genes, const RunSettings& settings,
                               JobContext& context);
+
+    // The playground's question: `genes` (grid indices per matrix) with
+    // searchMethodOf(settings) on the search and the held-out examples,
+    // example by example, beside the dense model's answers (computed once per
+    // model and task). Stores nothing in the session and starts no new one;
+    // the model is dense again afterwards. Throws InputError for genes that
+    // do not fit the model or the grid.
+    ChromosomeEvaluation evaluateExamples(const std::vector<int>& genes, const RunSettings& settings,
+                                          JobContext& context);
 
     // Writes the pruned model as a factorized or dense checkpoint directory:
     // every matrix at `uniformLevel` (a grid level) with searchMethodOf(settings),

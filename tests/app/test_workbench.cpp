@@ -7,6 +7,7 @@
 #include <QAction>
 #include <QCheckBox>
 #include <QComboBox>
+#include <QCryptographicHash>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
@@ -29,6 +30,8 @@
 #include "widgets/panels/model_panel.h"
 #include "widgets/panels/open_model_dialog.h"
 #include "widgets/panels/run_panel.h"
+#include "widgets/playground/examples_panel.h"
+#include "widgets/playground/playground.h"
 #include "widgets/plots/ga_convergence_plot.h"
 #include "widgets/plots/pruning_heatmap.h"
 
@@ -73,7 +76,7 @@ class TestWorkbench : public QObject {
 private Q_SLOTS:
     void initTestCase() {
         QStandardPaths::setTestModeEnabled(true);
-        demo_ = app::EngineBridge::demoDirectory();
+        demo_ = app::EngineBridge::findDemoDirectory();
         QVERIFY2(!demo_.isEmpty(), "the bundled demo model (resources/demo) is missing");
         outDir_ = QStringLiteral(SIEVE_BINARY_DIR "/test-output/workbench");
         QDir().mkpath(outDir_);
@@ -459,7 +462,139 @@ private Q_SLOTS:
         QVERIFY(bridge.isBusy() == false);
     }
 
+    // Issue 19: add.h5 is open, File > Open Task opens capital, Run all: the
+    // capital results never reach add.h5 (byte for byte), the title says
+    // Untitled, and add.h5 still holds add.
+    void anotherTaskNeverWritesIntoTheOpenFile() {
+        app::EngineBridge bridge;
+        MainWindow window(&bridge);
+        window.setPromptOnClose(false);
+        window.show();
+        window.openModelFile(demo_, DeviceChoice{"cpu"});
+        QCOMPARE(waitFinished(bridge, 120000), QString());
+        bridge.openTask(demo_ + "/tasks/add.jsonl");
+        QCOMPARE(waitFinished(bridge, 60000), QString());
+        RunSettings s = smallRun();
+        s.grid = {0, 0.3, 0.6, 0.9};
+        s.ga.generations = 2;
+        s.ga.population = 4;
+        window.runPanel()->setSettings(s);
+        QTemporaryDir tmp;
+        const QString add = tmp.filePath("add.h5");
+        window.saveSessionFile(add);
+        QCOMPARE(waitFinished(bridge, 60000), QString());
+        QTest::mouseClick(window.runPanel()->button(RunPanel::Action::RunAll), Qt::LeftButton);
+        QCOMPARE(waitFinished(bridge, 600000), QString());
+        QTest::qWait(50);
+        QVERIFY(window.windowTitle().startsWith("add.h5"));
+        const QByteArray before = sha256(add);
+
+        bridge.openTask(demo_ + "/tasks/capital.jsonl");  // as File > Open Task does
+        QCOMPARE(waitFinished(bridge, 60000), QString());
+        QTest::qWait(50);
+        QVERIFY2(window.windowTitle().startsWith("Untitled session"), qPrintable(window.windowTitle()));
+        QTest::mouseClick(window.runPanel()->button(RunPanel::Action::RunAll), Qt::LeftButton);
+        QCOMPARE(waitFinished(bridge, 600000), QString());
+        QTest::qWait(50);
+        QCOMPARE(bridge.session().task.name, std::string("capital"));
+        QVERIFY(bridge.session().ga.has_value());
+        QVERIFY(bridge.sessionPath().isEmpty());
+        QVERIFY2(window.windowTitle().startsWith("Untitled session"), qPrintable(window.windowTitle()));
+        QCOMPARE(sha256(add), before);
+        const SessionData kept = SessionFile::load(add.toStdString());
+        QCOMPARE(kept.task.name, std::string("add"));
+    }
+
+    // The playground on the real engine: a wheel notch on a heatmap cell sets
+    // that matrix's level, and the accuracy shown equals what an independent
+    // engine (same model, task and settings) computes for that chromosome with
+    // Engine::evaluateChromosome and Engine::heldOut; undo restores it. On the
+    // demo model the evaluation takes well under a second.
+    void playgroundEvaluatesWithTheEngine() {
+        app::EngineBridge bridge;
+        MainWindow window(&bridge);
+        window.setPromptOnClose(false);
+        window.resize(1400, 900);
+        window.show();
+        window.openModelFile(demo_, DeviceChoice{"cpu"});
+        QCOMPARE(waitFinished(bridge, 120000), QString());
+        bridge.openTask(demo_ + "/tasks/add.jsonl");
+        QCOMPARE(waitFinished(bridge, 60000), QString());
+        RunSettings s = smallRun();
+        s.ga.generations = 2;
+        window.runPanel()->setSettings(s);
+        QTest::mouseClick(window.runPanel()->button(RunPanel::Action::Genetic), Qt::LeftButton);
+        QCOMPARE(waitFinished(bridge, 600000), QString());
+        QTest::qWait(100);
+        window.tabs()->setCurrentIndex(MainWindow::HeatmapTab);
+        QTest::qWait(100);
+        const SessionData session = bridge.session();
+        const std::vector<int> best = session.ga->result.best.genes;
+        const LevelGrid grid = session.provenance.levelGrid;
+        QCOMPARE(best.size(), session.model.summary.matrices.size());
+        QVERIFY(grid.size() >= 4);
+        // Three notches on the first matrix: up (more pruning) where the grid
+        // has room, else down. (The GA best may sit near the top of the grid on
+        // every matrix: the demo's add task keeps its accuracy at 80 % removed
+        // everywhere, and a search for a matrix with room above ran off the end.)
+        const int matrix = 0;
+        const int notches = best[size_t(matrix)] + 3 < int(grid.size()) ? 3 : -3;
+        QVERIFY(best[size_t(matrix)] + notches >= 0);
+
+        QSignalSpy evaluated(&bridge, &EngineClient::levelsEvaluated);
+        PruningHeatmap* heatmap = window.pruningHeatmap();
+        const QPointF at = heatmap->cellCenter(matrix);
+        QCOMPARE(heatmap->matrixAt(at), matrix);
+        QWheelEvent wheel(at, heatmap->plotWidget()->mapToGlobal(at.toPoint()), QPoint(), QPoint(0, 120 * notches),
+                          Qt::NoButton, Qt::NoModifier, Qt::NoScrollPhase, false);
+        QCoreApplication::sendEvent(heatmap->plotWidget(), &wheel);
+        std::vector<int> edited = best;
+        edited[size_t(matrix)] += notches;
+        QCOMPARE(window.playground()->genes(), edited);
+        const MatrixInfo& m = session.model.summary.matrices[size_t(matrix)];
+        QCOMPARE(heatmap->cellLevel(m.layer, m.type), grid[size_t(edited[size_t(matrix)])]);
+        QTRY_VERIFY_WITH_TIMEOUT(window.playground()->evaluation().has_value() && !bridge.isBusy(), 120000);
+        const ChromosomeEvaluation shown = *window.playground()->evaluation();
+        QCOMPARE(shown.genes, edited);
+        qInfo("playground evaluation of %d search + %d held-out examples: %.3f s", shown.searchExamples,
+              shown.heldOutExamples, shown.seconds);
+
+        // An engine of its own, the same inputs, the engine's other paths.
+        Engine reference;
+        JobContext quiet;
+        reference.openModel(demo_.toStdString(), DeviceChoice{"cpu"}, quiet);
+        reference.openTask((demo_ + "/tasks/add.jsonl").toStdString());
+        RunSettings same = s;
+        same.grid = grid;
+        same.eps = session.provenance.eps;
+        same.searchMethod = session.ga->result.method;
+        QCOMPARE(shown.searchAccuracy, reference.evaluateChromosome(edited, same, quiet));
+        QCOMPARE(shown.heldOutAccuracy, reference.heldOut(edited, same, quiet).prunedAccuracy);
+        const QString summary = window.examplesPanel()->summaryText();
+        QVERIFY2(summary.contains("Search accuracy " + QString::number(shown.searchAccuracy, 'f', 3)),
+                 qPrintable(summary));
+        window.grab().save(outDir_ + "/playground_real_engine.png");
+
+        // Undo: the GA best again, and its accuracy as the engine computes it.
+        window.action("actionUndo")->trigger();
+        QCOMPARE(window.playground()->genes(), best);
+        QCOMPARE(heatmap->cellLevel(m.layer, m.type), grid[size_t(best[size_t(matrix)])]);
+        QTRY_VERIFY_WITH_TIMEOUT(window.playground()->evaluation().has_value() && !bridge.isBusy(), 120000);
+        QCOMPARE(window.playground()->evaluation()->searchAccuracy,
+                 reference.evaluateChromosome(best, same, quiet));
+        QCOMPARE(window.playground()->evaluation()->searchAccuracy, session.ga->result.best.accuracy);
+        QVERIFY(bridge.engine().modelIsDense());
+        // Nothing of it went into the session.
+        QCOMPARE(bridge.session().eval.size(), session.eval.size());
+    }
+
 private:
+    static QByteArray sha256(const QString& path) {
+        QFile file(path);
+        if (!file.open(QIODevice::ReadOnly)) return {};
+        return QCryptographicHash::hash(file.readAll(), QCryptographicHash::Sha256);
+    }
+
     QString demo_;
     QString outDir_;
 };

@@ -57,8 +57,10 @@ public:
 struct TsMessage {
     QString context;
     QString source;
-    QString translation;
+    QString translation;      // a plural message's forms, concatenated
+    QStringList pluralForms;  // German: singular, plural (empty when not a %n message)
     QString translationType;  // "unfinished", "vanished", "obsolete" or empty
+    bool plural = false;      // a %n message (<message numerus="yes">)
 };
 
 // Every message of a .ts file, as written (no Qt Linguist code involved).
@@ -81,12 +83,19 @@ QList<TsMessage> readTs(const QString& path, QString* language) {
         } else if (name == QLatin1String("name")) {
             context = xml.readElementText();
         } else if (name == QLatin1String("message")) {
-            message = TsMessage{context, {}, {}, {}};
+            message = TsMessage{context, {}, {}, {}, {}};
+            message.plural = xml.attributes().value(QLatin1String("numerus")) == QLatin1String("yes");
         } else if (name == QLatin1String("source")) {
             message.source = xml.readElementText();
         } else if (name == QLatin1String("translation")) {
             message.translationType = xml.attributes().value(QLatin1String("type")).toString();
-            message.translation = xml.readElementText(QXmlStreamReader::IncludeChildElements);
+            if (!message.plural) {
+                message.translation = xml.readElementText(QXmlStreamReader::IncludeChildElements);
+                messages.append(message);
+                continue;
+            }
+            while (xml.readNextStartElement()) message.pluralForms << xml.readElementText();
+            message.translation = message.pluralForms.join(QString());
             messages.append(message);
         }
     }
@@ -263,8 +272,17 @@ private Q_SLOTS:
         int checked = 0;
         for (const TsMessage& m : messages_) {
             if (m.translation == m.source) continue;  // lrelease leaves identical texts out
-            QCOMPARE(compiled.translate(m.context.toUtf8().constData(), m.source.toUtf8().constData()),
-                     m.translation);
+            const QByteArray context = m.context.toUtf8(), source = m.source.toUtf8();
+            if (!m.pluralForms.isEmpty()) {
+                // German: n = 1 takes the first form, every other n the second.
+                QCOMPARE(m.pluralForms.size(), 2);
+                QCOMPARE(compiled.translate(context.constData(), source.constData(), nullptr, 1),
+                         m.pluralForms[0]);
+                QCOMPARE(compiled.translate(context.constData(), source.constData(), nullptr, 3),
+                         m.pluralForms[1]);
+            } else {
+                QCOMPARE(compiled.translate(context.constData(), source.constData()), m.translation);
+            }
             ++checked;
         }
         QVERIFY(checked > 100);

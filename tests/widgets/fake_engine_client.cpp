@@ -1,7 +1,12 @@
 #include "fake_engine_client.h"
 
+#include <QThreadPool>
+
 #include <QFileInfo>
 #include <QtConcurrent/QtConcurrentRun>
+#include <chrono>
+#include <cmath>
+#include <thread>
 
 #include "core/common/error.h"
 #include "core/search/sensitivity.h"
@@ -14,11 +19,14 @@ FakeEngineClient::FakeEngineClient(int layers, QObject* parent) : EngineClient(p
 
 FakeEngineClient::~FakeEngineClient() {
     cancel_.cancel();
-    job_.waitForFinished();
+    waitForIdle();
 }
 
+// Every job of this fake runs on the global pool. Waiting for the pool rather
+// than on job_ (QFuture::waitForFinished) because the latter was seen to hang
+// for good in Qt 6.4 after many short jobs, with no worker thread left.
 void FakeEngineClient::waitForIdle() {
-    job_.waitForFinished();
+    QThreadPool::globalInstance()->waitForDone();
 }
 
 void FakeEngineClient::startSession() {
@@ -60,11 +68,15 @@ void FakeEngineClient::openTask(const QString& path) {
     task_.path = path.toStdString();
     task_.hash = "task-" + task_.name;
     task_.metric = "exact_match";
+    task_.splitSizes = {
+        {"calibration", 2 * searchExamples}, {"search", searchExamples}, {"held_out", searchExamples}};
     variant_ = QString::fromStdString(task_.name).endsWith(QLatin1String("b")) ? 1 : 0;
     startSession();
     TaskInfo info;
     info.name = task_.name;
     info.path = task_.path;
+    info.searchExamples = searchExamples;
+    info.heldOutExamples = searchExamples;
     Q_EMIT taskOpened(info);
     Q_EMIT sessionReplaced();
 }
@@ -82,7 +94,7 @@ void FakeEngineClient::sensitivity(const RunSettings& s) {
     start(Sensitivity, s);
 }
 void FakeEngineClient::runAll(const RunSettings& s) {
-    start(Calibrate | Uniform | Genetic | Sensitivity, s);
+    start(Calibrate | Uniform | Genetic | Sensitivity | HeldOut, s);
 }
 
 void FakeEngineClient::evaluateOnTask(const QString& taskPath, const QString& result) {
@@ -208,7 +220,7 @@ void FakeEngineClient::runSteps(int steps, RunSettings settings) {
         }
         if (steps & Genetic) {
             GaSettings ga = settings.ga;
-            ga.patience = ga.generations;
+            ga.patience = gaPatience < 0 ? ga.generations : gaPatience;
             GaSession start;
             start.result.method = method;
             start.result.settings = ga;
@@ -223,6 +235,17 @@ void FakeEngineClient::runSteps(int steps, RunSettings settings) {
             GaResult result = search.run(task, options, context);
             session_.finishGa(result, std::nullopt);
             Q_EMIT gaFinished(result);
+            if (steps & HeldOut) {
+                // As the engine's runAll ends: the GA best on the held-out examples.
+                const ChromosomeEvaluation e = expectedEvaluation(result.best.genes, settings);
+                HeldOutEval eval;
+                eval.taskName = task_.name + " (held-out)";
+                eval.denseAccuracy = e.denseHeldOutAccuracy;
+                eval.prunedAccuracy = e.heldOutAccuracy;
+                eval.removedFraction = result.best.removedFraction;
+                session_.putEval(eval);
+                Q_EMIT heldOutMeasured(eval);
+            }
         }
         if (steps & Sensitivity) {
             SensitivityOptions options;
@@ -241,6 +264,78 @@ void FakeEngineClient::runSteps(int steps, RunSettings settings) {
     busy_ = false;
     Q_EMIT busyChanged(false);
     Q_EMIT finished(ok, message);
+}
+
+// Example k of a split is answered right while k < accuracy × n: the dense
+// model gets the first a0 × n right, a pruned one fewer as its accuracy drops.
+ChromosomeEvaluation FakeEngineClient::expectedEvaluation(const std::vector<int>& genes,
+                                                          const RunSettings& settings) const {
+    const std::vector<int> bottlenecks = defaultBottlenecks(layers_, variant_);
+    const double a0 = variant_ == 0 ? 0.82 : 0.74;
+    SyntheticTask task(model_, settings.grid, a0, bottlenecks);
+    PruningProblem problem(model_.matrices, settings.grid, a0, settings.eps);
+    const int n = kPlaygroundExamples;
+    const double removed = problem.removedFraction(genes);
+    // The held-out examples are a little harder for pruned models than the search ones.
+    const double search = std::max(0.0, task.exact(genes));
+    const double heldOut = std::max(0.0, search - 0.2 * removed);
+    auto right = [n](double accuracy) { return int(std::lround(accuracy * n)); };
+    ChromosomeEvaluation e;
+    e.method = searchMethodOf(settings);
+    e.genes = genes;
+    e.grid = settings.grid;
+    e.eps = settings.eps;
+    e.removedFraction = removed;
+    e.searchExamples = n;
+    e.heldOutExamples = n;
+    e.searchAccuracy = double(right(search)) / n;
+    e.denseSearchAccuracy = double(right(a0)) / n;
+    e.heldOutAccuracy = double(right(heldOut)) / n;
+    e.denseHeldOutAccuracy = double(right(a0)) / n;
+    for (ExampleSplit split : {ExampleSplit::Search, ExampleSplit::HeldOut}) {
+        const int prunedRight = right(split == ExampleSplit::Search ? search : heldOut);
+        for (int k = 0; k < n; ++k) {
+            ExampleComparison o;
+            o.split = split;
+            o.index = k;
+            o.line = 2 + k + (split == ExampleSplit::HeldOut ? n : 0);
+            o.tag = k % 2 == 0 ? "carry" : "no-carry";
+            o.prompt = "add " + std::to_string(10 + k) + "+" + std::to_string(30 + 2 * k) + "=";
+            o.reference = std::to_string(40 + 3 * k);
+            o.denseCorrect = k < right(a0);
+            o.prunedCorrect = k < prunedRight;
+            o.denseScore = o.denseCorrect ? 1 : 0;
+            o.prunedScore = o.prunedCorrect ? 1 : 0;
+            o.denseAnswer = o.denseCorrect ? o.reference : std::to_string(41 + 3 * k);
+            o.prunedAnswer = o.prunedCorrect ? o.reference : std::to_string(49 + 3 * k);
+            e.examples.push_back(o);
+        }
+    }
+    return e;
+}
+
+void FakeEngineClient::evaluateLevels(const std::vector<int>& genes, const RunSettings& settings) {
+    ++calls_[QStringLiteral("evaluateLevels")];
+    lastSettings_ = settings;
+    if (busy_) {
+        Q_EMIT finished(false, tr("Evaluating the levels: another job is running; stop it first"));
+        return;
+    }
+    if (genes.size() != model_.matrices.size()) {
+        Q_EMIT finished(false, tr("Evaluating the levels failed: wrong number of genes"));
+        return;
+    }
+    busy_ = true;
+    Q_EMIT busyChanged(true);
+    job_ = QtConcurrent::run([this, genes, settings] {
+        if (evaluationSleepMicroseconds > 0)
+            std::this_thread::sleep_for(std::chrono::microseconds(evaluationSleepMicroseconds));
+        const ChromosomeEvaluation e = expectedEvaluation(genes, settings);
+        Q_EMIT levelsEvaluated(e);
+        busy_ = false;
+        Q_EMIT busyChanged(false);
+        Q_EMIT finished(true, QString());
+    });
 }
 
 }  // namespace sieve::test

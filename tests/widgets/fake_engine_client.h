@@ -29,6 +29,11 @@ public:
     // What the fake produced, for the tests to compare the views with.
     const ModelSummary& model() const { return model_; }
     int evaluationSleepMicroseconds = 0;  // slows evaluations to test Stop and responsiveness
+    // The GA's patience (generations without improvement before it stops);
+    // < 0: as many as it may run (never early).
+    int gaPatience = -1;
+    // Search examples of the tasks opened from now on (held-out as many).
+    int searchExamples = kPlaygroundExamples;
     int calls(const QString& request) const { return calls_.value(request); }
     // The settings of the last run request, as the window sent them.
     const RunSettings& lastSettings() const { return lastSettings_; }
@@ -56,9 +61,19 @@ public Q_SLOTS:
     void newSession() override;
     void openSession(const QString& path, const sieve::DeviceChoice& device) override;
     void saveSession(const QString& path) override;
+    // Scores the synthetic task's closed form on 50 search and 50 held-out
+    // examples (tags "carry" and "no-carry"), on the worker thread.
+    void evaluateLevels(const std::vector<int>& genes, const sieve::RunSettings& settings) override;
+
+public:
+    static constexpr int kPlaygroundExamples = 50;  // per split
+    // What evaluateLevels reports for `genes`, from the closed form alone.
+    ChromosomeEvaluation expectedEvaluation(const std::vector<int>& genes, const RunSettings& settings) const;
+    QString demoDirectory() const override { return demoDirectory_; }
+    QString demoDirectory_;
 
 private:
-    enum Step { Calibrate = 1, Uniform = 2, Genetic = 4, Sensitivity = 8 };
+    enum Step { Calibrate = 1, Uniform = 2, Genetic = 4, Sensitivity = 8, HeldOut = 16 };
     void start(int steps, const RunSettings& settings);
     void runSteps(int steps, RunSettings settings);  // on the worker thread
     void startSession();

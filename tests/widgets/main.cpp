@@ -5,8 +5,11 @@
 #include <QtTest>
 
 #include "test_export.h"
+#include "test_layout.h"
 #include "test_main_window.h"
+#include "test_playground.h"
 #include "test_plots.h"
+#include "test_window_truth.h"
 
 int main(int argc, char** argv) {
     qputenv("QT_QPA_PLATFORM",
@@ -27,6 +30,18 @@ int main(int argc, char** argv) {
     }
     {
         TestMainWindow t;
+        status |= QTest::qExec(&t, argc, argv);
+    }
+    {
+        TestWindowTruth t;
+        status |= QTest::qExec(&t, argc, argv);
+    }
+    {
+        TestPlayground t;
+        status |= QTest::qExec(&t, argc, argv);
+    }
+    {
+        TestLayout t;
         status |= QTest::qExec(&t, argc, argv);
     }
     return status;

@@ -284,12 +284,13 @@ void TestMainWindow::menusAndShortcuts() {
     Fixture f;
     QStringList menus;
     for (QAction* a : f.window.menuBar()->actions()) menus << a->text();
-    QCOMPARE(menus, QStringList({QStringLiteral("&File"), QStringLiteral("&Run"), QStringLiteral("&View"),
-                                 QStringLiteral("&Help")}));
+    QCOMPARE(menus, QStringList({QStringLiteral("&File"), QStringLiteral("&Edit"), QStringLiteral("&Run"),
+                                 QStringLiteral("&View"), QStringLiteral("&Help")}));
     const std::pair<const char*, QKeySequence> shortcuts[] = {
         {"actionNew", QKeySequence::New},           {"actionOpenSession", QKeySequence::Open},
         {"actionSave", QKeySequence::Save},         {"actionExport", QKeySequence(QStringLiteral("Ctrl+E"))},
-        {"actionRunAll", QKeySequence(Qt::Key_F5)}, {"actionStop", QKeySequence(Qt::Key_Escape)}};
+        {"actionRunAll", QKeySequence(Qt::Key_F5)}, {"actionStop", QKeySequence(Qt::Key_Escape)},
+        {"actionUndo", QKeySequence::Undo},         {"actionRedo", QKeySequence::Redo}};
     for (const auto& [name, key] : shortcuts) {
         QAction* a = f.window.action(QString::fromLatin1(name));
         QVERIFY2(a, name);
@@ -468,6 +469,13 @@ void TestMainWindow::screenshots() {
     QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 2, 120000);
     QTRY_VERIFY_WITH_TIMEOUT(windowIdle(window), 5000);
     QVERIFY(window.compareView()->hasComparison());
+    // Both sides name their task and the method of their search.
+    const QString methodA = window.compareView()->panelTitle(CompareView::Panel::A);
+    const QString methodB = window.compareView()->panelTitle(CompareView::Panel::B);
+    QVERIFY2(methodA.contains(QStringLiteral("skill-a")) && methodA.contains(QStringLiteral("LLM-Sieve")),
+             qPrintable(methodA));
+    QVERIFY2(methodB.contains(QStringLiteral("skill-b")) && methodB.contains(QStringLiteral("LLM-Sieve")),
+             qPrintable(methodB));
     const char* names[] = {"window_convergence", "window_heatmap", "window_bottlenecks", "window_accuracy",
                            "window_compare"};
     for (int tab = 0; tab < MainWindow::TabCount; ++tab) {

@@ -19,6 +19,7 @@ void registerMetaTypes() {
     qRegisterMetaType<sieve::TaskInfo>("sieve::TaskInfo");
     qRegisterMetaType<sieve::RunSettings>("sieve::RunSettings");
     qRegisterMetaType<sieve::DeviceChoice>("sieve::DeviceChoice");
+    qRegisterMetaType<sieve::ChromosomeEvaluation>("sieve::ChromosomeEvaluation");
 }
 
 }  // namespace sieve::widgets

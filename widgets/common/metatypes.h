@@ -5,6 +5,7 @@
 #include <QString>
 
 #include "core/types/device_choice.h"
+#include "core/types/chromosome_evaluation.h"
 #include "core/types/job.h"
 #include "core/types/matrix_info.h"
 #include "core/types/results.h"
@@ -26,6 +27,7 @@ Q_DECLARE_METATYPE(sieve::HeldOutEval)
 Q_DECLARE_METATYPE(sieve::TaskInfo)
 Q_DECLARE_METATYPE(sieve::RunSettings)
 Q_DECLARE_METATYPE(sieve::DeviceChoice)
+Q_DECLARE_METATYPE(sieve::ChromosomeEvaluation)
 
 namespace sieve::widgets {
 // Registers every type above; call once

@@ -53,6 +53,7 @@ ExportDialog::ExportDialog(const PlotView& view, const QString& directory, QWidg
     dpi_->setSuffix(tr(" dpi"));
     dpi_->setToolTip(tr("Resolution of PNG files; PDF and SVG are vector and need none"));
     path_ = new QLineEdit(QDir(directory).filePath(view.figureName() + QStringLiteral(".pdf")), this);
+    path_->setMinimumWidth(360);
     auto* browseButton = new QPushButton(tr("Browse…"), this);
     auto* pathRow = new QHBoxLayout;
     pathRow->addWidget(path_);
@@ -66,7 +67,10 @@ ExportDialog::ExportDialog(const PlotView& view, const QString& directory, QWidg
     form->addRow(tr("&Height:"), height_);
     form->addRow(tr("F&ont size:"), font_);
     form->addRow(tr("&Resolution:"), dpi_);
-    form->addRow(tr("F&ile:"), pathRow);
+    // A row that is a layout gets no buddy from addRow, and its "&" would show: name the buddy here.
+    auto* fileLabel = new QLabel(tr("F&ile:"), this);
+    fileLabel->setBuddy(path_);
+    form->addRow(fileLabel, pathRow);
     form->addRow(QString(), sizeNote_);
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Save | QDialogButtonBox::Cancel, this);
     auto* layout = new QVBoxLayout(this);

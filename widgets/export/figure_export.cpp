@@ -15,6 +15,7 @@
 #include <functional>
 #include <vector>
 
+#include "widgets/plots/plot_style.h"
 #include "widgets/plots/plot_view.h"
 
 namespace sieve::widgets {
@@ -26,6 +27,16 @@ class PresetApplier {
 public:
     PresetApplier(QCustomPlot* plot, const ExportPreset& preset) : plot_(plot) {
         const int pt = preset.fontPoints;
+        pt_ = pt;
+        // Marks of the screen only (the selected cell): not on paper. Taken out
+        // of the legend first, so that no font change below refers to their
+        // legend items (removing deletes them), and put back last.
+        for (int i = 0; i < plot->plottableCount(); ++i) {
+            QCPAbstractPlottable* p = plot->plottable(i);
+            if (!p->property("sieveScreenOnly").toBool() || !plot->legend->hasItemWithPlottable(p)) continue;
+            p->removeFromLegend();
+            restore_.push_back([p] { p->addToLegend(); });
+        }
         QSet<QCPAxis*> axes;
         std::function<void(QCPLayoutElement*)> visit = [&](QCPLayoutElement* element) {
             if (!element) return;
@@ -78,6 +89,12 @@ public:
         };
         visit(plot->plotLayout());
         resetScaleMargins();
+        for (int i = 0; i < plot->itemCount(); ++i) {
+            QCPAbstractItem* item = plot->item(i);
+            if (!item->property("sieveScreenOnly").toBool() || !item->visible()) continue;
+            item->setVisible(false);
+            restore_.push_back([item] { item->setVisible(true); });
+        }
         axes_.assign(axes.begin(), axes.end());
         for (QCPAxis* axis : axes) {
             swapFont([axis] { return axis->labelFont(); }, [axis](const QFont& f) { axis->setLabelFont(f); },
@@ -156,7 +173,7 @@ public:
     // figure: lay the plot out on the canvas, give row legends fewer columns,
     // and break titles wider than their place (the column of their axis
     // rect, not the whole canvas) between words.
-    void fitToCanvas(QSize canvas) {
+    void fitToCanvas(QSize canvas, double maxLegendShare) {
         QCPLayoutGrid* layout = plot_->plotLayout();
         layout->setOuterRect(QRect(QPoint(0, 0), canvas));
         for (auto phase :
@@ -179,45 +196,129 @@ public:
         for (auto phase :
              {QCPLayoutElement::upPreparation, QCPLayoutElement::upMargins, QCPLayoutElement::upLayout})
             layout->update(phase);
-        for (QCPTextElement* text : texts_)
-            wrapToWidth(text->text(), text->font(), std::min(text->outerRect().width(), canvas.width()),
-                        [text](const QString& t) { text->setText(t); });
+        // A legend below the plot may take at most its share of the figure's
+        // height: its text shrinks (to 5 pt at the least) until it does.
+        for (QCPLegend* legend : legends_) {
+            const double limit = maxLegendShare * canvas.height();
+            if (legend->minimumOuterSizeHint().height() <= limit) continue;
+            const int originalWrap = legend->wrap();
+            restore_.push_back([legend, originalWrap] {
+                legend->setWrap(originalWrap);
+                legend->setFillOrder(legend->fillOrder(), true);
+            });
+            for (int step = 0; step < 6 && legend->minimumOuterSizeHint().height() > limit; ++step) {
+                for (int i = 0; i < legend->itemCount(); ++i)
+                    if (QCPAbstractLegendItem* item = legend->item(i)) {
+                        QFont f = item->font();
+                        if (f.pixelSize() <= 5) continue;
+                        f.setPixelSize(f.pixelSize() - 1);
+                        item->setFont(f);  // the fonts were swapped in the constructor: restored with them
+                    }
+                legend->setIconSize(
+                    QSize(legend->iconSize().width() * 9 / 10, legend->iconSize().height() * 9 / 10));
+                // Narrower entries may fit one more column.
+                const int wrap = legend->wrap();
+                legend->setWrap(wrap + 1);
+                legend->setFillOrder(legend->fillOrder(), true);
+                if (legend->minimumOuterSizeHint().width() > canvas.width()) {
+                    legend->setWrap(wrap);
+                    legend->setFillOrder(legend->fillOrder(), true);
+                }
+            }
+        }
+        for (auto phase :
+             {QCPLayoutElement::upPreparation, QCPLayoutElement::upMargins, QCPLayoutElement::upLayout})
+            layout->update(phase);
+        // A title wraps to its place and may take at most a sixth of the
+        // figure's height (two lines always): its text shrinks (to 6 pt at
+        // the least) until it does. (A one-column figure of a long window
+        // title came out with four lines of title over a squeezed plot.)
+        const double titleLimit = std::max(0.16 * canvas.height(), 2.8 * (pt_ + 1));
+        for (QCPTextElement* text : texts_) {
+            if (!text->visible()) continue;
+            const int width = std::min(text->outerRect().width(), canvas.width());
+            for (;;) {
+                wrapToWidth(text->text(), style::fullText(text), text->font(), width,
+                            [text](const QString& t) { text->setText(t); });
+                QFont f = text->font();
+                if (textHeight(f, text->text()) <= titleLimit || f.pixelSize() <= 6) break;
+                f.setPixelSize(f.pixelSize() - 1);  // the original font comes back with the others
+                text->setFont(f);
+            }
+        }
         // Horizontal axes' labels (the heatmaps draw their titles as the top axis label).
         for (QCPAxis* axis : axes_)
-            if (axis->orientation() == Qt::Horizontal && axis->visible() && !axis->label().isEmpty())
-                wrapToWidth(axis->label(), axis->labelFont(),
-                            std::min(axis->axisRect()->width(), canvas.width()),
+            if (axis->orientation() == Qt::Horizontal && axis->visible() && !axis->label().isEmpty()) {
+                const int width = std::min(axis->axisRect()->width(), canvas.width());
+                for (;;) {
+                    wrapToWidth(axis->label(), style::fullText(axis), axis->labelFont(), width,
+                                [axis](const QString& t) { axis->setLabel(t); });
+                    QFont f = axis->labelFont();
+                    if (textHeight(f, axis->label()) <= titleLimit || f.pixelSize() <= 6) break;
+                    f.setPixelSize(f.pixelSize() - 1);
+                    axis->setLabelFont(f);
+                }
+            }
+        // Vertical axes' labels break between words where they are longer
+        // than their axis is high (they were cut at both ends).
+        for (auto phase :
+             {QCPLayoutElement::upPreparation, QCPLayoutElement::upMargins, QCPLayoutElement::upLayout})
+            layout->update(phase);
+        for (QCPAxis* axis : axes_)
+            if (axis->orientation() == Qt::Vertical && axis->visible() && !axis->label().isEmpty() &&
+                axis->axisRect())
+                wrapToWidth(axis->label(), style::fullText(axis), axis->labelFont(),
+                            std::min(axis->axisRect()->height(), canvas.height()),
                             [axis](const QString& t) { axis->setLabel(t); });
+        // Notes drawn inside a plot (the GA's feasibility line) break to its width.
+        for (int i = 0; i < plot_->itemCount(); ++i)
+            if (auto* note = qobject_cast<QCPItemText*>(plot_->item(i));
+                note && note->visible() && note->clipAxisRect() && !note->text().isEmpty())
+                wrapToWidth(note->text(), note->text(), note->font(), int(0.9 * note->clipAxisRect()->width()),
+                            [note](const QString& t) { note->setText(t); });
+        for (auto phase :
+             {QCPLayoutElement::upPreparation, QCPLayoutElement::upMargins, QCPLayoutElement::upLayout})
+            layout->update(phase);
+    }
+
+    void relayout() {
+        for (auto phase :
+             {QCPLayoutElement::upPreparation, QCPLayoutElement::upMargins, QCPLayoutElement::upLayout})
+            plot_->plotLayout()->update(phase);
+    }
+
+    // Where things went (after fitToCanvas), for FigureLayout.
+    void describe(FigureLayout& out) const {
+        out.plots.clear();
+        out.titles.clear();
+        out.cutAxisLabels.clear();
+        for (QCPAxisRect* rect : plot_->axisRects()) {
+            out.plots << rect->rect();
+            for (QCPAxis* axis : rect->axes())
+                if (axis->visible() && axis->orientation() == Qt::Vertical && !axis->label().isEmpty() &&
+                    textWidth(axis->labelFont(), axis->label()) > rect->rect().height())
+                    out.cutAxisLabels << axis->label();
+        }
+        for (QCPTextElement* text : texts_)
+            if (text->visible()) out.titles << text->outerRect();
     }
 
 private:
-    // Breaks between words, never before a unit such as "%".
-    void wrapToWidth(const QString& old, const QFont& font, int available,
+    static double textHeight(const QFont& font, const QString& text) {
+        return QFontMetricsF(font).boundingRect(QRectF(), Qt::TextDontClip, text).height();
+    }
+    static double textWidth(const QFont& font, const QString& text) {
+        return QFontMetricsF(font).boundingRect(QRectF(), Qt::TextDontClip, text).width();
+    }
+
+    // The full text broken between words to the figure's width (the screen's
+    // line breaks do not apply on paper); `shown` comes back afterwards.
+    void wrapToWidth(const QString& shown, const QString& full, const QFont& font, int available,
                      const std::function<void(const QString&)>& set) {
-        const QFontMetricsF metrics(font);
-        const double width = 0.95 * available;
-        if (metrics.horizontalAdvance(old) <= width) return;
-        restore_.push_back([set, old] { set(old); });
-        QStringList words;
-        for (const QString& word : old.split(QLatin1Char(' '), Qt::SkipEmptyParts)) {
-            if (!words.isEmpty() && word.startsWith(QLatin1Char('%')))
-                words.last() += QLatin1Char(' ') + word;
-            else
-                words << word;
-        }
-        QStringList lines;
-        QString line;
-        for (const QString& word : words) {
-            const QString longer = line.isEmpty() ? word : line + QLatin1Char(' ') + word;
-            if (!line.isEmpty() && metrics.horizontalAdvance(longer) > width) {
-                lines << line;
-                line = word;
-            } else {
-                line = longer;
-            }
-        }
-        lines << line;
-        set(lines.join(QLatin1Char('\n')));
+        const QString wrapped = style::wrapText(full, font, 0.95 * available);
+        if (wrapped == shown) return;
+        restore_.push_back([set, shown] { set(shown); });
+        set(wrapped);
     }
 
     // A colour scale in a margin group reports its current margins as its automatic
@@ -227,6 +328,7 @@ private:
     }
 
     QCustomPlot* plot_;
+    int pt_ = 8;  // the preset's text size
     std::vector<QCPColorScale*> scales_;
     std::vector<QCPTextElement*> texts_;
     std::vector<QCPLegend*> legends_;
@@ -370,7 +472,7 @@ QString suffixFor(FigureFormat format) {
     return QStringLiteral("pdf");
 }
 
-bool exportFigure(PlotView& view, const ExportRequest& request, QString* error) {
+bool exportFigure(PlotView& view, const ExportRequest& request, QString* error, FigureLayout* layout) {
     if (request.path.isEmpty()) {
         if (error) *error = QCoreApplication::translate("sieve::widgets::FigureExport", "No file name given");
         return false;
@@ -392,7 +494,15 @@ bool exportFigure(PlotView& view, const ExportRequest& request, QString* error) 
     QCustomPlot* plot = view.customPlot();
     PresetApplier applied(plot, preset);
     const QSize canvas = canvasPoints(preset);
-    applied.fitToCanvas(canvas);
+    applied.fitToCanvas(canvas, view.maxLegendShare());
+    if (view.balanceLayout()) applied.relayout();
+    if (layout) {
+        applied.describe(*layout);
+        layout->canvas = canvas;
+        layout->legend = plot->legend && plot->legend->visible() && plot->legend->layout()
+                             ? plot->legend->outerRect()
+                             : QRect();
+    }
     bool ok = false;
     switch (request.format) {
         case FigureFormat::Pdf:

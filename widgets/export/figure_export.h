@@ -4,6 +4,9 @@
 // size: the plot is laid out on a canvas measured in points (1/72 in) with
 // fonts sized in points, so an 8 pt label is 8 pt on paper whatever the
 // format, and the PNG is the same layout rendered at dpi/72 scale.
+#include <QList>
+#include <QRect>
+#include <QStringList>
 #include <QSize>
 #include <QString>
 
@@ -36,8 +39,19 @@ struct ExportRequest {
 QSize canvasPoints(const ExportPreset& preset);
 QSize pngPixels(const ExportPreset& preset);
 
+// Where the parts of an exported figure landed, in canvas points.
+struct FigureLayout {
+    QSize canvas;
+    QRect legend;                // empty when the figure has no legend
+    QList<QRect> plots;          // each axis rect's data area
+    QList<QRect> titles;         // each title row (text elements above a plot)
+    QStringList cutAxisLabels;   // vertical axis labels longer than their axis is high
+};
+
 // Writes the file; returns false with a message naming the file on failure.
-bool exportFigure(PlotView& view, const ExportRequest& request, QString* error = nullptr);
+// `layout` (optional) says how the figure was laid out.
+bool exportFigure(PlotView& view, const ExportRequest& request, QString* error = nullptr,
+                  FigureLayout* layout = nullptr);
 
 // Format from a file suffix (.pdf .svg .png .csv); Pdf when unknown.
 FigureFormat formatForPath(const QString& path);

@@ -2,6 +2,7 @@
 
 #include <QHeaderView>
 #include <QSignalBlocker>
+#include <QStyle>
 #include <map>
 
 #include "widgets/plots/heatmap_panel.h"
@@ -17,7 +18,10 @@ ModelPanel::ModelPanel(QWidget* parent) : QTreeWidget(parent) {
     setAlternatingRowColors(true);
     header()->setSectionResizeMode(NameColumn, QHeaderView::Stretch);
     header()->setStretchLastSection(false);
+    header()->setSectionResizeMode(ShapeColumn, QHeaderView::Fixed);
+    header()->setSectionResizeMode(ParamsColumn, QHeaderView::Fixed);
     setToolTip(tr("Prunable matrices of the open model; select one to find it on the heatmaps"));
+    fitColumns();
     connect(this, &QTreeWidget::itemSelectionChanged, this, [this] {
         const int matrix = selectedMatrix();
         if (matrix >= 0) Q_EMIT matrixSelected(matrix);
@@ -52,8 +56,29 @@ void ModelPanel::setModel(const ModelSummary& summary) {
         item->setText(ParamsColumn, style::compactCount(double(layerParams[layer])));
         item->setTextAlignment(ParamsColumn, Qt::AlignRight | Qt::AlignVCenter);
     }
-    resizeColumnToContents(ShapeColumn);
-    resizeColumnToContents(ParamsColumn);
+    fitColumns();
+}
+
+// The shape and parameter columns as wide as their widest text, counting the
+// matrices of collapsed layers too (resizeColumnToContents sees only the
+// expanded rows, and cut "128 × 384" to "128…").
+void ModelPanel::fitColumns() {
+    const QFontMetrics metrics(font());
+    const int padding = 2 * style()->pixelMetric(QStyle::PM_FocusFrameHMargin, nullptr, this) + 12;
+    for (int column : {int(ShapeColumn), int(ParamsColumn)}) {
+        int width = header()->sectionSizeHint(column);
+        for (int i = 0; i < topLevelItemCount(); ++i) {
+            const QTreeWidgetItem* layer = topLevelItem(i);
+            width = std::max(width, metrics.horizontalAdvance(layer->text(column)) + padding);
+            for (int c = 0; c < layer->childCount(); ++c)
+                width = std::max(width, metrics.horizontalAdvance(layer->child(c)->text(column)) + padding);
+        }
+        header()->resizeSection(column, width);
+    }
+    // Room for "layer 29" + "gate_proj" indented, beside the two fitted columns.
+    const int name = metrics.horizontalAdvance(QStringLiteral("gate_proj")) + indentation() * 2 + 24;
+    setMinimumWidth(name + header()->sectionSize(ShapeColumn) + header()->sectionSize(ParamsColumn) +
+                    style()->pixelMetric(QStyle::PM_ScrollBarExtent, nullptr, this) + 2 * frameWidth());
 }
 
 void ModelPanel::selectMatrix(int matrix) {

@@ -24,6 +24,7 @@ Q_SIGNALS:
     void matrixSelected(int matrix);
 
 private:
+    void fitColumns();
     std::vector<QTreeWidgetItem*> items_;  // per matrix index; owned by the tree
 };
 

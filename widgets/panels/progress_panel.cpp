@@ -7,16 +7,19 @@
 #include <QTime>
 #include <cmath>
 
+#include "widgets/common/elided_label.h"
+#include "widgets/panels/progress_text.h"
+
 namespace sieve::widgets {
 
 ProgressPanel::ProgressPanel(QWidget* parent) : QWidget(parent) {
     phase_ = new QLabel(this);
-    phase_->setMinimumWidth(140);
+    phase_->setWordWrap(true);  // "Genetic search (LLM-Sieve): generation 12 of 60, …" never cut
     bar_ = new QProgressBar(this);
     bar_->setTextVisible(true);
     eta_ = new QLabel(this);
     eta_->setMinimumWidth(110);
-    lastLine_ = new QLabel(this);
+    lastLine_ = new ElidedLabel(this);
     lastLine_->setTextInteractionFlags(Qt::TextSelectableByMouse);
     log_ = new QPlainTextEdit(this);
     log_->setReadOnly(true);
@@ -28,8 +31,10 @@ ProgressPanel::ProgressPanel(QWidget* parent) : QWidget(parent) {
     layout->addWidget(eta_, 0, 2);
     layout->addWidget(lastLine_, 1, 0, 1, 3);
     layout->addWidget(log_, 2, 0, 1, 3);
-    log_->setMinimumHeight(60);
-    layout->setColumnStretch(1, 1);
+    layout->setVerticalSpacing(3);
+    log_->setMinimumHeight(40);
+    layout->setColumnStretch(0, 3);
+    layout->setColumnStretch(1, 2);
     setIdle(tr("Idle"));
 }
 
@@ -42,21 +47,25 @@ QString ProgressPanel::formatDuration(double seconds) {
 }
 
 void ProgressPanel::setProgress(const Progress& p) {
-    phase_->setText(QString::fromStdString(p.phase));
+    const ProgressText text = describeProgress(p, gaPopulation_);
+    phase_->setText(text.phase);
+    phase_->setToolTip(text.phase);
     if (p.total > 0) {
         bar_->setRange(0, 1000);
         bar_->setValue(static_cast<int>(std::lround(1000.0 * double(p.done) / double(p.total))));
-        bar_->setFormat(QStringLiteral("%1 / %2").arg(p.done).arg(p.total));
+        bar_->setFormat(text.bar);
     } else {
         bar_->setRange(0, 0);  // busy indicator
     }
     eta_->setText(p.etaSeconds >= 0 ? tr("ETA %1").arg(formatDuration(p.etaSeconds))
                                     : tr("elapsed %1").arg(formatDuration(p.elapsedSeconds)));
-    if (!p.detail.empty()) lastLine_->setText(QString::fromStdString(p.detail));
+    // A known phase says everything in its line; only an unknown one needs the
+    // engine's detail (which would otherwise go stale: "level 0.6" during the GA).
+    if (!text.known && !p.detail.empty()) lastLine_->setFullText(QString::fromStdString(p.detail));
 }
 
 void ProgressPanel::appendLog(const QString& line) {
-    lastLine_->setText(line);
+    lastLine_->setFullText(line);
     log_->appendPlainText(QTime::currentTime().toString(QStringLiteral("HH:mm:ss  ")) + line);
 }
 
@@ -75,7 +84,7 @@ QString ProgressPanel::etaText() const {
     return eta_->text();
 }
 QString ProgressPanel::lastLogLine() const {
-    return lastLine_->text();
+    return lastLine_->fullText();
 }
 int ProgressPanel::percent() const {
     if (bar_->maximum() == 0) return -1;

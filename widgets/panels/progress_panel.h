@@ -12,12 +12,16 @@ class QPlainTextEdit;
 
 namespace sieve::widgets {
 
+class ElidedLabel;
+
 class ProgressPanel : public QWidget {
     Q_OBJECT
 public:
     explicit ProgressPanel(QWidget* parent = nullptr);
 
     void setProgress(const Progress& progress);
+    // Models per generation of the genetic search about to run (for "generation 3 of 15").
+    void setGaPopulation(int population) { gaPopulation_ = population; }
     void appendLog(const QString& line);
     void setIdle(const QString& message, bool complete = false);
     QString phaseText() const;
@@ -32,8 +36,9 @@ private:
     QLabel* phase_;
     QProgressBar* bar_;
     QLabel* eta_;
-    QLabel* lastLine_;
+    ElidedLabel* lastLine_;
     QPlainTextEdit* log_;
+    int gaPopulation_ = 1;
 };
 
 }  // namespace sieve::widgets

@@ -5,6 +5,7 @@
 #include <QFormLayout>
 #include <QGridLayout>
 #include <QGroupBox>
+#include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
 #include <QRegularExpression>
@@ -22,7 +23,6 @@ namespace sieve::widgets {
 
 RunPanel::RunPanel(QWidget* parent) : QWidget(parent) {
     auto* layout = new QVBoxLayout(this);
-    setMinimumWidth(300);
 
     auto* methodsBox = new QGroupBox(tr("Projection methods"), this);
     auto* methodsLayout = new QVBoxLayout(methodsBox);
@@ -50,7 +50,12 @@ RunPanel::RunPanel(QWidget* parent) : QWidget(parent) {
     grid_->setToolTip(
         tr("Pruning levels a matrix may take (fraction of its parameters removed), "
            "ascending, starting at 0 (dense)"));
-    form->addRow(tr("&Level grid:"), grid_);
+    // The grid is the longest value: on its own row, the full width of the panel.
+    auto* gridLabel = new QLabel(tr("&Level grid (fractions removed):"), searchBox);
+    gridLabel->setBuddy(grid_);
+    form->addRow(gridLabel);
+    form->addRow(grid_);
+    grid_->setProperty("sieveMustFit", true);  // the layout tests check that all of it shows
     population_ = new QSpinBox(searchBox);
     population_->setRange(2, 10000);
     population_->setToolTip(tr("Chromosomes per GA generation"));

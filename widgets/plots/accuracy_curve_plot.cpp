@@ -4,6 +4,7 @@
 
 #include <QVBoxLayout>
 #include <algorithm>
+#include <cmath>
 
 #include "core/types/statistics.h"
 #include "widgets/plots/plot_style.h"
@@ -96,6 +97,56 @@ QCPGraph* AccuracyCurvePlot::gaGraphFor(const QString& method) {
     return g;
 }
 
+QCPGraph* AccuracyCurvePlot::heldOutGraphFor(const QString& method) {
+    auto it = heldOut_.find(method);
+    if (it != heldOut_.end()) return it->second;
+    const QColor color = style::methodColor(method);
+    QCPGraph* link = customPlot()->addGraph();
+    link->setPen(QPen(color, 1.2, Qt::DotLine));
+    link->removeFromLegend();
+    heldOutLink_[method] = link;
+    QCPGraph* g = customPlot()->addGraph();
+    g->setName(tr("%1 + GA, held-out").arg(style::methodLabel(method)));
+    g->setLineStyle(QCPGraph::lsNone);
+    g->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, QPen(color, 2.0), Qt::white, 10));
+    heldOut_[method] = g;
+    return g;
+}
+
+void AccuracyCurvePlot::setHeldOut(const QString& method, double removedFraction, double accuracy) {
+    heldOutPoints_[method] = QPointF(removedFraction * 100.0, accuracy);
+    QCPGraph* g = heldOutGraphFor(method);
+    g->data()->clear();
+    g->addData(removedFraction * 100.0, accuracy);
+    updateHeldOutLink(method);
+    updateRanges();
+    requestReplot();
+}
+
+// The dotted line from the GA star (search accuracy) to its held-out circle.
+void AccuracyCurvePlot::updateHeldOutLink(const QString& method) {
+    const auto link = heldOutLink_.find(method);
+    if (link == heldOutLink_.end()) return;
+    link->second->data()->clear();
+    const auto held = heldOutPoints_.find(method);
+    const auto ga = gaIndividuals_.find(method);
+    if (held == heldOutPoints_.end() || ga == gaIndividuals_.end()) return;
+    // Only when both belong to the same chromosome (same share removed).
+    if (std::abs(ga->second.removedFraction * 100.0 - held->second.x()) > 1e-6) return;
+    link->second->addData({held->second.x(), held->second.x()}, {ga->second.accuracy, held->second.y()});
+}
+
+QVector<QPointF> AccuracyCurvePlot::heldOutData() const {
+    QVector<QPointF> out;
+    for (const auto& [m, p] : heldOutPoints_) out.push_back(p);
+    return out;
+}
+
+QColor AccuracyCurvePlot::gaColor(const QString& method) const {
+    const auto it = gaBest_.find(method);
+    return it == gaBest_.end() ? QColor() : it->second->scatterStyle().pen().color();
+}
+
 void AccuracyCurvePlot::addUniformPoint(const QString& method, const UniformPoint& point) {
     auto& pts = points_[method];
     auto same = std::find_if(pts.begin(), pts.end(),
@@ -127,6 +178,7 @@ void AccuracyCurvePlot::setGaBest(const QString& method, const Individual& best)
     QCPGraph* g = gaGraphFor(method);
     g->data()->clear();
     g->addData(best.removedFraction * 100.0, best.accuracy);
+    updateHeldOutLink(method);
     updateErrorBars();
     updateRanges();
     requestReplot();
@@ -196,8 +248,13 @@ void AccuracyCurvePlot::clear() {
     bars_.clear();
     for (auto& [method, g] : curves_) customPlot()->removeGraph(g);
     for (auto& [method, g] : gaBest_) customPlot()->removeGraph(g);
+    for (auto& [method, g] : heldOut_) customPlot()->removeGraph(g);
+    for (auto& [method, g] : heldOutLink_) customPlot()->removeGraph(g);
     curves_.clear();
     gaBest_.clear();
+    heldOut_.clear();
+    heldOutLink_.clear();
+    heldOutPoints_.clear();
     points_.clear();
     gaIndividuals_.clear();
     examples_ = 0;
@@ -228,6 +285,8 @@ void AccuracyCurvePlot::updateRanges() {
     for (const auto& [m, pts] : points_)
         for (const UniformPoint& p : pts) includePoint(p.accuracy);
     for (const auto& [m, ind] : gaIndividuals_) includePoint(ind.accuracy);
+    // Held-out points: other examples (no bars drawn for them).
+    for (const auto& [m, p] : heldOutPoints_) include(p.y());
     if (hi < lo) {
         lo = 0;
         hi = 1;
@@ -293,6 +352,13 @@ QString AccuracyCurvePlot::toCsv() const {
                    .arg(ind.removedFraction * 100.0, 0, 'g', 10)
                    .arg(ind.accuracy, 0, 'g', 10) +
                interval(ind.accuracy) + QLatin1Char('\n');
+    // Held-out accuracies are on other examples than the intervals' count: none given.
+    for (const auto& [method, p] : heldOutPoints_)
+        csv += QStringLiteral("ga_best_held_out,%1,,%2,%3")
+                   .arg(method)
+                   .arg(p.x(), 0, 'g', 10)
+                   .arg(p.y(), 0, 'g', 10) +
+               (intervals ? QStringLiteral(",,") : QString()) + QLatin1Char('\n');
     if (haveBaseline_) {
         csv += QStringLiteral("a0,,,,%1").arg(a0_, 0, 'g', 10) + interval(a0_) + QLatin1Char('\n');
         csv += QStringLiteral("threshold,,,,%1").arg(threshold(), 0, 'g', 10) +

@@ -1,10 +1,14 @@
 #pragma once
 // Accuracy vs % parameters pruned: one curve per projection method (uniform
-// pruning), the GA's best chromosome as a distinct point, and the band of
-// acceptable accuracy between (1 - eps) a0 and a0. With the number of
-// examples the accuracies were measured on, every point carries its Wilson
-// 95 % interval as an error bar: a curve's wiggles and a gap between methods
-// mean something only where the bars do not overlap.
+// pruning), the GA's best chromosome as a star in its method's colour, the
+// same chromosome's held-out accuracy as a hollow circle below or above it
+// (joined by a dotted line), and the band of acceptable accuracy between
+// (1 - eps) a0 and a0. Every mark has a legend entry naming its method. With
+// the number of examples the accuracies were measured on, every curve point
+// and GA best carries its Wilson 95 % interval as an error bar: a curve's
+// wiggles and a gap between methods mean something only where the bars do
+// not overlap.
+#include <QColor>
 #include <QPointF>
 #include <QString>
 #include <QVector>
@@ -24,6 +28,8 @@ public:
     explicit AccuracyCurvePlot(QWidget* parent = nullptr);
     // Taller than the default: the legend sits below the axes (up to four rows on paper).
     double preferredAspect() const override { return 0.9; }
+    // Up to six methods, their GA points and the band: at most a quarter of the figure.
+    double maxLegendShare() const override { return 0.25; }
 
     void setBaseline(double a0, double eps);
     // Live: one evaluated point of a method's sweep (kept sorted by % pruned).
@@ -31,6 +37,12 @@ public:
     // A finished sweep replaces that method's curve.
     void setUniformResult(const UniformResult& result);
     void setGaBest(const QString& method, const Individual& best);
+    // The GA best's accuracy on the held-out examples (seen by no search).
+    void setHeldOut(const QString& method, double removedFraction, double accuracy);
+    // (percent pruned, accuracy) of the held-out points drawn, one per method.
+    QVector<QPointF> heldOutData() const;
+    // The colour and shape each method's GA point is drawn with (for tests).
+    QColor gaColor(const QString& method) const;
     // The examples every accuracy was measured on (the search examples) and
     // whether the metric is a proportion of them (acc, exact match, ...):
     // then each point gets its Wilson 95 % interval as an error bar (and the
@@ -58,6 +70,8 @@ public:
 private:
     QCPGraph* curveFor(const QString& method);
     QCPGraph* gaGraphFor(const QString& method);
+    QCPGraph* heldOutGraphFor(const QString& method);
+    void updateHeldOutLink(const QString& method);
     void updateBand();
     void updateRanges();
     void updateErrorBars();
@@ -70,6 +84,9 @@ private:
     QCPGraph* thresholdLine_;
     std::map<QString, QCPGraph*> curves_;
     std::map<QString, QCPGraph*> gaBest_;
+    std::map<QString, QCPGraph*> heldOut_;      // hollow circle per method
+    std::map<QString, QCPGraph*> heldOutLink_;  // dotted line from the star to it (no legend entry)
+    std::map<QString, QPointF> heldOutPoints_;
     std::map<QString, std::vector<UniformPoint>> points_;
     std::map<QString, Individual> gaIndividuals_;
     std::map<QCPGraph*, QCPErrorBars*> bars_;

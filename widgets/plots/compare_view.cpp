@@ -46,10 +46,12 @@ void CompareView::setComparison(const ModelSummary& summary, const QString& labe
     labelA_ = labelA;
     labelB_ = labelB;
     const size_t n = summary.matrices.size();
-    std::vector<double> a = levelsA, b = levelsB, diff(n, std::numeric_limits<double>::quiet_NaN());
-    a.resize(n, std::numeric_limits<double>::quiet_NaN());
-    b.resize(n, std::numeric_limits<double>::quiet_NaN());
-    double maxLevel = 0.0, maxAbsDiff = 0.0;
+    const bool haveA = levelsA.size() == n && n > 0, haveB = levelsB.size() == n && n > 0;
+    constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+    std::vector<double> a = haveA ? levelsA : std::vector<double>(n, kNaN);
+    std::vector<double> b = haveB ? levelsB : std::vector<double>(n, kNaN);
+    std::vector<double> diff(n, kNaN);
+    double maxLevel = 0.9, maxAbsDiff = 0.0;
     for (size_t i = 0; i < n; ++i) {
         if (!std::isnan(a[i])) maxLevel = std::max(maxLevel, a[i]);
         if (!std::isnan(b[i])) maxLevel = std::max(maxLevel, b[i]);
@@ -60,28 +62,99 @@ void CompareView::setComparison(const ModelSummary& summary, const QString& labe
     panel(Panel::A).setValues(a);
     panel(Panel::B).setValues(b);
     panel(Panel::Difference).setValues(diff);
-    panel(Panel::A).setDataRange(0.0, std::max(maxLevel, 0.1));
-    panel(Panel::B).setDataRange(0.0, std::max(maxLevel, 0.1));
+    // Both sides on one scale, the grid's: equal colours mean equal levels.
+    panel(Panel::A).setDataRange(0.0, maxLevel);
+    panel(Panel::B).setDataRange(0.0, maxLevel);
     const double span = std::max(maxAbsDiff, 0.1);
     panel(Panel::Difference).setDataRange(-span, span);  // symmetric: white = no difference
-    panel(Panel::A).setTitle(tr("A: %1").arg(labelA));
-    panel(Panel::B).setTitle(tr("B: %1").arg(labelB));
-    panel(Panel::Difference).setTitle(tr("A − B (red: A prunes more)"));
-    hasComparison_ = true;
+    panel(Panel::A).setTitle(haveA ? tr("A: %1").arg(labelA) : emptyTitle(Panel::A));
+    panel(Panel::B).setTitle(haveB ? tr("B: %1").arg(labelB) : emptyTitle(Panel::B));
+    panel(Panel::Difference)
+        .setTitle(haveA && haveB ? tr("A − B (red: A prunes more, blue: B prunes more)")
+                                 : emptyTitle(Panel::Difference));
+    hasSide_[0] = haveA;
+    hasSide_[1] = haveB;
+    hasComparison_ = haveA && haveB;
     requestReplot();
 }
 
+QString CompareView::emptyTitle(Panel p) {
+    switch (p) {
+        case Panel::A:
+            return tr("A: none pinned yet (View ▸ Pin for Comparison keeps a task's GA best)");
+        case Panel::B:
+            return tr("B: the current task's GA best (none yet: run a genetic search)");
+        case Panel::Difference:
+            return tr("A − B: shown once both A and B are there");
+    }
+    return {};
+}
+
 void CompareView::clear() {
-    for (Panel p : {Panel::A, Panel::B, Panel::Difference}) panel(p).setModel(panel(p).model());
-    panel(Panel::A).setTitle(tr("A: pin a task's result (View ▸ Pin for comparison)"));
-    panel(Panel::B).setTitle(tr("B: the current task's GA best"));
-    panel(Panel::Difference).setTitle(tr("A − B"));
+    for (Panel p : {Panel::A, Panel::B, Panel::Difference}) panel(p).setModel(ModelSummary{});
+    panel(Panel::A).setDataRange(0.0, 0.9);
+    panel(Panel::B).setDataRange(0.0, 0.9);
+    panel(Panel::Difference).setDataRange(-0.5, 0.5);
+    for (Panel p : {Panel::A, Panel::B, Panel::Difference}) panel(p).setTitle(emptyTitle(p));
+    hasSide_[0] = hasSide_[1] = false;
     hasComparison_ = false;
     requestReplot();
 }
 
+bool CompareView::hasSide(Panel p) const {
+    return p == Panel::Difference ? hasComparison_ : hasSide_[static_cast<int>(p)];
+}
+
+std::pair<double, double> CompareView::colourRange(Panel p) const {
+    const QCPRange range = panel(p).colorMap()->dataRange();
+    return {range.lower, range.upper};
+}
+
+bool CompareView::showsLayerNumbers() const {
+    return panel(Panel::Difference).axisRect()->axis(QCPAxis::atBottom)->tickLabels();
+}
+
+QString CompareView::panelTitle(Panel p) const {
+    return style::fullText(panel(p).axisRect()->axis(QCPAxis::atTop));
+}
+
 double CompareView::cellValue(Panel p, int layer, MatrixType type) const {
     return panel(p).cellValue(layer, static_cast<int>(type));
+}
+
+bool CompareView::balanceLayout() {
+    QCPLayoutGrid* grid = customPlot()->plotLayout();
+    int outer = 0, margins = 0;
+    for (const auto& p : panels_) {
+        outer += p->axisRect()->outerRect().height();
+        margins += p->axisRect()->margins().top() + p->axisRect()->margins().bottom();
+    }
+    const double cells = double(outer - margins) / 3.0;
+    if (cells < 1 || outer <= 0) return false;
+    bool changed = false;
+    for (int row = 0; row < 3; ++row) {
+        const QMargins m = panels_[row]->axisRect()->margins();
+        // 1 when every row has the same margins.
+        const double factor = (cells + m.top() + m.bottom()) / (double(outer) / 3.0);
+        if (std::abs(grid->rowStretchFactors().value(row, 1.0) - factor) > 0.005) {
+            grid->setRowStretchFactor(row, factor);
+            changed = true;
+        }
+    }
+    return changed;
+}
+
+QRect CompareView::rowRect(Panel p) const {
+    return panel(p).axisRect()->outerRect();
+}
+
+QRect CompareView::cellsRect(Panel p) const {
+    return panel(p).axisRect()->rect();
+}
+
+int CompareView::titleHeight(Panel p) const {
+    const QCPAxis* top = panel(p).axisRect()->axis(QCPAxis::atTop);
+    return QFontMetrics(top->labelFont()).boundingRect(QRect(), Qt::TextDontClip, top->label()).height();
 }
 
 int CompareView::matrixAt(Panel p, const QPointF& plotPixel) const {

@@ -40,6 +40,12 @@ GaConvergencePlot::GaConvergencePlot(QWidget* parent) : PlotView(parent), redraw
     feasible_->setName(tr("feasible fraction (right axis)"));
     feasible_->setPen(QPen(QColor("#009E73"), 1.5, Qt::DotLine));
     feasible_->setLineStyle(QCPGraph::lsStepCenter);
+    population_ = plot->addGraph(plot->xAxis, plot->yAxis);
+    population_->setName(tr("one chromosome"));
+    population_->setLineStyle(QCPGraph::lsNone);
+    population_->setScatterStyle(
+        QCPScatterStyle(QCPScatterStyle::ssDisc, QColor(110, 110, 110, 90), QColor(110, 110, 110, 90), 3.5));
+    population_->setLayer(QStringLiteral("background"));  // under the curves
 
     threshold_ = new QCPItemStraightLine(plot);
     threshold_->point1->setCoords(0, 0);
@@ -51,7 +57,15 @@ GaConvergencePlot::GaConvergencePlot(QWidget* parent) : PlotView(parent), redraw
     thresholdLabel_->position->setCoords(0.02, 0);
     thresholdLabel_->setPositionAlignment(Qt::AlignLeft | Qt::AlignBottom);
     thresholdLabel_->setColor(QColor(90, 90, 90));
+    // On a light backing: the curves and chromosomes cross it.
+    thresholdLabel_->setBrush(QColor(255, 255, 255, 200));
+    thresholdLabel_->setPadding(QMargins(2, 0, 2, 0));
+    thresholdLabel_->setTextAlignment(Qt::AlignLeft);  // when a figure breaks it into lines
     setEps(eps_);
+
+    replayLine_ = new QCPItemStraightLine(plot);
+    replayLine_->setPen(QPen(QColor("#CC79A7"), 1.6));
+    replayLine_->setVisible(false);
 
     // The legend sits in a row below the plot: three curves and the threshold label
     // cover the whole data area at one time or another.
@@ -59,10 +73,17 @@ GaConvergencePlot::GaConvergencePlot(QWidget* parent) : PlotView(parent), redraw
     plot->legend->setBorderPen(Qt::NoPen);
     plot->legend->setFillOrder(QCPLegend::foColumnsFirst);
     plot->legend->setMargins(QMargins(4, 0, 4, 0));
+    plot->legend->setWrap(3);
     rect->insetLayout()->take(plot->legend);
     plot->plotLayout()->addElement(1, 0, plot->legend);
     plot->plotLayout()->setRowStretchFactor(1, 0.001);
     plot->plotLayout()->setRowSpacing(0);
+    // The title row on top names the method.
+    plot->plotLayout()->insertRow(0);
+    title_ = new QCPTextElement(plot, QString(), QFont(font().family(), font().pointSize(), QFont::Bold));
+    plot->plotLayout()->addElement(0, 0, title_);
+    plot->plotLayout()->setRowStretchFactor(0, 0.001);
+    setTitle(tr("Genetic search: no run yet"));
     updateRanges();
 
     redrawTimer_->setInterval(kRedrawIntervalMs);
@@ -77,9 +98,47 @@ void GaConvergencePlot::setEps(double eps) {
     requestReplot();
 }
 
+void GaConvergencePlot::setTitle(const QString& title) {
+    style::setWrappingText(title_, title);
+    title_->setVisible(!title.isEmpty());
+    requestReplot();
+}
+
+QString GaConvergencePlot::title() const {
+    return style::fullText(title_);
+}
+
+GaConvergencePlot::Row GaConvergencePlot::rowOf(const Generation& g) {
+    Row row{g.index, g.bestFitness, g.meanFitness, g.feasibleFraction, {}};
+    for (const Individual& ind : g.population) row.population.push_back(ind.fitness);
+    return row;
+}
+
 void GaConvergencePlot::appendGeneration(const Generation& g) {
-    pending_.push_back({g.index, g.bestFitness, g.meanFitness, g.feasibleFraction});
+    pending_.push_back(rowOf(g));
     if (!redrawTimer_->isActive()) redrawTimer_->start();
+}
+
+void GaConvergencePlot::setReplayGeneration(int index) {
+    flushPending();
+    replayGeneration_ = index;
+    replayLine_->setVisible(index >= 0);
+    replayLine_->point1->setCoords(index, 0);
+    replayLine_->point2->setCoords(index, 1);
+    redrawHistory();
+    customPlot()->replot();
+}
+
+// The graphs from history_ again, up to the replayed generation.
+void GaConvergencePlot::redrawHistory() {
+    for (QCPGraph* g : {best_, mean_, feasible_, population_}) g->data()->clear();
+    for (const Row& r : history_) {
+        if (replayGeneration_ >= 0 && r.generation > replayGeneration_) continue;
+        best_->addData(r.generation, r.best);
+        mean_->addData(r.generation, r.mean);
+        feasible_->addData(r.generation, r.feasible);
+        for (double f : r.population) population_->addData(r.generation, f);
+    }
 }
 
 void GaConvergencePlot::flushPending() {
@@ -94,17 +153,18 @@ void GaConvergencePlot::flushPending() {
 
 void GaConvergencePlot::drawRows(const std::vector<Row>& rows) {
     for (const Row& r : rows) {
+        history_.push_back(r);
+        if (replayGeneration_ >= 0 && r.generation > replayGeneration_) continue;
         best_->addData(r.generation, r.best);
         mean_->addData(r.generation, r.mean);
         feasible_->addData(r.generation, r.feasible);
-        history_.push_back(r);
+        for (double f : r.population) population_->addData(r.generation, f);
     }
 }
 
 void GaConvergencePlot::setGenerations(const std::vector<Generation>& generations) {
     clear();
-    for (const Generation& g : generations)
-        pending_.push_back({g.index, g.bestFitness, g.meanFitness, g.feasibleFraction});
+    for (const Generation& g : generations) pending_.push_back(rowOf(g));
     flushPending();
 }
 
@@ -112,7 +172,9 @@ void GaConvergencePlot::clear() {
     redrawTimer_->stop();
     pending_.clear();
     history_.clear();
-    for (QCPGraph* g : {best_, mean_, feasible_}) g->data()->clear();
+    replayGeneration_ = -1;
+    replayLine_->setVisible(false);
+    for (QCPGraph* g : {best_, mean_, feasible_, population_}) g->data()->clear();
     updateRanges();
     customPlot()->replot();
 }
@@ -124,6 +186,7 @@ void GaConvergencePlot::updateRanges() {
     for (const Row& r : history_) {
         lo = std::min({lo, r.best, r.mean});
         hi = std::max({hi, r.best, r.mean});
+        for (double f : r.population) lo = std::min(lo, f);
         lastGen = std::max(lastGen, r.generation);
     }
     const double pad = 0.06 * (hi - lo);
@@ -139,6 +202,8 @@ QCPGraph* GaConvergencePlot::graph(Series series) const {
             return mean_;
         case Series::FeasibleFraction:
             return feasible_;
+        case Series::Population:
+            return population_;
     }
     return best_;
 }

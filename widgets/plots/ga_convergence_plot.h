@@ -1,10 +1,12 @@
 #pragma once
-// GA convergence: best and mean fitness per generation (left axis) and the
-// fraction of feasible chromosomes (right axis), with the feasibility
-// threshold drawn at fitness 0 (feasible fitness = fraction of parameters
-// removed; infeasible = minus the relative accuracy shortfall). Generations
-// are appended to a buffer and drawn on a ~15 Hz timer, never once per event,
-// so a fast GA cannot flood the event loop (PlotJuggler style).
+// GA convergence: best and mean fitness per generation (left axis), every
+// chromosome of every population as a dot, and the fraction of feasible
+// chromosomes (right axis), with the feasibility threshold drawn at fitness 0
+// (feasible fitness = fraction of parameters removed; infeasible = minus the
+// relative accuracy shortfall). A title names the method. Generations are
+// appended to a buffer and drawn on a ~15 Hz timer, never once per event, so
+// a fast GA cannot flood the event loop (PlotJuggler style). For replaying a
+// finished search the plot can stop at any generation (setReplayGeneration).
 #include <QPointF>
 #include <QVector>
 #include <vector>
@@ -16,13 +18,14 @@ class QTimer;
 class QCPGraph;
 class QCPItemText;
 class QCPItemStraightLine;
+class QCPTextElement;
 
 namespace sieve::widgets {
 
 class GaConvergencePlot : public PlotView {
     Q_OBJECT
 public:
-    enum class Series { BestFitness, MeanFitness, FeasibleFraction };
+    enum class Series { BestFitness, MeanFitness, FeasibleFraction, Population };
     static constexpr int kRedrawIntervalMs = 66;  // ~15 Hz
 
     explicit GaConvergencePlot(QWidget* parent = nullptr);
@@ -35,6 +38,12 @@ public:
     // Shown in the threshold label: "feasible: accuracy ≥ (1 − ε) a0".
     void setEps(double eps);
     double eps() const { return eps_; }
+    // The line above the plot ("Genetic search with LLM-Sieve …"); empty hides it.
+    void setTitle(const QString& title);
+    QString title() const;
+    // Draws generations 0..index only and marks `index` (a replay); -1 draws all.
+    void setReplayGeneration(int index);
+    int replayGeneration() const { return replayGeneration_; }
     // Moves buffered generations into the graphs now (the timer does this by itself).
     void flushPending();
 
@@ -44,6 +53,8 @@ public:
     QVector<QPointF> seriesData(Series series) const;
 
     QString figureName() const override { return QStringLiteral("ga_convergence"); }
+    // A title, two y axes and a two-row legend: a little taller than the default.
+    double preferredAspect() const override { return 0.85; }
     QString toCsv() const override;
 
 private:
@@ -52,8 +63,11 @@ private:
         double best;
         double mean;
         double feasible;
+        std::vector<double> population;  // fitness of every chromosome
     };
+    static Row rowOf(const Generation& g);
     void drawRows(const std::vector<Row>& rows);
+    void redrawHistory();
     void updateRanges();
     QCPGraph* graph(Series series) const;
 
@@ -63,9 +77,13 @@ private:
     QCPGraph* best_;
     QCPGraph* mean_;
     QCPGraph* feasible_;
+    QCPGraph* population_;
     QCPItemStraightLine* threshold_;
     QCPItemText* thresholdLabel_;
+    QCPItemStraightLine* replayLine_;
+    QCPTextElement* title_;
     double eps_ = 0.05;
+    int replayGeneration_ = -1;
 };
 
 }  // namespace sieve::widgets

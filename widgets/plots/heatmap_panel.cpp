@@ -12,7 +12,25 @@ namespace sieve::widgets {
 
 namespace {
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-}
+
+// The colour scale beside a heatmap row. It shares its top and bottom margins
+// with the row's axis rect (a margin group), so the bar starts and ends with
+// the cells. QCPColorScale reports its *current* margins as the ones it needs,
+// and the group takes the largest of its members: once a title had wrapped to
+// several lines (the plot before the window was shown, a narrower dock, a
+// longer language), the group's margins could never shrink again, and every
+// compare row kept ~90 px of blank above its title with ~30 px of cells. This
+// one needs no margin of its own: the axis rect decides.
+class RowColorScale : public QCPColorScale {
+public:
+    using QCPColorScale::QCPColorScale;
+
+protected:
+    int calculateAutoMargin(QCP::MarginSide side) override {
+        return QCP::getMarginValue(minimumMargins(), side);
+    }
+};
+}  // namespace
 
 QString shapeText(const MatrixInfo& m) {
     return QStringLiteral("%1 × %2").arg(m.rows).arg(m.cols);
@@ -36,7 +54,7 @@ HeatmapPanel::HeatmapPanel(QCustomPlot* plot, QCPAxisRect* rect, QCPColorScale* 
 }
 
 std::unique_ptr<HeatmapPanel> HeatmapPanel::inLayoutRow(QCustomPlot* plot, QCPAxisRect* rect, int row) {
-    auto* scale = new QCPColorScale(plot);
+    auto* scale = new RowColorScale(plot);
     plot->plotLayout()->addElement(row, 1, scale);
     auto* group = new QCPMarginGroup(plot);
     rect->setMarginGroup(QCP::msTop | QCP::msBottom, group);
@@ -85,10 +103,15 @@ void HeatmapPanel::setModel(const ModelSummary& model) {
     map_->data()->setRange(QCPRange(0, std::max(keys - 1, 1)), QCPRange(0, kMatrixTypeCount - 1));
     if (keys == 1) map_->data()->setKeySize(2);
     rect_->axis(QCPAxis::atBottom)->setRange(-0.5, std::max(layers_, 1) - 0.5);
+    // No model yet: no layer numbers (a lone "0" would suggest a one-layer model).
+    rect_->axis(QCPAxis::atBottom)->setTickLabels(layers_ > 0);
+    rect_->axis(QCPAxis::atLeft)->setTickLabels(layers_ > 0);
     outlined_.clear();
     clearRects(outlineRects_);
     selected_ = -1;
     clearRects(selectionRects_);
+    edited_.clear();
+    clearRects(editedRects_);
     setValues(std::vector<double>(model.matrices.size(), kNaN));
 }
 
@@ -117,7 +140,7 @@ void HeatmapPanel::setScaleLabel(const QString& label) {
 }
 
 void HeatmapPanel::setTitle(const QString& title) {
-    rect_->axis(QCPAxis::atTop)->setLabel(title);
+    style::setWrappingLabel(rect_->axis(QCPAxis::atTop), title);  // broken into lines to fit
 }
 
 double HeatmapPanel::cellValue(int layer, int typeIndex) const {
@@ -144,7 +167,7 @@ QPointF HeatmapPanel::cellCenterPixel(int matrix) const {
             rect_->axis(QCPAxis::atLeft)->coordToPixel(static_cast<int>(m.type))};
 }
 
-QCPItemRect* HeatmapPanel::makeCellRect(int matrix, const QColor& color, double width) {
+QCPItemRect* HeatmapPanel::makeCellRect(int matrix, const QPen& pen, double inset) {
     const MatrixInfo& m = model_.matrices[matrix];
     auto* item = new QCPItemRect(plot_);  // owned by the plot
     item->setClipAxisRect(rect_);
@@ -152,10 +175,9 @@ QCPItemRect* HeatmapPanel::makeCellRect(int matrix, const QColor& color, double 
         p->setAxes(rect_->axis(QCPAxis::atBottom), rect_->axis(QCPAxis::atLeft));
         p->setAxisRect(rect_);
     }
-    const double inset = 0.06;
     item->topLeft->setCoords(m.layer - 0.5 + inset, static_cast<int>(m.type) - 0.5 + inset);
     item->bottomRight->setCoords(m.layer + 0.5 - inset, static_cast<int>(m.type) + 0.5 - inset);
-    item->setPen(QPen(color, width));
+    item->setPen(pen);
     item->setBrush(Qt::NoBrush);
     item->setSelectable(false);
     return item;
@@ -173,8 +195,20 @@ void HeatmapPanel::setOutlined(const std::vector<int>& matrices) {
         if (i < 0 || i >= static_cast<int>(model_.matrices.size())) continue;
         outlined_.push_back(i);
         // Two strokes, so the outline shows on dark and bright cells alike.
-        outlineRects_.push_back(makeCellRect(i, Qt::white, 2.4));
-        outlineRects_.push_back(makeCellRect(i, QColor("#d00000"), 1.2));
+        outlineRects_.push_back(makeCellRect(i, QPen(Qt::white, 2.4)));
+        outlineRects_.push_back(makeCellRect(i, QPen(QColor("#d00000"), 1.2)));
+    }
+}
+
+void HeatmapPanel::setEdited(const std::vector<int>& matrices) {
+    clearRects(editedRects_);
+    edited_.clear();
+    for (int i : matrices) {
+        if (i < 0 || i >= static_cast<int>(model_.matrices.size())) continue;
+        edited_.push_back(i);
+        // Inside a bottleneck's outline, so that both show.
+        editedRects_.push_back(makeCellRect(i, QPen(Qt::black, 2.0), 0.16));
+        editedRects_.push_back(makeCellRect(i, QPen(QColor("#ff8c00"), 2.0, Qt::DashLine), 0.16));
     }
 }
 
@@ -182,8 +216,10 @@ void HeatmapPanel::setSelected(int matrix) {
     clearRects(selectionRects_);
     selected_ = (matrix >= 0 && matrix < static_cast<int>(model_.matrices.size())) ? matrix : -1;
     if (selected_ >= 0) {
-        selectionRects_.push_back(makeCellRect(selected_, Qt::black, 2.4));
-        selectionRects_.push_back(makeCellRect(selected_, QColor("#00e5ff"), 1.2));
+        selectionRects_.push_back(makeCellRect(selected_, QPen(Qt::black, 2.4)));
+        selectionRects_.push_back(makeCellRect(selected_, QPen(QColor("#00e5ff"), 1.2)));
+        // The selection is the user's pointer, not a result: exported figures leave it out.
+        for (QCPItemRect* r : selectionRects_) r->setProperty("sieveScreenOnly", true);
     }
 }
 

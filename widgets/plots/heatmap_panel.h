@@ -19,6 +19,7 @@ class QCPColorGradient;
 class QCPItemRect;
 class QCPRange;
 class QColor;
+class QPen;
 
 namespace sieve::widgets {
 
@@ -55,13 +56,16 @@ public:
     const std::vector<int>& outlined() const { return outlined_; }
     void setSelected(int matrix);  // -1 clears
     int selected() const { return selected_; }
+    // Cells a user changed by hand (the playground): a dashed orange frame.
+    void setEdited(const std::vector<int>& matrices);
+    const std::vector<int>& edited() const { return edited_; }
 
     QCPColorMap* colorMap() const { return map_; }
     QCPAxisRect* axisRect() const { return rect_; }
 
 private:
     void configureAxes();
-    QCPItemRect* makeCellRect(int matrix, const QColor& color, double width);
+    QCPItemRect* makeCellRect(int matrix, const QPen& pen, double inset = 0.06);
     void clearRects(std::vector<QCPItemRect*>& rects);
 
     QCustomPlot* plot_;
@@ -76,6 +80,8 @@ private:
     std::vector<QCPItemRect*> outlineRects_;
     int selected_ = -1;
     std::vector<QCPItemRect*> selectionRects_;
+    std::vector<int> edited_;
+    std::vector<QCPItemRect*> editedRects_;
 };
 
 // "4096 × 11008" (D × H).

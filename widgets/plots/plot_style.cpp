@@ -84,6 +84,68 @@ void styleAxisRect(QCPAxisRect* rect) {
     }
 }
 
+namespace {
+const char* kFullText = "sieveFullText";
+}
+
+void setWrappingLabel(QCPAxis* axis, const QString& text) {
+    axis->setProperty(kFullText, text);
+    axis->setLabel(text);
+}
+
+void setWrappingText(QCPTextElement* element, const QString& text) {
+    element->setProperty(kFullText, text);
+    element->setText(text);
+}
+
+QString fullText(const QCPAxis* axis) {
+    const QVariant full = axis->property(kFullText);
+    return full.isValid() ? full.toString() : axis->label();
+}
+
+QString fullText(const QCPTextElement* element) {
+    const QVariant full = element->property(kFullText);
+    return full.isValid() ? full.toString() : element->text();
+}
+
+QString wrapText(const QString& text, const QFont& font, double width) {
+    const QFontMetricsF metrics(font);
+    QStringList out;
+    for (const QString& paragraph : text.split(QLatin1Char('\n'))) {
+        if (metrics.horizontalAdvance(paragraph) <= width) {
+            out << paragraph;
+            continue;
+        }
+        // Units, dashes and relations stay with their numbers ("5 %", "ε = 5 %", "≥ 0.950").
+        const auto isRelation = [](const QString& w) {
+            return w == QStringLiteral("=") || w == QStringLiteral("≥") || w == QStringLiteral("≤") ||
+                   w == QStringLiteral("×");
+        };
+        QStringList words;
+        bool glueNext = false;
+        for (const QString& word : paragraph.split(QLatin1Char(' '), Qt::SkipEmptyParts)) {
+            if (!words.isEmpty() && (glueNext || word.startsWith(QLatin1Char('%')) ||
+                                     word == QStringLiteral("–") || isRelation(word)))
+                words.last() += QLatin1Char(' ') + word;
+            else
+                words << word;
+            glueNext = isRelation(word);
+        }
+        QString line;
+        for (const QString& word : words) {
+            const QString longer = line.isEmpty() ? word : line + QLatin1Char(' ') + word;
+            if (!line.isEmpty() && metrics.horizontalAdvance(longer) > width) {
+                out << line;
+                line = word;
+            } else {
+                line = longer;
+            }
+        }
+        out << line;
+    }
+    return out.join(QLatin1Char('\n'));
+}
+
 QString percent(double fraction, int decimals) {
     return QStringLiteral("%1 %").arg(fraction * 100.0, 0, 'f', decimals);
 }

@@ -25,6 +25,17 @@ QString methodDescription(const QString& method);
 // Grid, tick and label styling shared by all axes.
 void styleAxisRect(QCPAxisRect* rect);
 
+// Titles that wrap between words to the width they have (on screen by
+// PlotView before every replot, in exported figures by the preset): the full
+// text is kept on the axis or text element, the shown one is broken into lines.
+void setWrappingLabel(QCPAxis* axis, const QString& text);
+void setWrappingText(QCPTextElement* element, const QString& text);
+QString fullText(const QCPAxis* axis);
+QString fullText(const QCPTextElement* element);
+// `text` broken between words into lines no wider than `width` pixels of
+// `font` (a unit such as "%" stays with its number).
+QString wrapText(const QString& text, const QFont& font, double width);
+
 // "42 %" with no more digits than needed.
 QString percent(double fraction, int decimals = 0);
 // "16.8 M", "524 k".

@@ -26,6 +26,13 @@ public:
     virtual double preferredAspect() const { return 0.68; }
     // Width of the "paper" preset: one column (3.5 in) unless a view needs two.
     virtual double paperWidthInches() const { return 3.5; }
+    // The most of an exported figure's height its legend may take.
+    virtual double maxLegendShare() const { return 0.34; }
+    // After a layout (on screen or on an export's canvas): evens out what the
+    // layout alone cannot (the compare view's three heatmaps get equal
+    // heights whatever their titles and axis labels take). True when it
+    // changed something and the plot must be laid out again.
+    virtual bool balanceLayout() { return false; }
 
     // Number of times the plot has been redrawn (for throttling checks and diagnostics).
     int replotCount() const { return replots_; }
@@ -33,6 +40,11 @@ public:
 protected:
     // Schedules one redraw at the next event-loop pass (coalesces bursts of updates).
     void requestReplot();
+
+private:
+    // Before every redraw: titles set with style::setWrappingLabel/Text are
+    // broken into lines that fit the width they have now.
+    void wrapTitles();
 
 private:
     QCustomPlot* plot_;  // child widget; subclasses place it in their layout

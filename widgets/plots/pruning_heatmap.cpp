@@ -21,16 +21,94 @@ PruningHeatmap::PruningHeatmap(QWidget* parent) : PlotView(parent) {
     panel_ = HeatmapPanel::inLayoutRow(plot, plot->axisRect(), 0);
     panel_->setScaleLabel(tr("fraction pruned"));
     panel_->setDataRange(0.0, 0.9);
+    // The colour scale explains the map; a nameless legend row for it would not.
+    panel_->colorMap()->removeFromLegend();
+
+    // The legend below the heatmap explains the frames drawn on cells.
+    auto key = [plot](const QString& name, const QPen& pen) {
+        QCPGraph* g = plot->addGraph();
+        g->setName(name);
+        g->setLineStyle(QCPGraph::lsNone);
+        g->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssSquare, pen, Qt::NoBrush, 11));
+        g->removeFromLegend();
+        return g;
+    };
+    bottleneckKey_ = key(tr("bottleneck"), QPen(QColor("#d00000"), 1.6));
+    editedKey_ = key(tr("changed by you (playground)"), QPen(QColor("#ff8c00"), 1.6, Qt::DashLine));
+    selectedKey_ = key(tr("selected matrix"), QPen(QColor("#00b8d4"), 1.6));
+    selectedKey_->setProperty("sieveScreenOnly", true);
+    plot->legend->setBorderPen(Qt::NoPen);
+    plot->legend->setFillOrder(QCPLegend::foColumnsFirst);
+    plot->legend->setWrap(1);
+    plot->legend->setMargins(QMargins(4, 0, 4, 0));
+    plot->axisRect()->insetLayout()->take(plot->legend);
+    plot->plotLayout()->setRowSpacing(0);
+
     connect(plot, &QCustomPlot::mouseMove, this, &PruningHeatmap::onMouseMove);
     connect(plot, &QCustomPlot::mousePress, this, &PruningHeatmap::onMousePress);
     connect(plot, &QCustomPlot::mouseRelease, this, &PruningHeatmap::onMouseRelease);
+    connect(plot, &QCustomPlot::mouseWheel, this, &PruningHeatmap::onMouseWheel);
 }
 
+void PruningHeatmap::updateLegend() {
+    const auto show = [](QCPGraph* g, bool on) {
+        if (on)
+            g->addToLegend();
+        else
+            g->removeFromLegend();
+    };
+    show(bottleneckKey_, !panel_->outlined().empty());
+    show(editedKey_, !panel_->edited().empty());
+    show(selectedKey_, panel_->selected() >= 0);
+    // The legend row is in the layout only while it has entries (an empty row would keep its margins).
+    QCPLegend* legend = customPlot()->legend;
+    QCPLayoutGrid* layout = customPlot()->plotLayout();
+    const bool wanted = legend->itemCount() > 0;
+    const bool placed = layout->rowCount() > 1 && layout->hasElement(1, 0) && layout->element(1, 0) == legend;
+    if (wanted && !placed) {
+        layout->addElement(1, 0, legend);
+        layout->setRowStretchFactor(1, 0.001);
+    } else if (!wanted && placed) {
+        layout->take(legend);
+        layout->simplify();
+    }
+    legend->setVisible(wanted);
+    requestReplot();
+}
+
+void PruningHeatmap::setBottlenecks(const std::vector<int>& matrices, const QString& legendText,
+                                    const std::map<int, QString>& notes) {
+    bottleneckKey_->setName(legendText);
+    notes_ = notes;
+    setOutlined(matrices);
+}
+
+void PruningHeatmap::setEdited(const std::vector<int>& matrices) {
+    panel_->setEdited(matrices);
+    updateLegend();
+}
+
+std::vector<int> PruningHeatmap::edited() const {
+    return panel_->edited();
+}
+
+QStringList PruningHeatmap::legendLabels() const {
+    QStringList out;
+    QCPLegend* legend = customPlot()->legend;
+    if (!legend->visible()) return out;
+    for (int i = 0; i < legend->itemCount(); ++i)
+        if (auto* item = qobject_cast<QCPPlottableLegendItem*>(legend->item(i)))
+            out << item->plottable()->name();
+    return out;
+}
+
+// (A legend outside the layout is still a QObject child of the plot: deleted with it.)
 PruningHeatmap::~PruningHeatmap() = default;
 
 void PruningHeatmap::setModel(const ModelSummary& summary) {
     panel_->setModel(summary);
-    requestReplot();
+    notes_.clear();
+    updateLegend();
 }
 
 void PruningHeatmap::setChromosome(const ModelSummary& summary, const LevelGrid& grid,
@@ -53,7 +131,11 @@ void PruningHeatmap::setLevels(const ModelSummary& summary, const std::vector<do
     // Keep outlines and the selection when only the levels change (the GA's best moving on).
     const bool sameModel = summary.matrices.size() == panel_->model().matrices.size() &&
                            summary.layers == panel_->model().layers && summary.path == panel_->model().path;
-    if (!sameModel) panel_->setModel(summary);
+    if (!sameModel) {
+        panel_->setModel(summary);
+        notes_.clear();
+        updateLegend();
+    }
     panel_->setValues(levels);
     requestReplot();
 }
@@ -63,20 +145,25 @@ void PruningHeatmap::setTitle(const QString& title) {
     requestReplot();
 }
 
+QString PruningHeatmap::title() const {
+    return style::fullText(panel_->axisRect()->axis(QCPAxis::atTop));
+}
+
 void PruningHeatmap::setOutlined(const std::vector<int>& matrices) {
     panel_->setOutlined(matrices);
-    requestReplot();
+    updateLegend();
 }
 
 void PruningHeatmap::setSelectedMatrix(int matrix) {
     if (matrix == panel_->selected()) return;
     panel_->setSelected(matrix);
-    requestReplot();
+    updateLegend();
 }
 
 void PruningHeatmap::clear() {
     panel_->setModel(panel_->model());
-    requestReplot();
+    notes_.clear();
+    updateLegend();
 }
 
 double PruningHeatmap::cellLevel(int layer, MatrixType type) const {
@@ -116,6 +203,9 @@ QString PruningHeatmap::toolTipFor(int matrix) const {
             tr("parameters kept: %1 of %2 (%3)")
                 .arg(style::compactCount(double(kept)), style::compactCount(double(m.params())),
                      style::percent(double(kept) / double(std::max<int64_t>(m.params(), 1))));
+    if (const auto note = notes_.find(matrix); note != notes_.end()) text += QLatin1Char('\n') + note->second;
+    if (std::find(panel_->edited().begin(), panel_->edited().end(), matrix) != panel_->edited().end())
+        text += QLatin1Char('\n') + tr("changed by you in the playground");
     return text;
 }
 
@@ -141,8 +231,20 @@ void PruningHeatmap::onMouseRelease(QMouseEvent* event) {
     if (event->button() == Qt::LeftButton && isClick && matrix >= 0 && matrix == pressMatrix_) {
         setSelectedMatrix(matrix);
         Q_EMIT matrixClicked(matrix);
+        Q_EMIT levelMenuRequested(matrix, customPlot()->mapToGlobal(event->position().toPoint()));
     }
     pressMatrix_ = -1;
+}
+
+void PruningHeatmap::onMouseWheel(QWheelEvent* event) {
+    const int matrix = panel_->matrixAt(event->position());
+    if (matrix < 0 || std::isnan(panel_->values()[size_t(matrix)])) return;
+    // One grid level per notch (120 eighths of a degree); touchpads send less at a time.
+    wheelRemainder_ += event->angleDelta().y();
+    const int steps = wheelRemainder_ / 120;
+    wheelRemainder_ -= steps * 120;
+    if (steps != 0) Q_EMIT levelStepRequested(matrix, steps);
+    event->accept();
 }
 
 QString PruningHeatmap::toCsv() const {

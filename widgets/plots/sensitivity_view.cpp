@@ -6,6 +6,7 @@
 #include <QHeaderView>
 #include <QSignalBlocker>
 #include <QSplitter>
+#include <QStyle>
 #include <QTableWidget>
 #include <QToolTip>
 #include <algorithm>
@@ -37,6 +38,7 @@ SensitivityView::SensitivityView(QWidget* parent) : PlotView(parent), table_(new
     splitter->addWidget(table_);
     splitter->setStretchFactor(0, 3);
     splitter->setStretchFactor(1, 2);
+    splitter->setChildrenCollapsible(false);
     layout->addWidget(splitter);
 
     QCustomPlot* plot = customPlot();
@@ -46,13 +48,15 @@ SensitivityView::SensitivityView(QWidget* parent) : PlotView(parent), table_(new
     setLevel(level_);
 
     table_->setColumnCount(ColumnCount);
-    table_->setHorizontalHeaderLabels({tr("Rank"), tr("Matrix"), tr("D × H"), tr("Accuracy"), tr("Drop")});
+    table_->setHorizontalHeaderLabels(
+        {tr("Rank"), tr("Layer"), tr("Matrix"), tr("D × H"), tr("Accuracy"), tr("Drop")});
     table_->verticalHeader()->setVisible(false);
     table_->setSelectionBehavior(QAbstractItemView::SelectRows);
     table_->setSelectionMode(QAbstractItemView::SingleSelection);
     table_->setWordWrap(false);
+    // Every column as wide as its contents: "o_proj" and "q_proj" are never cut to "…".
     table_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    table_->horizontalHeader()->setSectionResizeMode(MatrixColumn, QHeaderView::Stretch);
+    table_->horizontalHeader()->setStretchLastSection(true);
     table_->verticalHeader()->setDefaultSectionSize(table_->fontMetrics().height() + 6);
     table_->setToolTip(
         tr("Matrices ranked by the accuracy lost when each alone is pruned; "
@@ -67,6 +71,7 @@ SensitivityView::SensitivityView(QWidget* parent) : PlotView(parent), table_(new
     });
     connect(plot, &QCustomPlot::mouseMove, this, &SensitivityView::onMouseMove);
     connect(plot, &QCustomPlot::mouseRelease, this, &SensitivityView::onMouseRelease);
+    fitTableWidth();
 }
 
 SensitivityView::~SensitivityView() = default;
@@ -86,8 +91,24 @@ void SensitivityView::setBaseline(double a0) {
 
 void SensitivityView::setLevel(double level) {
     level_ = level;
-    panel_->setTitle(tr("each matrix alone pruned %1").arg(style::percent(level)));
+    updateTitle();
+}
+
+void SensitivityView::setMethod(const QString& method) {
+    method_ = method;
+    updateTitle();
+}
+
+void SensitivityView::updateTitle() {
+    panel_->setTitle(method_.isEmpty()
+                         ? tr("Accuracy drop with each matrix alone pruned to %1").arg(style::percent(level_))
+                         : tr("Accuracy drop with each matrix alone pruned to %1 (%2)")
+                               .arg(style::percent(level_), style::methodLabel(method_)));
     requestReplot();
+}
+
+QString SensitivityView::title() const {
+    return style::fullText(panel_->axisRect()->axis(QCPAxis::atTop));
 }
 
 void SensitivityView::addMeasurement(int matrix, double accuracy) {
@@ -103,6 +124,7 @@ void SensitivityView::setResult(const SensitivityResult& result) {
     // a0 = accuracy + drop for any measured matrix.
     if (!result.accuracy.empty() && result.drop.size() == result.accuracy.size())
         a0_ = result.accuracy.front() + result.drop.front();
+    method_ = QString::fromStdString(result.method);
     setLevel(result.level);
     ranking_ = result.ranking;
     fixedRanking_ = !ranking_.empty();
@@ -137,8 +159,10 @@ void SensitivityView::refresh() {
         const int i = ranking_[row];
         const MatrixInfo& m = model_.matrices[i];
         table_->setItem(row, RankColumn, readOnlyItem(QString::number(row + 1)));
-        auto* name =
-            readOnlyItem(tr("layer %1 %2").arg(m.layer).arg(QString::fromLatin1(matrixTypeName(m.type))));
+        auto* layer = readOnlyItem(QString::number(m.layer));
+        layer->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+        table_->setItem(row, LayerColumn, layer);
+        auto* name = readOnlyItem(QString::fromLatin1(matrixTypeName(m.type)));
         name->setToolTip(QString::fromStdString(m.name));
         name->setData(Qt::UserRole, i);
         table_->setItem(row, MatrixColumn, name);
@@ -146,7 +170,26 @@ void SensitivityView::refresh() {
         table_->setItem(row, AccuracyColumn, readOnlyItem(QString::number(accuracy_[i], 'f', 3)));
         table_->setItem(row, DropColumn, readOnlyItem(QString::number(drop[i], 'f', 3)));
     }
+    fitTableWidth();
     requestReplot();
+}
+
+// The table is as wide as its columns (the splitter gives the rest to the
+// heatmap), so no cell is cut short.
+void SensitivityView::fitTableWidth() {
+    QHeaderView* header = table_->horizontalHeader();
+    const QFontMetrics metrics(table_->font());
+    const int padding = 2 * table_->style()->pixelMetric(QStyle::PM_FocusFrameHMargin, nullptr, table_) + 10;
+    int width = 0;
+    for (int c = 0; c < ColumnCount; ++c) {
+        int column = header->sectionSizeHint(c);
+        for (int row = 0; row < table_->rowCount(); ++row)
+            if (const QTableWidgetItem* item = table_->item(row, c))
+                column = std::max(column, metrics.horizontalAdvance(item->text()) + padding);
+        width += column;
+    }
+    const int scrollBar = table_->style()->pixelMetric(QStyle::PM_ScrollBarExtent, nullptr, table_);
+    table_->setMinimumWidth(width + 2 * table_->frameWidth() + scrollBar + 4);
 }
 
 std::vector<int> SensitivityView::bottlenecks(double minDrop, int maxCount) const {

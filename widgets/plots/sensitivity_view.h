@@ -21,14 +21,24 @@ class HeatmapPanel;
 class SensitivityView : public PlotView {
     Q_OBJECT
 public:
-    enum Column { RankColumn = 0, MatrixColumn, ShapeColumn, AccuracyColumn, DropColumn, ColumnCount };
+    enum Column {
+        RankColumn = 0,
+        LayerColumn,
+        MatrixColumn,
+        ShapeColumn,
+        AccuracyColumn,
+        DropColumn,
+        ColumnCount
+    };
 
     explicit SensitivityView(QWidget* parent = nullptr);
     ~SensitivityView() override;
 
     void setModel(const ModelSummary& summary);
-    void setBaseline(double a0);  // dense accuracy; drop = a0 - accuracy
-    void setLevel(double level);  // the level each matrix was pruned to (shown in the title)
+    void setBaseline(double a0);            // dense accuracy; drop = a0 - accuracy
+    void setLevel(double level);            // the level each matrix was pruned to (shown in the title)
+    void setMethod(const QString& method);  // the projection method (named in the title)
+    QString title() const;
     // One measurement (live, from a SensitivityEvent).
     void addMeasurement(int matrix, double accuracy);
     // A finished result (replaces the measurements; uses its ranking).
@@ -56,6 +66,8 @@ Q_SIGNALS:
 
 private:
     void refresh();  // heatmap and table from accuracy_
+    void updateTitle();
+    void fitTableWidth();
     void onMouseMove(QMouseEvent* event);
     void onMouseRelease(QMouseEvent* event);
 
@@ -64,6 +76,7 @@ private:
     ModelSummary model_;
     double a0_ = 0;
     double level_ = 0.9;
+    QString method_;
     std::vector<double> accuracy_;  // NaN = not measured yet
     std::vector<int> ranking_;
     bool fixedRanking_ = false;  // a finished result's own ranking
