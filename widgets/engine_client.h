@@ -16,8 +16,8 @@
 #include <QString>
 
 #include "core/session/session_data.h"
-#include "core/types/device_choice.h"
 #include "core/types/chromosome_evaluation.h"
+#include "core/types/device_choice.h"
 #include "core/types/job.h"
 #include "core/types/matrix_info.h"
 #include "core/types/memory_plan.h"

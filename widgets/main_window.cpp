@@ -30,13 +30,13 @@
 #include <algorithm>
 
 #include "core/types/statistics.h"
-#include "widgets/common/session_follower.h"
 #include "widgets/common/language.h"
 #include "widgets/common/result_summary.h"
+#include "widgets/common/session_follower.h"
 #include "widgets/common/version_text.h"
 #include "widgets/export/export_dialog.h"
-#include "widgets/panels/model_panel.h"
 #include "widgets/panels/memory_plan_view.h"
+#include "widgets/panels/model_panel.h"
 #include "widgets/panels/open_model_dialog.h"
 #include "widgets/panels/progress_panel.h"
 #include "widgets/panels/result_banner.h"
@@ -133,7 +133,8 @@ void MainWindow::buildViews() {
     tabs_->setTabToolTip(HeatmapTab, tr("Pruning level of every matrix in the GA's best chromosome, and the "
                                         "playground: scroll on a cell or click it to change its level"));
     tabs_->setTabToolTip(BottleneckTab, tr("Accuracy lost when each matrix alone is pruned"));
-    tabs_->setTabToolTip(AccuracyTab, tr("Accuracy against the share of prunable parameters removed (embeddings and lm_head are never pruned), per method"));
+    tabs_->setTabToolTip(AccuracyTab, tr("Accuracy against the share of prunable parameters removed "
+                                         "(embeddings and lm_head are never pruned), per method"));
     tabs_->setTabToolTip(CompareTab, tr("Two tasks' pruning heatmaps and their difference"));
 
     banner_ = new ResultBanner(this);
@@ -1038,9 +1039,10 @@ void MainWindow::updateComparison(const SessionData& session) {
         method.isEmpty() ? tr("%1, GA best").arg(name.isEmpty() ? tr("current task") : name)
                          : tr("%1, GA best with %2").arg(name.isEmpty() ? tr("current task") : name, method);
     const bool pinned = pinnedLevels_.size() == model.matrices.size();
-    const QString labelA = pinnedMethod_.isEmpty()
-                               ? tr("%1, GA best").arg(pinnedTask_)
-                               : tr("%1, GA best with %2").arg(pinnedTask_, style::methodLabel(pinnedMethod_));
+    const QString labelA =
+        pinnedMethod_.isEmpty()
+            ? tr("%1, GA best").arg(pinnedTask_)
+            : tr("%1, GA best with %2").arg(pinnedTask_, style::methodLabel(pinnedMethod_));
     compare_->setComparison(model, labelA, pinned ? pinnedLevels_ : std::vector<double>{}, labelB, current);
 }
 

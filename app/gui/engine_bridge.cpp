@@ -47,7 +47,8 @@ QString EngineBridge::automaticDevice() const {
 
 QString EngineBridge::automaticDType(const QString& device) const {
     try {
-        return QString::fromStdString(dtypeName(resolveDType(DeviceChoice{device.toStdString(), DType::Auto})));
+        return QString::fromStdString(
+            dtypeName(resolveDType(DeviceChoice{device.toStdString(), DType::Auto})));
     } catch (const std::exception&) {  // a device this machine lacks: the GPU rule
         return QStringLiteral("bfloat16");
     }

@@ -91,7 +91,8 @@ StreamStats streamLayers(Model& model, const std::vector<std::vector<int64_t>>& 
             for (size_t b = 0; b < states.size(); ++b) {
                 context.throwIfCancelled();
                 // The context after the observer is (un)installed: it carries the observer.
-                torch::Tensor out = model.runBlocks(states[b].to(device), model.maskContext(masks[b]), layer, layer + 1);
+                torch::Tensor out =
+                    model.runBlocks(states[b].to(device), model.maskContext(masks[b]), layer, layer + 1);
                 if (keep) states[b] = park(out, options.statesOnHost, pin);
             }
             ++stats.blockPasses;

@@ -51,7 +51,8 @@ public:
 };
 
 struct StreamOptions {
-    StreamOptions(CalibrationOptions calibration = {}) : calibration(calibration) {}  // NOLINT: implicit on purpose
+    StreamOptions(CalibrationOptions calibration = {})
+        : calibration(calibration) {}  // NOLINT: implicit on purpose
 
     CalibrationOptions calibration;
     // Where the boundary states wait between blocks: the device of the block
@@ -67,12 +68,12 @@ struct StreamOptions {
 };
 
 struct StreamStats {
-    int64_t tokens = 0;          // valid tokens
-    int64_t paddedTokens = 0;    // positions held per boundary (padding included)
+    int64_t tokens = 0;        // valid tokens
+    int64_t paddedTokens = 0;  // positions held per boundary (padding included)
     int64_t sequences = 0;
-    int64_t stateBytes = 0;      // the boundary states
-    int64_t peakGramBytes = 0;   // the largest block's Grams
-    int blockPasses = 0;         // block forwards over all batches (L, plus one per changed block)
+    int64_t stateBytes = 0;     // the boundary states
+    int64_t peakGramBytes = 0;  // the largest block's Grams
+    int blockPasses = 0;        // block forwards over all batches (L, plus one per changed block)
     double seconds = 0;
 };
 

@@ -28,7 +28,7 @@ CpuFeatures detect() {
     const bool osxsave = (ecx >> 27) & 1;
     if (!osxsave) return f;
     const uint64_t xcr = xcr0();
-    const bool avxState = (xcr & 0x6) == 0x6;            // SSE and AVX registers
+    const bool avxState = (xcr & 0x6) == 0x6;                   // SSE and AVX registers
     const bool avx512State = avxState && (xcr & 0xe0) == 0xe0;  // opmask, ZMM0-15 upper halves, ZMM16-31
     const bool amxState = (xcr & (uint64_t(3) << 17)) == (uint64_t(3) << 17);  // XTILECFG, XTILEDATA
     if (!__get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx)) return f;

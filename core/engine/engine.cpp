@@ -297,7 +297,7 @@ struct Engine::Impl {
     PlanRequest planRequest(const RunSettings& s) const {
         PlanRequest r;
         r.shape = modelShapeOf(model->config(), summary.path);
-        r.dtype = model->dtype() == torch::kFloat32 ? DType::Float32
+        r.dtype = model->dtype() == torch::kFloat32    ? DType::Float32
                   : model->dtype() == torch::kBFloat16 ? DType::BFloat16
                                                        : DType::Float16;
         r.methods = s.methods;
@@ -312,7 +312,8 @@ struct Engine::Impl {
                 tokens += int64_t(seq.size());
                 longest = std::max<int64_t>(longest, int64_t(seq.size()));
             }
-            r.calibrationTokens = s.maxCalibrationTokens > 0 ? std::min(tokens, s.maxCalibrationTokens) : tokens;
+            r.calibrationTokens =
+                s.maxCalibrationTokens > 0 ? std::min(tokens, s.maxCalibrationTokens) : tokens;
             r.calibrationLength = longest;
             r.evaluationLength = longest;  // search examples are of the same task
         } else if (s.maxCalibrationTokens > 0) {
@@ -329,8 +330,8 @@ struct Engine::Impl {
             }
             const MemoryInfo gpu = deviceMemory(name);
             const int64_t used = std::max<int64_t>(0, currentMemory(name));
-            r.devices.push_back(
-                PlanDevice{name, gpu.total, std::max<int64_t>(0, gpu.available + used - gpuReserveBytes(gpu.total))});
+            r.devices.push_back(PlanDevice{
+                name, gpu.total, std::max<int64_t>(0, gpu.available + used - gpuReserveBytes(gpu.total))});
         }
         if (memoryLimit > 0) {
             for (PlanDevice& d : r.devices) d.available = std::min(d.available, memoryLimit);
@@ -392,7 +393,8 @@ struct Engine::Impl {
 
     // One layer-streamed pass: the Grams block by block, and every data
     // method's factors (`methods`) made from them as each block is reached.
-    void calibrateAndProject(const RunSettings& s, const std::vector<std::string>& methods, JobContext& context) {
+    void calibrateAndProject(const RunSettings& s, const std::vector<std::string>& methods,
+                             JobContext& context) {
         checkPlan(s, {"load", "calibrate"}, context);
         store.evictCalibrated();  // factors of the old Grams
         calibration.reset();
@@ -416,12 +418,14 @@ struct Engine::Impl {
         context.log("calibrated " + std::to_string(model->blockCount()) + " blocks on " +
                     std::to_string(result.stats.tokens) + " tokens (boundary states " +
                     bytesText(result.stats.stateBytes) + (plan.statesOnHost ? " in host memory" : "") +
-                    ", largest block's Grams " + bytesText(result.stats.peakGramBytes) + (calibration ? ", kept" : ", freed") +
-                    "); " + store.summary());
+                    ", largest block's Grams " + bytesText(result.stats.peakGramBytes) +
+                    (calibration ? ", kept" : ", freed") + "); " + store.summary());
         context.emit(CalibrationEvent{calibrationRecord.examples, calibrationRecord.tokens});
     }
 
-    void calibrate(const RunSettings& s, JobContext& context) { calibrateAndProject(s, dataMethods(s), context); }
+    void calibrate(const RunSettings& s, JobContext& context) {
+        calibrateAndProject(s, dataMethods(s), context);
+    }
 
     // Another model or task: no Grams, no factors.
     void resetCalibration() {
@@ -431,7 +435,9 @@ struct Engine::Impl {
         store.clear();
     }
 
-    bool calibratedFor(const RunSettings& s) const { return calibrationBudget == s.maxCalibrationTokens && calibrationBudget >= 0; }
+    bool calibratedFor(const RunSettings& s) const {
+        return calibrationBudget == s.maxCalibrationTokens && calibrationBudget >= 0;
+    }
 
     const ProjectionSet& project(const std::string& name, const RunSettings& s, JobContext& context) {
         const MethodInfo& method = requireMethod(name);
@@ -453,8 +459,8 @@ struct Engine::Impl {
         ProjectionSetOptions options;
         options.factor.levels = s.grid;
         options.factor.seed = 0;
-        options.factorsOnHost = std::find(plan.hostFactorMethods.begin(), plan.hostFactorMethods.end(), name) !=
-                                plan.hostFactorMethods.end();
+        options.factorsOnHost = std::find(plan.hostFactorMethods.begin(), plan.hostFactorMethods.end(),
+                                          name) != plan.hostFactorMethods.end();
         PhaseMeter meter(*this, "project:" + name, context);
         ProjectionSet set = ProjectionSet::build(
             *projection, prunableLinears(*model),
@@ -469,14 +475,16 @@ struct Engine::Impl {
 
     // Tells every other rank which search starts (its method and a0) and
     // sends it the method's factors (they are never computed twice).
-    void shareSearch(const std::string& method, double a0, const ProjectionSet& set, const JobContext& context) {
+    void shareSearch(const std::string& method, double a0, const ProjectionSet& set,
+                     const JobContext& context) {
         const auto start = std::chrono::steady_clock::now();
         for (int r = 1; r < cluster->size(); ++r)
             cluster->send(r, kClusterSearch, WireWriter().text(method).f64(a0).bytes());
         sendFactors(set, *cluster);
         char line[160];
-        std::snprintf(line, sizeof line, "cluster: %s factors (%s) sent to %d ranks in %.1f s", method.c_str(),
-                      bytesText(set.deviceBytes() + set.hostBytes()).c_str(), cluster->size() - 1,
+        std::snprintf(line, sizeof line, "cluster: %s factors (%s) sent to %d ranks in %.1f s",
+                      method.c_str(), bytesText(set.deviceBytes() + set.hostBytes()).c_str(),
+                      cluster->size() - 1,
                       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
         context.log(line);
     }
@@ -491,7 +499,10 @@ struct Engine::Impl {
     class PhaseMeter {
     public:
         PhaseMeter(Impl& d, std::string phase, const JobContext& context)
-            : d_(d), phase_(std::move(phase)), context_(context), device_(d.model->device().str()),
+            : d_(d),
+              phase_(std::move(phase)),
+              context_(context),
+              device_(d.model->device().str()),
               start_(std::chrono::steady_clock::now()) {
             resetPeakMemory(device_);
         }
@@ -501,14 +512,15 @@ struct Engine::Impl {
             m.device = device_;
             m.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
             const int64_t peak = peakMemory(device_);
-            m.peakBytes = peak < 0 ? -1 : (device_ == "cpu" ? std::max<int64_t>(0, peak - d_.baselineResident) : peak);
+            m.peakBytes =
+                peak < 0 ? -1 : (device_ == "cpu" ? std::max<int64_t>(0, peak - d_.baselineResident) : peak);
             const std::string planned = phase_.rfind("project:", 0) == 0 ? "project" : phase_;
             if (const PhasePlan* p = d_.plan.phase(planned))
                 if (!p->deviceBytes.empty()) m.plannedBytes = p->deviceBytes.front();
             char text[200];
-            std::snprintf(text, sizeof text, "%s: %.1f s, peak %s on %s (planned %s)", phase_.c_str(), m.seconds,
-                          m.peakBytes < 0 ? "not measurable" : bytesText(m.peakBytes).c_str(), device_.c_str(),
-                          m.plannedBytes < 0 ? "-" : bytesText(m.plannedBytes).c_str());
+            std::snprintf(text, sizeof text, "%s: %.1f s, peak %s on %s (planned %s)", phase_.c_str(),
+                          m.seconds, m.peakBytes < 0 ? "not measurable" : bytesText(m.peakBytes).c_str(),
+                          device_.c_str(), m.plannedBytes < 0 ? "-" : bytesText(m.plannedBytes).c_str());
             context_.log(text);
             d_.measurements.push_back(m);
         }
@@ -589,8 +601,9 @@ const ModelSummary& Engine::openModel(const std::string& path, const DeviceChoic
     options.device = device;
     // Several devices: the first holds the embeddings and the lm_head, the
     // memory plan spreads the blocks (contiguous) so that each device fits.
-    const std::vector<std::string> devices =
-        device.devices.empty() ? std::vector<std::string>{resolveDevice(device.device)} : resolveDevices(device.devices);
+    const std::vector<std::string> devices = device.devices.empty()
+                                                 ? std::vector<std::string>{resolveDevice(device.device)}
+                                                 : resolveDevices(device.devices);
     options.device.device = devices.front();
     if (!d.model) d.baselineResident = std::max<int64_t>(0, currentMemory("cpu"));
     if (devices.size() > 1 && !isFactorizedExport(path)) {
@@ -599,9 +612,9 @@ const ModelSummary& Engine::openModel(const std::string& path, const DeviceChoic
         request.dtype = resolveDType(options.device);
         for (const std::string& name : devices) {
             const MemoryInfo memory = deviceMemory(name);
-            request.devices.push_back(PlanDevice{name, memory.total,
-                                                 memory.total > 0 ? memory.available - gpuReserveBytes(memory.total)
-                                                                  : int64_t(1) << 50});
+            request.devices.push_back(PlanDevice{
+                name, memory.total,
+                memory.total > 0 ? memory.available - gpuReserveBytes(memory.total) : int64_t(1) << 50});
         }
         const MemoryPlan placement = planMemory(request);
         for (int block : placement.blockDevice) options.blockDevices.push_back(devices[size_t(block)]);
@@ -1023,8 +1036,8 @@ int64_t Engine::serveSearch(const RunSettings& settings, JobContext& context) {
     ProjectionSetOptions options;
     options.factor.levels = settings.grid;
     options.factor.seed = 0;
-    options.factorsOnHost = std::find(d.plan.hostFactorMethods.begin(), d.plan.hostFactorMethods.end(), name) !=
-                            d.plan.hostFactorMethods.end();
+    options.factorsOnHost = std::find(d.plan.hostFactorMethods.begin(), d.plan.hostFactorMethods.end(),
+                                      name) != d.plan.hostFactorMethods.end();
     ProjectionSet set = ProjectionSet::start(*makeProjection(name), prunableLinears(*d.model), options);
     receiveFactors(set, *d.cluster, 0);
     const ProjectionSet& held = d.store.insert(name, settings.grid, std::move(set));
@@ -1276,8 +1289,8 @@ void Engine::Impl::record(HeldOutEval& e, const std::string& split, JobContext& 
     e.split = split;
     session.putEval(e);
     context.log(e.taskName + ", " + e.source + " (" + e.method + "): dense " + fixed(e.denseAccuracy, 3) +
-                ", pruned " + fixed(e.prunedAccuracy, 3) + " on " + std::to_string(e.examples) + " examples, " +
-                fixed(100 * e.removedFraction, 1) + " % of the prunable parameters removed");
+                ", pruned " + fixed(e.prunedAccuracy, 3) + " on " + std::to_string(e.examples) +
+                " examples, " + fixed(100 * e.removedFraction, 1) + " % of the prunable parameters removed");
     context.emit(HeldOutEvent{e});
 }
 

@@ -22,8 +22,8 @@
 
 #include "core/export/export_report.h"
 #include "core/session/session.h"
-#include "core/types/device_choice.h"
 #include "core/types/chromosome_evaluation.h"
+#include "core/types/device_choice.h"
 #include "core/types/job.h"
 #include "core/types/matrix_info.h"
 #include "core/types/memory_plan.h"

@@ -45,7 +45,8 @@ public:
         ProjectionSet set = ProjectionSet::start(*method_, linears, options);
         for (int t = 0; t < kMatrixTypeCount; ++t) {
             context.throwIfCancelled();
-            set.factorMatrix(*method_, t, grams.forMatrix(matrices[size_t(grams.layer * kMatrixTypeCount + t)].type));
+            set.factorMatrix(*method_, t,
+                             grams.forMatrix(matrices[size_t(grams.layer * kMatrixTypeCount + t)].type));
         }
         set.apply(levels);
         applied_.push_back(std::move(set));

@@ -19,10 +19,11 @@ public:
         setOptions.factor.levels = options.grid;
         setOptions.factor.seed = 0;
         for (const std::string& name : options.methods) {
-            setOptions.factorsOnHost = std::find(options.hostMethods.begin(), options.hostMethods.end(), name) !=
-                                       options.hostMethods.end();
+            setOptions.factorsOnHost = std::find(options.hostMethods.begin(), options.hostMethods.end(),
+                                                 name) != options.hostMethods.end();
             methods_.push_back(makeProjection(name));
-            out_.sets.emplace_back(name, ProjectionSet::start(*methods_.back(), prunableLinears(model), setOptions));
+            out_.sets.emplace_back(
+                name, ProjectionSet::start(*methods_.back(), prunableLinears(model), setOptions));
         }
         if (options.keepGrams) kept_.resize(size_t(model.blockCount()) * kSites);
         siteTokens_.resize(size_t(model.blockCount()) * kSites, 0);
@@ -49,8 +50,8 @@ public:
     }
 
     CalibrationData keptGrams(int64_t sequences) {
-        return CalibrationData(model_.blockCount(), std::move(kept_), std::move(siteTokens_), model_.summary().matrices,
-                               sequences);
+        return CalibrationData(model_.blockCount(), std::move(kept_), std::move(siteTokens_),
+                               model_.summary().matrices, sequences);
     }
 
 private:

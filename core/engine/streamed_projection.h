@@ -22,7 +22,7 @@ struct StreamedProjectionOptions {
     LevelGrid grid;
     // The plan's call: the methods whose factors wait in host memory.
     std::vector<std::string> hostMethods;
-    bool keepGrams = false;      // every layer's Grams, in host memory, as a CalibrationData
+    bool keepGrams = false;  // every layer's Grams, in host memory, as a CalibrationData
 };
 
 struct StreamedProjection {

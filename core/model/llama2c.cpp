@@ -6,9 +6,9 @@
 #include <limits>
 
 #include "core/common/error.h"
+#include "core/gguf/mapped_file.h"
 #include "core/model/checkpoint.h"
 #include "core/model/llama2c.h"
-#include "core/gguf/mapped_file.h"
 
 namespace sieve {
 namespace {

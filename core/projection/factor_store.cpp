@@ -25,7 +25,8 @@ const ProjectionSet* FactorStore::find(const std::string& method, const LevelGri
     return it != sets_.end() && it->second.grid == grid ? &it->second.set : nullptr;
 }
 
-const ProjectionSet& FactorStore::insert(const std::string& method, const LevelGrid& grid, ProjectionSet set) {
+const ProjectionSet& FactorStore::insert(const std::string& method, const LevelGrid& grid,
+                                         ProjectionSet set) {
     forget(method);
     const ProjectionSet& stored = sets_.emplace(method, Entry{grid, std::move(set)}).first->second.set;
     const FactorStoreReport now = report();
@@ -85,11 +86,12 @@ std::string FactorStore::summary() const {
     char rate[32];
     std::snprintf(rate, sizeof rate, "%.1f %%", 100.0 * r.applies.hitRate());
     return "factor store: " + std::to_string(r.methods) + " method(s), " + bytesText(r.deviceBytes) +
-           " with their blocks, " + bytesText(r.hostBytes) + " in host memory (peak " + bytesText(r.peakBytes) +
-           ", " + std::to_string(r.evictions) + " evicted); " + std::to_string(r.applies.matrixApplies) +
-           " matrix applies, hit rate " + rate + " (" + std::to_string(r.applies.unchanged) + " unchanged, " +
-           std::to_string(r.applies.inPlace) + " in place, " + std::to_string(r.applies.copied) + " copied: " +
-           bytesText(r.applies.copiedBytes) + ")";
+           " with their blocks, " + bytesText(r.hostBytes) + " in host memory (peak " +
+           bytesText(r.peakBytes) + ", " + std::to_string(r.evictions) + " evicted); " +
+           std::to_string(r.applies.matrixApplies) + " matrix applies, hit rate " + rate + " (" +
+           std::to_string(r.applies.unchanged) + " unchanged, " + std::to_string(r.applies.inPlace) +
+           " in place, " + std::to_string(r.applies.copied) + " copied: " + bytesText(r.applies.copiedBytes) +
+           ")";
 }
 
 }  // namespace sieve

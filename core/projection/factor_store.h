@@ -18,13 +18,13 @@
 namespace sieve {
 
 struct FactorStoreReport {
-    int methods = 0;                 // sets held now
-    int64_t deviceBytes = 0;         // factors held with their blocks now
-    int64_t hostBytes = 0;           // factors held in host memory for blocks elsewhere
-    int64_t peakBytes = 0;           // the most held at once (device + host)
+    int methods = 0;          // sets held now
+    int64_t deviceBytes = 0;  // factors held with their blocks now
+    int64_t hostBytes = 0;    // factors held in host memory for blocks elsewhere
+    int64_t peakBytes = 0;    // the most held at once (device + host)
     int evictions = 0;
-    double factorSeconds = 0;        // time spent factoring, all sets so far
-    ApplyStats applies;              // all sets so far, evicted ones included
+    double factorSeconds = 0;  // time spent factoring, all sets so far
+    ApplyStats applies;        // all sets so far, evicted ones included
 };
 
 class FactorStore {

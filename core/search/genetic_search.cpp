@@ -103,7 +103,7 @@ std::vector<std::vector<int>> GeneticSearch::breed(const std::vector<Individual>
 }
 
 Generation GeneticSearch::evaluateGeneration(int index, std::vector<std::vector<int>> chromosomes,
-                                            ChromosomeEvaluator& evaluator, JobContext& context) {
+                                             ChromosomeEvaluator& evaluator, JobContext& context) {
     // The chromosomes not seen before, each once, in order: one batch, so
     // that an evaluator on several processes can hand them out together.
     std::vector<std::vector<int>> fresh;
@@ -113,8 +113,8 @@ Generation GeneticSearch::evaluateGeneration(int index, std::vector<std::vector<
     const int64_t before = evaluated_;
     const int64_t cached = int64_t(chromosomes.size() - fresh.size());
     int64_t known = 0;
-    const std::vector<Verdict> verdicts =
-        evaluator.verdicts(fresh, problem_, context, [&](size_t) { context.advance(before + cached + ++known); });
+    const std::vector<Verdict> verdicts = evaluator.verdicts(
+        fresh, problem_, context, [&](size_t) { context.advance(before + cached + ++known); });
     for (size_t i = 0; i < fresh.size(); ++i) verdictCache_.emplace(fresh[i], verdicts[i]);
 
     Generation generation;

@@ -47,7 +47,7 @@ struct ChromosomeEvaluation {
     int searchExamples = 0;
     int heldOutExamples = 0;
     std::vector<ExampleComparison> examples;  // search examples first, then held-out
-    double seconds = 0;                    // the pruned evaluation's wall time
+    double seconds = 0;                       // the pruned evaluation's wall time
 };
 
 }  // namespace sieve

@@ -40,9 +40,9 @@ struct ModelShape {
 };
 
 struct PlanDevice {
-    std::string name;        // "cuda:0", "cpu"
-    int64_t capacity = 0;    // bytes the device has (total)
-    int64_t available = 0;   // bytes a run may use (free now, less a reserve)
+    std::string name;       // "cuda:0", "cpu"
+    int64_t capacity = 0;   // bytes the device has (total)
+    int64_t available = 0;  // bytes a run may use (free now, less a reserve)
 };
 
 struct PlanRequest {
@@ -58,9 +58,9 @@ struct PlanRequest {
     int64_t evaluationLength = 512;     // tokens per evaluation example (prompt + answer)
     // The GPUs a run may use, or one "cpu" entry (host and device are one memory then).
     std::vector<PlanDevice> devices;
-    PlanDevice host;                    // host memory
-    bool fusedAttention = false;        // libtorch 2.x: no [T, T] attention scores
-    bool allowHostOffload = true;       // blocks, boundary states and factors may wait in host memory
+    PlanDevice host;               // host memory
+    bool fusedAttention = false;   // libtorch 2.x: no [T, T] attention scores
+    bool allowHostOffload = true;  // blocks, boundary states and factors may wait in host memory
 };
 
 // One phase of a run and its predicted peak.
@@ -71,7 +71,7 @@ struct PhasePlan {
     // What the peak on the fullest device is made of, largest first.
     std::vector<std::pair<std::string, int64_t>> parts;
     bool fits = true;
-    std::string why;                   // when it does not fit: which memory, predicted vs available
+    std::string why;  // when it does not fit: which memory, predicted vs available
 };
 
 struct MemoryPlan {
@@ -79,17 +79,18 @@ struct MemoryPlan {
     std::vector<PhasePlan> phases;
     std::vector<int> blockDevice;  // device index (into request.devices) per block, contiguous
     bool unified = false;          // CPU run: device and host are one memory
-    bool offloadBlocks = false;    // calibration runs each block on device 0 while the rest wait in host memory
-    bool statesOnHost = false;     // boundary states wait in host memory (pinned)
-    bool factorsOnHost = false;    // some factors wait in host memory (pinned); their applied slices are copied
+    bool offloadBlocks = false;  // calibration runs each block on device 0 while the rest wait in host memory
+    bool statesOnHost = false;   // boundary states wait in host memory (pinned)
+    bool factorsOnHost = false;  // some factors wait in host memory (pinned); their applied slices are copied
     std::vector<std::string> hostFactorMethods;  // ... the methods whose factors do
-    bool keepGrams = false;        // every layer's Grams are kept (host) after calibration
-    bool evictAfterSweep = false;  // a method's factors are freed once its sweep is done (not the search method's)
+    bool keepGrams = false;                      // every layer's Grams are kept (host) after calibration
+    bool evictAfterSweep =
+        false;  // a method's factors are freed once its sweep is done (not the search method's)
     // Sizes the plan is built from.
-    int64_t weightBytes = 0;      // the whole model in the compute dtype
-    int64_t stateBytes = 0;       // boundary states of the calibration tokens
-    int64_t blockGramBytes = 0;   // one block's four Grams (float64)
-    int64_t allGramBytes = 0;     // every layer's Grams
+    int64_t weightBytes = 0;                                   // the whole model in the compute dtype
+    int64_t stateBytes = 0;                                    // boundary states of the calibration tokens
+    int64_t blockGramBytes = 0;                                // one block's four Grams (float64)
+    int64_t allGramBytes = 0;                                  // every layer's Grams
     std::vector<std::pair<std::string, int64_t>> factorBytes;  // per method, the whole model
     bool fits = true;
     std::string refusal;  // when not: the phase, predicted and available memory, what to change
@@ -102,9 +103,10 @@ struct MemoryPlan {
 // What a phase of a run measured against what its plan predicted (the
 // engine logs it and keeps the run's list: Engine::phaseMeasurements).
 struct PhaseMeasurement {
-    std::string phase;          // "calibrate", "project:weight-svd", "search"
+    std::string phase;  // "calibrate", "project:weight-svd", "search"
     double seconds = 0;
-    std::string device;         // where the peak was measured ("cpu": resident set; "cuda:0": torch's peak allocated)
+    std::string
+        device;  // where the peak was measured ("cpu": resident set; "cuda:0": torch's peak allocated)
     int64_t peakBytes = -1;     // -1: not measurable here
     int64_t plannedBytes = -1;  // the plan's peak for that device and phase
 };

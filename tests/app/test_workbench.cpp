@@ -19,8 +19,6 @@
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QTemporaryDir>
-#include <QCryptographicHash>
-#include <QFile>
 
 #include "app/gui/engine_bridge.h"
 #include "core/engine/engine.h"
@@ -310,9 +308,24 @@ private Q_SLOTS:
         QTemporaryDir tmp;
         const QString path = tmp.filePath("followed.h5");
         auto ga = [&](int generations) {
-            return QStringList{"ga", "--model", demo_, "--task", demo_ + "/tasks/add.jsonl", "--session", path,
-                               "--population", "6", "--generations", QString::number(generations),
-                               "--patience", "100", "--seed", "5", "--threads", "1", "--quiet"};
+            return QStringList{"ga",
+                               "--model",
+                               demo_,
+                               "--task",
+                               demo_ + "/tasks/add.jsonl",
+                               "--session",
+                               path,
+                               "--population",
+                               "6",
+                               "--generations",
+                               QString::number(generations),
+                               "--patience",
+                               "100",
+                               "--seed",
+                               "5",
+                               "--threads",
+                               "1",
+                               "--quiet"};
         };
         const QString sieve = QStringLiteral(SIEVE_BINARY_DIR "/app/sieve");
         QProcess first;
@@ -336,7 +349,8 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(window.convergencePlot()->generationCount() >= 2, 240000);
         // (It may have ended while the window's event loop ran above.)
         QVERIFY(more.state() == QProcess::NotRunning || more.waitForFinished(300000));
-        QVERIFY2(more.exitStatus() == QProcess::NormalExit && more.exitCode() == 0, more.readAllStandardError().constData());
+        QVERIFY2(more.exitStatus() == QProcess::NormalExit && more.exitCode() == 0,
+                 more.readAllStandardError().constData());
         QTRY_COMPARE_WITH_TIMEOUT(window.convergencePlot()->generationCount(), 4, 60000);
         QTRY_VERIFY_WITH_TIMEOUT(!bridge.isBusy(), 60000);
         QCOMPARE(int(bridge.session().ga->result.generations.size()), 4);
@@ -545,8 +559,8 @@ private Q_SLOTS:
         PruningHeatmap* heatmap = window.pruningHeatmap();
         const QPointF at = heatmap->cellCenter(matrix);
         QCOMPARE(heatmap->matrixAt(at), matrix);
-        QWheelEvent wheel(at, heatmap->plotWidget()->mapToGlobal(at.toPoint()), QPoint(), QPoint(0, 120 * notches),
-                          Qt::NoButton, Qt::NoModifier, Qt::NoScrollPhase, false);
+        QWheelEvent wheel(at, heatmap->plotWidget()->mapToGlobal(at.toPoint()), QPoint(),
+                          QPoint(0, 120 * notches), Qt::NoButton, Qt::NoModifier, Qt::NoScrollPhase, false);
         QCoreApplication::sendEvent(heatmap->plotWidget(), &wheel);
         std::vector<int> edited = best;
         edited[size_t(matrix)] += notches;
@@ -589,12 +603,6 @@ private Q_SLOTS:
     }
 
 private:
-    static QByteArray sha256(const QString& path) {
-        QFile file(path);
-        if (!file.open(QIODevice::ReadOnly)) return {};
-        return QCryptographicHash::hash(file.readAll(), QCryptographicHash::Sha256);
-    }
-
     QString demo_;
     QString outDir_;
 };

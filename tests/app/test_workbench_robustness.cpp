@@ -98,7 +98,7 @@ private Q_SLOTS:
     void initTestCase() {
         QStandardPaths::setTestModeEnabled(true);
         QVERIFY(tmp_.isValid());
-        demo_ = app::EngineBridge::demoDirectory();
+        demo_ = app::EngineBridge::findDemoDirectory();
         QVERIFY(!demo_.isEmpty());
         outDir_ = QStringLiteral(SIEVE_BINARY_DIR "/test-output/workbench-robustness");
         QDir().mkpath(outDir_);

@@ -99,7 +99,8 @@ private Q_SLOTS:
                         pruned = pruned || genes[i] != 0;
                     }
                 if (!pruned) continue;
-                const auto grams = calibrate(*model_, sequences_, CalibrationOptions{}, quiet).gramsPerMatrix();
+                const auto grams =
+                    calibrate(*model_, sequences_, CalibrationOptions{}, quiet).gramsPerMatrix();
                 std::vector<PrunableLinear*> blockLinears;
                 std::vector<torch::Tensor> blockGrams;
                 std::vector<double> levels;
@@ -110,7 +111,8 @@ private Q_SLOTS:
                 }
                 ProjectionSetOptions options;
                 options.factor.levels = grid_;
-                applied.push_back(ProjectionSet::build(*makeProjection("sieve"), blockLinears, blockGrams, options, quiet));
+                applied.push_back(
+                    ProjectionSet::build(*makeProjection("sieve"), blockLinears, blockGrams, options, quiet));
                 applied.back().apply(levels);
             }
             old = logits();
@@ -119,7 +121,8 @@ private Q_SLOTS:
         }
         int passes = 0;
         const torch::Tensor streamed = sequentialLogits(genes, &passes);
-        QVERIFY2(maxAbsDiff(streamed, old) < 1e-5, qPrintable(QString("max diff %1").arg(maxAbsDiff(streamed, old))));
+        QVERIFY2(maxAbsDiff(streamed, old) < 1e-5,
+                 qPrintable(QString("max diff %1").arg(maxAbsDiff(streamed, old))));
         QCOMPARE(prunedParams_, prunedOld_);
         // O(L) block forwards: one per block up to the last pruned one, plus one per pruned block.
         QVERIFY2(passes <= 2 * model_->summary().layers, qPrintable(QString::number(passes)));

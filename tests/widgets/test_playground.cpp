@@ -103,7 +103,8 @@ void TestPlayground::wheelSetsALevelAndTheEngineEvaluatesIt() {
     const SessionData s = p.session();
     const std::vector<int> best = s.ga->result.best.genes;
     int matrix = 0;
-    while (matrix < int(best.size()) && best[size_t(matrix)] + 2 >= int(s.provenance.levelGrid.size())) ++matrix;
+    while (matrix < int(best.size()) && best[size_t(matrix)] + 2 >= int(s.provenance.levelGrid.size()))
+        ++matrix;
     QVERIFY2(matrix < int(best.size()), "no matrix of the GA best is two levels below the top of the grid");
     p.wheel(matrix, 2);
     std::vector<int> expected = best;

@@ -503,9 +503,10 @@ void TestWindowTruth::paperFiguresKeepTheirLabels() {
         QString error;
         QVERIFY2(exportFigure(view, request, &error, &layout), qPrintable(error));
         const QString name = view.figureName();
-        QVERIFY2(layout.cutAxisLabels.isEmpty(), qPrintable(name + QStringLiteral(": ") +
-                                                            layout.cutAxisLabels.join(QStringLiteral(" | "))));
-        const double titleLimit = std::max(layout.canvas.height() / 6.0, 2.8 * (request.preset.fontPoints + 1));
+        QVERIFY2(layout.cutAxisLabels.isEmpty(),
+                 qPrintable(name + QStringLiteral(": ") + layout.cutAxisLabels.join(QStringLiteral(" | "))));
+        const double titleLimit =
+            std::max(layout.canvas.height() / 6.0, 2.8 * (request.preset.fontPoints + 1));
         for (const QRect& title : layout.titles)
             QVERIFY2(title.height() <= titleLimit + 6,  // the text and its element's margins
                      qPrintable(QStringLiteral("%1: title %2 pt of %3 pt")

@@ -4,8 +4,8 @@
 #include <QMetaType>
 #include <QString>
 
-#include "core/types/device_choice.h"
 #include "core/types/chromosome_evaluation.h"
+#include "core/types/device_choice.h"
 #include "core/types/job.h"
 #include "core/types/matrix_info.h"
 #include "core/types/results.h"

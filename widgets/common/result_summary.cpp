@@ -25,8 +25,8 @@ bool GaSummary::heldOutBelowThreshold() const {
 bool isHeldOutCheckOfGaBest(const HeldOutEval& e, const SessionData& session) {
     if (!session.ga) return false;
     const GaResult& ga = session.ga->result;
-    if (!e.split.empty() && e.split != kHeldOutSplit) return false;       // scored on another task
-    if (!e.source.empty() && e.source != "ga") return false;              // a uniform optimum, another chromosome
+    if (!e.split.empty() && e.split != kHeldOutSplit) return false;  // scored on another task
+    if (!e.source.empty() && e.source != "ga") return false;         // a uniform optimum, another chromosome
     if (!e.method.empty() && !ga.method.empty() && e.method != ga.method) return false;  // an earlier search
     return std::abs(e.removedFraction - ga.best.removedFraction) < 1e-9;
 }

@@ -274,7 +274,8 @@ public:
         for (int i = 0; i < plot_->itemCount(); ++i)
             if (auto* note = qobject_cast<QCPItemText*>(plot_->item(i));
                 note && note->visible() && note->clipAxisRect() && !note->text().isEmpty())
-                wrapToWidth(note->text(), note->text(), note->font(), int(0.9 * note->clipAxisRect()->width()),
+                wrapToWidth(note->text(), note->text(), note->font(),
+                            int(0.9 * note->clipAxisRect()->width()),
                             [note](const QString& t) { note->setText(t); });
         for (auto phase :
              {QCPLayoutElement::upPreparation, QCPLayoutElement::upMargins, QCPLayoutElement::upLayout})

@@ -6,9 +6,9 @@
 // format, and the PNG is the same layout rendered at dpi/72 scale.
 #include <QList>
 #include <QRect>
-#include <QStringList>
 #include <QSize>
 #include <QString>
+#include <QStringList>
 
 namespace sieve::widgets {
 
@@ -42,10 +42,10 @@ QSize pngPixels(const ExportPreset& preset);
 // Where the parts of an exported figure landed, in canvas points.
 struct FigureLayout {
     QSize canvas;
-    QRect legend;                // empty when the figure has no legend
-    QList<QRect> plots;          // each axis rect's data area
-    QList<QRect> titles;         // each title row (text elements above a plot)
-    QStringList cutAxisLabels;   // vertical axis labels longer than their axis is high
+    QRect legend;               // empty when the figure has no legend
+    QList<QRect> plots;         // each axis rect's data area
+    QList<QRect> titles;        // each title row (text elements above a plot)
+    QStringList cutAxisLabels;  // vertical axis labels longer than their axis is high
 };
 
 // Writes the file; returns false with a message naming the file on failure.

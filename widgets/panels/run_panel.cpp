@@ -103,7 +103,8 @@ RunPanel::RunPanel(QWidget* parent) : QWidget(parent) {
     layout->addWidget(memoryPlan_);
     layout->addStretch(1);
 
-    for (const auto& [method, box] : methods_) connect(box, &QCheckBox::toggled, this, &RunPanel::settingsChanged);
+    for (const auto& [method, box] : methods_)
+        connect(box, &QCheckBox::toggled, this, &RunPanel::settingsChanged);
     connect(grid_, &QLineEdit::textChanged, this, &RunPanel::settingsChanged);
     setSettings(RunSettings{});
     setBusy(false);

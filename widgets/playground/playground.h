@@ -70,7 +70,7 @@ public:
 Q_SIGNALS:
     void genesChanged();                                   // redraw the heatmap
     void evaluationNeeded(const std::vector<int>& genes);  // ask the engine
-    void evaluationChanged();  // evaluation(), isEvaluating() or lastError() changed
+    void evaluationChanged();           // evaluation(), isEvaluating() or lastError() changed
     void engineBusyChanged(bool busy);  // edits are refused (busy) or allowed again
 
 private:
