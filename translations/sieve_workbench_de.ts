@@ -247,7 +247,12 @@
         <translation>(1 − ε)·a₀, ε = %1</translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+13"/>
+        <source>%1, 8-bit factors</source>
+        <translation>%1, 8-Bit-Faktoren</translation>
+    </message>
+    <message>
+        <location line="+16"/>
         <source>%1 + GA</source>
         <translation>%1 + GA</translation>
     </message>
@@ -531,7 +536,7 @@
 <context>
     <name>sieve::widgets::MainWindow</name>
     <message>
-        <location filename="../widgets/main_window.cpp" line="+47"/>
+        <location filename="../widgets/main_window.cpp" line="+48"/>
         <source>Sieve sessions (*.h5 *.hdf5)</source>
         <translation>Sieve-Sitzungen (*.h5 *.hdf5)</translation>
     </message>
@@ -587,12 +592,12 @@
     </message>
     <message>
         <location line="+2"/>
-        <location line="+682"/>
+        <location line="+695"/>
         <source>GA best chromosome</source>
         <translation>Bestes GA-Chromosom</translation>
     </message>
     <message>
-        <location line="-673"/>
+        <location line="-686"/>
         <source>Model</source>
         <translation>Modell</translation>
     </message>
@@ -942,7 +947,7 @@
         <translation>%1 geöffnet</translation>
     </message>
     <message>
-        <location line="+142"/>
+        <location line="+145"/>
         <source>Opened model %1: %2 matrices in %3 layers on %4</source>
         <translation>Modell %1 geöffnet: %2 Matrizen in %3 Schichten auf %4</translation>
     </message>
@@ -1002,17 +1007,17 @@
         <translation>Bewerte %1 auf %2…</translation>
     </message>
     <message>
-        <location line="-226"/>
+        <location line="-234"/>
         <source>Open Task</source>
         <translation>Aufgabe öffnen</translation>
     </message>
     <message>
-        <location line="-410"/>
+        <location line="-415"/>
         <source>Accuracy against the share of prunable parameters removed (embeddings and lm_head are never pruned), per method</source>
         <translation>Genauigkeit über dem Anteil entfernter beschneidbarer Parameter (Embeddings und lm_head werden nie beschnitten), je Methode</translation>
     </message>
     <message>
-        <location line="+410"/>
+        <location line="+415"/>
         <source>Tasks (*.json *.jsonl *.yaml *.yml);;All files (*)</source>
         <translation>Aufgaben (*.json *.jsonl *.yaml *.yml);;Alle Dateien (*)</translation>
     </message>
@@ -1118,7 +1123,7 @@
         <translation>Suche</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+19"/>
         <source>%1 GiB</source>
         <translation>%1 GiB</translation>
     </message>
@@ -1143,7 +1148,7 @@
         <translation>Phase</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+4"/>
         <source>host</source>
         <translation>Host</translation>
     </message>
@@ -1153,12 +1158,12 @@
         <translation>verfügbar</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+7"/>
         <source>Weights %1, boundary states %2, one block&apos;s Gram matrices %3</source>
         <translation>Gewichte %1, Grenzzustände %2, Gram-Matrizen eines Blocks %3</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>Boundary states wait in host memory.</source>
         <translation>Die Grenzzustände warten im Hauptspeicher.</translation>
     </message>
@@ -1214,13 +1219,13 @@
 <context>
     <name>sieve::widgets::OpenModelDialog</name>
     <message>
-        <location filename="../widgets/panels/open_model_dialog.cpp" line="+24"/>
-        <location line="+93"/>
+        <location filename="../widgets/panels/open_model_dialog.cpp" line="+25"/>
+        <location line="+98"/>
         <source>Open Model</source>
         <translation>Modell öffnen</translation>
     </message>
     <message>
-        <location line="-88"/>
+        <location line="-93"/>
         <source>Hugging Face folder, .gguf file or llama2.c .bin</source>
         <translation>Hugging-Face-Ordner, .gguf-Datei oder llama2.c-.bin</translation>
     </message>
@@ -1230,13 +1235,13 @@
         <translation>&amp;Durchsuchen…</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+5"/>
         <source>&amp;Model:</source>
         <translation>&amp;Modell:</translation>
     </message>
     <message>
-        <location line="+4"/>
-        <location line="+29"/>
+        <location line="+5"/>
+        <location line="+30"/>
         <source>Automatic (%1)</source>
         <translation>Automatisch (%1)</translation>
     </message>
@@ -1268,7 +1273,7 @@
         <translation>Rechen-Da&amp;tentyp:</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+19"/>
         <source>The dtype weights, activations and factors are kept in; the factorizations are computed in float64 either way. bfloat16 halves the memory of float32.</source>
         <translation>Der Datentyp, in dem Gewichte, Aktivierungen und Faktoren gehalten werden; die Faktorisierungen werden in jedem Fall in float64 berechnet. bfloat16 halbiert den Speicher gegenüber float32.</translation>
     </message>
@@ -1278,7 +1283,7 @@
         <translation>Automatisch hier: %1</translation>
     </message>
     <message>
-        <location line="+47"/>
+        <location line="+48"/>
         <source>Models (*.gguf *.bin config.json *.safetensors)</source>
         <translation>Modelle (*.gguf *.bin config.json *.safetensors)</translation>
     </message>
@@ -1367,7 +1372,17 @@
         <translation>Projektionsmethoden</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+10"/>
+        <source>Also with &amp;8-bit factors</source>
+        <translation>Auch mit &amp;8-Bit-Faktoren</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Sweep each method again with its low-rank factors quantized to 8 bits (int8, one scale per factor row) and plot that curve beside the float one. Wanda keeps masks, not factors: it gets no 8-bit curve.</source>
+        <translation>Jede Methode ein zweites Mal durchlaufen, mit ihren Niedrigrang-Faktoren auf 8 Bit quantisiert (int8, ein Skalenfaktor je Faktorzeile), und diese Kurve neben der Gleitkomma-Kurve zeichnen. Wanda behält Masken statt Faktoren: dafür gibt es keine 8-Bit-Kurve.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
         <source>Search</source>
         <translation>Suche</translation>
     </message>
@@ -1498,7 +1513,7 @@
         <translation>Den laufenden Auftrag abbrechen; das Modell bleibt dicht (Esc)</translation>
     </message>
     <message>
-        <location line="+38"/>
+        <location line="+39"/>
         <source>level grid entry &apos;%1&apos; is not a number</source>
         <translation>Rastereintrag „%1“ ist keine Zahl</translation>
     </message>

@@ -78,26 +78,30 @@ DType planDType(const Arguments& a, const std::vector<PlanDevice>& devices) {
 }  // namespace
 
 int runPlan(const std::vector<std::string>& args, const CancelToken&) {
-    Arguments a("plan",
-                "Predict the peak device and host memory of each phase of a run from the model's config alone "
-                "(no weights needed), where the blocks, boundary states and factors would go, and whether it "
-                "fits.",
-                {{"model", "PATH", "Hugging Face folder (config.json is enough), config.json or .gguf", "", true},
-                 {"methods", "LIST", "projection methods of the uniform sweeps: " + methodNameList(), "sieve"},
-                 {"method", "NAME", "method of the genetic search [default: the first of --methods that serves it]",
-                  ""},
-                 {"grid", "LIST", "pruning levels (fraction removed)", "0,0.1,0.2,0.3,0.4,0.5,0.6,0.7,0.8,0.9"},
-                 {"dtype", "NAME", "compute dtype: auto, bf16, f16 or f32", "auto"},
-                 {"calibration-tokens", "N", "calibration tokens", "65536"},
-                 {"calibration-length", "N", "tokens per calibration sequence", "512"},
-                 {"evaluation-rows", "N", "examples per evaluation forward", "32"},
-                 {"evaluation-length", "N", "tokens per evaluation example", "512"},
-                 {"device", "NAME", "auto, cpu, cuda or cuda:N", "auto"},
-                 {"devices", "LIST", "several devices, e.g. cuda:0,cuda:1,cuda:2,cuda:3", ""},
-                 {"device-memory", "GB", "memory of each GPU in GB (1e9 bytes), when planning for GPUs this "
-                                          "machine does not have (an H200: 141)", ""},
-                 {"host-memory", "GB", "host memory in GB [default: this machine's]", ""},
-                 {"no-offload", "", "plan without host memory for blocks, boundary states or factors", ""}});
+    Arguments a(
+        "plan",
+        "Predict the peak device and host memory of each phase of a run from the model's config alone "
+        "(no weights needed), where the blocks, boundary states and factors would go, and whether it "
+        "fits.",
+        {{"model", "PATH", "Hugging Face folder (config.json is enough), config.json or .gguf", "", true},
+         {"methods", "LIST", "projection methods of the uniform sweeps: " + methodNameList(), "sieve"},
+         {"method", "NAME", "method of the genetic search [default: the first of --methods that serves it]",
+          ""},
+         {"grid", "LIST", "pruning levels (fraction removed)", "0,0.1,0.2,0.3,0.4,0.5,0.6,0.7,0.8,0.9"},
+         {"dtype", "NAME", "compute dtype: auto, bf16, f16 or f32", "auto"},
+         {"calibration-tokens", "N", "calibration tokens", "65536"},
+         {"calibration-length", "N", "tokens per calibration sequence", "512"},
+         {"evaluation-rows", "N", "examples per evaluation forward", "32"},
+         {"evaluation-length", "N", "tokens per evaluation example", "512"},
+         {"device", "NAME", "auto, cpu, cuda or cuda:N", "auto"},
+         {"devices", "LIST", "several devices, e.g. cuda:0,cuda:1,cuda:2,cuda:3", ""},
+         {"device-memory", "GB",
+          "memory of each GPU in GB (1e9 bytes), when planning for GPUs this "
+          "machine does not have (an H200: 141)",
+          ""},
+         {"host-memory", "GB", "host memory in GB [default: this machine's]", ""},
+         {"no-offload", "", "plan without host memory for blocks, boundary states or factors", ""},
+         {"int8", "", "the uniform sweeps also run with 8-bit factors (their dequantized slices)", ""}});
     if (!a.parse(args)) {
         std::cout << a.help();
         return kOk;
@@ -130,6 +134,7 @@ int runPlan(const std::vector<std::string>& args, const CancelToken&) {
     r.evaluationLength = a.integer("evaluation-length", 1, 1 << 24);
     r.fusedAttention = r.devices.front().name != "cpu" || compat::kHasFusedAttention;
     r.allowHostOffload = !a.flag("no-offload");
+    r.int8Factors = a.flag("int8");
     const MemoryPlan plan = planMemory(r);
 
     std::printf("model %s: %s, %d layers, hidden %lld, intermediate %lld, %.2f B parameters (%.2f B prunable)\n",

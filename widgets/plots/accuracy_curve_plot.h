@@ -1,7 +1,8 @@
 #pragma once
 // Accuracy vs % parameters pruned: one curve per projection method (uniform
-// pruning), the GA's best chromosome as a distinct point, and the band of
-// acceptable accuracy between (1 - eps) a0 and a0. With the number of
+// pruning), a dashed one beside it for the method with 8-bit factors where
+// that was swept ("<method>, 8-bit factors"), the GA's best chromosome as a
+// distinct point, and the band of acceptable accuracy between (1 - eps) a0 and a0. With the number of
 // examples the accuracies were measured on, every point carries its Wilson
 // 95 % interval as an error bar: a curve's wiggles and a gap between methods
 // mean something only where the bars do not overlap.
@@ -26,9 +27,11 @@ public:
     double preferredAspect() const override { return 0.9; }
 
     void setBaseline(double a0, double eps);
-    // Live: one evaluated point of a method's sweep (kept sorted by % pruned).
-    void addUniformPoint(const QString& method, const UniformPoint& point);
-    // A finished sweep replaces that method's curve.
+    // Live: one evaluated point of a method's sweep (kept sorted by % pruned),
+    // of its 8-bit curve with `int8Factors`.
+    void addUniformPoint(const QString& method, const UniformPoint& point, bool int8Factors = false);
+    // A finished sweep replaces that method's curve and its 8-bit curve
+    // (removed when the result has none).
     void setUniformResult(const UniformResult& result);
     void setGaBest(const QString& method, const Individual& best);
     // The examples every accuracy was measured on (the search examples) and
@@ -40,8 +43,9 @@ public:
     void clear();
 
     QStringList methods() const;
-    // (percent pruned, accuracy) per point, read back from the method's graph.
-    QVector<QPointF> curveData(const QString& method) const;
+    // (percent pruned, accuracy) per point, read back from the method's graph
+    // (its 8-bit curve's with `int8Factors`; empty when there is none).
+    QVector<QPointF> curveData(const QString& method, bool int8Factors = false) const;
     // (percent pruned, accuracy) of the GA best points drawn, one per method.
     QVector<QPointF> gaBestData() const;
     // (low, high) of the error bar at each point of curveData(method), in its
@@ -56,7 +60,16 @@ public:
     QString toCsv() const override;
 
 private:
-    QCPGraph* curveFor(const QString& method);
+    // A method's curve, or its 8-bit curve.
+    struct CurveKey {
+        QString method;
+        bool int8 = false;
+        bool operator<(const CurveKey& o) const {
+            return method != o.method ? method < o.method : int8 < o.int8;
+        }
+    };
+    QCPGraph* curveFor(const CurveKey& key);
+    void redrawCurve(const CurveKey& key);
     QCPGraph* gaGraphFor(const QString& method);
     void updateBand();
     void updateRanges();
@@ -68,9 +81,9 @@ private:
     bool haveBaseline_ = false;
     QCPGraph* a0Line_;
     QCPGraph* thresholdLine_;
-    std::map<QString, QCPGraph*> curves_;
+    std::map<CurveKey, QCPGraph*> curves_;
     std::map<QString, QCPGraph*> gaBest_;
-    std::map<QString, std::vector<UniformPoint>> points_;
+    std::map<CurveKey, std::vector<UniformPoint>> points_;
     std::map<QString, Individual> gaIndividuals_;
     std::map<QCPGraph*, QCPErrorBars*> bars_;
     int64_t examples_ = 0;
