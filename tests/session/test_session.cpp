@@ -764,6 +764,7 @@ private Q_SLOTS:
         SessionData expected = data;
         expected.uniform[0].int8.reset();
         expected.provenance.modified = old.provenance.modified;
+        if (expected.calibration) expected.calibration->grams.clear();  // saved without them
         const std::string diff = diffSessions(expected, old);
         QVERIFY2(diff.empty(), diff.c_str());
     }
