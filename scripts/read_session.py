@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-"""Read a Sieve Workbench session file with h5py and print its GA history and
-best chromosome as JSON (an example for users, and the reader the session
-tests compare against). Layout: docs/session-format.md.
+"""Read a Sieve Workbench session file with h5py and print its uniform curves
+(with their 8-bit curves where swept), GA history and best chromosome as JSON
+(an example for users, and the reader the session tests compare against).
+Layout: docs/session-format.md.
 
     python3 scripts/read_session.py session.h5 > ga.json
 """
@@ -42,6 +43,17 @@ def read(path):
             "level_grid": plain(f["provenance"].attrs["level_grid"]),
             "matrices": [text(n) for n in f["model/matrices/name"][()]],
         }
+        if "uniform" in f:
+            out["uniform"] = {}
+            for method in f["uniform"].attrs["methods"]:
+                g = f["uniform"][text(method)]
+                curve = {"level": plain(g["level"]), "accuracy": plain(g["accuracy"]),
+                         "best_level": float(g["best_level"][()])}
+                if "int8" in g:  # the sweep with 8-bit factors (absent in older sessions)
+                    q = g["int8"]
+                    curve["int8"] = {"level": plain(q["level"]), "accuracy": plain(q["accuracy"]),
+                                     "best_level": float(q["best_level"][()]), "scheme": text(q.attrs["scheme"])}
+                out["uniform"][text(method)] = curve
         if "ga" not in f:
             return out
         ga = f["ga"]

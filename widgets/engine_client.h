@@ -105,7 +105,8 @@ Q_SIGNALS:
     void progress(const sieve::Progress& progress);
     void logMessage(const QString& line);
     void baselineMeasured(const sieve::BaselineResult& baseline);
-    void uniformPoint(const QString& method, const sieve::UniformPoint& point);
+    // A point of a method's sweep, or of its 8-bit curve (int8Factors).
+    void uniformPoint(const QString& method, const sieve::UniformPoint& point, bool int8Factors);
     void uniformFinished(const sieve::UniformResult& result);
     void generationFinished(const QString& method, const sieve::Generation& generation);
     void gaFinished(const sieve::GaResult& result);

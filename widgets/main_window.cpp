@@ -663,6 +663,10 @@ void MainWindow::adoptSessionSettings() {
     if (session.ga && std::find(methods.begin(), methods.end(), session.ga->result.method) == methods.end())
         methods.push_back(session.ga->result.method);
     if (!methods.empty()) settings.methods = methods;
+    // A session swept with 8-bit factors goes on sweeping with them.
+    if (std::any_of(session.uniform.begin(), session.uniform.end(),
+                    [](const UniformResult& u) { return bool(u.int8); }))
+        settings.int8Factors = true;
     if (session.ga) settings.ga = session.ga->result.settings;
     runPanel_->setSettings(settings);
 }
@@ -830,8 +834,8 @@ void MainWindow::onBaseline(const BaselineResult& baseline) {
     updateModified();
 }
 
-void MainWindow::onUniformPoint(const QString& method, const UniformPoint& point) {
-    accuracy_->addUniformPoint(method, point);
+void MainWindow::onUniformPoint(const QString& method, const UniformPoint& point, bool int8Factors) {
+    accuracy_->addUniformPoint(method, point, int8Factors);
 }
 
 void MainWindow::onUniformFinished(const UniformResult& result) {

@@ -139,7 +139,7 @@ private:
     void onModelOpened(const ModelSummary& summary);
     void onTaskOpened(const TaskInfo& task);
     void onBaseline(const BaselineResult& baseline);
-    void onUniformPoint(const QString& method, const UniformPoint& point);
+    void onUniformPoint(const QString& method, const UniformPoint& point, bool int8Factors);
     void onUniformFinished(const UniformResult& result);
     void onGeneration(const QString& method, const Generation& generation);
     void onGaFinished(const GaResult& result);

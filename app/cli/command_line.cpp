@@ -68,6 +68,11 @@ std::vector<OptionSpec> searchOptions() {
         {"patience", "N", "GA: stop after N generations without improvement", "8"},
         {"seed", "N", "GA random seed", "1234"},
         {"calibration-tokens", "N", "stop calibration after N tokens (0 = whole split)", "0"},
+        {"int8", "",
+         "uniform sweeps: sweep each method again with its low-rank factors in 8 bits (int8, one absmax "
+         "scale per factor row) for an accuracy curve beside the float one (wanda keeps masks, not factors: "
+         "it gets no 8-bit curve)",
+         ""},
         {"no-early-decisions", "",
          "GA: score every example of every chromosome (the results are the same; only slower)", ""},
         {"batch-tokens", "N",
@@ -209,6 +214,7 @@ RunSettings runSettings(const Arguments& a) {
     s.ga.patience = int(a.integer("patience", 1, 1000000));
     s.ga.seed = uint64_t(a.integer("seed", 0, std::numeric_limits<long long>::max()));
     s.maxCalibrationTokens = a.integer("calibration-tokens", 0, int64_t(1) << 40);
+    s.int8Factors = a.flag("int8");
     s.speed.earlyDecisions = !a.flag("no-early-decisions");
     s.speed.reuseBytes = a.integer("reuse-memory", 0, int64_t(1) << 26) << 20;
     s.speed.batchTokens = a.integer("batch-tokens", 16, int64_t(1) << 24);

@@ -103,7 +103,8 @@ int runPlan(const std::vector<std::string>& args, const CancelToken&) {
           "machine does not have (an H200: 141)",
           ""},
          {"host-memory", "GB", "host memory in GB [default: this machine's]", ""},
-         {"no-offload", "", "plan without host memory for blocks, boundary states or factors", ""}});
+         {"no-offload", "", "plan without host memory for blocks, boundary states or factors", ""},
+         {"int8", "", "the uniform sweeps also run with 8-bit factors (their dequantized slices)", ""}});
     if (!a.parse(args)) {
         std::cout << a.help();
         return kOk;
@@ -138,6 +139,7 @@ int runPlan(const std::vector<std::string>& args, const CancelToken&) {
     r.evaluationLength = a.integer("evaluation-length", 1, 1 << 24);
     r.fusedAttention = r.devices.front().name != "cpu" || compat::kHasFusedAttention;
     r.allowHostOffload = !a.flag("no-offload");
+    r.int8Factors = a.flag("int8");
     const MemoryPlan plan = planMemory(r);
 
     std::printf(

@@ -99,8 +99,9 @@ void ProgressPrinter::onEvent(const JobEvent& e) {
         message(line);
     } else if (const auto* u = std::get_if<UniformPointEvent>(&e)) {
         char line[160];
-        std::snprintf(line, sizeof line, "  %s level %.2f: accuracy %.4f, removed %.1f %%", u->method.c_str(),
-                      u->point.level, u->point.accuracy, 100 * u->point.paramsRemovedFraction);
+        std::snprintf(line, sizeof line, "  %s%s level %.2f: accuracy %.4f, removed %.1f %%",
+                      u->method.c_str(), u->int8Factors ? " (8-bit factors)" : "", u->point.level,
+                      u->point.accuracy, 100 * u->point.paramsRemovedFraction);
         message(line);
     }
 }

@@ -1,5 +1,6 @@
 #include "app/cli/report.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -137,12 +138,24 @@ std::string uniformTable(const SessionData& s) {
         << "; accuracy on " << n << " search examples" << (intervals ? " with its Wilson 95 % interval" : "")
         << ")\n";
     const ModelSummary& model = s.model.summary;
+    const bool sizes = !model.matrices.empty();
     for (const auto& u : s.uniform) {
         out << "  " << u.method << ": largest level within eps " << format("%.2f", u.bestLevel) << " -> "
             << removedText(u.bestRemovedFraction, model) << " removed, accuracy "
             << withInterval(u.bestAccuracy, n, metric) << "\n";
+        if (u.int8) {
+            out << "  " << u.method << ", 8-bit factors: largest level within eps "
+                << format("%.2f", u.int8->bestLevel) << " -> "
+                << removedText(u.int8->bestRemovedFraction, model) << " removed, accuracy "
+                << withInterval(u.int8->bestAccuracy, n, metric);
+            if (sizes)
+                out << "; the prunable matrices take "
+                    << format("%.1f %%", 100 * int8SizeFraction(model, u.int8->bestLevel))
+                    << " of their 16-bit dense size there";
+            out << "\n";
+        }
         out << "      level  accuracy" << (intervals ? "  95 % interval    " : "")
-            << "  removed of prunable  of all\n";
+            << "  removed of prunable  of all" << (u.int8 ? "     8-bit  8-bit size" : "") << "\n";
         for (const auto& p : u.points) {
             out << "      " << format("%5.2f", p.level) << "  " << format("%8.4f", p.accuracy);
             if (intervals) {
@@ -150,9 +163,23 @@ std::string uniformTable(const SessionData& s) {
                 out << "  [" << format("%.4f", ci.low) << ", " << format("%.4f", ci.high) << "]";
             }
             out << "  " << format("%16.1f %%", 100 * p.paramsRemovedFraction) << "  "
-                << format("%5.1f %%", 100 * fractionOfAllParams(p.paramsRemovedFraction, model)) << "\n";
+                << format("%5.1f %%", 100 * fractionOfAllParams(p.paramsRemovedFraction, model));
+            if (u.int8) {
+                // The 8-bit accuracy at this level ("-": that sweep did not evaluate it).
+                const auto q = std::find_if(u.int8->points.begin(), u.int8->points.end(),
+                                            [&](const UniformPoint& x) { return x.level == p.level; });
+                out << "  "
+                    << (q == u.int8->points.end() ? std::string("       -") : format("%8.4f", q->accuracy))
+                    << "  "
+                    << (sizes ? format("%8.1f %%", 100 * int8SizeFraction(model, p.level)) : "       -");
+            }
+            out << "\n";
         }
     }
+    if (std::any_of(s.uniform.begin(), s.uniform.end(), [](const UniformResult& u) { return bool(u.int8); }))
+        out << "  (8-bit: the same sweep with the low-rank factors in int8, one absmax scale per row;\n"
+               "   8-bit size: the prunable matrices at that level with 8-bit factors, as a share of their\n"
+               "   16-bit dense size; wanda keeps masks and has no 8-bit curve)\n";
     return out.str();
 }
 
@@ -297,6 +324,20 @@ std::string sessionJson(const SessionData& s) {
                  {"interval", interval(p.accuracy, n, s.task.metric)},
                  {"removed_fraction", p.paramsRemovedFraction},
                  {"removed_fraction_of_all", fractionOfAllParams(p.paramsRemovedFraction, model)}});
+        if (u.int8) {
+            nlohmann::json jq = {{"best_level", u.int8->bestLevel},
+                                 {"best_accuracy", u.int8->bestAccuracy},
+                                 {"best_interval", interval(u.int8->bestAccuracy, n, s.task.metric)},
+                                 {"best_removed_fraction", u.int8->bestRemovedFraction},
+                                 {"best_size_of_16bit_dense", int8SizeFraction(model, u.int8->bestLevel)}};
+            for (const auto& p : u.int8->points)
+                jq["points"].push_back({{"level", p.level},
+                                        {"accuracy", p.accuracy},
+                                        {"interval", interval(p.accuracy, n, s.task.metric)},
+                                        {"removed_fraction", p.paramsRemovedFraction},
+                                        {"size_of_16bit_dense", int8SizeFraction(model, p.level)}});
+            ju["int8"] = jq;
+        }
         j["uniform"].push_back(ju);
     }
     if (s.ga) {

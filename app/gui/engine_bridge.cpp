@@ -84,7 +84,7 @@ void EngineBridge::forward(const JobEvent& event) {
             else if constexpr (std::is_same_v<E, CalibrationEvent>)
                 Q_EMIT logMessage(tr("Calibrated on %1 examples (%2 tokens)").arg(e.examples).arg(e.tokens));
             else if constexpr (std::is_same_v<E, UniformPointEvent>)
-                Q_EMIT uniformPoint(QString::fromStdString(e.method), e.point);
+                Q_EMIT uniformPoint(QString::fromStdString(e.method), e.point, e.int8Factors);
             else if constexpr (std::is_same_v<E, UniformFinishedEvent>)
                 Q_EMIT uniformFinished(e.result);
             else if constexpr (std::is_same_v<E, GenerationEvent>)

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <map>
@@ -303,6 +304,7 @@ struct Engine::Impl {
         r.methods = s.methods;
         r.searchMethod = searchMethodOf(s);
         r.grid = s.grid;
+        r.int8Factors = s.int8Factors;
         r.fusedAttention = compat::kHasFusedAttention;
         r.calibrationBatch = CalibrationOptions{}.batchSize;
         if (haveTask) {
@@ -471,6 +473,49 @@ struct Engine::Impl {
 
     PruningProblem problem(const RunSettings& s, double a0) const {
         return PruningProblem(summary.matrices, s.grid, a0, s.eps);
+    }
+
+    // The uniform sweep of `method` again with its low-rank factors in 8
+    // bits (core/projection/int8_factors.h), on the same search examples;
+    // `floatSweep` is the sweep with the factors as computed. Nothing for a
+    // method that keeps masks (Wanda): it has no factors to quantize.
+    std::optional<Int8Curve> int8Sweep(const MethodInfo& method, const RunSettings& s, double a0,
+                                       const UniformResult& floatSweep, JobContext& context) {
+        if (!method.structured) {
+            context.log("8-bit factors: " + method.name +
+                        " keeps a mask, not low-rank factors; there is nothing to quantize, so it has no "
+                        "8-bit curve");
+            return std::nullopt;
+        }
+        const UniformSearchOptions options{method.name, s.fullCurve, /*int8Factors=*/true};
+        UniformResult r;
+        if (method.evaluation == MethodEvaluation::Sequential) {
+            const TaskScorer& scorer = search();
+            SequentialEvaluator evaluator(
+                *model, calibrationSequences(), streamOptions(s), s.grid,
+                [&](const JobContext& c) { return completeScore(scorer, c); }, /*int8Factors=*/true);
+            r = uniformSearch(problem(s, a0), evaluator, options, context);
+            evaluator.restoreDense();
+        } else {
+            const ProjectionSet& set = project(method.name, s, context);
+            const SearchScoring scoring = searchScoring(s, context);
+            DenseRestoreGuard restore(set);
+            Int8ProjectionEvaluator evaluator(set, s.grid, *scoring.scorer);
+            r = uniformSearch(problem(s, a0), evaluator, options, context);
+        }
+        // How far the 8-bit curve is from the float one, at the levels both have.
+        double largest = 0;
+        for (const UniformPoint& q : r.points)
+            for (const UniformPoint& p : floatSweep.points)
+                if (p.level == q.level) largest = std::max(largest, std::abs(p.accuracy - q.accuracy));
+        char line[240];
+        std::snprintf(
+            line, sizeof line,
+            "8-bit factors (%s): largest level within eps %.2f (float factors: %.2f); the accuracies "
+            "differ by at most %.4f over the curve",
+            method.name.c_str(), r.bestLevel, floatSweep.bestLevel, largest);
+        context.log(line);
+        return Int8Curve{r.points, r.bestLevel, r.bestAccuracy, r.bestRemovedFraction};
     }
 
     // Tells every other rank which search starts (its method and a0) and
@@ -904,6 +949,7 @@ UniformResult Engine::uniform(const std::string& name, const RunSettings& settin
         SearchScope scope(set, d.problem(settings, b.a0), settings.grid, d.searchScoring(settings, context));
         result = uniformSearch(scope.problem, scope.evaluator, {name, settings.fullCurve}, context);
     }
+    if (settings.int8Factors) result.int8 = d.int8Sweep(method, settings, b.a0, result, context);
     d.session.recordSettings(settings.eps, settings.grid, {name}, settings.ga.seed);
     d.session.putUniform(result);
     context.emit(UniformFinishedEvent{result});

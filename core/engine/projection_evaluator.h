@@ -83,4 +83,24 @@ private:
     std::vector<int> blockOfMatrix_;
 };
 
+// The uniform sweep's 8-bit curve: chromosomes applied with the set's
+// factors quantized to 8 bits (ProjectionSet::applyInt8), every example
+// scored. Never shares block states with the float searches (the same genes
+// are another model here).
+class Int8ProjectionEvaluator : public ChromosomeEvaluator {
+public:
+    Int8ProjectionEvaluator(const ProjectionSet& set, const LevelGrid& grid, const TaskScorer& scorer)
+        : set_(set), grid_(grid), scorer_(scorer) {}
+
+    double accuracy(const std::vector<int>& genes, const JobContext& context) override {
+        set_.applyInt8(levelsOf(genes, grid_));
+        return completeScore(scorer_, context);
+    }
+
+private:
+    const ProjectionSet& set_;
+    const LevelGrid& grid_;
+    const TaskScorer& scorer_;
+};
+
 }  // namespace sieve

@@ -14,8 +14,13 @@ namespace {
 class PruningVisitor : public BlockVisitor {
 public:
     PruningVisitor(Model& model, const std::vector<int>& genes, const LevelGrid& grid,
-                   std::vector<ProjectionSet>& applied)
-        : model_(model), genes_(genes), grid_(grid), applied_(applied), method_(makeProjection("sieve")) {}
+                   std::vector<ProjectionSet>& applied, bool int8Factors)
+        : model_(model),
+          genes_(genes),
+          grid_(grid),
+          applied_(applied),
+          method_(makeProjection("sieve")),
+          int8Factors_(int8Factors) {}
 
     bool prunes(int layer) const {
         for (int t = 0; t < kMatrixTypeCount; ++t)
@@ -48,7 +53,10 @@ public:
             set.factorMatrix(*method_, t,
                              grams.forMatrix(matrices[size_t(grams.layer * kMatrixTypeCount + t)].type));
         }
-        set.apply(levels);
+        if (int8Factors_)
+            set.applyInt8(levels);
+        else
+            set.apply(levels);
         applied_.push_back(std::move(set));
     }
 
@@ -58,18 +66,20 @@ private:
     const LevelGrid& grid_;
     std::vector<ProjectionSet>& applied_;
     std::unique_ptr<ProjectionMethod> method_;
+    bool int8Factors_ = false;
 };
 
 }  // namespace
 
 SequentialEvaluator::SequentialEvaluator(Model& model, std::vector<std::vector<int64_t>> sequences,
                                          StreamOptions options, const LevelGrid& grid,
-                                         std::function<double(const JobContext&)> score)
+                                         std::function<double(const JobContext&)> score, bool int8Factors)
     : model_(model),
       sequences_(std::move(sequences)),
       options_(std::move(options)),
       grid_(grid),
-      score_(std::move(score)) {}
+      score_(std::move(score)),
+      int8Factors_(int8Factors) {}
 
 SequentialEvaluator::~SequentialEvaluator() {
     restoreDense();
@@ -86,7 +96,7 @@ double SequentialEvaluator::accuracy(const std::vector<int>& genes, const JobCon
         throw InputError("the chromosome has " + std::to_string(genes.size()) + " genes, the model " +
                          std::to_string(matrices.size()) + " matrices");
     restoreDense();
-    PruningVisitor visitor(model_, genes, grid_, applied_);
+    PruningVisitor visitor(model_, genes, grid_, applied_, int8Factors_);
     lastBlockPasses_ = 0;
     const int last = visitor.lastPrunedBlock();
     if (last >= 0) {

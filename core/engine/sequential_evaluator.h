@@ -24,9 +24,13 @@ class Model;
 class SequentialEvaluator : public ChromosomeEvaluator {
 public:
     // `score` evaluates the model as it is now. The model is left pruned by
-    // the last chromosome until restoreDense() (or destruction).
+    // the last chromosome until restoreDense() (or destruction). With
+    // `int8Factors` every block's factors are applied in 8 bits
+    // (ProjectionSet::applyInt8), and the blocks after it are calibrated on
+    // the outputs of those.
     SequentialEvaluator(Model& model, std::vector<std::vector<int64_t>> sequences, StreamOptions options,
-                        const LevelGrid& grid, std::function<double(const JobContext&)> score);
+                        const LevelGrid& grid, std::function<double(const JobContext&)> score,
+                        bool int8Factors = false);
     ~SequentialEvaluator() override;
     SequentialEvaluator(const SequentialEvaluator&) = delete;
     SequentialEvaluator& operator=(const SequentialEvaluator&) = delete;
@@ -42,6 +46,7 @@ private:
     StreamOptions options_;
     const LevelGrid& grid_;
     std::function<double(const JobContext&)> score_;
+    bool int8Factors_ = false;
     std::vector<ProjectionSet> applied_;  // one per pruned block: the factors in use
     int lastBlockPasses_ = 0;
 };

@@ -179,7 +179,8 @@ std::vector<std::string> hostMethodsOf(const PlanRequest& r, Strategy::Host host
 // are factored when their sweep starts); with eviction a set other than the
 // search method's is freed once its sweep is done. Sets of `hostMethods`
 // wait in host memory; while one of them is being searched its applied rank
-// slices (at most its whole set) are copies on the device.
+// slices (at most its whole set) are copies on the device, as are the
+// dequantized slices of a sweep with 8-bit factors (of any set of factors).
 struct Held {
     int64_t device = 0;  // per block
     int64_t host = 0;    // per block
@@ -195,10 +196,10 @@ Held heldFactorsPerBlock(const Sizes& s, const PlanRequest& r, bool evict,
         if (std::find(held.begin(), held.end(), m) == held.end()) held.push_back(m);
     };
     Held peak;
-    auto measure = [&](const std::string& current) {
+    auto measure = [&](const std::string& current, bool int8Copies = false) {
         int64_t device = 0, host = 0;
         for (const auto& m : held) (onHost(m) ? host : device) += s.factorsPerBlock.at(m);
-        if (!current.empty() && onHost(current)) device += s.factorsPerBlock.at(current);
+        if (!current.empty() && (onHost(current) || int8Copies)) device += s.factorsPerBlock.at(current);
         if (device > peak.device) {
             peak.device = device;
             peak.atPeak = held;
@@ -213,6 +214,7 @@ Held heldFactorsPerBlock(const Sizes& s, const PlanRequest& r, bool evict,
         if (requireMethod(m).uniformOnly) continue;  // sequential: factors of one chromosome, per block
         add(m);
         measure(m);
+        if (r.int8Factors && storageOf(m) == Storage::LowRank) measure(m, /*int8Copies=*/true);
         if (evict && m != r.searchMethod) held.erase(std::find(held.begin(), held.end(), m));
     }
     add(r.searchMethod);

@@ -6,6 +6,7 @@
 #include "core/common/error.h"
 #include "core/model/linear.h"
 #include "core/model/model.h"
+#include "core/projection/int8_factors.h"
 #include "core/projection/output_error.h"
 
 namespace sieve {
@@ -134,11 +135,10 @@ int64_t ProjectionSet::hostBytes() const {
     return total;
 }
 
-void ProjectionSet::apply(const std::vector<double>& levels) const {
+void ProjectionSet::checkLevels(const std::vector<double>& levels) const {
     if (levels.size() != factors_.size())
         throw InputError("apply: " + std::to_string(levels.size()) + " levels for " +
                          std::to_string(factors_.size()) + " matrices");
-    // Validate everything first so that a bad level leaves the model untouched.
     for (size_t i = 0; i < levels.size(); ++i)
         if (!factored_[i] || !factors_[i].supports(levels[i])) {
             std::ostringstream s;
@@ -147,7 +147,38 @@ void ProjectionSet::apply(const std::vector<double>& levels) const {
               << "' (outside [0, 1), finer than the grid the projections were built for, or not factored)";
             throw InputError(s.str());
         }
+}
+
+void ProjectionSet::apply(const std::vector<double>& levels) const {
+    // Validate everything first so that a bad level leaves the model untouched.
+    checkLevels(levels);
     for (size_t i = 0; i < levels.size(); ++i) setLevel(int(i), levels[i]);
+}
+
+void ProjectionSet::applyInt8(const std::vector<double>& levels) const {
+    checkLevels(levels);
+    for (size_t i = 0; i < levels.size(); ++i)
+        if (levels[i] > 0.0 && factors_[i].kind() != Factorization::Kind::LowRank)
+            throw InputError("8-bit factors: method '" + method_ + "' keeps a mask for " +
+                             linears_[i]->info().name +
+                             ", not low-rank factors: there is nothing to quantize");
+    for (size_t i = 0; i < levels.size(); ++i) {
+        PrunableLinear& linear = *linears_[i];
+        applied_[i] = Applied{};  // what the linear holds is no longer this set's view
+        if (levels[i] <= 0.0) {
+            linear.restoreDense();
+            continue;
+        }
+        const auto start = std::chrono::steady_clock::now();
+        torch::NoGradGuard noGrad;
+        const auto [B, A] =
+            int8FactorsAt(factors_[i], levels[i], linear.weight().device(), linear.weight().scalar_type());
+        linear.setFactors(B, A);
+        ++stats_.matrixApplies;
+        ++stats_.copied;
+        stats_.copiedBytes += bytesOf(B) + bytesOf(A);
+        stats_.copySeconds += secondsSince(start);
+    }
 }
 
 void ProjectionSet::applyOne(int matrix, double level) const {

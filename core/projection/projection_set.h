@@ -87,6 +87,12 @@ public:
     // mismatch or a level a factorization cannot serve (before changing anything).
     void apply(const std::vector<double>& levels) const;
     void applyOne(int matrix, double level) const;
+    // As apply, with every rank slice quantized to 8 bits and dequantized
+    // into the linear's dtype (core/projection/int8_factors.h): the model an
+    // 8-bit checkpoint of these factors computes. Each level change costs a
+    // quantized copy of the slice, never a second copy of the set. InputError
+    // as apply, and for a set of masks (Wanda has no factors to quantize).
+    void applyInt8(const std::vector<double>& levels) const;
     void restoreDense() const;
 
     // Exact parameter counts of the prunable matrices at `levels`, and dense.
@@ -99,6 +105,7 @@ public:
                                    const std::vector<double>& levels) const;
 
 private:
+    void checkLevels(const std::vector<double>& levels) const;
     void setLevel(int matrix, double level) const;
 
     std::string method_;

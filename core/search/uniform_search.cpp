@@ -12,7 +12,8 @@ UniformResult uniformSearch(const PruningProblem& problem, ChromosomeEvaluator& 
     // ceil(log2(n)) probes for the binary search, plus the rest of the curve.
     int expected = 0;
     while ((1 << expected) < n) ++expected;
-    context.beginPhase("uniform " + options.method, options.fullCurve ? n - 1 : expected);
+    context.beginPhase("uniform " + options.method + (options.int8Factors ? " (8-bit factors)" : ""),
+                       options.fullCurve ? n - 1 : expected);
 
     auto evaluate = [&](int index) {
         auto found = accuracyAt.find(index);
@@ -23,7 +24,7 @@ UniformResult uniformSearch(const PruningProblem& problem, ChromosomeEvaluator& 
         UniformPoint point{problem.grid()[index], acc,
                            problem.removedFraction(problem.uniformChromosome(index))};
         if (index != 0) {
-            context.emit(UniformPointEvent{options.method, point});
+            context.emit(UniformPointEvent{options.method, point, options.int8Factors});
             context.advance(static_cast<int64_t>(accuracyAt.size()) - (accuracyAt.count(0) ? 1 : 0),
                             "level " + std::to_string(point.level));
         }

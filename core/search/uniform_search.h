@@ -14,6 +14,9 @@ namespace sieve {
 struct UniformSearchOptions {
     std::string method;     // recorded in the result and the events
     bool fullCurve = true;  // also evaluate the grid points the binary search skipped
+    // The sweep of the method's 8-bit factors (the evaluator applies them):
+    // said in the phase and in every UniformPointEvent.
+    bool int8Factors = false;
 };
 
 UniformResult uniformSearch(const PruningProblem& problem, ChromosomeEvaluator& evaluator,

@@ -17,6 +17,12 @@ inline constexpr const char* kUniform = "uniform";
 inline constexpr const char* kGa = "ga";
 inline constexpr const char* kSensitivity = "sensitivity";
 inline constexpr const char* kEval = "eval";
+// /uniform/<method>/int8: the sweep with 8-bit factors, and its @scheme
+// (core/projection/int8_factors.h).
+inline constexpr const char* kInt8 = "int8";
+inline constexpr const char* kInt8Scheme =
+    "int8, symmetric, one absmax scale (float32) per row of Bt [R, D] and of A [R, H]; dequantized into the "
+    "compute dtype";
 // Padding of /eval/dense_correct and /eval/pruned_correct past a row's examples.
 inline constexpr uint8_t kNoExample = 255;
 

@@ -165,6 +165,19 @@ CalibrationRecord readCalibration(const H5::Group& g, const SessionLoadOptions& 
     return c;
 }
 
+// /uniform/<method>/int8 (absent in sessions without an 8-bit sweep).
+Int8Curve readInt8Curve(const H5::Group& g) {
+    Int8Curve c;
+    const std::vector<double> level = h5::readArray<double>(g, "level", 1);
+    const std::vector<double> accuracy = readLength<double>(g, "accuracy", level.size());
+    const std::vector<double> removed = readLength<double>(g, "removed_fraction", level.size());
+    for (size_t i = 0; i < level.size(); ++i) c.points.push_back({level[i], accuracy[i], removed[i]});
+    c.bestLevel = h5::readScalar<double>(g, "best_level");
+    c.bestAccuracy = h5::readScalar<double>(g, "best_accuracy");
+    c.bestRemovedFraction = h5::readScalar<double>(g, "best_removed_fraction");
+    return c;
+}
+
 std::vector<UniformResult> readUniform(const H5::Group& g) {
     std::vector<UniformResult> results;
     for (const std::string& method : h5::stringsAttr(g, "methods")) {
@@ -178,6 +191,7 @@ std::vector<UniformResult> readUniform(const H5::Group& g) {
         r.bestLevel = h5::readScalar<double>(m, "best_level");
         r.bestAccuracy = h5::readScalar<double>(m, "best_accuracy");
         r.bestRemovedFraction = h5::readScalar<double>(m, "best_removed_fraction");
+        if (h5::hasChild(m, kInt8)) r.int8 = readInt8Curve(h5::openGroup(m, kInt8));
         results.push_back(std::move(r));
     }
     return results;

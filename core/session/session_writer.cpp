@@ -222,6 +222,27 @@ void writeCalibration(const H5::Group& root, const CalibrationRecord& c, const S
     }
 }
 
+// The sweep with 8-bit factors, beside the float one it repeats (optional, additive).
+void writeInt8Curve(const H5::Group& sweep, const Int8Curve& c) {
+    H5::Group g = h5::createGroup(sweep, kInt8, "NXdata");
+    h5::setAttr(g, "scheme", kInt8Scheme);
+    h5::setPlot(g, "accuracy", {"level"}, {"removed_fraction"});
+    std::vector<double> level, accuracy, removed;
+    for (const UniformPoint& p : c.points) {
+        level.push_back(p.level);
+        accuracy.push_back(p.accuracy);
+        removed.push_back(p.paramsRemovedFraction);
+    }
+    h5::writeArray(g, "level", level, {"1", "pruning level p (every matrix)"});
+    h5::writeArray(g, "accuracy", accuracy, {"1", "task metric with 8-bit factors"});
+    h5::writeArray(g, "removed_fraction", removed, {"1", "fraction of prunable parameters removed"});
+    h5::writeScalar(g, "best_level", c.bestLevel,
+                    {"1", "largest level with accuracy >= (1 - eps) a0, 8-bit factors"});
+    h5::writeScalar(g, "best_accuracy", c.bestAccuracy, {"1", "task metric at best_level, 8-bit factors"});
+    h5::writeScalar(g, "best_removed_fraction", c.bestRemovedFraction,
+                    {"1", "fraction of prunable parameters removed at best_level"});
+}
+
 void writeUniform(const H5::Group& root, const std::vector<UniformResult>& results) {
     H5::Group g = h5::createGroup(root, kUniform, "NXentry");
     h5::setAttr(g, "methods", methodsOf(results));
@@ -243,6 +264,7 @@ void writeUniform(const H5::Group& root, const std::vector<UniformResult>& resul
         h5::writeScalar(m, "best_accuracy", r.bestAccuracy, {"1", "task metric at best_level"});
         h5::writeScalar(m, "best_removed_fraction", r.bestRemovedFraction,
                         {"1", "fraction of prunable parameters removed at best_level"});
+        if (r.int8) writeInt8Curve(m, *r.int8);
     }
 }
 
@@ -492,8 +514,11 @@ void validate(const SessionData& data, bool gramValuesLoaded) {
     if (!data.provenance.levelGrid.empty()) validateLevelGrid(data.provenance.levelGrid);
     validateUniqueNames("uniform", data.uniform);
     validateUniqueNames("sensitivity", data.sensitivity);
-    for (const UniformResult& u : data.uniform)
+    for (const UniformResult& u : data.uniform) {
         if (u.points.empty()) throw InputError("uniform '" + u.method + "' has no points");
+        if (u.int8 && u.int8->points.empty())
+            throw InputError("uniform '" + u.method + "': its 8-bit curve has no points");
+    }
     if (data.ga) {
         const GaSession& ga = *data.ga;
         if (data.provenance.levelGrid.empty()) throw InputError("a GA result needs the level grid");

@@ -24,10 +24,12 @@ struct CalibrationEvent {
     int64_t tokens = 0;
 };
 
-// A point of a uniform sweep has been evaluated.
+// A point of a uniform sweep has been evaluated (of its 8-bit curve with
+// int8Factors: UniformResult::int8).
 struct UniformPointEvent {
     std::string method;
     UniformPoint point;
+    bool int8Factors = false;
 };
 
 // A uniform sweep has finished (and is in the session).

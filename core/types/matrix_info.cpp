@@ -48,4 +48,19 @@ int64_t paramsAtLevel(int64_t rows, int64_t cols, double level) {
     return rankForLevel(rows, cols, level) * (rows + cols);
 }
 
+int64_t int8BytesAtLevel(int64_t rows, int64_t cols, double level, int64_t denseBytesPerParam) {
+    if (level <= 0.0) return rows * cols * denseBytesPerParam;
+    const int64_t r = rankForLevel(rows, cols, level);
+    return r * (rows + cols) + 2 * r * int64_t(sizeof(float));
+}
+
+double int8SizeFraction(const ModelSummary& model, double level) {
+    int64_t bytes = 0, dense = 0;
+    for (const MatrixInfo& m : model.matrices) {
+        bytes += int8BytesAtLevel(m.rows, m.cols, level);
+        dense += m.rows * m.cols * 2;
+    }
+    return dense > 0 ? double(bytes) / double(dense) : 0.0;
+}
+
 }  // namespace sieve

@@ -59,4 +59,14 @@ struct ModelSummary {
 // numbers need both. 0 when the model's counts are unknown.
 double fractionOfAllParams(double fractionOfPrunable, const ModelSummary& model);
 
+// Bytes of one matrix at `level` with 8-bit factors: r (D + H) int8 values
+// and 2 r float32 scales, one per row of Bt and of A
+// (core/projection/int8_factors.h). Level 0 is the dense matrix, never
+// quantized: D H parameters of `denseBytesPerParam` bytes.
+int64_t int8BytesAtLevel(int64_t rows, int64_t cols, double level, int64_t denseBytesPerParam = 2);
+// Every prunable matrix of `model` at `level` with 8-bit factors, as a
+// fraction of their size as 16-bit dense weights (as checkpoints ship
+// them): 1 at level 0. 0 when the model lists no matrices.
+double int8SizeFraction(const ModelSummary& model, double level);
+
 }  // namespace sieve

@@ -61,6 +61,9 @@ struct PlanRequest {
     PlanDevice host;               // host memory
     bool fusedAttention = false;   // libtorch 2.x: no [T, T] attention scores
     bool allowHostOffload = true;  // blocks, boundary states and factors may wait in host memory
+    // Each uniform sweep also runs with 8-bit factors (RunSettings::int8Factors):
+    // their dequantized rank slices are copies on the device while it runs.
+    bool int8Factors = false;
 };
 
 // One phase of a run and its predicted peak.

@@ -2,6 +2,7 @@
 // Plain result structs: what the searches produce, what sessions store and
 // what the plots draw. Torch-free and Qt-free on purpose.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -32,12 +33,25 @@ struct UniformPoint {
     double paramsRemovedFraction = 0;  // of the prunable parameters
 };
 
+// A uniform sweep repeated with the method's low-rank factors quantized to
+// 8 bits (RunSettings::int8Factors; the scheme: core/projection/int8_factors.h):
+// the same search, the same examples, only the factors differ.
+struct Int8Curve {
+    std::vector<UniformPoint> points;  // sorted by level; level 0 is the dense model (nothing quantized)
+    double bestLevel = 0;              // largest level with accuracy >= (1 - eps) a0, 8-bit factors
+    double bestAccuracy = 0;
+    double bestRemovedFraction = 0;
+};
+
 struct UniformResult {
     std::string method;
     std::vector<UniformPoint> points;  // the levels the binary search evaluated, sorted by level
     double bestLevel = 0;              // largest level with accuracy >= (1 - eps) a0
     double bestAccuracy = 0;
     double bestRemovedFraction = 0;
+    // The 8-bit curve; absent when not asked for, for a method without
+    // low-rank factors (Wanda's masks), and in sessions written before it existed.
+    std::optional<Int8Curve> int8;
 };
 
 struct Individual {

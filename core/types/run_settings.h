@@ -38,6 +38,10 @@ struct RunSettings {
     // sensitivity scan: the nearest grid level; < 0 = the highest.
     double sensitivityLevel = -1;
     bool fullCurve = true;             // uniform: evaluate every grid level for the curve
+    // Uniform: sweep each method again with its low-rank factors in 8 bits
+    // (UniformResult::int8). Methods that keep masks (Wanda) have no factors
+    // and get no 8-bit curve.
+    bool int8Factors = false;
     int64_t maxCalibrationTokens = 0;  // 0 = the whole calibration split
     SearchSpeed speed;
 };

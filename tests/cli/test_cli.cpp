@@ -281,6 +281,48 @@ private Q_SLOTS:
         QVERIFY(heldOutOf(ga, "uniform:weight-svd") != ga.eval.end());
     }
 
+    // `sweep --int8`: each method's 8-bit curve beside its float one in the
+    // printed table, the session and `report` (text and JSON); Wanda, which
+    // keeps masks, is told to have none.
+    void sweepInt8ReportsBothCurves() {
+        QTemporaryDir tmp;
+        const QString session = tmp.filePath("int8.h5");
+        Result r = runSieve({"sweep", "--model", kDemo, "--task", kAddTask, "--methods", "sieve,wanda",
+                             "--grid", "0,0.3,0.6", "--int8", "--session", session});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QVERIFY2((r.out + r.err).contains("8-bit factors: wanda keeps a mask"), qPrintable(r.out + r.err));
+        QVERIFY2(r.err.contains("sieve (8-bit factors) level 0.30: accuracy"), qPrintable(r.err));
+        for (const QString& text : {r.out, runSieve({"report", "--session", session}).out}) {
+            QVERIFY2(text.contains("sieve, 8-bit factors: largest level within eps"), qPrintable(text));
+            QVERIFY2(text.contains("of their 16-bit dense size there"), qPrintable(text));
+            QVERIFY2(!text.contains("wanda, 8-bit factors"), qPrintable(text));
+            QVERIFY2(text.contains("8-bit  8-bit size"), qPrintable(text));
+        }
+        r = runSieve({"report", "--session", session, "--json"});
+        QCOMPARE(r.code, 0);
+        const QJsonArray uniform = QJsonDocument::fromJson(r.out.toUtf8()).object()["uniform"].toArray();
+        QCOMPARE(uniform.size(), 2);
+        const sieve::SessionData data = sieve::SessionFile::load(session.toStdString());
+        for (int i = 0; i < 2; ++i) {
+            const QJsonObject u = uniform[i].toObject();
+            const sieve::UniformResult& stored = data.uniform[size_t(i)];
+            QCOMPARE(u["method"].toString().toStdString(), stored.method);
+            QCOMPARE(u.contains("int8"), stored.method == "sieve");
+            QCOMPARE(stored.int8.has_value(), stored.method == "sieve");
+            if (!stored.int8) continue;
+            const QJsonArray points = u["int8"].toObject()["points"].toArray();
+            QCOMPARE(points.size(), int(stored.int8->points.size()));
+            QCOMPARE(points.size(), 3);
+            for (int k = 0; k < points.size(); ++k) {
+                QCOMPARE(points[k].toObject()["accuracy"].toDouble(),
+                         stored.int8->points[size_t(k)].accuracy);
+                // Level 0 is dense (16-bit); 8-bit factors of at most 70 % of the parameters.
+                const double size = points[k].toObject()["size_of_16bit_dense"].toDouble();
+                QVERIFY(k == 0 ? size == 1.0 : size < 0.6);
+            }
+        }
+    }
+
     void sigintCancelsAndKeepsFinishedGenerations() {
         QTemporaryDir tmp;
         const QString session = tmp.filePath("interrupted.h5");

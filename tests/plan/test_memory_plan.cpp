@@ -18,6 +18,7 @@
 #include "core/model/model.h"
 #include "core/model/model_shape.h"
 #include "core/plan/memory_planner.h"
+#include "core/types/matrix_info.h"
 
 using namespace sieve;
 
@@ -112,6 +113,27 @@ private Q_SLOTS:
                 four.hostFactorMethods.end());
         for (const PhasePlan& p : four.phases)
             for (size_t d = 0; d < 4; ++d) QVERIFY(p.deviceBytes[d] <= four.request.devices[d].available);
+    }
+
+    // A sweep with 8-bit factors holds its dequantized rank slices as copies
+    // on the device (at most one set of the method's factors); masks have
+    // nothing to quantize.
+    void int8SweepsCountTheirCopies() {
+        PlanRequest r = paperRequest("llama-3.1-8b", 1);
+        const MemoryPlan plain = planMemory(r);
+        r.int8Factors = true;
+        const MemoryPlan int8 = planMemory(r);
+        QVERIFY2(int8.fits, int8.refusal.c_str());
+        int64_t set = 0;  // one method's factors at the grid's smallest level, bf16
+        for (const auto& [D, H] : r.shape.matrixShapes()) set += rankForLevel(D, H, 0.1) * (D + H) * 2;
+        set *= r.shape.layers;
+        QCOMPARE(int8.phase("search")->deviceBytes[0] - plain.phase("search")->deviceBytes[0], set);
+        QCOMPARE(int8.phase("load")->deviceBytes[0], plain.phase("load")->deviceBytes[0]);
+        r.methods = {"wanda"};
+        r.int8Factors = false;
+        const int64_t wanda = planMemory(r).phase("search")->deviceBytes[0];
+        r.int8Factors = true;
+        QCOMPARE(planMemory(r).phase("search")->deviceBytes[0], wanda);
     }
 
     void refusalNamesPhaseMemoryAndChanges() {

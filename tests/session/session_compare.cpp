@@ -198,6 +198,21 @@ std::string diffSessions(const SessionData& e, const SessionData& a, const Compa
                 .field(q + ".paramsRemovedFraction", ue.points[k].paramsRemovedFraction,
                        ua.points[k].paramsRemovedFraction);
         }
+        d.field(p + ".int8.present", ue.int8.has_value(), ua.int8.has_value());
+        if (ue.int8 && ua.int8) {
+            const Int8Curve &ce = *ue.int8, &ca = *ua.int8;
+            d.field(p + ".int8.points.size", int64_t(ce.points.size()), int64_t(ca.points.size()))
+                .field(p + ".int8.bestLevel", ce.bestLevel, ca.bestLevel)
+                .field(p + ".int8.bestAccuracy", ce.bestAccuracy, ca.bestAccuracy)
+                .field(p + ".int8.bestRemovedFraction", ce.bestRemovedFraction, ca.bestRemovedFraction);
+            for (size_t k = 0; k < ce.points.size() && k < ca.points.size(); ++k) {
+                const std::string q = p + ".int8.points[" + std::to_string(k) + "]";
+                d.field(q + ".level", ce.points[k].level, ca.points[k].level)
+                    .field(q + ".accuracy", ce.points[k].accuracy, ca.points[k].accuracy)
+                    .field(q + ".paramsRemovedFraction", ce.points[k].paramsRemovedFraction,
+                           ca.points[k].paramsRemovedFraction);
+            }
+        }
     }
 
     d.field("ga.present", e.ga.has_value(), a.ga.has_value());

@@ -148,6 +148,16 @@ SessionData sampleSession(uint64_t seed, const SampleShape& shape) {
         u.bestLevel = u.points[2].level;
         u.bestAccuracy = u.points[2].accuracy;
         u.bestRemovedFraction = u.points[2].paramsRemovedFraction;
+        if (method == p.methods.front()) {  // an 8-bit curve for the first method only: the others have none
+            Int8Curve c;
+            for (const UniformPoint& point : u.points)
+                c.points.push_back(
+                    {point.level, point.accuracy * (1 - 0.02 * r.unit()), point.paramsRemovedFraction});
+            c.bestLevel = c.points[1].level;
+            c.bestAccuracy = c.points[1].accuracy;
+            c.bestRemovedFraction = c.points[1].paramsRemovedFraction;
+            u.int8 = c;
+        }
         d.uniform.push_back(u);
 
         SensitivityResult sens;

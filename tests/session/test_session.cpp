@@ -731,6 +731,44 @@ private Q_SLOTS:
         }
     }
 
+    // The 8-bit curve of a uniform sweep is its own NXdata group beside the
+    // float one; a sweep without one, and a file written before it existed
+    // (the group removed here), read with no 8-bit curve and nothing else lost.
+    void int8CurveIsOptional() {
+        const std::string file = path("int8.h5");
+        const SessionData data = sampleSession(23);
+        QVERIFY(data.uniform.size() == 2 && data.uniform[0].int8 && !data.uniform[1].int8);
+        SessionFile::save(file, data);
+        const SessionData back = SessionFile::load(file);
+        QVERIFY(back.uniform[0].int8 && !back.uniform[1].int8);
+        QCOMPARE(back.uniform[0].int8->points.size(), data.uniform[0].int8->points.size());
+        {
+            H5::H5File h5(file, H5F_ACC_RDONLY);
+            const H5::Group g = h5.openGroup("/uniform/" + data.uniform[0].method + "/int8");
+            auto text = [&](const char* name) {
+                std::string value;
+                const H5::Attribute a = g.openAttribute(name);
+                a.read(a.getStrType(), value);
+                return value;
+            };
+            QCOMPARE(text("NX_class"), std::string("NXdata"));
+            QCOMPARE(text("signal"), std::string("accuracy"));
+            QVERIFY(text("scheme").find("absmax") != std::string::npos);
+        }
+        {
+            H5::H5File h5(file, H5F_ACC_RDWR);
+            h5.openGroup("/uniform/" + data.uniform[0].method).unlink("int8");
+        }
+        SessionFile::reseal(file);
+        const SessionData old = SessionFile::load(file);
+        SessionData expected = data;
+        expected.uniform[0].int8.reset();
+        expected.provenance.modified = old.provenance.modified;
+        if (expected.calibration) expected.calibration->grams.clear();  // saved without them
+        const std::string diff = diffSessions(expected, old);
+        QVERIFY2(diff.empty(), diff.c_str());
+    }
+
     void evalPerExampleResultsMustPair() {
         SessionData data = sampleSession(22);
         data.eval.back().prunedCorrect.pop_back();
@@ -989,6 +1027,21 @@ private Q_SLOTS:
             const double level = data.provenance.levelGrid[size_t(expectedBest.genes[i])];
             QCOMPARE(best["level"].toArray()[int(i)].toDouble(), level);
             QCOMPARE(map[m.layer].toArray()[int(m.type)].toDouble(), level);
+        }
+        // The uniform curves, and the 8-bit curve where one was swept.
+        const QJsonObject uniform = json["uniform"].toObject();
+        QCOMPARE(uniform.size(), int(data.uniform.size()));
+        for (const UniformResult& u : data.uniform) {
+            const QJsonObject curve = uniform[QString::fromStdString(u.method)].toObject();
+            QCOMPARE(curve["accuracy"].toArray().size(), int(u.points.size()));
+            QCOMPARE(curve.contains("int8"), u.int8.has_value());
+            if (!u.int8) continue;
+            const QJsonObject int8 = curve["int8"].toObject();
+            QCOMPARE(int8["best_level"].toDouble(), u.int8->bestLevel);
+            for (size_t k = 0; k < u.int8->points.size(); ++k) {
+                QCOMPARE(int8["level"].toArray()[int(k)].toDouble(), u.int8->points[k].level);
+                QCOMPARE(int8["accuracy"].toArray()[int(k)].toDouble(), u.int8->points[k].accuracy);
+            }
         }
     }
 };

@@ -193,7 +193,7 @@ void FakeEngineClient::runSteps(int steps, RunSettings settings) {
             if (const auto* g = std::get_if<GenerationEvent>(&e))
                 Q_EMIT generationFinished(QString::fromStdString(g->method), g->generation);
             else if (const auto* u = std::get_if<UniformPointEvent>(&e))
-                Q_EMIT uniformPoint(QString::fromStdString(u->method), u->point);
+                Q_EMIT uniformPoint(QString::fromStdString(u->method), u->point, u->int8Factors);
             else if (const auto* s = std::get_if<SensitivityEvent>(&e))
                 Q_EMIT sensitivityMeasured(QString::fromStdString(s->method), s->matrix, s->accuracy);
             else if (const auto* l = std::get_if<LogEvent>(&e))

@@ -335,6 +335,52 @@ void TestPlots::accuracyCurvesCarryWilsonIntervals() {
     QVERIFY(!plot.toCsv().startsWith(QStringLiteral("series,method,level,params_removed_percent,accuracy,")));
 }
 
+// A sweep with 8-bit factors is drawn as its own series beside the float
+// curve ("LLM-Sieve, 8-bit factors"), live and when finished, is written to
+// the CSV, and goes when a sweep without 8-bit factors replaces the result.
+void TestPlots::int8CurveIsItsOwnSeries() {
+    const Workload& w = workload();
+    AccuracyCurvePlot plot;
+    plot.setBaseline(w.a0, w.eps);
+    UniformResult u = w.uniform.front();
+    QCOMPARE(u.method, std::string("sieve"));
+    Int8Curve c;
+    for (const UniformPoint& p : u.points)
+        c.points.push_back({p.level, p.accuracy - 0.01, p.paramsRemovedFraction});
+    c.bestLevel = u.bestLevel;
+    u.int8 = c;
+    plot.setUniformResult(u);
+    for (size_t i = 1; i < w.uniform.size(); ++i) plot.setUniformResult(w.uniform[i]);
+    QCOMPARE(plot.methods().size(), int(w.uniform.size()));  // still one entry per method
+    const QStringList labels = plot.legendLabels();
+    QVERIFY2(labels.contains(QStringLiteral("LLM-Sieve, 8-bit factors")), qPrintable(labels.join('|')));
+    QCOMPARE(labels.filter(QStringLiteral("8-bit")).size(), 1);  // no 8-bit curve for the other methods
+    const auto floatData = plot.curveData(QStringLiteral("sieve"));
+    const auto int8Data = plot.curveData(QStringLiteral("sieve"), true);
+    QCOMPARE(int8Data.size(), floatData.size());
+    for (int i = 0; i < int8Data.size(); ++i) {
+        QVERIFY(std::abs(int8Data[i].x() - floatData[i].x()) < 1e-9);
+        QVERIFY(std::abs(int8Data[i].y() - (floatData[i].y() - 0.01)) < 1e-12);
+    }
+    QVERIFY(plot.curveData(QString::fromStdString(w.uniform.back().method), true).isEmpty());
+    const QStringList csv = plot.toCsv().trimmed().split(QLatin1Char('\n'));
+    QCOMPARE(csv.filter(QStringLiteral("uniform_int8,sieve,")).size(), int(c.points.size()));
+    test::saveGrab(&plot, QStringLiteral("accuracy_int8"));
+
+    // Live points of the 8-bit sweep land on the 8-bit series only.
+    AccuracyCurvePlot live;
+    for (const UniformPoint& p : u.points) live.addUniformPoint(QStringLiteral("sieve"), p);
+    live.addUniformPoint(QStringLiteral("sieve"), c.points[1], true);
+    QCOMPARE(live.curveData(QStringLiteral("sieve")).size(), int(u.points.size()));
+    QCOMPARE(live.curveData(QStringLiteral("sieve"), true).size(), 1);
+
+    // A new sweep of the method without 8-bit factors: its 8-bit curve goes.
+    plot.setUniformResult(w.uniform.front());
+    QVERIFY(plot.curveData(QStringLiteral("sieve"), true).isEmpty());
+    QVERIFY(plot.legendLabels().filter(QStringLiteral("8-bit")).isEmpty());
+    QVERIFY(plot.toCsv().indexOf(QStringLiteral("uniform_int8")) < 0);
+}
+
 void TestPlots::compareShowsDifference() {
     const Workload& a = workload();
     const Workload b = test::runWorkload(16, 24, 12, 7, test::defaultBottlenecks(16, 1));

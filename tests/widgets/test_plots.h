@@ -17,6 +17,7 @@ private Q_SLOTS:
     void sensitivityLiveMeasurements();
     void accuracyCurvesPerMethod();
     void accuracyCurvesCarryWilsonIntervals();
+    void int8CurveIsItsOwnSeries();
     void compareShowsDifference();
     void renderEveryView();
 };

@@ -34,6 +34,13 @@ RunPanel::RunPanel(QWidget* parent) : QWidget(parent) {
         methodsLayout->addWidget(box);
         methods_.emplace_back(method, box);
     }
+    int8_ = new QCheckBox(tr("Also with &8-bit factors"), methodsBox);
+    int8_->setObjectName(QStringLiteral("int8Factors"));
+    int8_->setToolTip(
+        tr("Sweep each method again with its low-rank factors quantized to 8 bits (int8, one scale per "
+           "factor row) and plot that curve beside the float one. Wanda keeps masks, not factors: it gets no "
+           "8-bit curve."));
+    methodsLayout->addWidget(int8_);
     layout->addWidget(methodsBox);
 
     auto* searchBox = new QGroupBox(tr("Search"), this);
@@ -106,6 +113,7 @@ RunPanel::RunPanel(QWidget* parent) : QWidget(parent) {
     for (const auto& [method, box] : methods_)
         connect(box, &QCheckBox::toggled, this, &RunPanel::settingsChanged);
     connect(grid_, &QLineEdit::textChanged, this, &RunPanel::settingsChanged);
+    connect(int8_, &QCheckBox::toggled, this, &RunPanel::settingsChanged);
     setSettings(RunSettings{});
     setBusy(false);
 }
@@ -168,6 +176,7 @@ bool RunPanel::settings(RunSettings* out, QString* error) const {
     s.ga.generations = generations_->value();
     s.ga.seed = static_cast<uint64_t>(seed_->value());
     s.sensitivityLevel = sensitivityLevel_->value() / 100.0;
+    s.int8Factors = int8_->isChecked();
     try {
         validateRunSettings(s);  // the engine's own rules, so the message matches the CLI's
     } catch (const InputError& e) {
@@ -188,6 +197,7 @@ void RunPanel::setSettings(const RunSettings& s) {
     population_->setValue(s.ga.population);
     generations_->setValue(s.ga.generations);
     seed_->setValue(static_cast<int>(s.ga.seed));
+    int8_->setChecked(s.int8Factors);
     // < 0 means the grid's highest level.
     sensitivityLevel_->setValue((s.sensitivityLevel < 0 ? s.grid.back() : s.sensitivityLevel) * 100.0);
 }

@@ -34,6 +34,8 @@ public:
     bool isBusy() const { return busy_; }
     QPushButton* button(Action action) const { return buttons_.at(action); }
     QCheckBox* methodBox(const QString& method) const;
+    // Uniform sweeps also with 8-bit factors (RunSettings::int8Factors).
+    QCheckBox* int8Box() const { return int8_; }
     // Shows the memory plan of the settings (the window fills it: MainWindow::refreshMemoryPlan).
     MemoryPlanView* memoryPlanView() const { return memoryPlan_; }
 
@@ -50,6 +52,7 @@ private:
     QPushButton* addButton(Action action, const QString& text, const QString& tip);
 
     std::vector<std::pair<QString, QCheckBox*>> methods_;  // registry order
+    QCheckBox* int8_;
     QDoubleSpinBox* eps_;
     QLineEdit* grid_;
     QSpinBox* population_;

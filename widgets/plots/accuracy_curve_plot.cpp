@@ -71,15 +71,24 @@ void AccuracyCurvePlot::updateBand() {
     thresholdLine_->addToLegend();
 }
 
-QCPGraph* AccuracyCurvePlot::curveFor(const QString& method) {
-    auto it = curves_.find(method);
+QCPGraph* AccuracyCurvePlot::curveFor(const CurveKey& key) {
+    auto it = curves_.find(key);
     if (it != curves_.end()) return it->second;
     QCPGraph* g = customPlot()->addGraph();
-    const QColor color = style::methodColor(method);
-    g->setName(style::methodLabel(method));  // curves are uniform sweeps; the GA is a point
-    g->setPen(QPen(color, 1.8));
-    g->setScatterStyle(QCPScatterStyle(style::methodMarker(method), color, Qt::white, 5));
-    curves_[method] = g;
+    const QColor color = style::methodColor(key.method);
+    if (key.int8) {
+        // The same method with 8-bit factors: its colour and marker, dashed
+        // and hollow, so the pair reads together and apart.
+        g->setName(tr("%1, 8-bit factors").arg(style::methodLabel(key.method)));
+        g->setPen(QPen(color, 1.4, Qt::DashLine));
+        g->setScatterStyle(
+            QCPScatterStyle(style::methodMarker(key.method), QPen(color, 1.2), Qt::NoBrush, 6));
+    } else {
+        g->setName(style::methodLabel(key.method));  // curves are uniform sweeps; the GA is a point
+        g->setPen(QPen(color, 1.8));
+        g->setScatterStyle(QCPScatterStyle(style::methodMarker(key.method), color, Qt::white, 5));
+    }
+    curves_[key] = g;
     return g;
 }
 
@@ -147,8 +156,9 @@ QColor AccuracyCurvePlot::gaColor(const QString& method) const {
     return it == gaBest_.end() ? QColor() : it->second->scatterStyle().pen().color();
 }
 
-void AccuracyCurvePlot::addUniformPoint(const QString& method, const UniformPoint& point) {
-    auto& pts = points_[method];
+void AccuracyCurvePlot::addUniformPoint(const QString& method, const UniformPoint& point, bool int8Factors) {
+    const CurveKey key{method, int8Factors};
+    auto& pts = points_[key];
     auto same = std::find_if(pts.begin(), pts.end(),
                              [&](const UniformPoint& p) { return std::abs(p.level - point.level) < 1e-12; });
     if (same != pts.end())
@@ -158,9 +168,13 @@ void AccuracyCurvePlot::addUniformPoint(const QString& method, const UniformPoin
     std::sort(pts.begin(), pts.end(), [](const UniformPoint& a, const UniformPoint& b) {
         return a.paramsRemovedFraction < b.paramsRemovedFraction;
     });
-    QCPGraph* g = curveFor(method);
+    redrawCurve(key);
+}
+
+void AccuracyCurvePlot::redrawCurve(const CurveKey& key) {
+    QCPGraph* g = curveFor(key);
     g->data()->clear();
-    for (const UniformPoint& p : pts) g->addData(p.paramsRemovedFraction * 100.0, p.accuracy);
+    for (const UniformPoint& p : points_[key]) g->addData(p.paramsRemovedFraction * 100.0, p.accuracy);
     updateErrorBars();
     updateRanges();
     requestReplot();
@@ -168,9 +182,24 @@ void AccuracyCurvePlot::addUniformPoint(const QString& method, const UniformPoin
 
 void AccuracyCurvePlot::setUniformResult(const UniformResult& result) {
     const QString method = QString::fromStdString(result.method);
-    points_[method].clear();
+    points_[{method, false}].clear();
     for (const UniformPoint& p : result.points) addUniformPoint(method, p);
-    if (result.points.empty()) curveFor(method)->data()->clear();
+    if (result.points.empty()) curveFor({method, false})->data()->clear();
+    const CurveKey int8{method, true};
+    if (result.int8) {
+        points_[int8].clear();
+        for (const UniformPoint& p : result.int8->points) addUniformPoint(method, p, true);
+    } else if (curves_.count(int8)) {  // a new sweep without 8-bit factors replaces the old curve
+        if (bars_.count(curves_[int8])) {
+            customPlot()->removePlottable(bars_[curves_[int8]]);
+            bars_.erase(curves_[int8]);
+        }
+        customPlot()->removeGraph(curves_[int8]);
+        curves_.erase(int8);
+        points_.erase(int8);
+        updateRanges();
+        requestReplot();
+    }
 }
 
 void AccuracyCurvePlot::setGaBest(const QString& method, const Individual& best) {
@@ -230,7 +259,7 @@ void AccuracyCurvePlot::updateErrorBars() {
 
 QVector<QPointF> AccuracyCurvePlot::intervalData(const QString& method) const {
     QVector<QPointF> out;
-    const auto curve = curves_.find(method);
+    const auto curve = curves_.find({method, false});
     if (curve == curves_.end()) return out;
     const auto bars = bars_.find(curve->second);
     if (bars == bars_.end() || !bars->second->visible()) return out;
@@ -298,13 +327,14 @@ void AccuracyCurvePlot::updateRanges() {
 
 QStringList AccuracyCurvePlot::methods() const {
     QStringList out;
-    for (const auto& [m, g] : curves_) out << m;
+    for (const auto& [key, g] : curves_)
+        if (!key.int8) out << key.method;
     return out;
 }
 
-QVector<QPointF> AccuracyCurvePlot::curveData(const QString& method) const {
+QVector<QPointF> AccuracyCurvePlot::curveData(const QString& method, bool int8Factors) const {
     QVector<QPointF> out;
-    auto it = curves_.find(method);
+    auto it = curves_.find({method, int8Factors});
     if (it == curves_.end()) return out;
     const auto data = it->second->data();
     for (auto p = data->constBegin(); p != data->constEnd(); ++p) out.push_back({p->key, p->value});
@@ -338,10 +368,11 @@ QString AccuracyCurvePlot::toCsv() const {
     };
     QString csv = QStringLiteral("series,method,level,params_removed_percent,accuracy") +
                   (intervals ? QStringLiteral(",ci95_low,ci95_high\n") : QStringLiteral("\n"));
-    for (const auto& [method, pts] : points_)
+    for (const auto& [key, pts] : points_)
         for (const UniformPoint& p : pts)
-            csv += QStringLiteral("uniform,%1,%2,%3,%4")
-                       .arg(method)
+            csv += QStringLiteral("%1,%2,%3,%4,%5")
+                       .arg(key.int8 ? QStringLiteral("uniform_int8") : QStringLiteral("uniform"))
+                       .arg(key.method)
                        .arg(p.level, 0, 'g', 10)
                        .arg(p.paramsRemovedFraction * 100.0, 0, 'g', 10)
                        .arg(p.accuracy, 0, 'g', 10) +

@@ -1,13 +1,14 @@
 #pragma once
 // Accuracy vs % parameters pruned: one curve per projection method (uniform
-// pruning), the GA's best chromosome as a star in its method's colour, the
-// same chromosome's held-out accuracy as a hollow circle below or above it
-// (joined by a dotted line), and the band of acceptable accuracy between
-// (1 - eps) a0 and a0. Every mark has a legend entry naming its method. With
-// the number of examples the accuracies were measured on, every curve point
-// and GA best carries its Wilson 95 % interval as an error bar: a curve's
-// wiggles and a gap between methods mean something only where the bars do
-// not overlap.
+// pruning), a dashed one beside it for the method with 8-bit factors where
+// that was swept ("<method>, 8-bit factors"), the GA's best chromosome as a
+// star in its method's colour, the same chromosome's held-out accuracy as a
+// hollow circle below or above it (joined by a dotted line), and the band of
+// acceptable accuracy between (1 - eps) a0 and a0. Every mark has a legend
+// entry naming its method. With the number of examples the accuracies were
+// measured on, every curve point and GA best carries its Wilson 95 % interval
+// as an error bar: a curve's wiggles and a gap between methods mean something
+// only where the bars do not overlap.
 #include <QColor>
 #include <QPointF>
 #include <QString>
@@ -32,9 +33,11 @@ public:
     double maxLegendShare() const override { return 0.25; }
 
     void setBaseline(double a0, double eps);
-    // Live: one evaluated point of a method's sweep (kept sorted by % pruned).
-    void addUniformPoint(const QString& method, const UniformPoint& point);
-    // A finished sweep replaces that method's curve.
+    // Live: one evaluated point of a method's sweep (kept sorted by % pruned),
+    // of its 8-bit curve with `int8Factors`.
+    void addUniformPoint(const QString& method, const UniformPoint& point, bool int8Factors = false);
+    // A finished sweep replaces that method's curve and its 8-bit curve
+    // (removed when the result has none).
     void setUniformResult(const UniformResult& result);
     void setGaBest(const QString& method, const Individual& best);
     // The GA best's accuracy on the held-out examples (seen by no search).
@@ -52,8 +55,9 @@ public:
     void clear();
 
     QStringList methods() const;
-    // (percent pruned, accuracy) per point, read back from the method's graph.
-    QVector<QPointF> curveData(const QString& method) const;
+    // (percent pruned, accuracy) per point, read back from the method's graph
+    // (its 8-bit curve's with `int8Factors`; empty when there is none).
+    QVector<QPointF> curveData(const QString& method, bool int8Factors = false) const;
     // (percent pruned, accuracy) of the GA best points drawn, one per method.
     QVector<QPointF> gaBestData() const;
     // (low, high) of the error bar at each point of curveData(method), in its
@@ -68,7 +72,16 @@ public:
     QString toCsv() const override;
 
 private:
-    QCPGraph* curveFor(const QString& method);
+    // A method's curve, or its 8-bit curve.
+    struct CurveKey {
+        QString method;
+        bool int8 = false;
+        bool operator<(const CurveKey& o) const {
+            return method != o.method ? method < o.method : int8 < o.int8;
+        }
+    };
+    QCPGraph* curveFor(const CurveKey& key);
+    void redrawCurve(const CurveKey& key);
     QCPGraph* gaGraphFor(const QString& method);
     QCPGraph* heldOutGraphFor(const QString& method);
     void updateHeldOutLink(const QString& method);
@@ -82,12 +95,12 @@ private:
     bool haveBaseline_ = false;
     QCPGraph* a0Line_;
     QCPGraph* thresholdLine_;
-    std::map<QString, QCPGraph*> curves_;
+    std::map<CurveKey, QCPGraph*> curves_;
     std::map<QString, QCPGraph*> gaBest_;
     std::map<QString, QCPGraph*> heldOut_;      // hollow circle per method
     std::map<QString, QCPGraph*> heldOutLink_;  // dotted line from the star to it (no legend entry)
     std::map<QString, QPointF> heldOutPoints_;
-    std::map<QString, std::vector<UniformPoint>> points_;
+    std::map<CurveKey, std::vector<UniformPoint>> points_;
     std::map<QString, Individual> gaIndividuals_;
     std::map<QCPGraph*, QCPErrorBars*> bars_;
     int64_t examples_ = 0;
