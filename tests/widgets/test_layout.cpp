@@ -22,6 +22,7 @@
 #include "widgets/panels/run_panel.h"
 #include "widgets/playground/playground.h"
 #include "widgets/plots/compare_view.h"
+#include "widgets/plots/text_wrap.h"
 
 using namespace sieve;
 using namespace sieve::widgets;
@@ -177,4 +178,36 @@ void TestLayout::smallScreenDoesNotOverlap() {
     QVERIFY(scroll);
     QCOMPARE(scroll->widget(), static_cast<QWidget*>(window.runPanel()));
     test::saveGrab(&window, QStringLiteral("layout_1024x700_en"));
+}
+
+// Titles and notes wrap between words, but never inside "ε = 5 %" or
+// "≥ 0.950": at every width from one word to the whole text, no line starts
+// or ends with a relation or starts with a unit, and no word is lost.
+void TestLayout::wrappedTextKeepsNumbersWithTheirRelations() {
+    const QString text = QStringLiteral(
+        "GA best with LLM-Sieve: search accuracy 1.000 (needs ≥ 0.950) at ε = 5 % "
+        "and 66.6 % removed, 2 × faster, 0.2 – 0.3 of them ≤ 0.5");
+    const QFont font(QStringLiteral("DejaVu Sans"), 9);
+    const QFontMetricsF metrics(font);
+    const QStringList words = text.split(QLatin1Char(' '));
+    const auto isRelation = [](const QString& w) {
+        return w == QStringLiteral("=") || w == QStringLiteral("≥") || w == QStringLiteral("≤") ||
+               w == QStringLiteral("×");
+    };
+    int wrapped = 0;
+    for (double width = 20.0; width <= metrics.horizontalAdvance(text) + 10.0; width += 7.0) {
+        const QStringList lines = style::wrapText(text, font, width).split(QLatin1Char('\n'));
+        wrapped += lines.size() > 1 ? 1 : 0;
+        QCOMPARE(lines.join(QLatin1Char(' ')).split(QLatin1Char(' ')), words);
+        for (const QString& line : lines) {
+            const QStringList w = line.split(QLatin1Char(' '));
+            QVERIFY2(!isRelation(w.front()) && !isRelation(w.back()), qPrintable(line));
+            QVERIFY2(w.front() != QStringLiteral("%") && w.front() != QStringLiteral("–"), qPrintable(line));
+        }
+        // "ε = 5 %" stays whole on one line whatever the width.
+        QVERIFY2(std::any_of(lines.begin(), lines.end(),
+                             [](const QString& l) { return l.contains(QStringLiteral("ε = 5 %")); }),
+                 qPrintable(lines.join(QStringLiteral(" | "))));
+    }
+    QVERIFY(wrapped > 10);  // the widths above really made it wrap
 }

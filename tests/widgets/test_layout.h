@@ -9,4 +9,5 @@ private Q_SLOTS:
     void nothingIsCut_data();
     void nothingIsCut();
     void smallScreenDoesNotOverlap();
+    void wrappedTextKeepsNumbersWithTheirRelations();
 };

@@ -5,6 +5,8 @@
 #include <QColor>
 #include <QString>
 
+#include "widgets/plots/text_wrap.h"
+
 namespace sieve::widgets::style {
 
 // Sequential map for pruning levels: dark = dense, bright = heavily pruned (viridis).
@@ -32,9 +34,6 @@ void setWrappingLabel(QCPAxis* axis, const QString& text);
 void setWrappingText(QCPTextElement* element, const QString& text);
 QString fullText(const QCPAxis* axis);
 QString fullText(const QCPTextElement* element);
-// `text` broken between words into lines no wider than `width` pixels of
-// `font` (a unit such as "%" stays with its number).
-QString wrapText(const QString& text, const QFont& font, double width);
 
 // "42 %" with no more digits than needed.
 QString percent(double fraction, int decimals = 0);
