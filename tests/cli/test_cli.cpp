@@ -16,33 +16,15 @@
 #include <csignal>
 
 #include "core/session/session_file.h"
+#include "sieve_process.h"
 
 namespace {
 
-const QString kSieve = QStringLiteral(SIEVE_BINARY_DIR "/app/sieve");
+using sieve::test::kSieve;
+using sieve::test::Result;
+using sieve::test::runSieve;
 const QString kDemo = QStringLiteral(SIEVE_SOURCE_DIR "/resources/demo");
 const QString kAddTask = kDemo + "/tasks/add.jsonl";
-
-struct Result {
-    int code = -1;
-    QString out, err;
-};
-
-Result runSieve(const QStringList& args, int timeoutMs = 300000) {
-    QProcess p;
-    p.start(kSieve, args);
-    Result r;
-    if (!p.waitForFinished(timeoutMs)) {
-        p.kill();
-        p.waitForFinished();
-        r.err = "timed out";
-        return r;
-    }
-    r.code = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-    r.out = QString::fromUtf8(p.readAllStandardOutput());
-    r.err = QString::fromUtf8(p.readAllStandardError());
-    return r;
-}
 
 // Reads a running `sieve ga`'s output until it has reported `count` finished
 // generations (or four minutes passed); returns what it read.
