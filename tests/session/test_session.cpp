@@ -24,11 +24,13 @@
 #include "core/session/session_appender.h"
 #include "core/session/session_file.h"
 #include "core/session/sha256.h"
+#include "expect_format_error.h"
 #include "session_compare.h"
 #include "session_samples.h"
 
 using namespace sieve;
 using sieve::test::diffSessions;
+using sieve::test::expectFormatError;
 using sieve::test::sampleSession;
 
 namespace {
@@ -166,20 +168,6 @@ class TestSession : public QObject {
 private:
     QTemporaryDir dir_;
     std::string path(const std::string& name) const { return (dir_.path() + "/").toStdString() + name; }
-
-    void expectFormatError(const std::string& file, const QStringList& mentions) {
-        try {
-            SessionFile::load(file);
-            QFAIL("loading should have failed");
-        } catch (const FormatError& e) {
-            const QString message = QString::fromStdString(e.what());
-            QVERIFY2(message.contains(QString::fromStdString(file)),
-                     qPrintable("no file name in: " + message));
-            for (const QString& m : mentions)
-                QVERIFY2(message.contains(m, Qt::CaseInsensitive),
-                         qPrintable("'" + m + "' not in: " + message));
-        }
-    }
 
 private Q_SLOTS:
     void initTestCase() {

@@ -31,9 +31,11 @@
 #include "core/session/session_appender.h"
 #include "core/session/session_file.h"
 #include "core/session/session_lock.h"
+#include "expect_format_error.h"
 #include "session_samples.h"
 
 using namespace sieve;
+using sieve::test::expectFormatError;
 using sieve::test::sampleSession;
 
 namespace {
@@ -148,20 +150,6 @@ class TestSessionRobustness : public QObject {
 private:
     QTemporaryDir dir_;
     std::string path(const std::string& name) const { return (dir_.path() + "/").toStdString() + name; }
-
-    void expectFormatError(const std::string& file, const QStringList& mentions) {
-        try {
-            SessionFile::load(file);
-            QFAIL("loading should have failed");
-        } catch (const FormatError& e) {
-            const QString message = QString::fromStdString(e.what());
-            QVERIFY2(message.contains(QString::fromStdString(file)),
-                     qPrintable("no file name in: " + message));
-            for (const QString& m : mentions)
-                QVERIFY2(message.contains(m, Qt::CaseInsensitive),
-                         qPrintable("'" + m + "' not in: " + message));
-        }
-    }
 
 private Q_SLOTS:
     void initTestCase() { QVERIFY(dir_.isValid()); }
