@@ -222,20 +222,26 @@ void writeCalibration(const H5::Group& root, const CalibrationRecord& c, const S
     }
 }
 
-// The sweep with 8-bit factors, beside the float one it repeats (optional, additive).
-void writeInt8Curve(const H5::Group& sweep, const Int8Curve& c) {
-    H5::Group g = h5::createGroup(sweep, kInt8, "NXdata");
-    h5::setAttr(g, "scheme", kInt8Scheme);
-    h5::setPlot(g, "accuracy", {"level"}, {"removed_fraction"});
+// A sweep's points as the three columns its NXdata group plots.
+void writeCurvePoints(const H5::Group& g, const std::vector<UniformPoint>& points,
+                      const char* accuracyMeaning) {
     std::vector<double> level, accuracy, removed;
-    for (const UniformPoint& p : c.points) {
+    for (const UniformPoint& p : points) {
         level.push_back(p.level);
         accuracy.push_back(p.accuracy);
         removed.push_back(p.paramsRemovedFraction);
     }
     h5::writeArray(g, "level", level, {"1", "pruning level p (every matrix)"});
-    h5::writeArray(g, "accuracy", accuracy, {"1", "task metric with 8-bit factors"});
+    h5::writeArray(g, "accuracy", accuracy, {"1", accuracyMeaning});
     h5::writeArray(g, "removed_fraction", removed, {"1", "fraction of prunable parameters removed"});
+}
+
+// The sweep with 8-bit factors, beside the float one it repeats (optional, additive).
+void writeInt8Curve(const H5::Group& sweep, const Int8Curve& c) {
+    H5::Group g = h5::createGroup(sweep, kInt8, "NXdata");
+    h5::setAttr(g, "scheme", kInt8Scheme);
+    h5::setPlot(g, "accuracy", {"level"}, {"removed_fraction"});
+    writeCurvePoints(g, c.points, "task metric with 8-bit factors");
     h5::writeScalar(g, "best_level", c.bestLevel,
                     {"1", "largest level with accuracy >= (1 - eps) a0, 8-bit factors"});
     h5::writeScalar(g, "best_accuracy", c.bestAccuracy, {"1", "task metric at best_level, 8-bit factors"});
@@ -251,15 +257,7 @@ void writeUniform(const H5::Group& root, const std::vector<UniformResult>& resul
         H5::Group m = h5::createGroup(g, r.method, "NXdata");
         h5::setAttr(m, "method", r.method);
         h5::setPlot(m, "accuracy", {"level"}, {"removed_fraction"});
-        std::vector<double> level, accuracy, removed;
-        for (const UniformPoint& p : r.points) {
-            level.push_back(p.level);
-            accuracy.push_back(p.accuracy);
-            removed.push_back(p.paramsRemovedFraction);
-        }
-        h5::writeArray(m, "level", level, {"1", "pruning level p (every matrix)"});
-        h5::writeArray(m, "accuracy", accuracy, {"1", "task metric"});
-        h5::writeArray(m, "removed_fraction", removed, {"1", "fraction of prunable parameters removed"});
+        writeCurvePoints(m, r.points, "task metric");
         h5::writeScalar(m, "best_level", r.bestLevel, {"1", "largest level with accuracy >= (1 - eps) a0"});
         h5::writeScalar(m, "best_accuracy", r.bestAccuracy, {"1", "task metric at best_level"});
         h5::writeScalar(m, "best_removed_fraction", r.bestRemovedFraction,
