@@ -154,6 +154,10 @@ struct Engine::Impl {
     std::unique_ptr<BlockStateCache> states;
     int64_t statesBudget = -1;
     int64_t searchBatchTokens = ScorerOptions{}.batchTokens;
+    // The context warning (generation cut short, issue 18 F5) is said once
+    // per model and task: `eval` scores the whole evaluation split and then the search
+    // part of it, which would repeat the same cut prompts.
+    bool contextWarned = false;
 
     Model& requireModel() {
         if (!model) throw InputError("no model is open");
@@ -163,6 +167,12 @@ struct Engine::Impl {
         if (!haveTask) throw InputError("no task is open");
     }
 
+    void warnContext(const std::string& note, const JobContext& context) {
+        if (note.empty() || contextWarned) return;
+        context.log("warning: " + note);
+        contextWarned = true;
+    }
+
     void resetScorers() {
         denseExamplesKey.clear();  // the playground's dense answers (a model reopened in another dtype)
         searchScorer.reset();
@@ -170,6 +180,7 @@ struct Engine::Impl {
         searchOrdered = false;
         states.reset();
         statesBudget = -1;
+        contextWarned = false;  // another model or task: its own warning
     }
     const TaskScorer& search() {
         if (!searchScorer) {
@@ -281,7 +292,7 @@ struct Engine::Impl {
         const double seconds =
             std::max(1e-9, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
         // With a0, once per session: generation the model's context cut short (issue 18, F5).
-        if (!searchScorer->contextNote().empty()) context.log("warning: " + searchScorer->contextNote());
+        warnContext(searchScorer->contextNote(), context);
         BaselineResult b;
         b.a0 = s.value();
         b.tokensPerSecond = double(s.promptTokens + s.generatedTokens) / seconds;
@@ -864,7 +875,7 @@ double Engine::evaluateDense(JobContext& context, std::map<std::string, double>*
     EvalOptions options;
     options.keepPredictions = false;
     const EvalResult r = evaluateTask(*d.model, d.tokenizer.get(), d.task, options, context);
-    if (!r.contextNote.empty()) context.log("warning: " + r.contextNote);
+    d.warnContext(r.contextNote, context);
     if (scoreByTag) *scoreByTag = r.scoreByTag;
     return r.score;
 }

@@ -333,6 +333,8 @@ private Q_SLOTS:
         QVERIFY2(
             r.err.contains("warning: " + file + ": max_new_tokens 60 does not fit the model's context of 64"),
             qPrintable(r.err));
+        // Once: `eval` scores the whole evaluation split and then its search part.
+        QCOMPARE(r.err.count("does not fit the model's context"), 1);
     }
 
     // ---- F6 and the weak cases ---------------------------------------------------------------------
