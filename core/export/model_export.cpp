@@ -6,6 +6,7 @@
 
 #include "core/common/error.h"
 #include "core/model/safetensors.h"
+#include "sieve/modeling_sieve_py.h"
 
 namespace fs = std::filesystem;
 
@@ -31,6 +32,12 @@ int64_t weightBytes(const std::string& path) {
 void writeJson(const fs::path& file, const nlohmann::json& j) {
     std::ofstream out(file);
     out << j.dump(2) << "\n";
+    if (!out) throw InputError(file.string() + ": cannot be written");
+}
+
+void writeText(const fs::path& file, const std::string& text) {
+    std::ofstream out(file, std::ios::binary);
+    out << text;
     if (!out) throw InputError(file.string() + ": cannot be written");
 }
 
@@ -102,14 +109,18 @@ ExportReport exportModel(const Model& model, const std::string& directory, Expor
         nlohmann::json base = config;
         config["model_type"] = kFactorizedType;
         config["architectures"] = {"SieveFactorizedForCausalLM"};
+        // transformers loads it with trust_remote_code through the loader written beside it.
+        config["auto_map"] = {{"AutoConfig", "modeling_sieve.SieveFactorizedConfig"},
+                              {"AutoModelForCausalLM", "modeling_sieve.SieveFactorizedForCausalLM"}};
         config["sieve"] = {
             {"format", "sieve-factorized"},
             {"format_version", kFactorizedVersion},
             {"description",
              "Pruned with LLM-Sieve (Sieve Workbench). Every matrix listed in 'factorized_ranks' is stored "
              "as two factors, <name>.B [out, r] and <name>.A [r, in], with W ~= B @ A; the other matrices "
-             "as <name>.weight. Fused Phi-3 matrices are stored unfused (q/k/v, gate/up). Not loadable by "
-             "transformers: use the dense export for that."},
+             "as <name>.weight. Fused Phi-3 matrices are stored unfused (q/k/v, gate/up). transformers "
+             "loads it with AutoModelForCausalLM.from_pretrained(path, trust_remote_code=True) through "
+             "modeling_sieve.py beside this file."},
             {"method", method},
             {"base_model_type", base.value("model_type", "llama")},
             {"base_architectures", base.value("architectures", nlohmann::json::array())},
@@ -120,9 +131,17 @@ ExportReport exportModel(const Model& model, const std::string& directory, Expor
     writeSafetensors(weights.string(), tensors, {{"format", "pt"}});
     writeJson(dir / "config.json", config);
     report.files = {weights.string(), (dir / "config.json").string()};
+    if (format == ExportFormat::Factorized) {
+        writeText(dir / "modeling_sieve.py", kModelingSievePy);
+        report.files.push_back((dir / "modeling_sieve.py").string());
+    }
     copyTokenizerFiles(sourcePath, dir, report.files);
     report.exportedBytes = int64_t(fs::file_size(weights));
     return report;
+}
+
+const char* modelingSievePy() {
+    return kModelingSievePy;
 }
 
 bool isFactorizedExport(const std::string& path) {

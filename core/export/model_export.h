@@ -2,8 +2,10 @@
 // Writing the pruned model, in two shapes:
 //   factorized: a safetensors file holding B and A for every pruned matrix and
 //     W for the dense ones, with a config.json that says what it is (model_type
-//     "sieve_factorized", so transformers refuses it instead of loading random
-//     weights); our loader reads it back with the same factors, bit for bit.
+//     "sieve_factorized") and modeling_sieve.py, through which transformers
+//     loads it (trust_remote_code: the base architecture with the factorized
+//     matrices as two multiplications); our loader reads it back with the same
+//     factors, bit for bit.
 //   dense: W' = B A multiplied back into a standard Hugging Face directory with
 //     the original shapes, which transformers loads as is (compatibility, not
 //     memory).
@@ -23,6 +25,9 @@ namespace sieve {
 // Throws InputError when `directory` exists and is not empty.
 ExportReport exportModel(const Model& model, const std::string& directory, ExportFormat format,
                          const std::string& sourcePath, const std::string& method);
+
+// modeling_sieve.py, the transformers loader written beside a factorized export.
+const char* modelingSievePy();
 
 // True when `path` is a directory written by a factorized export.
 bool isFactorizedExport(const std::string& path);
