@@ -8,13 +8,17 @@ and the uniform sweep (rank 0 only) are not counted.
 
   python3 bench/bench_mpi.py --sieve build/app/sieve                      # demo model
   python3 bench/bench_mpi.py --sieve build/app/sieve --model M.gguf --task T.jsonl \
-      --population 6 --generations 2
+      --examples 80 --population 8 --generations 3
+
+--examples N runs on a cut copy of the task (its first N evaluation and N
+calibration examples), so that a real model's bench takes minutes.
 
 On a machine with C cores, ranks x threads should stay <= C for a fair
 ratio; --threads sets the threads of every rank (default 1), and a row
 "1 process, C threads" is the one-process run that uses every core.
 """
 import argparse
+import json
 import os
 import re
 import subprocess
@@ -23,6 +27,7 @@ import tempfile
 
 RATE = re.compile(r"genetic search: (\d+) evaluations in ([0-9.]+) s")
 LOAD = re.compile(r"rank (\d+): (\d+) evaluations, ([0-9.]+) s busy, ([0-9.]+) s idle")
+FACTORS = re.compile(r"cluster: \S+ factors \(([^)]+)\) sent to (\d+) ranks in ([0-9.]+) s")
 
 
 def run(cmd):
@@ -34,7 +39,30 @@ def run(cmd):
     if not m:
         sys.exit("no 'genetic search:' line in the output of " + " ".join(cmd))
     loads = [(int(r), int(n), float(b), float(i)) for r, n, b, i in LOAD.findall(p.stdout)]
-    return int(m.group(1)), float(m.group(2)), loads, (load + os.getloadavg()[0]) / 2
+    f = FACTORS.search(p.stdout)
+    factors = "%s to %s ranks in %s s" % f.groups() if f else None
+    return int(m.group(1)), float(m.group(2)), loads, (load + os.getloadavg()[0]) / 2, factors
+
+
+def cut_task(task, n, tmp):
+    """The task's first n evaluation examples, with its first n calibration
+    examples beside it (the header names the calibration file)."""
+    with open(task) as f:
+        lines = [line for line in f if line.strip()]
+    header = json.loads(lines[0])
+    split = header["task"].get("split", {})
+    if "calibration" in split:
+        source = os.path.join(os.path.dirname(os.path.abspath(task)), split["calibration"])
+        with open(source) as f:
+            calibration = [line for line in f if line.strip()]
+        with open(os.path.join(tmp, "cut.calibration.jsonl"), "w") as f:
+            f.writelines(calibration[:n + 1] if calibration[0].lstrip().startswith('{"task"') else calibration[:n])
+        split["calibration"] = "cut.calibration.jsonl"
+    path = os.path.join(tmp, "cut.jsonl")
+    with open(path, "w") as f:
+        f.write(json.dumps(header) + "\n")
+        f.writelines(lines[1:n + 1])
+    return path
 
 
 def main():
@@ -49,6 +77,8 @@ def main():
     ap.add_argument("--population", type=int, default=12)
     ap.add_argument("--generations", type=int, default=4)
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--examples", type=int, default=0, help="cut the task to its first N examples (0: all)")
+    ap.add_argument("--calibration-tokens", type=int, default=0, help="passed to sieve ga (0: the whole split)")
     a = ap.parse_args()
     task = a.task or os.path.join(a.model, "tasks", "add.jsonl")
     cores = os.cpu_count() or 1
@@ -59,19 +89,23 @@ def main():
     def ga(session, threads):
         return [a.sieve, "ga", "--model", a.model, "--task", task, "--session", session,
                 "--threads", str(threads), "--population", str(a.population),
-                "--generations", str(a.generations), "--patience", "1000", "--seed", str(a.seed)]
+                "--generations", str(a.generations), "--patience", "1000", "--seed", str(a.seed),
+                "--calibration-tokens", str(a.calibration_tokens)]
 
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
+        if a.examples > 0:
+            task = cut_task(task, a.examples, tmp)
         for ranks in [int(r) for r in a.ranks.split(",")]:
             session = os.path.join(tmp, "r%d.h5" % ranks)
             cmd = ga(session, a.threads) if ranks == 1 else mpirun + ["-np", str(ranks)] + ga(session, a.threads)
-            n, seconds, loads, load = run(cmd)
+            n, seconds, loads, load, factors = run(cmd)
             rows.append(("%d rank%s x %d thread%s" % (ranks, "s" if ranks > 1 else "", a.threads,
-                                                    "s" if a.threads > 1 else ""), ranks, n, seconds, loads, load))
+                                                    "s" if a.threads > 1 else ""), ranks, n, seconds, loads, load,
+                         factors))
         if cores > a.threads:
-            n, seconds, loads, load = run(ga(os.path.join(tmp, "all.h5"), cores))
-            rows.append(("1 process x %d threads" % cores, 1, n, seconds, loads, load))
+            n, seconds, loads, load, factors = run(ga(os.path.join(tmp, "all.h5"), cores))
+            rows.append(("1 process x %d threads" % cores, 1, n, seconds, loads, load, factors))
 
     base = rows[0][2] / rows[0][3]
     print("model %s, task %s, population %d, generations %d, %d cores" %
@@ -80,10 +114,24 @@ def main():
     # cores from the ranks, and a ratio measured under load says little.
     print("%-26s %12s %10s %14s %9s %9s  %s" % ("configuration", "evaluations", "seconds", "evaluations/s",
                                                  "vs 1 rank", "load avg", "idle per rank (s)"))
-    for name, ranks, n, seconds, loads, load in rows:
+    for name, ranks, n, seconds, loads, load, _ in rows:
         rate = n / seconds
         idle = ", ".join("%d: %.1f" % (r, i) for r, _, _, i in loads) if loads else "-"
         print("%-26s %12d %10.1f %14.3f %8.2fx %9.1f  %s" % (name, n, seconds, rate, rate / base, load, idle))
+    # What a projection to many GPUs needs (docs/benchmarks.md): the cost of
+    # one evaluation where it runs (rank 0's own lane: no messages), the same
+    # seen from rank 0 for a worker (hand-out to verdict: the evaluation plus
+    # its two messages), and the one-time factor broadcast.
+    print()
+    print("%-26s %22s %26s  %s" % ("configuration", "s/evaluation (rank 0)", "s/evaluation (workers)",
+                                   "factor broadcast"))
+    for name, ranks, n, seconds, loads, load, factors in rows:
+        if not loads:
+            continue
+        own = [b / e for r, e, b, _ in loads if r == 0 and e > 0]
+        workers = [(e, b) for r, e, b, _ in loads if r > 0 and e > 0]
+        worker = sum(b for _, b in workers) / sum(e for e, _ in workers) if workers else float("nan")
+        print("%-26s %22.3f %26.3f  %s" % (name, own[0] if own else float("nan"), worker, factors or "-"))
 
 
 if __name__ == "__main__":
