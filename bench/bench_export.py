@@ -28,7 +28,7 @@ from transformers import AutoModelForCausalLM
 def export(a, fmt, out):
     cmd = [a.sieve, "export", "--model", a.model, "--task", a.task, "--method", a.method, "--level",
            str(a.level), "--format", fmt, "--quiet", "--threads", "1", "--out", out,
-           "--calibration-tokens", str(a.calibration_tokens)]
+           "--calibration-tokens", str(a.calibration_tokens)] + (["--int8"] if a.int8 else [])
     subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
 
 
@@ -54,6 +54,7 @@ def main():
     ap.add_argument("--calibration-tokens", type=int, default=0)
     ap.add_argument("--tokens", type=int, default=256, help="sequence length of the speed measurement")
     ap.add_argument("--repeats", type=int, default=5)
+    ap.add_argument("--int8", action="store_true", help="the 8-bit model: factors stored in 8 bits (factorized)")
     a = ap.parse_args()
     a.task = a.task or os.path.join(a.model, "tasks", "add.jsonl")
     torch.set_num_threads(1)
@@ -79,8 +80,8 @@ def main():
         for row in rows:
             row.append(tokens_per_cpu_second(models[row[0]], ids, a.repeats))
 
-    print("model %s, task %s, method %s, level %.2f of every matrix, %d tokens, 1 thread, float32" %
-          (a.model, a.task, a.method, a.level, ids.shape[1]))
+    print("model %s, task %s, method %s, level %.2f of every matrix%s, %d tokens, 1 thread, float32" %
+          (a.model, a.task, a.method, a.level, ", 8-bit factors" if a.int8 else "", ids.shape[1]))
     print("%-12s %14s %14s %16s %12s" % ("export", "parameters", "file MB", "tokens/CPU-s", "vs dense"))
     dense_rate = rows[0][3]
     for fmt, params, size, rate in rows:

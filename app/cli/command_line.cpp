@@ -71,7 +71,7 @@ std::vector<OptionSpec> searchOptions() {
         {"int8", "",
          "uniform sweeps: sweep each method again with its low-rank factors in 8 bits (int8, one absmax "
          "scale per factor row) for an accuracy curve beside the float one (wanda keeps masks, not factors: "
-         "it gets no 8-bit curve)",
+         "it gets no 8-bit curve); export: the model with 8-bit factors, stored in 8 bits when factorized",
          ""},
         {"no-early-decisions", "",
          "GA: score every example of every chromosome (the results are the same; only slower)", ""},

@@ -404,7 +404,9 @@ std::string exportReportTable(const ExportReport& r) {
         << "\n"
         << "  exported   " << format("%14.0f", double(r.exportedParams)) << "   " << mb(r.exportedBytes)
         << "\n"
-        << "  " << r.factorizedMatrices << " matrices stored as factors B A\n";
+        << "  " << r.factorizedMatrices << " matrices stored as "
+        << (r.int8Factors ? "8-bit factors B A (int8, one float32 scale per direction)" : "factors B A")
+        << "\n";
     return out.str();
 }
 

@@ -1178,9 +1178,15 @@ ExportReport Engine::exportModel(const std::string& directory, ExportFormat form
     if (genes.size() != size_t(set.matrixCount()))
         throw InputError("the chromosome has " + std::to_string(genes.size()) + " genes, the model " +
                          std::to_string(set.matrixCount()) + " matrices");
-    set.apply(levelsOf(genes, s.grid));
+    // --int8: the 8-bit model (its factors quantized and dequantized), so that
+    // a dense export multiplies those back and a factorized one stores them.
+    if (s.int8Factors)
+        set.applyInt8(levelsOf(genes, s.grid));
+    else
+        set.apply(levelsOf(genes, s.grid));
     context.beginPhase("export", 1, directory);
-    ExportReport report = sieve::exportModel(*d.model, directory, format, d.summary.path, searchMethodOf(s));
+    ExportReport report =
+        sieve::exportModel(*d.model, directory, format, d.summary.path, searchMethodOf(s), s.int8Factors);
     context.advance(1);
     return report;
 }

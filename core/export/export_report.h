@@ -14,10 +14,11 @@ struct ExportReport {
     std::string directory;
     std::string format;
     int64_t originalParams = 0;  // every parameter of the dense model
-    int64_t exportedParams = 0;  // parameters stored in the export
+    int64_t exportedParams = 0;  // values stored in the export (8-bit factors: with their scales)
     int64_t originalBytes = 0;   // weight files of the source model (0 if unknown)
     int64_t exportedBytes = 0;   // weight file written
     int64_t factorizedMatrices = 0;
+    bool int8Factors = false;  // the factors are stored in 8 bits
     std::vector<std::string> files;
 };
 

@@ -6,6 +6,7 @@
 
 #include "core/common/error.h"
 #include "core/model/safetensors.h"
+#include "core/projection/int8_factors.h"
 #include "sieve/modeling_sieve_py.h"
 
 namespace fs = std::filesystem;
@@ -15,7 +16,10 @@ namespace sieve {
 namespace {
 
 constexpr const char* kFactorizedType = "sieve_factorized";
-constexpr int kFactorizedVersion = 1;
+// Version 2 added 8-bit factors (<name>.B_int8 / .B_scale / .A_int8 /
+// .A_scale); a float export is still written as version 1, which every
+// reader of version 1 loads.
+constexpr int kFactorizedVersion = 2;
 
 int64_t weightBytes(const std::string& path) {
     int64_t bytes = 0;
@@ -68,7 +72,7 @@ ExportFormat parseExportFormat(const std::string& name) {
 }
 
 ExportReport exportModel(const Model& model, const std::string& directory, ExportFormat format,
-                         const std::string& sourcePath, const std::string& method) {
+                         const std::string& sourcePath, const std::string& method, bool int8) {
     const fs::path dir(directory);
     if (fs::exists(dir) && !(fs::is_directory(dir) && fs::is_empty(dir)))
         throw InputError(directory + ": exists and is not an empty directory (refusing to overwrite)");
@@ -77,6 +81,7 @@ ExportReport exportModel(const Model& model, const std::string& directory, Expor
     ExportReport report;
     report.directory = directory;
     report.format = format == ExportFormat::Factorized ? "factorized" : "dense";
+    report.int8Factors = int8 && format == ExportFormat::Factorized;
     report.originalParams = model.summary().totalParams;
     report.originalBytes = weightBytes(sourcePath);
 
@@ -97,7 +102,22 @@ ExportReport exportModel(const Model& model, const std::string& directory, Expor
         for (int i = 0; i < model.matrixCount(); ++i) {
             const PrunableLinear& linear = model.matrix(i);
             const std::string& name = linear.info().name;
-            if (linear.isFactorized()) {
+            if (linear.isFactorized() && int8) {
+                // Quantizing the factors the model multiplies (already the
+                // dequantized 8-bit ones when the engine applied them) gives
+                // back their int8 values: max |q s| = 127 s. Stored as the
+                // model uses them: B_int8 [out, r] with one scale per column
+                // of B, A_int8 [r, in] with one scale per row of A.
+                const torch::Tensor B = linear.factorB().detach().to(torch::kCPU);
+                const Int8Rows bt = quantizeRows(B.t().contiguous());
+                const Int8Rows a = quantizeRows(linear.factorA().detach().to(torch::kCPU));
+                tensors[name + ".B_int8"] = bt.values.t().contiguous();
+                tensors[name + ".B_scale"] = bt.scales.contiguous();
+                tensors[name + ".A_int8"] = a.values.contiguous();
+                tensors[name + ".A_scale"] = a.scales.contiguous();
+                ranks[name] = linear.rank();
+                ++report.factorizedMatrices;
+            } else if (linear.isFactorized()) {
                 tensors[name + ".B"] = linear.factorB().detach().to(torch::kCPU).contiguous();
                 tensors[name + ".A"] = linear.factorA().detach().to(torch::kCPU).contiguous();
                 ranks[name] = linear.rank();
@@ -114,10 +134,13 @@ ExportReport exportModel(const Model& model, const std::string& directory, Expor
                               {"AutoModelForCausalLM", "modeling_sieve.SieveFactorizedForCausalLM"}};
         config["sieve"] = {
             {"format", "sieve-factorized"},
-            {"format_version", kFactorizedVersion},
+            {"format_version", int8 ? 2 : 1},
+            {"factor_dtype", int8 ? "int8" : "float"},
             {"description",
              "Pruned with LLM-Sieve (Sieve Workbench). Every matrix listed in 'factorized_ranks' is stored "
-             "as two factors, <name>.B [out, r] and <name>.A [r, in], with W ~= B @ A; the other matrices "
+             "as two factors, <name>.B [out, r] and <name>.A [r, in], with W ~= B @ A (factor_dtype int8: "
+             "<name>.B_int8 [out, r] with <name>.B_scale [r] per column and <name>.A_int8 [r, in] with "
+             "<name>.A_scale [r] per row, B = B_int8 * B_scale, A = A_int8 * A_scale); the other matrices "
              "as <name>.weight. Fused Phi-3 matrices are stored unfused (q/k/v, gate/up). transformers "
              "loads it with AutoModelForCausalLM.from_pretrained(path, trust_remote_code=True) through "
              "modeling_sieve.py beside this file."},
@@ -156,6 +179,26 @@ bool isFactorizedExport(const std::string& path) {
 
 namespace {
 
+// 8-bit factors back into float32 as the engine multiplies them
+// (Int8Rows::dequantized: q s in float32): <name>.B and <name>.A.
+void dequantizeFactors(std::map<std::string, torch::Tensor>& raw, const std::string& name,
+                       const std::string& file) {
+    auto take = [&](const std::string& key) {
+        auto it = raw.find(name + key);
+        if (it == raw.end()) throw FormatError(file, name + key + " is missing (8-bit factors)");
+        torch::Tensor t = it->second;
+        raw.erase(it);
+        return t;
+    };
+    const torch::Tensor bq = take(".B_int8"), bs = take(".B_scale"), aq = take(".A_int8"),
+                        as = take(".A_scale");
+    if (bq.dim() != 2 || aq.dim() != 2 || bs.dim() != 1 || as.dim() != 1 || bs.size(0) != bq.size(1) ||
+        as.size(0) != aq.size(0))
+        throw FormatError(file, name + ": 8-bit factor and scale shapes do not fit together");
+    raw[name + ".B"] = bq * bs.unsqueeze(0);
+    raw[name + ".A"] = aq * as.unsqueeze(1);
+}
+
 std::unique_ptr<Model> loadFactorizedModelUnchecked(const std::string& directory,
                                                     const LoadOptions& options) {
     const fs::path dir(directory);
@@ -189,6 +232,7 @@ std::unique_ptr<Model> loadFactorizedModelUnchecked(const std::string& directory
     std::map<std::string, std::pair<torch::Tensor, torch::Tensor>> factors;
     const nlohmann::json ranks = sieveInfo.value("factorized_ranks", nlohmann::json::object());
     for (const auto& [name, rank] : ranks.items()) {
+        if (raw.count(name + ".B_int8")) dequantizeFactors(raw, name, weightsFile);
         auto b = raw.find(name + ".B"), a = raw.find(name + ".A");
         if (b == raw.end() || a == raw.end())
             throw FormatError(weightsFile, "factors " + name + ".B/.A are missing");

@@ -23,8 +23,10 @@ namespace sieve {
 // `model` carries the levels to export (its PrunableLinears as they are now).
 // `sourcePath` is the model's own path, for the tokenizer files and sizes.
 // Throws InputError when `directory` exists and is not empty.
+// `int8`: a factorized export stores every factor in 8 bits (int8 with one
+// absmax scale per direction, as the engine's 8-bit factors).
 ExportReport exportModel(const Model& model, const std::string& directory, ExportFormat format,
-                         const std::string& sourcePath, const std::string& method);
+                         const std::string& sourcePath, const std::string& method, bool int8 = false);
 
 // modeling_sieve.py, the transformers loader written beside a factorized export.
 const char* modelingSievePy();

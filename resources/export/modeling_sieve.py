@@ -7,7 +7,12 @@
 # the base type in sieve.base_model_type) and model.safetensors, in which
 # every matrix listed in sieve.factorized_ranks is stored as two factors,
 # <name>.B [out, r] and <name>.A [r, in] (W ~= B @ A), and every other matrix
-# as <name>.weight. The model is the base architecture (llama, mistral, qwen2
+# as <name>.weight; with sieve.factor_dtype "int8" (format version 2) the
+# factors are stored in 8 bits, <name>.B_int8 [out, r] with one float32 scale
+# per column in <name>.B_scale [r] and <name>.A_int8 [r, in] with one per row
+# in <name>.A_scale [r], and dequantized on load (B = B_int8 * B_scale, in
+# float32, then the model's dtype: what the workbench's 8-bit model
+# multiplies). The model is the base architecture (llama, mistral, qwen2
 # or phi3) with those matrices replaced by two smaller multiplications, so it
 # is smaller and does fewer operations than the dense model. Phi-3's fused
 # qkv_proj and gate_up_proj are stored unfused (q/k/v, gate/up) and computed
@@ -22,7 +27,7 @@ from torch import nn
 from transformers import AutoModelForCausalLM, PretrainedConfig, PreTrainedModel
 from transformers.models.auto.configuration_auto import CONFIG_MAPPING
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
 
 class SieveFactorizedConfig(PretrainedConfig):
@@ -90,6 +95,12 @@ class SieveFactorizedForCausalLM(PreTrainedModel):
         model = AutoModelForCausalLM.from_config(base_config, dtype=dtype)
 
         tensors = load_file(os.path.join(path, "model.safetensors"))
+        for name in sieve["factorized_ranks"]:
+            if name + ".B_int8" in tensors:
+                b, b_scale = tensors.pop(name + ".B_int8"), tensors.pop(name + ".B_scale")
+                a, a_scale = tensors.pop(name + ".A_int8"), tensors.pop(name + ".A_scale")
+                tensors[name + ".B"] = b.float() * b_scale.float()[None, :]
+                tensors[name + ".A"] = a.float() * a_scale.float()[:, None]
         tensors = {k: v.to(dtype) if v.is_floating_point() else v for k, v in tensors.items()}
         fused = {"qkv_proj": ["q_proj", "k_proj", "v_proj"], "gate_up_proj": ["gate_proj", "up_proj"]}
         replaced = set()

@@ -16,6 +16,7 @@
 #include "core/engine/engine.h"
 #include "core/export/model_export.h"
 #include "core/model/model.h"
+#include "core/model/safetensors.h"
 #include "tensor_compare.h"
 
 using namespace sieve;
@@ -52,7 +53,8 @@ class TestFactorizedExport : public QObject {
 private Q_SLOTS:
     void transformersComputesWhatOurLoaderComputes_data() {
         QTest::addColumn<QString>("family");
-        for (const char* family : {"llama", "phi3", "qwen2"}) QTest::newRow(family) << QString(family);
+        for (const char* family : {"llama", "llama-int8", "phi3", "qwen2"})
+            QTest::newRow(family) << QString(family);
     }
     void transformersComputesWhatOurLoaderComputes() {
         QFETCH(QString, family);
@@ -86,6 +88,67 @@ private Q_SLOTS:
         QVERIFY2(readText(kFixtures + "/" + family.toStdString() + "/modeling_sieve.py") == modelingSievePy(),
                  "resources/export/modeling_sieve.py changed since the fixtures were made: run "
                  "python3 scripts/make_reference_fixtures.py export");
+    }
+
+    // --int8: the factors go to the file in 8 bits (int8 values, one float32
+    // scale per direction), and loading them back gives the 8-bit model, whose
+    // dense export (B A of the same dequantized factors) computes the same.
+    void int8ExportStoresTheEightBitModel() {
+        Engine engine;
+        JobContext quiet;
+        const std::string demo = SIEVE_SOURCE_DIR "/resources/demo";
+        engine.openModel(demo, DeviceChoice{}, quiet);
+        engine.openTask(demo + "/tasks/add.jsonl");
+        RunSettings settings;
+        settings.searchMethod = "sieve";
+        QTemporaryDir tmp;
+        const std::string floats = tmp.filePath("float").toStdString();
+        const std::string int8 = tmp.filePath("int8").toStdString();
+        const std::string int8Dense = tmp.filePath("int8-dense").toStdString();
+        const ExportReport f = engine.exportModel(floats, ExportFormat::Factorized, 0.5, settings, quiet);
+        settings.int8Factors = true;
+        const ExportReport q = engine.exportModel(int8, ExportFormat::Factorized, 0.5, settings, quiet);
+        engine.exportModel(int8Dense, ExportFormat::Dense, 0.5, settings, quiet);
+        QCOMPARE(q.factorizedMatrices, f.factorizedMatrices);
+        QCOMPARE(
+            q.exportedParams, f.exportedParams + 2 * [&] {  // + a scale per direction of B and of A
+                int64_t ranks = 0;
+                const nlohmann::json c = nlohmann::json::parse(readText(int8 + "/config.json"));
+                for (const auto& [name, rank] : c["sieve"]["factorized_ranks"].items())
+                    ranks += rank.get<int64_t>();
+                return ranks;
+            }());
+        QVERIFY2(q.exportedBytes < f.exportedBytes * 0.6,
+                 qPrintable(QString("8-bit %1 bytes, float %2").arg(q.exportedBytes).arg(f.exportedBytes)));
+
+        const nlohmann::json config = nlohmann::json::parse(readText(int8 + "/config.json"));
+        QCOMPARE(config["sieve"]["factor_dtype"].get<std::string>(), std::string("int8"));
+        QCOMPARE(config["sieve"]["format_version"].get<int>(), 2);
+        const SafetensorsFile weights(int8 + "/model.safetensors");
+        const std::string name = config["sieve"]["factorized_ranks"].items().begin().key();
+        int found = 0;
+        for (const auto& e : weights.entries()) {
+            if (e.name == name + ".B_int8" || e.name == name + ".A_int8") {
+                QCOMPARE(weights.read(e).scalar_type(), torch::kInt8);
+                ++found;
+            }
+            QVERIFY2(e.name != name + ".B" && e.name != name + ".A", "float factors beside the 8-bit ones");
+        }
+        QCOMPARE(found, 2);
+
+        const auto eightBit = loadFactorizedModel(int8);
+        const auto dense = Model::load(int8Dense, LoadOptions{});
+        const auto floatModel = loadFactorizedModel(floats);
+        const nlohmann::json reference = nlohmann::json::parse(readText(kFixtures + "/llama/logits.json"));
+        double quantizationMoved = 0;
+        for (const auto& prompt : reference["prompts"]) {
+            const auto ids = prompt["ids"].get<std::vector<int64_t>>();
+            const torch::Tensor logits = logitsOf(*eightBit, ids);
+            const double diff = maxAbsDiff(logits, logitsOf(*dense, ids));
+            QVERIFY2(diff < 1e-3, qPrintable(QString("max |8-bit factorized - 8-bit dense| = %1").arg(diff)));
+            quantizationMoved = std::max(quantizationMoved, maxAbsDiff(logits, logitsOf(*floatModel, ids)));
+        }
+        QVERIFY2(quantizationMoved > 1e-4, "8-bit factors computed exactly what the float ones did");
     }
 
     void exportMadeHereCarriesItsLoader() {
