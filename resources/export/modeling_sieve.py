@@ -90,6 +90,8 @@ class SieveFactorizedForCausalLM(PreTrainedModel):
             raw.pop(key, None)
         base_config = CONFIG_MAPPING[base_type](**raw)
         dtype = dtype or torch_dtype or torch.float32
+        if dtype == "auto":  # the dtype the export was written in
+            dtype = raw.get("dtype") or raw.get("torch_dtype") or "float32"
         if isinstance(dtype, str):
             dtype = getattr(torch, dtype)
         model = AutoModelForCausalLM.from_config(base_config, dtype=dtype)
