@@ -170,7 +170,22 @@
         <translation>Gesamtlauf abgeschlossen</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+14"/>
+        <source>Export model</source>
+        <translation>Modell exportieren</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>Exported %1 (%2%3) to %4: %5 of %6 parameters, %7 MB</source>
+        <translation>%1 exportiert (%2%3) nach %4: %5 von %6 Parametern, %7 MB</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>, 8-bit factors</source>
+        <translation>, 8-Bit-Faktoren</translation>
+    </message>
+    <message>
+        <location line="+13"/>
         <location line="+3"/>
         <source>New session</source>
         <translation>Neue Sitzung</translation>
@@ -206,7 +221,7 @@
         <translation>Stufen werden ausgewertet</translation>
     </message>
     <message>
-        <location line="-52"/>
+        <location line="-82"/>
         <source>Evaluate on another task</source>
         <translation>Auf einer anderen Aufgabe bewerten</translation>
     </message>
@@ -216,7 +231,7 @@
         <translation>%1 auf %2 bewertet</translation>
     </message>
     <message>
-        <location line="+31"/>
+        <location line="+61"/>
         <source>Reading session</source>
         <translation>Sitzung wird gelesen</translation>
     </message>
@@ -344,7 +359,12 @@
 <context>
     <name>sieve::widgets::EngineClient</name>
     <message>
-        <location filename="../widgets/engine_client.h" line="+99"/>
+        <location filename="../widgets/engine_client.h" line="+88"/>
+        <source>This engine cannot export %1</source>
+        <translation>Diese Engine kann %1 nicht exportieren</translation>
+    </message>
+    <message>
+        <location line="+22"/>
         <source>This engine cannot evaluate single chromosomes</source>
         <translation>Diese Engine kann keine einzelnen Chromosomen auswerten</translation>
     </message>
@@ -926,6 +946,16 @@
     </message>
     <message>
         <location line="+1"/>
+        <source>Export &amp;Pruned Model…</source>
+        <translation>&amp;Ausgedünntes Modell exportieren…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Write the GA&apos;s best or a uniform optimum as a model: factorized (B and A: smaller, loads in transformers) or dense (the original shapes)</source>
+        <translation>Das beste GA-Ergebnis oder ein gleichmäßiges Optimum als Modell schreiben: faktorisiert (B und A: kleiner, lädt in transformers) oder dicht (die ursprünglichen Formen)</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>&amp;Quit</source>
         <translation>&amp;Beenden</translation>
     </message>
@@ -1090,7 +1120,7 @@
         <translation>&amp;Zuletzt geöffnet</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+16"/>
         <source>&amp;Edit</source>
         <translation>&amp;Bearbeiten</translation>
     </message>
@@ -1130,7 +1160,7 @@
         <translation>Die neue Sprache gilt ab dem nächsten Start von Sieve Workbench.</translation>
     </message>
     <message>
-        <location line="+85"/>
+        <location line="+86"/>
         <source>&amp;%1 %2 — %3</source>
         <translation>&amp;%1 %2 — %3</translation>
     </message>
@@ -1245,7 +1275,48 @@
         <translation> — unter (1 − ε) × dicht = %1</translation>
     </message>
     <message>
-        <location line="+75"/>
+        <location line="+64"/>
+        <source>There is no pruned model to export yet: run a uniform sweep or the genetic search first</source>
+        <translation>Es gibt noch kein ausgedünntes Modell zum Exportieren: zuerst einen gleichmäßigen Durchlauf oder die genetische Suche ausführen</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <location line="+9"/>
+        <source>Export Pruned Model</source>
+        <translation>Ausgedünntes Modell exportieren</translation>
+    </message>
+    <message>
+        <location line="-6"/>
+        <source>Factorized: B and A per matrix (smaller; transformers loads it with trust_remote_code)</source>
+        <translation>Faktorisiert: B und A je Matrix (kleiner; transformers lädt es mit trust_remote_code)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Factorized with 8-bit factors (int8 and one scale per direction)</source>
+        <translation>Faktorisiert mit 8-Bit-Faktoren (int8 und ein Skalenfaktor je Richtung)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Dense: B A multiplied back (the original shapes; loads anywhere)</source>
+        <translation>Dicht: B A zurückmultipliziert (die ursprünglichen Formen; lädt überall)</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Form:</source>
+        <translation>Form:</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Export Into (a new or empty folder)</source>
+        <translation>Exportieren nach (ein neuer oder leerer Ordner)</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Exporting %1 to %2…</source>
+        <translation>%1 wird nach %2 exportiert…</translation>
+    </message>
+    <message>
+        <location line="+24"/>
         <source>bottleneck: pruned alone to %1 it loses %2 accuracy (more than ε·a₀ = %3)</source>
         <translation>Engpass: einzeln auf %1 ausgedünnt verliert sie %2 Genauigkeit (mehr als ε·a₀ = %3)</translation>
     </message>
@@ -1255,12 +1326,12 @@
         <translation>Engpass: einzeln bei %1 verliert sie &gt; ε·a₀</translation>
     </message>
     <message>
-        <location line="-308"/>
+        <location line="-350"/>
         <source>Open Task</source>
         <translation>Aufgabe öffnen</translation>
     </message>
     <message>
-        <location line="-577"/>
+        <location line="-583"/>
         <source>Convergence</source>
         <translation>Konvergenz</translation>
     </message>
@@ -1291,12 +1362,12 @@
     </message>
     <message>
         <location line="+17"/>
-        <location line="+921"/>
+        <location line="+969"/>
         <source>Pruning levels: no genetic search yet</source>
         <translation>Ausdünnungsstufen: noch keine genetische Suche</translation>
     </message>
     <message>
-        <location line="-368"/>
+        <location line="-410"/>
         <source>Tasks (*.json *.jsonl *.yaml *.yml);;All files (*)</source>
         <translation>Aufgaben (*.json *.jsonl *.yaml *.yml);;Alle Dateien (*)</translation>
     </message>
@@ -1335,7 +1406,7 @@
         <translation>Aufgabe %1 geöffnet</translation>
     </message>
     <message>
-        <location line="+192"/>
+        <location line="+234"/>
         <source>Nothing to pin yet: run a genetic search first</source>
         <translation>Noch nichts zum Anheften: Führen Sie zuerst eine genetische Suche aus</translation>
     </message>
@@ -1461,7 +1532,7 @@
         <translation>, wird ausgewertet…</translation>
     </message>
     <message>
-        <location filename="../widgets/main_window.cpp" line="-902"/>
+        <location filename="../widgets/main_window.cpp" line="-946"/>
         <source>E&amp;valuate Result on Another Task…</source>
         <translation>Ergebnis auf anderer Aufgabe &amp;bewerten…</translation>
     </message>
@@ -1471,7 +1542,7 @@
         <translation>Das beste Individuum des GA oder ein gleichmäßiges Optimum auf einer anderen Aufgabendatei bewerten, neben dem dichten Modell: verallgemeinert, was die Suche behalten hat?</translation>
     </message>
     <message>
-        <location line="+683"/>
+        <location line="+685"/>
         <source>%1 on %2: dense %3, pruned %4 on %5 examples, %6 % of the prunable parameters removed</source>
         <translation>%1 auf %2: dicht %3, ausgedünnt %4 auf %5 Beispielen, %6 % der ausdünnbaren Parameter entfernt</translation>
     </message>
@@ -1486,7 +1557,7 @@
         <translation>Es gibt noch kein Ergebnis zu bewerten: zuerst einen gleichmäßigen Durchlauf oder die genetische Suche starten</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+16"/>
         <source>Genetic search best</source>
         <translation>Bestes Ergebnis der genetischen Suche</translation>
     </message>
@@ -1496,17 +1567,17 @@
         <translation>Gleichmäßiges Optimum von %1</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="-14"/>
         <source>Evaluate Result on Another Task</source>
         <translation>Ergebnis auf anderer Aufgabe bewerten</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+16"/>
         <source>Result to apply:</source>
         <translation>Anzuwendendes Ergebnis:</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="-14"/>
         <source>Task to Evaluate On</source>
         <translation>Aufgabe für die Bewertung</translation>
     </message>
@@ -1516,7 +1587,8 @@
         <translation>Aufgaben (*.json *.jsonl);;Alle Dateien (*)</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+48"/>
+        <location line="+10"/>
         <source>The session has no result %1</source>
         <translation>Die Sitzung enthält kein Ergebnis %1</translation>
     </message>
@@ -1526,7 +1598,7 @@
         <translation>Bewerte %1 auf %2…</translation>
     </message>
     <message>
-        <location line="-859"/>
+        <location line="-907"/>
         <source>Accuracy against the share of prunable parameters removed (embeddings and lm_head are never pruned), per method</source>
         <translation>Genauigkeit über dem Anteil entfernter ausdünnbarer Parameter (Embeddings und lm_head werden nie ausgedünnt), je Methode</translation>
     </message>
@@ -1541,7 +1613,7 @@
         <translation>Eine Sitzung anzeigen, die ein anderer Prozess schreibt (ein Cluster-Lauf), und neu zeichnen, während sie wächst; schreibgeschützt</translation>
     </message>
     <message>
-        <location line="+312"/>
+        <location line="+318"/>
         <source>Follow Session</source>
         <translation>Sitzung verfolgen</translation>
     </message>

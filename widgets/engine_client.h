@@ -76,6 +76,17 @@ public Q_SLOTS:
     // task file beside the dense model (generalisation); answers with
     // heldOutMeasured, and the score is stored in the session.
     virtual void evaluateOnTask(const QString& taskPath, const QString& result) = 0;
+    // Writes the pruned model of a result ("ga" or "uniform:METHOD") to
+    // `directory` (new or empty) as `format` ("factorized" or "dense"),
+    // with 8-bit factors when `int8`. Answers with finished(ok, message); the
+    // message says what was written.
+    virtual void exportModel(const QString& directory, const QString& format, const QString& result,
+                             bool int8) {
+        Q_UNUSED(format);
+        Q_UNUSED(result);
+        Q_UNUSED(int8);
+        Q_EMIT finished(false, tr("This engine cannot export %1").arg(directory));
+    }
     virtual void stop() = 0;        // cancels the running job; finished(false, ...) follows
     virtual void newSession() = 0;  // answers with sessionReplaced
     // Answers with sessionReplaced; the session's model, when it is opened

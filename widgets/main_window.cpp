@@ -230,6 +230,10 @@ void MainWindow::buildActions() {
          tr("Save the session under a new name"), [this] { saveAs(); });
     make("actionExport", tr("&Export Figure…"), QKeySequence(tr("Ctrl+E")),
          tr("Export the current view as PDF, SVG, PNG or CSV"), [this] { exportCurrentFigure(); });
+    make("actionExportModel", tr("Export &Pruned Model…"), QKeySequence(),
+         tr("Write the GA's best or a uniform optimum as a model: factorized (B and A: smaller, loads in "
+            "transformers) or dense (the original shapes)"),
+         [this] { exportPrunedModel(); });
     make("actionQuit", tr("&Quit"), QKeySequence::Quit, tr("Quit Sieve Workbench"), [this] { close(); });
 
     make("actionCalibrate", tr("&Calibrate"), QKeySequence(Qt::Key_F6),
@@ -296,6 +300,7 @@ void MainWindow::buildMenus() {
     file->addAction(action(QStringLiteral("actionSave")));
     file->addAction(action(QStringLiteral("actionSaveAs")));
     file->addAction(action(QStringLiteral("actionExport")));
+    file->addAction(action(QStringLiteral("actionExportModel")));
     file->addSeparator();
     file->addAction(action(QStringLiteral("actionQuit")));
     rebuildRecentMenu();
@@ -386,9 +391,10 @@ void MainWindow::connectClient() {
         playground_->setEngineBusy(busy && !playgroundJob_);
         runPanel_->setBusy(busy);
         action(QStringLiteral("actionStop"))->setEnabled(busy);
-        for (const char* name : {"actionCalibrate", "actionUniform", "actionGenetic", "actionSensitivity",
-                                 "actionRunAll", "actionOpenModel", "actionOpenDemo", "actionOpenTask",
-                                 "actionOpenSession", "actionNew", "actionEvaluateOnTask"})
+        for (const char* name :
+             {"actionCalibrate", "actionUniform", "actionGenetic", "actionSensitivity", "actionRunAll",
+              "actionOpenModel", "actionOpenDemo", "actionOpenTask", "actionOpenSession", "actionNew",
+              "actionEvaluateOnTask", "actionExportModel"})
             action(QString::fromLatin1(name))->setEnabled(!busy);
     });
 }
@@ -970,6 +976,15 @@ void MainWindow::evaluateOnOtherTask() {
         showError(tr("There is no result to evaluate yet: run a uniform sweep or the genetic search first"));
         return;
     }
+    const QString result = chooseResult(tr("Evaluate Result on Another Task"), results);
+    if (result.isEmpty()) return;
+    const QString path = QFileDialog::getOpenFileName(this, tr("Task to Evaluate On"), QString(),
+                                                      tr("Tasks (*.json *.jsonl);;All files (*)"));
+    if (path.isEmpty()) return;
+    evaluateResultOnTask(result, path);
+}
+
+QString MainWindow::chooseResult(const QString& title, const QStringList& results) {
     QStringList labels;
     for (const QString& r : results)
         labels
@@ -977,13 +992,46 @@ void MainWindow::evaluateOnOtherTask() {
                     ? tr("Genetic search best")
                     : tr("Uniform optimum of %1").arg(style::methodLabel(r.mid(int(qstrlen("uniform:"))))));
     bool ok = false;
-    const QString chosen = QInputDialog::getItem(this, tr("Evaluate Result on Another Task"),
-                                                 tr("Result to apply:"), labels, 0, false, &ok);
+    const QString chosen = QInputDialog::getItem(this, title, tr("Result to apply:"), labels, 0, false, &ok);
+    return ok ? results.at(int(labels.indexOf(chosen))) : QString();
+}
+
+void MainWindow::exportPrunedModel() {
+    if (client_->isBusy()) return;
+    const QStringList results = evaluableResults();
+    if (results.isEmpty()) {
+        showError(
+            tr("There is no pruned model to export yet: run a uniform sweep or the genetic search first"));
+        return;
+    }
+    const QString result = chooseResult(tr("Export Pruned Model"), results);
+    if (result.isEmpty()) return;
+    // The forms, as `sieve export --format` names them.
+    const QStringList forms = {tr("Factorized: B and A per matrix (smaller; transformers loads it with "
+                                  "trust_remote_code)"),
+                               tr("Factorized with 8-bit factors (int8 and one scale per direction)"),
+                               tr("Dense: B A multiplied back (the original shapes; loads anywhere)")};
+    bool ok = false;
+    const QString form =
+        QInputDialog::getItem(this, tr("Export Pruned Model"), tr("Form:"), forms, 0, false, &ok);
     if (!ok) return;
-    const QString path = QFileDialog::getOpenFileName(this, tr("Task to Evaluate On"), QString(),
-                                                      tr("Tasks (*.json *.jsonl);;All files (*)"));
-    if (path.isEmpty()) return;
-    evaluateResultOnTask(results.at(int(labels.indexOf(chosen))), path);
+    const QString directory = QFileDialog::getExistingDirectory(
+        this, tr("Export Into (a new or empty folder)"), QString(), QFileDialog::ShowDirsOnly);
+    if (directory.isEmpty()) return;
+    const int index = int(forms.indexOf(form));
+    exportResultModel(result, index == 2 ? QStringLiteral("dense") : QStringLiteral("factorized"), index == 1,
+                      directory);
+}
+
+void MainWindow::exportResultModel(const QString& result, const QString& format, bool int8,
+                                   const QString& directory) {
+    if (client_->isBusy()) return;
+    if (!evaluableResults().contains(result)) {
+        showError(tr("The session has no result %1").arg(result));
+        return;
+    }
+    progressPanel_->appendLog(tr("Exporting %1 to %2…").arg(result, directory));
+    client_->exportModel(directory, format, result, int8);
 }
 
 void MainWindow::evaluateResultOnTask(const QString& result, const QString& taskPath) {

@@ -97,6 +97,10 @@ public Q_SLOTS:
     // Scores a result of the session ("ga" or "uniform:METHOD") on another
     // task file, as Run > Evaluate Result on Another Task does after its dialogs.
     void evaluateResultOnTask(const QString& result, const QString& taskPath);
+    // Writes the pruned model of a result ("ga" or "uniform:METHOD") to
+    // `directory` as `format` ("factorized" or "dense"), as File > Export
+    // Pruned Model does after its dialogs.
+    void exportResultModel(const QString& result, const QString& format, bool int8, const QString& directory);
     void runAction(sieve::widgets::RunPanel::Action action);
 
 protected:
@@ -129,6 +133,10 @@ private:
     void openModel();
     void openTask();
     void evaluateOnOtherTask();
+    void exportPrunedModel();
+    // The chosen result ("ga" or "uniform:METHOD") of `results`, asked in a
+    // dialog titled `title`; empty when cancelled.
+    QString chooseResult(const QString& title, const QStringList& results);
     // "ga" and "uniform:METHOD" for every result the session holds.
     QStringList evaluableResults() const;
     void exportCurrentFigure();

@@ -48,6 +48,8 @@ public Q_SLOTS:
     void sensitivity(const sieve::RunSettings& settings) override;
     void runAll(const sieve::RunSettings& settings) override;
     void evaluateOnTask(const QString& taskPath, const QString& result) override;
+    void exportModel(const QString& directory, const QString& format, const QString& result,
+                     bool int8) override;
     void stop() override;
     void newSession() override;
     void openSession(const QString& path, const sieve::DeviceChoice& device) override;

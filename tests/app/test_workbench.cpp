@@ -22,6 +22,7 @@
 
 #include "app/gui/engine_bridge.h"
 #include "core/engine/engine.h"
+#include "core/export/model_export.h"
 #include "core/session/session_file.h"
 #include "widgets/main_window.h"
 #include "widgets/panels/memory_plan_view.h"
@@ -517,6 +518,55 @@ private Q_SLOTS:
         QCOMPARE(sha256(add), before);
         const SessionData kept = SessionFile::load(add.toStdString());
         QCOMPARE(kept.task.name, std::string("add"));
+    }
+
+    // File > Export Pruned Model on the real engine: the uniform optimum of a
+    // sweep made in the window, written factorized with 8-bit factors, loads
+    // back with our loader; a folder that is not empty is refused with its name
+    // and the window stays usable.
+    void exportsThePrunedModelFromTheWindow() {
+        app::EngineBridge bridge;
+        MainWindow window(&bridge);
+        window.setPromptOnClose(false);
+        window.show();
+        window.openModelFile(demo_, DeviceChoice{"cpu"});
+        QCOMPARE(waitFinished(bridge, 120000), QString());
+        bridge.openTask(demo_ + "/tasks/add.jsonl");
+        QCOMPARE(waitFinished(bridge, 60000), QString());
+        RunSettings s = smallRun();
+        s.grid = {0, 0.3, 0.6};
+        window.runPanel()->setSettings(s);
+        QTest::mouseClick(window.runPanel()->button(RunPanel::Action::Uniform), Qt::LeftButton);
+        QCOMPARE(waitFinished(bridge, 300000), QString());
+        QCOMPARE(bridge.session().uniform.size(), size_t(1));
+        const double level = bridge.session().uniform.front().bestLevel;
+        QVERIFY(level > 0);
+
+        QTemporaryDir tmp;
+        const QString out = tmp.filePath(QStringLiteral("sieve-int8"));
+        QSignalSpy finished(&bridge, &EngineClient::finished);
+        window.exportResultModel(QStringLiteral("uniform:sieve"), QStringLiteral("factorized"), true, out);
+        QVERIFY(finished.wait(120000));
+        QVERIFY2(finished.first().at(0).toBool(), qPrintable(finished.first().at(1).toString()));
+        QVERIFY2(finished.first().at(1).toString().contains(QStringLiteral("8-bit factors")),
+                 qPrintable(finished.first().at(1).toString()));
+        QVERIFY(isFactorizedExport(out.toStdString()));
+        QVERIFY(QFileInfo::exists(out + QStringLiteral("/modeling_sieve.py")));
+        const auto model = loadFactorizedModel(out.toStdString());
+        // The sweep's optimum on every matrix: its removed fraction, on the prunable parameters.
+        const double removed =
+            1.0 - double(model->currentPrunableParams()) / double(model->summary().prunableParams);
+        QVERIFY2(std::abs(removed - bridge.session().uniform.front().bestRemovedFraction) < 1e-9,
+                 qPrintable(QString::number(removed)));
+
+        finished.clear();
+        window.exportResultModel(QStringLiteral("uniform:sieve"), QStringLiteral("dense"), false, out);
+        QVERIFY(finished.wait(60000));
+        QVERIFY(!finished.first().at(0).toBool());
+        QVERIFY2(finished.first().at(1).toString().contains(out),
+                 qPrintable(finished.first().at(1).toString()));
+        QTest::qWait(50);
+        QVERIFY(window.action(QStringLiteral("actionExportModel"))->isEnabled());
     }
 
     // The playground on the real engine: a wheel notch on a heatmap cell sets

@@ -97,6 +97,13 @@ void FakeEngineClient::runAll(const RunSettings& s) {
     start(Calibrate | Uniform | Genetic | Sensitivity | HeldOut, s);
 }
 
+void FakeEngineClient::exportModel(const QString& directory, const QString& format, const QString& result,
+                                   bool int8) {
+    ++calls_[QStringLiteral("exportModel")];
+    lastExport_ = {directory, format, result, int8};
+    Q_EMIT finished(true, tr("Exported %1 (%2) to %3").arg(result, format, directory));
+}
+
 void FakeEngineClient::evaluateOnTask(const QString& taskPath, const QString& result) {
     ++calls_[QStringLiteral("evaluateOnTask")];
     lastEvaluatedTask_ = taskPath;

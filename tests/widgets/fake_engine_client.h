@@ -41,6 +41,12 @@ public:
     // The task and result of the last evaluateOnTask request.
     QString lastEvaluatedTask() const { return lastEvaluatedTask_; }
     QString lastEvaluatedResult() const { return lastEvaluatedResult_; }
+    // The last exportModel request: directory, format, result, int8.
+    struct ExportRequest {
+        QString directory, format, result;
+        bool int8 = false;
+    };
+    ExportRequest lastExport() const { return lastExport_; }
 
     // Synchronous shortcuts for the tests (the slots take the device the dialog chose).
     void openDemoModel() { openDemoModel(DeviceChoice{}); }
@@ -57,6 +63,9 @@ public Q_SLOTS:
     // Scores a synthetic other task: 40 examples, the dense model right on
     // 30, the pruned one losing more the more it removes.
     void evaluateOnTask(const QString& taskPath, const QString& result) override;
+    // Records the request and answers as the engine does (writes nothing).
+    void exportModel(const QString& directory, const QString& format, const QString& result,
+                     bool int8) override;
     void stop() override;
     void newSession() override;
     void openSession(const QString& path, const sieve::DeviceChoice& device) override;
@@ -87,6 +96,7 @@ private:
     RunSettings lastSettings_;
     DeviceChoice lastDevice_;
     QString lastEvaluatedTask_, lastEvaluatedResult_;
+    ExportRequest lastExport_;
     CancelToken cancel_;
     std::atomic<bool> busy_{false};
     QFuture<void> job_;

@@ -444,6 +444,48 @@ void TestMainWindow::evaluateResultOnAnotherTask() {
     QCOMPARE(f.engine.calls(QStringLiteral("evaluateOnTask")), 1);
 }
 
+// File > Export Pruned Model: the window asks the engine to write a result
+// of the session in the form chosen; nothing before a run, and not while busy.
+void TestMainWindow::exportPrunedModelFromWindow() {
+    Fixture f;
+    QAction* exportModel = f.window.action(QStringLiteral("actionExportModel"));
+    QVERIFY(exportModel);
+    QVERIFY(
+        f.window.menuBar()->findChild<QMenu*>(QStringLiteral("menuFile"))->actions().contains(exportModel));
+    f.window.exportResultModel(QStringLiteral("ga"), QStringLiteral("factorized"), false,
+                               QStringLiteral("/out/a"));
+    QCOMPARE(f.engine.calls(QStringLiteral("exportModel")), 0);
+    QTRY_VERIFY(f.window.findChild<QMessageBox*>(QStringLiteral("errorBox")));
+    for (auto* box : f.window.findChildren<QMessageBox*>(QStringLiteral("errorBox"))) box->close();
+
+    f.setGa(10, 3);
+    QSignalSpy finished(&f.engine, &EngineClient::finished);
+    f.click(RunPanel::Action::RunAll);
+    QVERIFY(!exportModel->isEnabled());  // a run is going on
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 60000);
+    QTRY_VERIFY_WITH_TIMEOUT(windowIdle(f.window), 5000);
+    QVERIFY(exportModel->isEnabled());
+
+    f.window.exportResultModel(QStringLiteral("uniform:sieve"), QStringLiteral("factorized"), true,
+                               QStringLiteral("/out/sieve-int8"));
+    QCOMPARE(f.engine.calls(QStringLiteral("exportModel")), 1);
+    QCOMPARE(f.engine.lastExport().result, QStringLiteral("uniform:sieve"));
+    QCOMPARE(f.engine.lastExport().format, QStringLiteral("factorized"));
+    QVERIFY(f.engine.lastExport().int8);
+    QCOMPARE(f.engine.lastExport().directory, QStringLiteral("/out/sieve-int8"));
+    f.window.exportResultModel(QStringLiteral("ga"), QStringLiteral("dense"), false,
+                               QStringLiteral("/out/ga"));
+    QCOMPARE(f.engine.calls(QStringLiteral("exportModel")), 2);
+    QCOMPARE(f.engine.lastExport().format, QStringLiteral("dense"));
+    QVERIFY(!f.engine.lastExport().int8);
+    QTRY_VERIFY(f.window.progressPanel()->log()->toPlainText().contains(
+        QStringLiteral("Exported ga (dense) to /out/ga")));
+    // A result the session does not hold is refused before the engine is asked.
+    f.window.exportResultModel(QStringLiteral("uniform:bogus"), QStringLiteral("dense"), false,
+                               QStringLiteral("/out/b"));
+    QCOMPARE(f.engine.calls(QStringLiteral("exportModel")), 2);
+}
+
 void TestMainWindow::screenshots() {
     // The whole window after Run all on the demo model, then skill B with skill A pinned.
     FakeEngineClient engine(16);

@@ -19,5 +19,6 @@ private Q_SLOTS:
     void deviceIsChosenWhenOpeningAModel();
     void newSessionClearsTheViewsAndSavesEmpty();
     void evaluateResultOnAnotherTask();
+    void exportPrunedModelFromWindow();
     void screenshots();
 };
