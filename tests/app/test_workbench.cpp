@@ -485,10 +485,7 @@ private Q_SLOTS:
         MainWindow window(&bridge);
         window.setPromptOnClose(false);
         window.show();
-        window.openModelFile(demo_, DeviceChoice{"cpu"});
-        QCOMPARE(waitFinished(bridge, 120000), QString());
-        bridge.openTask(demo_ + "/tasks/add.jsonl");
-        QCOMPARE(waitFinished(bridge, 60000), QString());
+        QCOMPARE(openDemoWithAdd(bridge, window), QString());
         RunSettings s = smallRun();
         s.grid = {0, 0.3, 0.6, 0.9};
         s.ga.generations = 2;
@@ -529,10 +526,7 @@ private Q_SLOTS:
         MainWindow window(&bridge);
         window.setPromptOnClose(false);
         window.show();
-        window.openModelFile(demo_, DeviceChoice{"cpu"});
-        QCOMPARE(waitFinished(bridge, 120000), QString());
-        bridge.openTask(demo_ + "/tasks/add.jsonl");
-        QCOMPARE(waitFinished(bridge, 60000), QString());
+        QCOMPARE(openDemoWithAdd(bridge, window), QString());
         RunSettings s = smallRun();
         s.grid = {0, 0.3, 0.6};
         window.runPanel()->setSettings(s);
@@ -580,10 +574,7 @@ private Q_SLOTS:
         window.setPromptOnClose(false);
         window.resize(1400, 900);
         window.show();
-        window.openModelFile(demo_, DeviceChoice{"cpu"});
-        QCOMPARE(waitFinished(bridge, 120000), QString());
-        bridge.openTask(demo_ + "/tasks/add.jsonl");
-        QCOMPARE(waitFinished(bridge, 60000), QString());
+        QCOMPARE(openDemoWithAdd(bridge, window), QString());
         RunSettings s = smallRun();
         s.ga.generations = 2;
         window.runPanel()->setSettings(s);
@@ -653,6 +644,16 @@ private Q_SLOTS:
     }
 
 private:
+    // The demo model on the CPU and its add task, opened as the window does;
+    // the first failure's message, or empty.
+    QString openDemoWithAdd(app::EngineBridge& bridge, MainWindow& window) {
+        window.openModelFile(demo_, DeviceChoice{"cpu"});
+        QString error = waitFinished(bridge, 120000);
+        if (!error.isEmpty()) return error;
+        bridge.openTask(demo_ + "/tasks/add.jsonl");
+        return waitFinished(bridge, 60000);
+    }
+
     QString demo_;
     QString outDir_;
 };

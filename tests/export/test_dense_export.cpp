@@ -14,10 +14,14 @@
 #include "core/engine/engine.h"
 #include "core/export/model_export.h"
 #include "core/model/model.h"
+#include "export_logits.h"
 #include "tensor_compare.h"
 
 using namespace sieve;
+using sieve::test::fixtureLogits;
+using sieve::test::logitsOf;
 using sieve::test::maxAbsDiff;
+using sieve::test::readText;
 
 namespace {
 
@@ -25,21 +29,7 @@ const std::string kDemo = SIEVE_SOURCE_DIR "/resources/demo";
 const std::string kFixtures = SIEVE_SOURCE_DIR "/tests/fixtures";
 
 nlohmann::json readJson(const std::string& path) {
-    std::ifstream in(path);
-    if (!in) throw std::runtime_error("cannot read " + path);
-    return nlohmann::json::parse(in);
-}
-
-torch::Tensor logitsOf(const Model& model, const std::vector<int64_t>& ids) {
-    torch::NoGradGuard noGrad;
-    return model.forward(torch::tensor(ids, torch::kLong).unsqueeze(0))[0].to(torch::kCPU);
-}
-
-torch::Tensor fixtureLogits(const nlohmann::json& prompt) {
-    const auto rows = prompt["logits"].get<std::vector<std::vector<float>>>();
-    torch::Tensor t = torch::empty({int64_t(rows.size()), int64_t(rows.front().size())});
-    for (size_t r = 0; r < rows.size(); ++r) t[int64_t(r)].copy_(torch::tensor(rows[r], torch::kFloat32));
-    return t;
+    return nlohmann::json::parse(readText(path));
 }
 
 }  // namespace

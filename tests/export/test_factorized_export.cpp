@@ -4,46 +4,42 @@
 // AutoModelForCausalLM.from_pretrained(trust_remote_code=True) through the
 // modeling_sieve.py written beside it, and recorded transformers' logits. Our
 // loader must compute the same from the same files, and the modeling file the
-// fixtures were checked with must be the one this build writes (else the
-// fixtures vouch for an older loader: run the script again).
+// fixtures were checked with (its sha256 is recorded) must be the one this
+// build writes (else the fixtures vouch for an older loader: run the script
+// again).
 #include <QtTest/QtTest>
 
+#include <QCryptographicHash>
 #include <QTemporaryDir>
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
 #include "core/engine/engine.h"
 #include "core/export/model_export.h"
 #include "core/model/model.h"
 #include "core/model/safetensors.h"
+#include "export_logits.h"
 #include "tensor_compare.h"
 
 using namespace sieve;
+using sieve::test::fixtureLogits;
+using sieve::test::logitsOf;
 using sieve::test::maxAbsDiff;
+using sieve::test::readText;
 
 namespace {
 
 const std::string kFixtures = SIEVE_SOURCE_DIR "/tests/fixtures/export/factorized";
 
-std::string readText(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw std::runtime_error("cannot read " + path);
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
+// The demo model and its add task, opened in `engine`.
+void openDemo(Engine& engine) {
+    JobContext quiet;
+    const std::string demo = SIEVE_SOURCE_DIR "/resources/demo";
+    engine.openModel(demo, DeviceChoice{}, quiet);
+    engine.openTask(demo + "/tasks/add.jsonl");
 }
 
-torch::Tensor logitsOf(const Model& model, const std::vector<int64_t>& ids) {
-    torch::NoGradGuard noGrad;
-    return model.forward(torch::tensor(ids, torch::kLong).unsqueeze(0))[0].to(torch::kCPU);
-}
-
-torch::Tensor fixtureLogits(const nlohmann::json& prompt) {
-    const auto rows = prompt["logits"].get<std::vector<std::vector<float>>>();
-    torch::Tensor t = torch::empty({int64_t(rows.size()), int64_t(rows.front().size())});
-    for (size_t r = 0; r < rows.size(); ++r) t[int64_t(r)].copy_(torch::tensor(rows[r], torch::kFloat32));
-    return t;
+QByteArray sha256Hex(const char* text) {
+    return QCryptographicHash::hash(QByteArray(text), QCryptographicHash::Sha256).toHex();
 }
 
 }  // namespace
@@ -85,7 +81,10 @@ private Q_SLOTS:
     }
     void fixturesWereCheckedWithTheLoaderThisBuildWrites() {
         QFETCH(QString, family);
-        QVERIFY2(readText(kFixtures + "/" + family.toStdString() + "/modeling_sieve.py") == modelingSievePy(),
+        const nlohmann::json reference =
+            nlohmann::json::parse(readText(kFixtures + "/" + family.toStdString() + "/logits.json"));
+        QVERIFY2(reference["modeling_sieve_sha256"].get<std::string>() ==
+                     sha256Hex(modelingSievePy()).toStdString(),
                  "resources/export/modeling_sieve.py changed since the fixtures were made: run "
                  "python3 scripts/make_reference_fixtures.py export");
     }
@@ -96,9 +95,7 @@ private Q_SLOTS:
     void int8ExportStoresTheEightBitModel() {
         Engine engine;
         JobContext quiet;
-        const std::string demo = SIEVE_SOURCE_DIR "/resources/demo";
-        engine.openModel(demo, DeviceChoice{}, quiet);
-        engine.openTask(demo + "/tasks/add.jsonl");
+        openDemo(engine);
         RunSettings settings;
         settings.searchMethod = "sieve";
         QTemporaryDir tmp;
@@ -154,9 +151,7 @@ private Q_SLOTS:
     void exportMadeHereCarriesItsLoader() {
         Engine engine;
         JobContext quiet;
-        const std::string demo = SIEVE_SOURCE_DIR "/resources/demo";
-        engine.openModel(demo, DeviceChoice{}, quiet);
-        engine.openTask(demo + "/tasks/add.jsonl");
+        openDemo(engine);
         RunSettings settings;
         settings.searchMethod = "sieve";
         QTemporaryDir tmp;
