@@ -47,6 +47,8 @@ QByteArray sha256Hex(const char* text) {
 class TestFactorizedExport : public QObject {
     Q_OBJECT
 private Q_SLOTS:
+    void initTestCase() { openDemo(demo_); }
+
     void transformersComputesWhatOurLoaderComputes_data() {
         QTest::addColumn<QString>("family");
         for (const char* family : {"llama", "llama-int8", "phi3", "qwen2"})
@@ -93,9 +95,8 @@ private Q_SLOTS:
     // scale per direction), and loading them back gives the 8-bit model, whose
     // dense export (B A of the same dequantized factors) computes the same.
     void int8ExportStoresTheEightBitModel() {
-        Engine engine;
+        Engine& engine = demo_;
         JobContext quiet;
-        openDemo(engine);
         RunSettings settings;
         settings.searchMethod = "sieve";
         QTemporaryDir tmp;
@@ -149,9 +150,8 @@ private Q_SLOTS:
     }
 
     void exportMadeHereCarriesItsLoader() {
-        Engine engine;
+        Engine& engine = demo_;
         JobContext quiet;
-        openDemo(engine);
         RunSettings settings;
         settings.searchMethod = "sieve";
         QTemporaryDir tmp;
@@ -167,6 +167,9 @@ private Q_SLOTS:
                  std::string("modeling_sieve.SieveFactorizedConfig"));
         QCOMPARE(config["sieve"]["base_model_type"].get<std::string>(), std::string("llama"));
     }
+
+private:
+    Engine demo_;  // the demo model with its add task: exports made here
 };
 
 QTEST_GUILESS_MAIN(TestFactorizedExport)
