@@ -407,6 +407,14 @@ std::string exportReportTable(const ExportReport& r) {
         << "  " << r.factorizedMatrices << " matrices stored as "
         << (r.int8Factors ? "8-bit factors B A (int8, one float32 scale per direction)" : "factors B A")
         << "\n";
+    if (r.tokensPerSecond > 0 && r.denseTokensPerSecond > 0) {
+        char line[160];
+        std::snprintf(line, sizeof line,
+                      "  forward: %.0f tokens/s exported, %.0f dense (%.2fx), one sequence of %lld tokens\n",
+                      r.tokensPerSecond, r.denseTokensPerSecond, r.tokensPerSecond / r.denseTokensPerSecond,
+                      static_cast<long long>(r.speedTokens));
+        out << line;
+    }
     return out.str();
 }
 

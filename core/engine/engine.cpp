@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <limits>
 #include <map>
 #include <optional>
 
@@ -868,6 +869,39 @@ SessionData Engine::openSessionWithInputs(const std::string& path, const DeviceC
 
 // ---- runs ------------------------------------------------------------------------------------
 
+namespace {
+
+// Up to `count` tokens for a speed measurement: the calibration sequences
+// one after the other as one sequence (no padding in the measurement).
+std::vector<int64_t> speedTokensOf(const std::vector<std::vector<int64_t>>& sequences, size_t count) {
+    std::vector<int64_t> tokens;
+    for (const auto& sequence : sequences)
+        for (int64_t id : sequence) {
+            if (tokens.size() == count) return tokens;
+            tokens.push_back(id);
+        }
+    return tokens;
+}
+
+// Tokens per wall-clock second of one forward over `tokens`, best of 3 after
+// a warm-up (the model as it is now: dense or with factors applied).
+double forwardTokensPerSecond(const Model& model, const std::vector<int64_t>& tokens) {
+    torch::NoGradGuard noGrad;
+    const torch::Tensor ids = torch::tensor(tokens, torch::kLong).unsqueeze(0).to(model.device());
+    model.forward(ids);
+    double best = std::numeric_limits<double>::infinity();
+    for (int i = 0; i < 3; ++i) {
+        const auto start = std::chrono::steady_clock::now();
+        const torch::Tensor logits = model.forward(ids);
+        logits.sum().item<double>();  // waits for the device
+        best =
+            std::min(best, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    }
+    return double(tokens.size()) / std::max(best, 1e-9);
+}
+
+}  // namespace
+
 double Engine::evaluateDense(JobContext& context, std::map<std::string, double>* scoreByTag) {
     Impl& d = *impl_;
     d.requireModel();
@@ -1188,6 +1222,19 @@ ExportReport Engine::exportModel(const std::string& directory, ExportFormat form
     ExportReport report =
         sieve::exportModel(*d.model, directory, format, d.summary.path, searchMethodOf(s), s.int8Factors);
     context.advance(1);
+    // What the export buys at run time, measured here on the calibration
+    // tokens: the factorized form multiplies with B and A (a dense export has
+    // the dense model's shapes, and so its speed), then the dense model.
+    const std::vector<int64_t> tokens = speedTokensOf(
+        d.calibrationSequences(), size_t(std::min<int64_t>(256, d.model->config().maxPositions)));
+    if (!tokens.empty()) {
+        report.speedTokens = int64_t(tokens.size());
+        report.denseTokensPerSecond = forwardTokensPerSecond(*d.model, tokens);  // the pruned model, applied
+        if (format == ExportFormat::Factorized) report.tokensPerSecond = report.denseTokensPerSecond;
+        set.restoreDense();
+        report.denseTokensPerSecond = forwardTokensPerSecond(*d.model, tokens);
+        if (format == ExportFormat::Dense) report.tokensPerSecond = report.denseTokensPerSecond;
+    }
     return report;
 }
 

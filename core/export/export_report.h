@@ -19,6 +19,12 @@ struct ExportReport {
     int64_t exportedBytes = 0;   // weight file written
     int64_t factorizedMatrices = 0;
     bool int8Factors = false;  // the factors are stored in 8 bits
+    // Forward speed of the exported form and of the dense model, measured side
+    // by side by the engine on the same tokens (best of 3 after a warm-up, wall
+    // clock, its device and threads); 0 when not measured.
+    double tokensPerSecond = 0;
+    double denseTokensPerSecond = 0;
+    int64_t speedTokens = 0;  // tokens of the measurement
     std::vector<std::string> files;
 };
 

@@ -160,6 +160,12 @@ private Q_SLOTS:
         QVERIFY(std::find(report.files.begin(), report.files.end(), out + "/modeling_sieve.py") !=
                 report.files.end());
         QCOMPARE(readText(out + "/modeling_sieve.py"), std::string(modelingSievePy()));
+        // The speed of the exported form beside the dense model's, on the
+        // calibration tokens up to the demo's context of 64.
+        QCOMPARE(report.speedTokens, int64_t(64));
+        QVERIFY(report.tokensPerSecond > 0);
+        QVERIFY(report.denseTokensPerSecond > 0);
+        QVERIFY(demo_.modelIsDense());  // measuring left the live model dense
         const nlohmann::json config = nlohmann::json::parse(readText(out + "/config.json"));
         QCOMPARE(config["auto_map"]["AutoModelForCausalLM"].get<std::string>(),
                  std::string("modeling_sieve.SieveFactorizedForCausalLM"));
