@@ -180,12 +180,17 @@
         <translation>%1 exportiert (%2%3) nach %4: %5 von %6 Parametern, %7 MB</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>, 8-bit factors</source>
         <translation>, 8-Bit-Faktoren</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+5"/>
+        <source>; forward %1x the dense model&apos;s speed</source>
+        <translation>; Vorwärtsdurchlauf %1x so schnell wie das dichte Modell</translation>
+    </message>
+    <message>
+        <location line="+11"/>
         <location line="+3"/>
         <source>New session</source>
         <translation>Neue Sitzung</translation>
@@ -221,7 +226,7 @@
         <translation>Stufen werden ausgewertet</translation>
     </message>
     <message>
-        <location line="-82"/>
+        <location line="-86"/>
         <source>Evaluate on another task</source>
         <translation>Auf einer anderen Aufgabe bewerten</translation>
     </message>
@@ -231,7 +236,7 @@
         <translation>%1 auf %2 bewertet</translation>
     </message>
     <message>
-        <location line="+61"/>
+        <location line="+65"/>
         <source>Reading session</source>
         <translation>Sitzung wird gelesen</translation>
     </message>

@@ -244,11 +244,15 @@ void EngineBridge::exportModel(const QString& directory, const QString& format, 
         const ExportReport r = engine_->exportModel(directory.toStdString(),
                                                     parseExportFormat(format.toStdString()), level, s, c);
         return tr("Exported %1 (%2%3) to %4: %5 of %6 parameters, %7 MB")
-            .arg(result, QString::fromStdString(r.format), r.int8Factors ? tr(", 8-bit factors") : QString(),
-                 directory)
-            .arg(r.exportedParams)
-            .arg(r.originalParams)
-            .arg(double(r.exportedBytes) / 1e6, 0, 'f', 2);
+                   .arg(result, QString::fromStdString(r.format),
+                        r.int8Factors ? tr(", 8-bit factors") : QString(), directory)
+                   .arg(r.exportedParams)
+                   .arg(r.originalParams)
+                   .arg(double(r.exportedBytes) / 1e6, 0, 'f', 2) +
+               (r.tokensPerSecond > 0 && r.denseTokensPerSecond > 0
+                    ? tr("; forward %1x the dense model's speed")
+                          .arg(r.tokensPerSecond / r.denseTokensPerSecond, 0, 'f', 2)
+                    : QString());
     });
 }
 

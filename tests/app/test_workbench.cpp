@@ -544,6 +544,8 @@ private Q_SLOTS:
         QVERIFY2(finished.first().at(0).toBool(), qPrintable(finished.first().at(1).toString()));
         QVERIFY2(finished.first().at(1).toString().contains(QStringLiteral("8-bit factors")),
                  qPrintable(finished.first().at(1).toString()));
+        QVERIFY2(finished.first().at(1).toString().contains(QStringLiteral("x the dense model's speed")),
+                 qPrintable(finished.first().at(1).toString()));
         QVERIFY(isFactorizedExport(out.toStdString()));
         QVERIFY(QFileInfo::exists(out + QStringLiteral("/modeling_sieve.py")));
         const auto model = loadFactorizedModel(out.toStdString());
