@@ -1229,11 +1229,11 @@ ExportReport Engine::exportModel(const std::string& directory, ExportFormat form
         d.calibrationSequences(), size_t(std::min<int64_t>(256, d.model->config().maxPositions)));
     if (!tokens.empty()) {
         report.speedTokens = int64_t(tokens.size());
-        report.denseTokensPerSecond = forwardTokensPerSecond(*d.model, tokens);  // the pruned model, applied
-        if (format == ExportFormat::Factorized) report.tokensPerSecond = report.denseTokensPerSecond;
+        const bool factorized = format == ExportFormat::Factorized;
+        const double exported = factorized ? forwardTokensPerSecond(*d.model, tokens) : 0.0;  // applied
         set.restoreDense();
         report.denseTokensPerSecond = forwardTokensPerSecond(*d.model, tokens);
-        if (format == ExportFormat::Dense) report.tokensPerSecond = report.denseTokensPerSecond;
+        report.tokensPerSecond = factorized ? exported : report.denseTokensPerSecond;
     }
     return report;
 }
