@@ -102,24 +102,25 @@ ExportReport exportModel(const Model& model, const std::string& directory, Expor
         for (int i = 0; i < model.matrixCount(); ++i) {
             const PrunableLinear& linear = model.matrix(i);
             const std::string& name = linear.info().name;
-            if (linear.isFactorized() && int8) {
-                // Quantizing the factors the model multiplies (already the
-                // dequantized 8-bit ones when the engine applied them) gives
-                // back their int8 values: max |q s| = 127 s. Stored as the
-                // model uses them: B_int8 [out, r] with one scale per column
-                // of B, A_int8 [r, in] with one scale per row of A.
+            if (linear.isFactorized()) {
                 const torch::Tensor B = linear.factorB().detach().to(torch::kCPU);
-                const Int8Rows bt = quantizeRows(B.t().contiguous());
-                const Int8Rows a = quantizeRows(linear.factorA().detach().to(torch::kCPU));
-                tensors[name + ".B_int8"] = bt.values.t().contiguous();
-                tensors[name + ".B_scale"] = bt.scales.contiguous();
-                tensors[name + ".A_int8"] = a.values.contiguous();
-                tensors[name + ".A_scale"] = a.scales.contiguous();
-                ranks[name] = linear.rank();
-                ++report.factorizedMatrices;
-            } else if (linear.isFactorized()) {
-                tensors[name + ".B"] = linear.factorB().detach().to(torch::kCPU).contiguous();
-                tensors[name + ".A"] = linear.factorA().detach().to(torch::kCPU).contiguous();
+                const torch::Tensor A = linear.factorA().detach().to(torch::kCPU);
+                if (int8) {
+                    // Quantizing the factors the model multiplies (already the
+                    // dequantized 8-bit ones when the engine applied them) gives
+                    // back their int8 values: max |q s| = 127 s. Stored as the
+                    // model uses them: B_int8 [out, r] with one scale per column
+                    // of B, A_int8 [r, in] with one scale per row of A.
+                    const Int8Rows bt = quantizeRows(B.t().contiguous());
+                    const Int8Rows a = quantizeRows(A);
+                    tensors[name + ".B_int8"] = bt.values.t().contiguous();
+                    tensors[name + ".B_scale"] = bt.scales.contiguous();
+                    tensors[name + ".A_int8"] = a.values.contiguous();
+                    tensors[name + ".A_scale"] = a.scales.contiguous();
+                } else {
+                    tensors[name + ".B"] = B.contiguous();
+                    tensors[name + ".A"] = A.contiguous();
+                }
                 ranks[name] = linear.rank();
                 ++report.factorizedMatrices;
             } else {
