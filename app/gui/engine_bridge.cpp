@@ -225,24 +225,11 @@ void EngineBridge::evaluateOnTask(const QString& taskPath, const QString& result
 void EngineBridge::exportModel(const QString& directory, const QString& format, const QString& result,
                                bool int8) {
     start(tr("Export model"), [this, directory, format, result, int8](JobContext& c) {
-        const ResultSource source = parseResultSource(result.toStdString(), "the result to export");
-        const SessionData data = engine_->session().snapshot();
-        // As `sieve export` does: the GA's best with its method and grid, or
-        // one uniform level (the sweep's optimum) of one method.
         RunSettings s;
-        if (!data.provenance.levelGrid.empty()) s.grid = data.provenance.levelGrid;
         s.int8Factors = int8;
-        std::optional<double> level;
-        if (!source.ga) {
-            const auto u = std::find_if(data.uniform.begin(), data.uniform.end(),
-                                        [&](const UniformResult& r) { return r.method == source.method; });
-            if (u == data.uniform.end())
-                throw InputError("the session has no uniform sweep of " + source.method + " to export");
-            level = u->bestLevel;
-            s.searchMethod = u->method;
-        }
-        const ExportReport r = engine_->exportModel(directory.toStdString(),
-                                                    parseExportFormat(format.toStdString()), level, s, c);
+        const ExportReport r =
+            engine_->exportResult(directory.toStdString(), parseExportFormat(format.toStdString()),
+                                  parseResultSource(result.toStdString(), "the result to export"), s, c);
         return tr("Exported %1 (%2%3) to %4: %5 of %6 parameters, %7 MB")
                    .arg(result, QString::fromStdString(r.format),
                         r.int8Factors ? tr(", 8-bit factors") : QString(), directory)

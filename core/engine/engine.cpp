@@ -598,6 +598,11 @@ struct Engine::Impl {
 
     // ---- held-out and generalisation scores (definitions at the end of the file) ----
     RunSettings settingsOfSession(const RunSettings& s) const;
+    // Writes the model pruned to `genes` with searchMethodOf(s) on s.grid
+    // (8-bit factors with s.int8Factors), with its forward speed beside the
+    // dense model's; the model is dense again afterwards.
+    ExportReport exportGenes(const std::string& directory, ExportFormat format, const std::vector<int>& genes,
+                             const RunSettings& s, JobContext& context);
     EvalResult scoreAll(const Task& t, const JobContext& parent);
     HeldOutEval scoreApplied(const AppliedResult& applied, const Task& t, const EvalResult& dense,
                              const RunSettings& s, JobContext& context);
@@ -901,6 +906,41 @@ double forwardTokensPerSecond(const Model& model, const std::vector<int64_t>& to
 }
 
 }  // namespace
+
+ExportReport Engine::Impl::exportGenes(const std::string& directory, ExportFormat format,
+                                       const std::vector<int>& genes, const RunSettings& s,
+                                       JobContext& context) {
+    validateRunSettings(s);
+    const ProjectionSet& set = project(searchMethodOf(s), s, context);
+    DenseRestoreGuard restore(set);
+    if (genes.size() != size_t(set.matrixCount()))
+        throw InputError("the chromosome has " + std::to_string(genes.size()) + " genes, the model " +
+                         std::to_string(set.matrixCount()) + " matrices");
+    // --int8: the 8-bit model (its factors quantized and dequantized), so that
+    // a dense export multiplies those back and a factorized one stores them.
+    if (s.int8Factors)
+        set.applyInt8(levelsOf(genes, s.grid));
+    else
+        set.apply(levelsOf(genes, s.grid));
+    context.beginPhase("export", 1, directory);
+    ExportReport report =
+        sieve::exportModel(*model, directory, format, summary.path, searchMethodOf(s), s.int8Factors);
+    context.advance(1);
+    // What the export buys at run time, measured here on the calibration
+    // tokens: the factorized form multiplies with B and A (a dense export has
+    // the dense model's shapes, and so its speed), then the dense model.
+    const std::vector<int64_t> tokens =
+        speedTokensOf(calibrationSequences(), size_t(std::min<int64_t>(256, model->config().maxPositions)));
+    if (!tokens.empty()) {
+        report.speedTokens = int64_t(tokens.size());
+        const bool factorized = format == ExportFormat::Factorized;
+        const double exported = factorized ? forwardTokensPerSecond(*model, tokens) : 0.0;  // applied
+        set.restoreDense();
+        report.denseTokensPerSecond = forwardTokensPerSecond(*model, tokens);
+        report.tokensPerSecond = factorized ? exported : report.denseTokensPerSecond;
+    }
+    return report;
+}
 
 double Engine::evaluateDense(JobContext& context, std::map<std::string, double>* scoreByTag) {
     Impl& d = *impl_;
@@ -1206,36 +1246,21 @@ ExportReport Engine::exportModel(const std::string& directory, ExportFormat form
         const SessionData data = d.session.snapshot();
         if (!data.provenance.levelGrid.empty()) s.grid = data.provenance.levelGrid;
     }
-    validateRunSettings(s);
-    const ProjectionSet& set = d.project(searchMethodOf(s), s, context);
-    DenseRestoreGuard restore(set);
-    if (genes.size() != size_t(set.matrixCount()))
-        throw InputError("the chromosome has " + std::to_string(genes.size()) + " genes, the model " +
-                         std::to_string(set.matrixCount()) + " matrices");
-    // --int8: the 8-bit model (its factors quantized and dequantized), so that
-    // a dense export multiplies those back and a factorized one stores them.
-    if (s.int8Factors)
-        set.applyInt8(levelsOf(genes, s.grid));
-    else
-        set.apply(levelsOf(genes, s.grid));
-    context.beginPhase("export", 1, directory);
-    ExportReport report =
-        sieve::exportModel(*d.model, directory, format, d.summary.path, searchMethodOf(s), s.int8Factors);
-    context.advance(1);
-    // What the export buys at run time, measured here on the calibration
-    // tokens: the factorized form multiplies with B and A (a dense export has
-    // the dense model's shapes, and so its speed), then the dense model.
-    const std::vector<int64_t> tokens = speedTokensOf(
-        d.calibrationSequences(), size_t(std::min<int64_t>(256, d.model->config().maxPositions)));
-    if (!tokens.empty()) {
-        report.speedTokens = int64_t(tokens.size());
-        const bool factorized = format == ExportFormat::Factorized;
-        const double exported = factorized ? forwardTokensPerSecond(*d.model, tokens) : 0.0;  // applied
-        set.restoreDense();
-        report.denseTokensPerSecond = forwardTokensPerSecond(*d.model, tokens);
-        report.tokensPerSecond = factorized ? exported : report.denseTokensPerSecond;
-    }
-    return report;
+    return d.exportGenes(directory, format, genes, s, context);
+}
+
+ExportReport Engine::exportResult(const std::string& directory, ExportFormat format,
+                                  const ResultSource& source, const RunSettings& settings,
+                                  JobContext& context) {
+    Impl& d = *impl_;
+    d.requireModel();
+    d.requireTask();
+    // The session's grid and calibration budget: the factors its searches scored.
+    RunSettings s = d.settingsOfSession(settings);
+    const AppliedResult applied =
+        resolveResult(d.session.snapshot(), source, s.grid, d.summary.matrices.size());
+    s.searchMethod = applied.method;
+    return d.exportGenes(directory, format, applied.genes, s, context);
 }
 
 // ---- the playground ----------------------------------------------------------------------

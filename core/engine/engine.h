@@ -190,6 +190,12 @@ public:
     ExportReport exportModel(const std::string& directory, ExportFormat format,
                              std::optional<double> uniformLevel, const RunSettings& settings,
                              JobContext& context);
+    // The same for a result of the session ("ga" or a uniform sweep's
+    // optimum), with the session's grid, calibration budget and the result's
+    // method; settings.int8Factors chooses 8-bit factors. InputError naming
+    // what the session lacks.
+    ExportReport exportResult(const std::string& directory, ExportFormat format, const ResultSource& source,
+                              const RunSettings& settings, JobContext& context);
 
 private:
     struct Impl;
