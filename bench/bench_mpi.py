@@ -80,6 +80,8 @@ def main():
     ap.add_argument("--examples", type=int, default=0, help="cut the task to its first N examples (0: all)")
     ap.add_argument("--calibration-tokens", type=int, default=0, help="passed to sieve ga (0: the whole split)")
     a = ap.parse_args()
+    if a.examples < 0 or a.calibration_tokens < 0:
+        sys.exit("--examples and --calibration-tokens take 0 (all) or a positive count")
     task = a.task or os.path.join(a.model, "tasks", "add.jsonl")
     cores = os.cpu_count() or 1
     mpirun = [a.mpirun, "--oversubscribe", "--bind-to", "none"]
