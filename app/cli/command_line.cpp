@@ -166,6 +166,31 @@ const std::vector<Declaration>& declarations() {
          {{"out", "DIR", "output directory (new or empty)", "", true},
           {"format", "NAME", "factorized or dense", "factorized"},
           {"level", "P", "prune every matrix to level P instead of using the session's GA best", ""}}},
+        {"lora",
+         "recover accuracy with LoRA adapters",
+         "LoRA recovery (as PEFT does it): adapters beside the pruned model's matrices, trained on the "
+         "task's calibration split (teacher-forced loss on the answer tokens, AdamW), the pruned weights "
+         "frozen; the search and held-out scores before and after go into the session. The pruned model is "
+         "the session's GA best (--result ga), a sweep's optimum (--result uniform:METHOD) or, with "
+         "--levels, every matrix at each of those levels (a with-LoRA accuracy-vs-pruning curve).",
+         true,
+         true,
+         true,
+         {{"result", "RESULT", "ga or uniform:METHOD: the session's result to recover", "ga"},
+          {"levels", "LIST", "grid levels to recover instead of --result, one run each (method: --method)",
+           ""},
+          {"lora-rank", "N", "adapter rank r", "8"},
+          {"lora-alpha", "A", "lora_alpha: the adapters are scaled by alpha / r", "16"},
+          {"lora-targets", "LIST", "matrix types that get an adapter (q,k,v,o,gate,up,down)",
+           "q,k,v,o,gate,up,down"},
+          {"lora-steps", "N", "training steps", "100"},
+          {"lora-lr", "LR", "AdamW learning rate", "0.001"},
+          {"lora-batch", "N", "calibration examples per step", "8"},
+          {"lora-seed", "N", "adapter initialisation and example order", "1234"},
+          {"out", "DIR",
+           "also write the pruned model (dense) and its adapters in PEFT's format in DIR/adapter (one level "
+           "or result only)",
+           ""}}},
         {"report",
          "print a session's results",
          "Print a session's results as tables (or JSON).",
@@ -309,6 +334,29 @@ CommandLine parseCommandLine(const std::string& command, const std::vector<std::
             if (std::find(grid.begin(), grid.end(), *line.exportLevel) == grid.end())
                 throw UsageError("sieve export: --level " + a.get("level") + " is not on the --grid");
         }
+    }
+    if (command == "lora") {
+        line.loraTarget.result = a.get("result");
+        parseResultSource(line.loraTarget.result, "sieve lora --result");  // InputError
+        for (double level : a.has("levels") ? a.numbers("levels") : std::vector<double>{}) {
+            const auto& grid = line.settings.grid;
+            if (level <= 0 || std::find(grid.begin(), grid.end(), level) == grid.end())
+                throw UsageError("sieve lora: --levels: " + std::to_string(level) +
+                                 " is not a pruning level of the --grid");
+            line.loraLevels.push_back(level);
+        }
+        LoraSettings& l = line.lora;
+        l.rank = int(a.integer("lora-rank", 1, 4096));
+        l.alpha = a.number("lora-alpha", 1e-6, 1e6);
+        l.targets = parseLoraTargets(a.get("lora-targets"), "sieve lora --lora-targets");
+        l.steps = int(a.integer("lora-steps", 1, 1000000));
+        l.learningRate = a.number("lora-lr", 1e-9, 0.999999);
+        l.batchSize = int(a.integer("lora-batch", 1, 4096));
+        l.seed = uint64_t(a.integer("lora-seed", 0, std::numeric_limits<long long>::max()));
+        validateLoraSettings(l);
+        line.out = a.get("out");
+        if (!line.out.empty() && line.loraLevels.size() > 1)
+            throw UsageError("sieve lora: --out writes one model: give one level, or a --result");
     }
     if (command == "train-demo") {
         line.trainDemo.outputDir = a.get("out");

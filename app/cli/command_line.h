@@ -10,6 +10,7 @@
 
 #include "core/demo/train_demo.h"
 #include "core/types/device_choice.h"
+#include "core/types/lora.h"
 #include "core/types/run_settings.h"
 
 namespace sieve::cli {
@@ -39,6 +40,10 @@ struct CommandLine {
     // export
     std::string out, exportFormat;
     std::optional<double> exportLevel;
+    // lora: the session's result, or uniform levels (one run each)
+    LoraTarget loraTarget;
+    std::vector<double> loraLevels;
+    LoraSettings lora;
     // train-demo
     TrainDemoOptions trainDemo;
 };

@@ -232,6 +232,22 @@ int runExport(const CommandLine& c, const CancelToken& cancel) {
     return kOk;
 }
 
+int runLora(const CommandLine& c, const CancelToken& cancel) {
+    Workbench w(c, cancel, true);
+    w.useSession(c.session, &c.settings);
+    std::vector<LoraTarget> targets;
+    for (double level : c.loraLevels) targets.push_back({c.loraTarget.result, level});
+    if (targets.empty()) targets.push_back(c.loraTarget);
+    std::vector<LoraRun> runs;
+    for (const LoraTarget& t : targets)
+        runs.push_back(w.engine.lora(t, c.lora, c.settings, w.context, c.out));
+    std::cout << loraTable(w.engine.session().snapshot(), runs);
+    if (!c.out.empty())
+        std::cout << "pruned model written to " << c.out << ", its LoRA adapters (PEFT) to " << c.out
+                  << "/adapter\n";
+    return kOk;
+}
+
 int runTrainDemo(const CommandLine& c, const CancelToken& cancel) {
     ProgressPrinter printer(c.quiet);
     JobContext context([&](const Progress& p) { printer.onProgress(p); },
@@ -262,6 +278,7 @@ const std::map<std::string, Runner>& runners() {
                                                       {"sensitivity", runSensitivity},
                                                       {"run", runRun},
                                                       {"export", runExport},
+                                                      {"lora", runLora},
                                                       {"report", runReport},
                                                       {"train-demo", runTrainDemo}};
     return all;

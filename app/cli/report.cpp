@@ -213,6 +213,28 @@ std::string heldOutTable(const SessionData& s) {
     return out.str();
 }
 
+std::string loraTable(const SessionData& s, const std::vector<LoraRun>& runs) {
+    if (runs.empty()) return {};
+    std::ostringstream out;
+    out << "LoRA recovery: the pruned model before and after training adapters on the calibration split "
+           "(Wilson 95 % intervals)\n";
+    for (const LoraRun& r : runs) {
+        out << "  " << r.source << (r.level >= 0 ? format(" at level %.2f", r.level) : std::string()) << " ("
+            << r.method << ", " << removedText(r.removedFraction, s.model.summary) << " removed; rank "
+            << r.settings.rank << ", " << r.adapterParams << " adapter parameters, " << r.settings.steps
+            << " steps in " << format("%.1f", r.seconds) << " s): loss "
+            << format("%.4f", r.loss.empty() ? 0.0 : r.loss.front()) << " -> "
+            << format("%.4f", r.loss.empty() ? 0.0 : r.loss.back()) << "\n";
+        out << "      search " << withInterval(r.searchBefore, r.searchExamples, s.task.metric) << " -> "
+            << withInterval(r.searchAfter, r.searchExamples, s.task.metric);
+        if (r.heldOutExamples > 0)
+            out << ", held-out " << withInterval(r.heldOutBefore, r.heldOutExamples, s.task.metric) << " -> "
+                << withInterval(r.heldOutAfter, r.heldOutExamples, s.task.metric);
+        out << "\n";
+    }
+    return out.str();
+}
+
 std::string sensitivityTable(const SessionData& s, int top) {
     std::ostringstream out;
     const auto& matrices = s.model.summary.matrices;
@@ -276,6 +298,7 @@ std::string sessionReport(const SessionData& s) {
     }
     out << sensitivityTable(s, 5);
     out << heldOutTable(s);
+    out << loraTable(s, s.lora);
     return out.str();
 }
 
@@ -308,6 +331,26 @@ std::string sessionJson(const SessionData& s) {
                                                {"resolvable", r.resolvable}};
         }
     }
+    for (const LoraRun& r : s.lora)
+        j["lora"].push_back({{"source", r.source},
+                             {"method", r.method},
+                             {"level", r.level < 0 ? nlohmann::json() : nlohmann::json(r.level)},
+                             {"removed_fraction", r.removedFraction},
+                             {"rank", r.settings.rank},
+                             {"alpha", r.settings.alpha},
+                             {"targets", r.settings.targets},
+                             {"steps", r.settings.steps},
+                             {"learning_rate", r.settings.learningRate},
+                             {"batch_size", r.settings.batchSize},
+                             {"adapter_params", r.adapterParams},
+                             {"loss", r.loss},
+                             {"search_before", r.searchBefore},
+                             {"search_after", r.searchAfter},
+                             {"search_examples", r.searchExamples},
+                             {"held_out_before", r.heldOutBefore},
+                             {"held_out_after", r.heldOutAfter},
+                             {"held_out_examples", r.heldOutExamples},
+                             {"seconds", r.seconds}});
     j["removed_fractions_are_of"] = "prunable parameters (the *_of_all fields: of all parameters)";
     for (const auto& u : s.uniform) {
         nlohmann::json ju = {

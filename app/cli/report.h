@@ -19,6 +19,9 @@ std::string uniformTable(const SessionData& s);
 // Held-out and other-task scores: dense and pruned on the same examples,
 // intervals, lost/gained examples and the exact McNemar test.
 std::string heldOutTable(const SessionData& s);
+// LoRA recoveries (`runs`, or every one of the session): the pruned model's
+// score before and after on the search and held-out examples, the loss.
+std::string loraTable(const SessionData& s, const std::vector<LoraRun>& runs);
 std::string sensitivityTable(const SessionData& s, int top = 10);
 // Layers x matrix types, each cell the GA best's pruning level in percent.
 std::string levelHeatmapTable(const SessionData& s);

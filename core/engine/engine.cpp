@@ -26,6 +26,7 @@
 #include "core/plan/memory_planner.h"
 #include "core/projection/factor_store.h"
 #include "core/projection/projection_set.h"
+#include "core/recovery/lora.h"
 #include "core/search/genetic_search.h"
 #include "core/search/rng.h"
 #include "core/search/sensitivity.h"
@@ -1261,6 +1262,93 @@ ExportReport Engine::exportResult(const std::string& directory, ExportFormat for
         resolveResult(d.session.snapshot(), source, s.grid, d.summary.matrices.size());
     s.searchMethod = applied.method;
     return d.exportGenes(directory, format, applied.genes, s, context);
+}
+
+// ---- recovery after pruning ----------------------------------------------------------------
+
+LoraRun Engine::lora(const LoraTarget& target, const LoraSettings& lora, const RunSettings& settings,
+                     JobContext& context, const std::string& exportDirectory) {
+    Impl& d = *impl_;
+    d.requireModel();
+    d.requireTask();
+    validateLoraSettings(lora);
+    // The session's grid and calibration budget: the factors its results were scored with.
+    RunSettings s = d.settingsOfSession(settings);
+    d.beginRun(s, context);
+    LoraRun run;
+    std::vector<int> genes;
+    if (target.level >= 0) {
+        const auto it = std::find(s.grid.begin(), s.grid.end(), target.level);
+        if (it == s.grid.end() || target.level == 0.0)
+            throw InputError("LoRA: level " + std::to_string(target.level) +
+                             " is not a pruning level of the grid");
+        run.method = searchMethodOf(s);
+        run.source = "level:" + run.method;
+        run.level = target.level;
+        genes.assign(d.summary.matrices.size(), int(it - s.grid.begin()));
+    } else {
+        const ResultSource source = parseResultSource(target.result, "LoRA target");
+        const AppliedResult applied =
+            resolveResult(d.session.snapshot(), source, s.grid, d.summary.matrices.size());
+        run.method = applied.method;
+        run.source = resultSourceText(source);
+        genes = applied.genes;
+    }
+    if (requireMethod(run.method).evaluation == MethodEvaluation::Sequential)
+        throw InputError("LoRA: method '" + run.method +
+                         "' prunes with factors that depend on the blocks before: recover a result of "
+                         "another method");
+    s.searchMethod = run.method;
+    run.settings = lora;
+    run.removedFraction = d.problem(s, 1.0).removedFraction(genes);
+
+    const ProjectionSet& set = d.project(run.method, s, context);
+    DenseRestoreGuard restore(set);  // also removes the adapters
+    if (s.int8Factors)
+        set.applyInt8(levelsOf(genes, s.grid));
+    else
+        set.apply(levelsOf(genes, s.grid));
+    const bool heldOut = !d.heldOutTask.evaluation.empty();
+    auto scores = [&](double& search, double& held) {
+        const EvalResult r = d.scoreAll(d.searchTask, context);
+        search = r.score;
+        run.searchExamples = r.examples;
+        if (heldOut) {
+            const EvalResult h = d.scoreAll(d.heldOutTask, context);
+            held = h.score;
+            run.heldOutExamples = h.examples;
+        }
+    };
+    context.beginPhase("evaluate", 1, "before LoRA");
+    scores(run.searchBefore, run.heldOutBefore);
+
+    Model& model = *d.model;
+    run.adapterParams = attachLoraAdapters(model, lora);
+    const auto start = std::chrono::steady_clock::now();
+    run.loss = trainLora(model, answerSequences(d.task, d.tokenizer.get(), model.config().maxPositions), lora,
+                         model.config().padTokenId.value_or(0), context);
+    run.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    context.beginPhase("evaluate", 1, "after LoRA");
+    scores(run.searchAfter, run.heldOutAfter);
+
+    if (!exportDirectory.empty()) {
+        context.beginPhase("export", 1, exportDirectory);
+        // The base peft loads the adapters onto: the pruned model, dense (B A multiplied back).
+        sieve::exportModel(model, exportDirectory, ExportFormat::Dense, d.summary.path, run.method,
+                           s.int8Factors);
+        writePeftAdapter(model, lora, (std::filesystem::path(exportDirectory) / "adapter").string(), "..");
+        context.advance(1);
+    }
+    d.session.putLora(run);
+    context.log(
+        "LoRA on " + run.source + (run.level >= 0 ? " at level " + fixed(run.level, 2) : "") + " (" +
+        run.method + ", " + fixed(100 * run.removedFraction, 1) +
+        " % of the prunable parameters removed): search " + fixed(run.searchBefore, 3) + " -> " +
+        fixed(run.searchAfter, 3) +
+        (heldOut ? ", held-out " + fixed(run.heldOutBefore, 3) + " -> " + fixed(run.heldOutAfter, 3) : "") +
+        ", loss " + fixed(run.loss.front(), 4) + " -> " + fixed(run.loss.back(), 4) + " in " +
+        std::to_string(lora.steps) + " steps");
+    return run;
 }
 
 // ---- the playground ----------------------------------------------------------------------

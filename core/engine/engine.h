@@ -25,6 +25,7 @@
 #include "core/types/chromosome_evaluation.h"
 #include "core/types/device_choice.h"
 #include "core/types/job.h"
+#include "core/types/lora.h"
 #include "core/types/matrix_info.h"
 #include "core/types/memory_plan.h"
 #include "core/types/run_settings.h"
@@ -196,6 +197,19 @@ public:
     // what the session lacks.
     ExportReport exportResult(const std::string& directory, ExportFormat format, const ResultSource& source,
                               const RunSettings& settings, JobContext& context);
+
+    // ---- recovery after pruning --------------------------------------------------------------
+    // LoRA recovery (core/recovery/lora.h) of the pruned model `target`
+    // names, with the session's grid and calibration budget (8-bit factors
+    // with settings.int8Factors): the task's score on the search and
+    // held-out examples before and after training on the calibration split,
+    // stored in the session (replacing a run of the same target) and
+    // returned. With `exportDirectory`, the pruned model is also written
+    // there as a dense checkpoint with its trained adapters in PEFT's
+    // format in <exportDirectory>/adapter (base_model_name_or_path "..").
+    // The model is dense again afterwards.
+    LoraRun lora(const LoraTarget& target, const LoraSettings& lora, const RunSettings& settings,
+                 JobContext& context, const std::string& exportDirectory = {});
 
 private:
     struct Impl;

@@ -71,9 +71,37 @@ torch::Tensor PrunableLinear::forward(const torch::Tensor& x) const {
     if (B_.defined()) {
         // x [..., H] -> z [..., r] -> y [..., D]
         const torch::Tensor z = linearMap(x, A_, {});
-        return linearMap(z, B_, bias_);
+        return addAdapter(x, linearMap(z, B_, bias_));
     }
-    return linearMap(x, replacement_.defined() ? replacement_ : weight_, bias_);
+    return addAdapter(x, linearMap(x, replacement_.defined() ? replacement_ : weight_, bias_));
+}
+
+torch::Tensor PrunableLinear::addAdapter(const torch::Tensor& x, torch::Tensor y) const {
+    if (!adapter_.A.defined()) return y;
+    // PEFT's order: lora_B(lora_A(x)) * scaling, added to the base output.
+    return y + torch::linear(torch::linear(x, adapter_.A), adapter_.B) * adapter_.scaling;
+}
+
+void PrunableLinear::setAdapter(LoraAdapter adapter) {
+    const torch::Tensor &A = adapter.A, &B = adapter.B;
+    if (!A.defined() || !B.defined() || A.dim() != 2 || B.dim() != 2 || A.size(1) != info_.cols ||
+        B.size(0) != info_.rows || A.size(0) != B.size(1) || A.size(0) < 1)
+        throw InputError(info_.name + ": LoRA adapter A " + (A.defined() ? shapeText(A) : "(none)") +
+                         " and B " + (B.defined() ? shapeText(B) : "(none)") + " do not fit [" +
+                         std::to_string(info_.rows) + ", " + std::to_string(info_.cols) +
+                         "] (expected A [r, H], B [D, r])");
+    if (A.device() != weight_.device() || B.device() != weight_.device() ||
+        A.scalar_type() != weight_.scalar_type() || B.scalar_type() != weight_.scalar_type())
+        throw InputError(info_.name + ": the LoRA adapter must be on " + weight_.device().str() + " in " +
+                         std::string(c10::toString(weight_.scalar_type())));
+    adapter_ = std::move(adapter);
+    version_ = nextVersion();
+}
+
+void PrunableLinear::clearAdapter() {
+    if (!adapter_.A.defined()) return;
+    adapter_ = LoraAdapter{};
+    version_ = nextVersion();
 }
 
 void PrunableLinear::setFactors(torch::Tensor B, torch::Tensor A) {
@@ -108,6 +136,7 @@ void PrunableLinear::restoreDense() {
     B_ = torch::Tensor();
     A_ = torch::Tensor();
     replacement_ = torch::Tensor();
+    adapter_ = LoraAdapter{};
     version_ = nextVersion();
 }
 
@@ -120,6 +149,8 @@ void PrunableLinear::moveTo(const torch::Device& device) {
     to(B_);
     to(A_);
     to(replacement_);
+    to(adapter_.A);
+    to(adapter_.B);
 }
 
 int64_t PrunableLinear::currentParams() const {

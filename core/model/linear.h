@@ -2,8 +2,9 @@
 // A prunable linear map: y = x W^T + b, with W [D, H] (D outputs, H inputs).
 // It can be replaced, without losing W, by a factorized map of any rank,
 //   y = (x A^T) B^T + b,   A [r, H], B [D, r],
-// or by a masked dense weight (unstructured baselines such as Wanda).
-// Restoring dense is O(1): W is never modified.
+// or by a masked dense weight (unstructured baselines such as Wanda), and
+// carry a LoRA adapter beside whichever of them applies (recovery after
+// pruning, core/recovery/lora.h). Restoring dense is O(1): W is never modified.
 #include "core/common/torch_compat.h"
 #include "core/types/matrix_info.h"
 
@@ -12,6 +13,14 @@ namespace sieve {
 // y = x W^T + b for x [..., H], W [D, H] (bias may be undefined), the way
 // every map of the model multiplies (few rows take a matrix-vector path).
 torch::Tensor linearMap(const torch::Tensor& x, const torch::Tensor& W, const torch::Tensor& bias);
+
+// A LoRA adapter, y += scaling (x A^T) B^T with A [r, H], B [D, r]: PEFT's
+// lora_A.weight and lora_B.weight, scaling = lora_alpha / r, no dropout.
+struct LoraAdapter {
+    torch::Tensor A;
+    torch::Tensor B;
+    double scaling = 1.0;
+};
 
 class PrunableLinear {
 public:
@@ -28,16 +37,27 @@ public:
     void setFactors(torch::Tensor B, torch::Tensor A);
     // A same-shape replacement weight (e.g. W with a mask applied).
     void setReplacementWeight(torch::Tensor W);
+    // Adds `adapter` to whatever map applies (set or cleared by the calls
+    // above, it stays). The tensors are kept as they are, so that an
+    // optimizer training them trains the adapter; they must be on W's
+    // device in W's dtype. Shapes checked: A [r, H], B [D, r].
+    void setAdapter(LoraAdapter adapter);
+    void clearAdapter();
+    const LoraAdapter* adapter() const { return adapter_.A.defined() ? &adapter_ : nullptr; }
+    // y + the adapter's term for input x (y unchanged without an adapter).
+    torch::Tensor addAdapter(const torch::Tensor& x, torch::Tensor y) const;
+    // Back to W alone: factors, replacement and adapter removed.
     void restoreDense();
     // Moves W, the bias and whatever replaces W now to `device` (block placement).
     void moveTo(const torch::Device& device);
 
-    bool isDense() const { return !B_.defined() && !replacement_.defined(); }
+    bool isDense() const { return !B_.defined() && !replacement_.defined() && !adapter_.A.defined(); }
     bool isFactorized() const { return B_.defined(); }
     int64_t rank() const { return B_.defined() ? B_.size(1) : std::min(info_.rows, info_.cols); }
     // Parameters this map stores now (r (D + H) when factorized; D H otherwise; bias excluded).
     int64_t currentParams() const;
-    // The dense weight this map applies now (B A, the replacement, or W).
+    // The dense weight this map applies now (B A, the replacement, or W; the
+    // adapter is not included).
     torch::Tensor effectiveWeight() const;
     const torch::Tensor& factorB() const { return B_; }
     const torch::Tensor& factorA() const { return A_; }
@@ -55,6 +75,7 @@ private:
     torch::Tensor bias_;
     torch::Tensor B_, A_;
     torch::Tensor replacement_;
+    LoraAdapter adapter_;
     uint64_t version_ = nextVersion();
     static uint64_t nextVersion();
 };

@@ -407,8 +407,11 @@ std::map<std::string, torch::Tensor> Model::hfStateDict(bool effectiveWeights) c
 bool Model::tracksGradients() const {
     if (!torch::GradMode::is_enabled()) return false;
     if (impl_->embed.requires_grad()) return true;
-    for (const auto& l : linears_)
+    for (const auto& l : linears_) {
         if (l->weight().requires_grad()) return true;
+        if (const LoraAdapter* a = l->adapter(); a && (a->A.requires_grad() || a->B.requires_grad()))
+            return true;
+    }
     return false;
 }
 

@@ -27,7 +27,7 @@ std::vector<torch::Tensor> SharedInputMaps::forward(const torch::Tensor& x,
     int64_t offset = 0;
     for (const PrunableLinear* m : maps) {
         const int64_t r = m->rank();
-        out.push_back(linearMap(z.narrow(-1, offset, r), m->factorB(), m->bias()));
+        out.push_back(m->addAdapter(x, linearMap(z.narrow(-1, offset, r), m->factorB(), m->bias())));
         offset += r;
     }
     return out;

@@ -185,6 +185,15 @@ void Session::dropEvalsOf(const std::string& source) {
     data_.eval.erase(std::remove_if(data_.eval.begin(), data_.eval.end(),
                                     [&](const HeldOutEval& e) { return e.source == source; }),
                      data_.eval.end());
+    data_.lora.erase(std::remove_if(data_.lora.begin(), data_.lora.end(),
+                                    [&](const LoraRun& r) { return r.source == source; }),
+                     data_.lora.end());
+}
+
+void Session::putLora(const LoraRun& run) {
+    std::lock_guard lock(mutex_);
+    replaceOrAdd(data_.lora, run, [](const LoraRun& r) { return loraRunKey(r); });
+    saved();
 }
 
 void Session::putEval(const HeldOutEval& eval) {

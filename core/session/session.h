@@ -71,6 +71,8 @@ public:
     void putUniform(const UniformResult& result);
     void putSensitivity(const SensitivityResult& result);
     void putEval(const HeldOutEval& eval);
+    // Replaces the run with the same loraRunKey.
+    void putLora(const LoraRun& run);
 
     // ---- the genetic search ---------------------------------------------------------------
     // The stored search a run with `key` asking for `generations` continues:
@@ -90,6 +92,7 @@ private:
     void saved();
     // Forgets the held-out and generalisation scores of a result that is
     // replaced ("ga", "uniform:<method>"); called with the lock held.
+    // Its LoRA recoveries too.
     void dropEvalsOf(const std::string& source);
     bool hasSettingDependentResults() const;
 

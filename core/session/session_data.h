@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/session/content_hash.h"
+#include "core/types/lora.h"
 #include "core/types/matrix_info.h"
 #include "core/types/results.h"
 
@@ -84,6 +85,7 @@ struct SessionData {
     std::optional<GaSession> ga;
     std::vector<SensitivityResult> sensitivity;  // one per method
     std::vector<HeldOutEval> eval;               // held-out and generalisation scores
+    std::vector<LoraRun> lora;                   // LoRA recoveries, one per loraRunKey
 };
 
 }  // namespace sieve

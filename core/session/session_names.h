@@ -17,6 +17,7 @@ inline constexpr const char* kUniform = "uniform";
 inline constexpr const char* kGa = "ga";
 inline constexpr const char* kSensitivity = "sensitivity";
 inline constexpr const char* kEval = "eval";
+inline constexpr const char* kLora = "lora";
 // /uniform/<method>/int8: the sweep with 8-bit factors, and its @scheme
 // (core/projection/int8_factors.h).
 inline constexpr const char* kInt8 = "int8";

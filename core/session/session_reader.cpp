@@ -409,6 +409,46 @@ std::vector<HeldOutEval> readEval(const H5::Group& g) {
     return evals;
 }
 
+std::vector<LoraRun> readLora(const H5::Group& g) {
+    const int64_t count = h5::intAttr(g, "runs");
+    if (count < 0 || count > 100000)
+        throw LayoutError(h5::objectPath(g) + ": " + std::to_string(count) + " runs");
+    std::vector<LoraRun> runs;
+    for (int64_t i = 0; i < count; ++i) {
+        H5::Group run = h5::openGroup(g, "run_" + std::to_string(i));
+        LoraRun r;
+        r.source = h5::stringAttr(run, "source");
+        r.method = h5::stringAttr(run, "method");
+        r.level = h5::doubleAttr(run, "level");
+        r.removedFraction = h5::doubleAttr(run, "removed_fraction");
+        auto intIn = [&](const char* name, int64_t high) {
+            const int64_t v = h5::intAttr(run, name);
+            if (v < 0 || v > high)
+                throw LayoutError(h5::objectPath(run) + "@" + name + " = " + std::to_string(v) +
+                                  " is out of range");
+            return v;
+        };
+        r.settings.rank = int(intIn("rank", 1 << 20));
+        r.settings.alpha = h5::doubleAttr(run, "alpha");
+        r.settings.targets = h5::stringsAttr(run, "targets");
+        r.settings.steps = int(intIn("steps", 1 << 30));
+        r.settings.learningRate = h5::doubleAttr(run, "learning_rate");
+        r.settings.batchSize = int(intIn("batch_size", 1 << 20));
+        r.settings.seed = h5::uintAttr(run, "seed");
+        r.adapterParams = intIn("adapter_params", INT64_MAX);
+        r.searchBefore = h5::doubleAttr(run, "search_before");
+        r.searchAfter = h5::doubleAttr(run, "search_after");
+        r.searchExamples = intIn("search_examples", INT64_MAX);
+        r.heldOutBefore = h5::doubleAttr(run, "held_out_before");
+        r.heldOutAfter = h5::doubleAttr(run, "held_out_after");
+        r.heldOutExamples = intIn("held_out_examples", INT64_MAX);
+        r.seconds = h5::doubleAttr(run, "seconds");
+        r.loss = readLength<double>(run, "loss", size_t(r.settings.steps));
+        runs.push_back(std::move(r));
+    }
+    return runs;
+}
+
 // A gene off the grid would index past the level grid downstream.
 void checkGenes(const GaSession& ga, size_t gridSize) {
     auto check = [&](const std::vector<int>& genes) {
@@ -462,6 +502,7 @@ SessionData readAll(const H5::H5File& file, const SessionLoadOptions& options) {
     if (h5::hasChild(root, kSensitivity))
         data.sensitivity = readSensitivity(root.openGroup(kSensitivity), matrices);
     if (h5::hasChild(root, kEval)) data.eval = readEval(root.openGroup(kEval));
+    if (h5::hasChild(root, kLora)) data.lora = readLora(root.openGroup(kLora));
     // Once, here, for every consumer (report, the window, the engine): an
     // index or size the file gets wrong is a damaged session, not a crash.
     try {

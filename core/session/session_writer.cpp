@@ -1,6 +1,7 @@
 #include "core/session/session_writer.h"
 
 #include <algorithm>
+#include <cmath>
 #include <set>
 
 #include "core/common/error.h"
@@ -333,6 +334,37 @@ void writeEval(const H5::Group& root, const std::vector<HeldOutEval>& evals) {
                             {"", "per example: 1 = the pruned model is correct, 255 = no example"});
 }
 
+// /lora/run_<i>: one group per recovery, its settings and scores as
+// attributes, its loss per step as a dataset.
+void writeLora(const H5::Group& root, const std::vector<LoraRun>& runs) {
+    H5::Group g = h5::createGroup(root, kLora, "NXcollection");
+    h5::setAttr(g, "runs", int64_t(runs.size()));
+    for (size_t i = 0; i < runs.size(); ++i) {
+        const LoraRun& r = runs[i];
+        H5::Group run = h5::createGroup(g, "run_" + std::to_string(i), "NXprocess");
+        h5::setAttr(run, "source", r.source);
+        h5::setAttr(run, "method", r.method);
+        h5::setAttr(run, "level", r.level);
+        h5::setAttr(run, "removed_fraction", r.removedFraction);
+        h5::setAttr(run, "rank", int64_t(r.settings.rank));
+        h5::setAttr(run, "alpha", r.settings.alpha);
+        h5::setAttr(run, "targets", r.settings.targets);
+        h5::setAttr(run, "steps", int64_t(r.settings.steps));
+        h5::setAttr(run, "learning_rate", r.settings.learningRate);
+        h5::setAttr(run, "batch_size", int64_t(r.settings.batchSize));
+        h5::setAttr(run, "seed", r.settings.seed);
+        h5::setAttr(run, "adapter_params", r.adapterParams);
+        h5::setAttr(run, "search_before", r.searchBefore);
+        h5::setAttr(run, "search_after", r.searchAfter);
+        h5::setAttr(run, "search_examples", r.searchExamples);
+        h5::setAttr(run, "held_out_before", r.heldOutBefore);
+        h5::setAttr(run, "held_out_after", r.heldOutAfter);
+        h5::setAttr(run, "held_out_examples", r.heldOutExamples);
+        h5::setAttr(run, "seconds", r.seconds);
+        h5::writeArray(run, "loss", r.loss, {"nat", "mean answer-token cross-entropy per training step"});
+    }
+}
+
 // ---- GA internals ---------------------------------------------------------------------
 
 // Every dataset of /ga/generations, all extended by one row per generation.
@@ -546,6 +578,19 @@ void validate(const SessionData& data, bool gramValuesLoaded) {
                 throw InputError("sensitivity '" + s.method + "': ranking index " + std::to_string(r) +
                                  " out of range");
     }
+    for (const LoraRun& r : data.lora) {
+        const std::string where = "LoRA run of " + r.source + " (" + r.method + ")";
+        validateLoraSettings(r.settings);
+        if (r.loss.size() != size_t(r.settings.steps))
+            throw InputError(where + ": " + std::to_string(r.loss.size()) + " losses for " +
+                             std::to_string(r.settings.steps) + " steps");
+        for (double a : {r.searchBefore, r.searchAfter, r.heldOutBefore, r.heldOutAfter})
+            if (!std::isfinite(a)) throw InputError(where + ": a score that is not a number");
+        if (!(r.removedFraction >= 0.0 && r.removedFraction <= 1.0))
+            throw InputError(where + ": removed fraction outside [0, 1]");
+        if (r.searchExamples < 0 || r.heldOutExamples < 0)
+            throw InputError(where + ": a negative example count");
+    }
     for (const HeldOutEval& e : data.eval) {
         const std::string where = "held-out score of " + e.taskName + " (" + e.source + ")";
         if (e.denseCorrect.size() != e.prunedCorrect.size())
@@ -740,6 +785,7 @@ void writeAll(H5::H5File& file, const SessionData& data, const SessionSaveOption
     }
     if (!data.sensitivity.empty()) writeSensitivity(root, data.sensitivity, data.model.summary.matrices);
     if (!data.eval.empty()) writeEval(root, data.eval);
+    if (!data.lora.empty()) writeLora(root, data.lora);
 }
 
 }  // namespace sieve::session

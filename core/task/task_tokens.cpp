@@ -44,37 +44,65 @@ std::vector<int64_t> textTokens(const TaskExample& example, const Tokenizer* tok
     return requireTokenizer(tokenizer, example).encode(example.text, true);
 }
 
+namespace {
+
+// Prompt + answer of one example; `withStop` appends a generate task's first
+// stop string to the answer.
+AnswerSequence answerSequenceOf(const TaskExample& ex, const TaskSpec& spec, const Tokenizer* tokenizer,
+                                bool withStop) {
+    AnswerSequence out;
+    switch (spec.kind) {
+        case TaskKind::Generate: {
+            out.ids = promptTokens(ex, spec, tokenizer);
+            std::vector<int64_t> answer;
+            if (!ex.answerIds.empty()) {
+                answer = ex.answerIds.front();
+            } else if (!ex.answers.empty()) {
+                const std::string stop =
+                    withStop && !spec.stopStrings.empty() ? spec.stopStrings.front() : "";
+                answer = continuationTokens(spec.fewShotPrefix + ex.prompt, ex.answers.front() + stop,
+                                            &requireTokenizer(tokenizer, ex));
+            }
+            out.answerStart = out.ids.size();
+            out.ids.insert(out.ids.end(), answer.begin(), answer.end());
+            break;
+        }
+        case TaskKind::Choice: {
+            out.ids = promptTokens(ex, spec, tokenizer);
+            const auto answer = continuationTokens(spec.fewShotPrefix + ex.prompt, ex.choices.at(ex.label),
+                                                   &requireTokenizer(tokenizer, ex));
+            out.answerStart = out.ids.size();
+            out.ids.insert(out.ids.end(), answer.begin(), answer.end());
+            break;
+        }
+        case TaskKind::Perplexity:
+            out.ids = textTokens(ex, tokenizer);
+            out.answerStart = std::min<size_t>(1, out.ids.size());
+            break;
+    }
+    return out;
+}
+
+}  // namespace
+
 std::vector<std::vector<int64_t>> calibrationBatches(const Task& task, const Tokenizer* tokenizer,
                                                      int64_t maxLength, bool calibrationSplit) {
     std::vector<std::vector<int64_t>> out;
     for (const TaskExample& ex : task.split(calibrationSplit)) {
-        std::vector<int64_t> seq;
-        switch (task.spec.kind) {
-            case TaskKind::Generate: {
-                seq = promptTokens(ex, task.spec, tokenizer);
-                std::vector<int64_t> answer;
-                if (!ex.answerIds.empty())
-                    answer = ex.answerIds.front();
-                else if (!ex.answers.empty())
-                    answer = continuationTokens(task.spec.fewShotPrefix + ex.prompt, ex.answers.front(),
-                                                &requireTokenizer(tokenizer, ex));
-                seq.insert(seq.end(), answer.begin(), answer.end());
-                break;
-            }
-            case TaskKind::Choice: {
-                seq = promptTokens(ex, task.spec, tokenizer);
-                const auto answer =
-                    continuationTokens(task.spec.fewShotPrefix + ex.prompt, ex.choices.at(ex.label),
-                                       &requireTokenizer(tokenizer, ex));
-                seq.insert(seq.end(), answer.begin(), answer.end());
-                break;
-            }
-            case TaskKind::Perplexity:
-                seq = textTokens(ex, tokenizer);
-                break;
-        }
+        std::vector<int64_t> seq = answerSequenceOf(ex, task.spec, tokenizer, false).ids;
         if (maxLength > 0 && int64_t(seq.size()) > maxLength) seq.resize(static_cast<size_t>(maxLength));
         if (!seq.empty()) out.push_back(std::move(seq));
+    }
+    return out;
+}
+
+std::vector<AnswerSequence> answerSequences(const Task& task, const Tokenizer* tokenizer, int64_t maxLength) {
+    std::vector<AnswerSequence> out;
+    for (const TaskExample& ex : task.calibration) {
+        AnswerSequence seq = answerSequenceOf(ex, task.spec, tokenizer, true);
+        if (maxLength > 0 && int64_t(seq.ids.size()) > maxLength)
+            seq.ids.resize(static_cast<size_t>(maxLength));
+        if (seq.answerStart < seq.ids.size()) out.push_back(std::move(seq));
     }
     return out;
 }

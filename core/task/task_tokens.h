@@ -30,6 +30,20 @@ std::vector<int64_t> textTokens(const TaskExample& example, const Tokenizer* tok
 std::vector<std::vector<int64_t>> calibrationBatches(const Task& task, const Tokenizer* tokenizer,
                                                      int64_t maxLength = 0, bool calibrationSplit = true);
 
+// A sequence a model learns from (LoRA recovery): the prompt and its
+// answer as calibration reads them, with where the answer begins, so that a
+// teacher-forced loss counts the answer tokens only.
+struct AnswerSequence {
+    std::vector<int64_t> ids;
+    size_t answerStart = 0;  // ids[answerStart..] are the answer (perplexity: 1, after BOS)
+};
+// One per example of the calibration split (see calibrationBatches):
+// generate tasks learn the first answer followed by the first stop string,
+// so that a model learns to stop where the task stops reading. Sequences
+// are cut to maxLength (> 0); ones left without an answer token are skipped.
+std::vector<AnswerSequence> answerSequences(const Task& task, const Tokenizer* tokenizer,
+                                            int64_t maxLength = 0);
+
 // The place an example came from, for messages: "file:line".
 std::string exampleLocation(const TaskExample& example);
 

@@ -1,0 +1,282 @@
+#include "core/recovery/lora.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <numeric>
+
+#include <ATen/CPUGeneratorImpl.h>
+#include <nlohmann/json.hpp>
+
+#include "core/common/error.h"
+#include "core/model/checkpoint.h"
+#include "core/model/model.h"
+#include "core/model/safetensors.h"
+#include "core/search/rng.h"
+
+namespace sieve {
+
+std::vector<int> loraTargetMatrices(const Model& model, const LoraSettings& settings) {
+    std::vector<int> out;
+    for (int i = 0; i < model.matrixCount(); ++i) {
+        const std::string type = matrixTypeShortName(model.matrix(i).info().type);
+        if (std::find(settings.targets.begin(), settings.targets.end(), type) != settings.targets.end())
+            out.push_back(i);
+    }
+    return out;
+}
+
+int64_t attachLoraAdapters(Model& model, const LoraSettings& settings) {
+    validateLoraSettings(settings);
+    torch::NoGradGuard noGrad;
+    // One CPU stream for every adapter, so that the initialisation does not
+    // depend on the device; drawn in model order, A of each matrix.
+    at::Generator generator = at::detail::createCPUGenerator(settings.seed);
+    int64_t params = 0;
+    // Autograd cannot keep inference tensors for the backward pass, and the
+    // factor store makes its factors in InferenceMode: such factors are
+    // copied once here (the copy is an ordinary tensor), at the applied rank.
+    for (int i = 0; i < model.matrixCount(); ++i) {
+        PrunableLinear& m = model.matrix(i);
+        if (m.isFactorized() && (m.factorA().is_inference() || m.factorB().is_inference()))
+            m.setFactors(m.factorB().clone(), m.factorA().clone());
+        else if (m.weight().is_inference())
+            throw InputError(m.info().name +
+                             ": its weights were made for inference only and cannot be trained");
+    }
+    for (int i : loraTargetMatrices(model, settings)) {
+        PrunableLinear& linear = model.matrix(i);
+        const auto options = linear.weight().options();
+        const int64_t H = linear.info().cols, D = linear.info().rows, r = settings.rank;
+        // kaiming_uniform_(a = sqrt(5)) on [r, H]: gain sqrt(2 / (1 + 5)), bound gain sqrt(3 / H) = 1 /
+        // sqrt(H).
+        const double bound = 1.0 / std::sqrt(double(H));
+        torch::Tensor A =
+            torch::empty({r, H}, torch::kFloat32).uniform_(-bound, bound, generator).to(options);
+        torch::Tensor B = torch::zeros({D, r}, options);
+        A.requires_grad_(true);
+        B.requires_grad_(true);
+        linear.setAdapter({A, B, settings.alpha / double(r)});
+        params += r * (H + D);
+    }
+    return params;
+}
+
+std::vector<torch::Tensor> loraParameters(const Model& model) {
+    std::vector<torch::Tensor> out;
+    for (int i = 0; i < model.matrixCount(); ++i)
+        if (const LoraAdapter* a = model.matrix(i).adapter()) {
+            out.push_back(a->A);
+            out.push_back(a->B);
+        }
+    return out;
+}
+
+void freezeLoraAdapters(Model& model) {
+    for (int i = 0; i < model.matrixCount(); ++i) {
+        PrunableLinear& linear = model.matrix(i);
+        if (const LoraAdapter* a = linear.adapter())
+            linear.setAdapter({a->A.detach(), a->B.detach(), a->scaling});
+    }
+}
+
+LoraBatch loraBatch(const std::vector<AnswerSequence>& sequences, const std::vector<size_t>& rows,
+                    int64_t padTokenId) {
+    size_t T = 1;
+    for (size_t r : rows) T = std::max(T, sequences.at(r).ids.size());
+    const int64_t B = int64_t(rows.size());
+    LoraBatch batch{torch::full({B, int64_t(T)}, padTokenId, torch::kLong),
+                    torch::full({B, int64_t(T)}, -100, torch::kLong)};
+    auto ids = batch.ids.accessor<int64_t, 2>();
+    auto labels = batch.labels.accessor<int64_t, 2>();
+    for (int64_t b = 0; b < B; ++b) {
+        const AnswerSequence& seq = sequences[rows[size_t(b)]];
+        for (size_t t = 0; t < seq.ids.size(); ++t) {
+            ids[b][int64_t(t)] = seq.ids[t];
+            if (t >= seq.answerStart && t > 0) labels[b][int64_t(t)] = seq.ids[t];
+        }
+    }
+    return batch;
+}
+
+torch::Tensor answerLoss(const Model& model, const LoraBatch& batch) {
+    // Right padding needs no mask: causal attention keeps the padding out of
+    // every labelled position.
+    const torch::Tensor logits = model.forward(batch.ids);  // [B, T, V] float32
+    const int64_t V = logits.size(-1);
+    const torch::Tensor shifted = logits.narrow(1, 0, logits.size(1) - 1).reshape({-1, V});
+    const torch::Tensor targets =
+        batch.labels.narrow(1, 1, batch.labels.size(1) - 1).reshape({-1}).to(logits.device());
+    return torch::nn::functional::cross_entropy(
+        shifted, targets, torch::nn::functional::CrossEntropyFuncOptions().ignore_index(-100));
+}
+
+namespace {
+
+std::vector<torch::Tensor> requireAdapters(const Model& model, const LoraSettings& settings) {
+    validateLoraSettings(settings);
+    std::vector<torch::Tensor> params = loraParameters(model);
+    if (params.empty()) throw InputError("LoRA: no adapter is attached");
+    return params;
+}
+
+}  // namespace
+
+LoraTrainer::LoraTrainer(Model& model, const LoraSettings& settings)
+    : model_(model),
+      optimizer_(
+          requireAdapters(model, settings),
+          torch::optim::AdamWOptions(settings.learningRate).betas({0.9, 0.999}).eps(1e-8).weight_decay(0.0)) {
+}
+
+double LoraTrainer::step(const LoraBatch& batch) {
+    optimizer_.zero_grad();
+    const torch::Tensor loss = answerLoss(model_, batch);
+    loss.backward();
+    optimizer_.step();
+    return loss.item<double>();
+}
+
+std::vector<double> trainLora(Model& model, const std::vector<AnswerSequence>& sequences,
+                              const LoraSettings& settings, int64_t padTokenId, JobContext& context) {
+    if (sequences.empty())
+        throw InputError("LoRA: the calibration split has no example with an answer to learn");
+    LoraTrainer trainer(model, settings);
+    // Epochs in a seeded order (Fisher-Yates on a platform-independent stream).
+    SearchRng rng(settings.seed);
+    std::vector<size_t> order(sequences.size());
+    size_t next = order.size();
+    auto draw = [&] {
+        if (next == order.size()) {
+            std::iota(order.begin(), order.end(), size_t(0));
+            for (size_t i = order.size(); i > 1; --i) std::swap(order[i - 1], order[rng.below(i)]);
+            next = 0;
+        }
+        return order[next++];
+    };
+    context.beginPhase("lora", settings.steps,
+                       std::to_string(loraParameters(model).size() / 2) + " adapters");
+    std::vector<double> losses;
+    const size_t batchSize = std::min(size_t(settings.batchSize), sequences.size());
+    for (int step = 0; step < settings.steps; ++step) {
+        std::vector<size_t> rows;
+        while (rows.size() < batchSize) rows.push_back(draw());
+        losses.push_back(trainer.step(loraBatch(sequences, rows, padTokenId)));
+        if (!std::isfinite(losses.back()))
+            throw InputError("LoRA: the loss became " + std::to_string(losses.back()) + " at step " +
+                             std::to_string(step + 1) + ": lower the learning rate");
+        char note[64];
+        std::snprintf(note, sizeof note, "loss %.4f", losses.back());
+        context.advance(step + 1, note);
+    }
+    freezeLoraAdapters(model);
+    return losses;
+}
+
+std::map<std::string, torch::Tensor> peftAdapterTensors(const Model& model) {
+    if (model.config().modelType == "phi3")
+        throw InputError("PEFT adapters for Phi-3 (fused qkv_proj and gate_up_proj) are not written yet");
+    std::map<std::string, torch::Tensor> out;
+    for (int i = 0; i < model.matrixCount(); ++i)
+        if (const LoraAdapter* a = model.matrix(i).adapter()) {
+            const std::string base = "base_model.model." + model.matrix(i).info().name;
+            out[base + ".lora_A.weight"] = a->A.detach().to(torch::kCPU, torch::kFloat32).contiguous();
+            out[base + ".lora_B.weight"] = a->B.detach().to(torch::kCPU, torch::kFloat32).contiguous();
+        }
+    if (out.empty()) throw InputError("the model carries no LoRA adapter to export");
+    return out;
+}
+
+std::string peftAdapterConfig(const LoraSettings& settings, const std::string& baseModel) {
+    nlohmann::json targets = nlohmann::json::array();
+    for (const std::string& t : settings.targets)
+        for (int k = 0; k < kMatrixTypeCount; ++k)
+            if (t == matrixTypeShortName(MatrixType(k))) targets.push_back(matrixTypeName(MatrixType(k)));
+    nlohmann::json config = {
+        {"peft_type", "LORA"},
+        {"task_type", "CAUSAL_LM"},
+        {"r", settings.rank},
+        {"lora_alpha", settings.alpha},
+        {"lora_dropout", 0.0},
+        {"target_modules", targets},
+        {"bias", "none"},
+        {"fan_in_fan_out", false},
+        {"inference_mode", true},
+        {"init_lora_weights", true},
+        {"modules_to_save", nullptr},
+        {"base_model_name_or_path", baseModel.empty() ? nlohmann::json() : nlohmann::json(baseModel)},
+        {"layers_to_transform", nullptr},
+        {"use_rslora", false},
+        {"use_dora", false},
+    };
+    return config.dump(2) + "\n";
+}
+
+void writePeftAdapter(const Model& model, const LoraSettings& settings, const std::string& directory,
+                      const std::string& baseModel) {
+    const std::map<std::string, torch::Tensor> tensors = peftAdapterTensors(model);
+    std::filesystem::create_directories(directory);
+    const std::string config = (std::filesystem::path(directory) / "adapter_config.json").string();
+    std::ofstream out(config, std::ios::binary);
+    out << peftAdapterConfig(settings, baseModel);
+    if (!out) throw InputError(config + ": cannot be written");
+    writeSafetensors((std::filesystem::path(directory) / "adapter_model.safetensors").string(), tensors);
+}
+
+int loadPeftAdapter(Model& model, const std::string& directory) {
+    namespace fs = std::filesystem;
+    const fs::path configFile = fs::path(directory) / "adapter_config.json";
+    const fs::path weightsFile = fs::path(directory) / "adapter_model.safetensors";
+    std::ifstream in(configFile, std::ios::binary);
+    if (!in) throw InputError(configFile.string() + ": cannot be read (not a PEFT adapter directory?)");
+    nlohmann::json config;
+    try {
+        in >> config;
+    } catch (const nlohmann::json::exception& e) {
+        throw InputError(configFile.string() + ": not JSON (" + e.what() + ")");
+    }
+    auto fail = [&](const std::string& what) { throw InputError(configFile.string() + ": " + what); };
+    if (config.value("peft_type", "") != "LORA") fail("peft_type is not LORA");
+    for (const char* unsupported : {"use_dora", "use_rslora"})
+        if (config.contains(unsupported) && config[unsupported].is_boolean() &&
+            config[unsupported].get<bool>())
+            fail(std::string(unsupported) + " adapters are not supported");
+    for (const char* pattern : {"rank_pattern", "alpha_pattern"})
+        if (config.contains(pattern) && config[pattern].is_object() && !config[pattern].empty())
+            fail(std::string(pattern) + " (per-module ranks) is not supported");
+    if (!config.contains("r") || !config["r"].is_number_integer() || config["r"].get<int64_t>() < 1)
+        fail("'r' must be a positive integer");
+    if (!config.contains("lora_alpha") || !config["lora_alpha"].is_number())
+        fail("'lora_alpha' must be a number");
+    const double scaling = config["lora_alpha"].get<double>() / double(config["r"].get<int64_t>());
+
+    SafetensorsFile file(weightsFile.string());
+    std::map<std::string, int> matrixOf;
+    for (int i = 0; i < model.matrixCount(); ++i)
+        matrixOf["base_model.model." + model.matrix(i).info().name] = i;
+    std::map<int, LoraAdapter> adapters;
+    for (const SafetensorsEntry& e : file.entries()) {
+        const auto dot = e.name.rfind(".lora_");
+        const std::string part = dot == std::string::npos ? "" : e.name.substr(dot + 1);
+        const auto found = dot == std::string::npos ? matrixOf.end() : matrixOf.find(e.name.substr(0, dot));
+        if (found == matrixOf.end() || (part != "lora_A.weight" && part != "lora_B.weight"))
+            throw InputError(weightsFile.string() + ": tensor '" + e.name +
+                             "' is no LoRA weight of a matrix of this model");
+        const auto& options = model.matrix(found->second).weight().options();
+        torch::Tensor t = file.read(e).to(options);
+        (part == "lora_A.weight" ? adapters[found->second].A : adapters[found->second].B) = t;
+    }
+    if (adapters.empty()) throw InputError(weightsFile.string() + ": holds no LoRA weight");
+    for (auto& [matrix, adapter] : adapters) {
+        if (!adapter.A.defined() || !adapter.B.defined())
+            throw InputError(weightsFile.string() + ": " + model.matrix(matrix).info().name +
+                             " has only one of lora_A and lora_B");
+        adapter.scaling = scaling;
+        model.matrix(matrix).setAdapter(adapter);  // shapes checked, naming the matrix
+    }
+    return int(adapters.size());
+}
+
+}  // namespace sieve

@@ -1,0 +1,92 @@
+#pragma once
+// LoRA recovery of a pruned model (issue 16; Hu et al. 2021, as PEFT does
+// it): every target matrix, dense or factorized, keeps its weights frozen
+// and gains y += (alpha / r) (x A^T) B^T, A [r, H], B [D, r]; only A and B
+// learn, by AdamW on the task's calibration split with a teacher-forced loss
+// on the answer tokens. The math matches peft's LoraModel (tests/recovery:
+// loss, gradients and one AdamW step against peft on the demo model).
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/common/torch_compat.h"
+#include "core/task/task_tokens.h"
+#include "core/types/job.h"
+#include "core/types/lora.h"
+
+namespace sieve {
+
+class Model;
+
+// The model's matrices whose type is among settings.targets, in model order.
+std::vector<int> loraTargetMatrices(const Model& model, const LoraSettings& settings);
+
+// Attaches a fresh adapter to every target matrix with PEFT's
+// initialisation: A kaiming-uniform (a = sqrt(5), i.e. U(-1/sqrt(H),
+// 1/sqrt(H))), B zero, so that training starts from the pruned model
+// exactly. Seeded by settings.seed. The tensors require grad. Factors made
+// in InferenceMode (the factor store's) are copied, as autograd cannot keep
+// them. Returns the adapters' parameter count.
+int64_t attachLoraAdapters(Model& model, const LoraSettings& settings);
+// A and B of every attached adapter, in model order (what AdamW trains).
+std::vector<torch::Tensor> loraParameters(const Model& model);
+// Detaches the adapters from autograd (they stay attached; caches keyed by
+// a matrix's version see the trained values as new).
+void freezeLoraAdapters(Model& model);
+
+// A right-padded batch: ids [B, T] and labels [B, T] with -100 outside the
+// answers (transformers' convention: position t is scored on predicting
+// labels[t] from ids[..t-1]).
+struct LoraBatch {
+    torch::Tensor ids;
+    torch::Tensor labels;
+};
+LoraBatch loraBatch(const std::vector<AnswerSequence>& sequences, const std::vector<size_t>& rows,
+                    int64_t padTokenId);
+// Mean cross-entropy of the labelled tokens (transformers' causal-LM loss),
+// a scalar that records autograd when the adapters require grad.
+torch::Tensor answerLoss(const Model& model, const LoraBatch& batch);
+
+// One optimiser over the attached adapters: AdamW with betas 0.9 and 0.999,
+// eps 1e-8, no weight decay, settings.learningRate (torch.optim.AdamW with
+// weight_decay=0, which tests/recovery checks a step against).
+class LoraTrainer {
+public:
+    LoraTrainer(Model& model, const LoraSettings& settings);
+    // Loss on `batch`, its gradients, one update; returns the loss (before the
+    // update). The gradients stay on the parameters until the next step.
+    double step(const LoraBatch& batch);
+
+private:
+    Model& model_;
+    torch::optim::AdamW optimizer_;
+};
+
+// Trains the attached adapters: settings.steps LoraTrainer steps on batches
+// of settings.batchSize sequences, drawn in a seeded random order, epoch
+// after epoch. Returns the loss of every step (before its update); progress
+// and cancel through `context`. The adapters are frozen afterwards.
+std::vector<double> trainLora(Model& model, const std::vector<AnswerSequence>& sequences,
+                              const LoraSettings& settings, int64_t padTokenId, JobContext& context);
+
+// The attached adapters under PEFT's names for a base model saved with
+// transformers' names ("base_model.model.<matrix>.lora_A.weight", float32,
+// CPU), and the adapter_config.json PEFT reads beside them. InputError for
+// Phi-3, whose checkpoints fuse q/k/v and gate/up (one PEFT adapter per
+// fused matrix would need other ranks than the parts': not written yet).
+std::map<std::string, torch::Tensor> peftAdapterTensors(const Model& model);
+std::string peftAdapterConfig(const LoraSettings& settings, const std::string& baseModel = {});
+// Both, as adapter_config.json and adapter_model.safetensors in `directory`
+// (created): what PeftModel.from_pretrained(base, directory) reads.
+// `baseModel` is recorded as base_model_name_or_path (empty: null).
+void writePeftAdapter(const Model& model, const LoraSettings& settings, const std::string& directory,
+                      const std::string& baseModel);
+
+// Reads a PEFT LoRA adapter directory (ours or peft's) onto `model`:
+// adapter_config.json (LORA, no DoRA or rsLoRA, one rank and alpha) and
+// adapter_model.safetensors, every tensor's name, shape and matrix checked
+// (InputError naming the file and the tensor). Returns the adapted matrices.
+int loadPeftAdapter(Model& model, const std::string& directory);
+
+}  // namespace sieve
