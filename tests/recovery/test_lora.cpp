@@ -7,11 +7,14 @@
 // forward and PEFT export must agree with each.
 #include <QtTest/QtTest>
 
+#include <QTemporaryDir>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
 
+#include "core/model/checkpoint.h"
 #include "core/model/model.h"
 #include "core/model/safetensors.h"
 #include "core/recovery/lora.h"
@@ -266,6 +269,53 @@ private Q_SLOTS:
         QVERIFY2(after < 0.5 * before, qPrintable(QString("loss %1 -> %2").arg(before).arg(after)));
         QVERIFY(torch::equal(model_->matrix(5).factorB(), factorB));
         QVERIFY(!model_->matrix(5).adapter()->A.requires_grad());
+    }
+
+    // An adapter directory our CLI wrote, loaded by peft onto the demo model
+    // (scripts/fixtures/lora.py): our reader applies it as peft did.
+    void peftLoadsWhatTheCliWrote() {
+        const auto reference = nlohmann::json::parse(readText(kFixtures + "/cli-adapter-logits.json"));
+        std::vector<torch::Tensor> base;
+        for (const auto& prompt : reference["prompts"])
+            base.push_back(
+                model_->forward(torch::tensor(prompt["ids"].get<std::vector<int64_t>>()).unsqueeze(0))[0]);
+        QCOMPARE(loadPeftAdapter(*model_, kFixtures + "/cli-adapter"), model_->matrixCount());
+        size_t i = 0;
+        for (const auto& prompt : reference["prompts"]) {
+            const auto ids = prompt["ids"].get<std::vector<int64_t>>();
+            std::vector<double> flat;
+            for (const auto& row : prompt["logits"])
+                for (const auto& v : row) flat.push_back(v.get<double>());
+            const torch::Tensor peft = torch::tensor(flat).view({int64_t(ids.size()), -1});
+            const torch::Tensor ours = model_->forward(torch::tensor(ids).unsqueeze(0))[0];
+            QVERIFY2(maxAbsDiff(ours, peft) <= 1e-4, qPrintable(QString::number(maxAbsDiff(ours, peft))));
+            QVERIFY(maxAbsDiff(base[i++], peft) > 1e-2);  // peft applied the adapter
+        }
+    }
+
+    void badAdapterDirectoriesAreRefusedByName() {
+        QTemporaryDir dir;
+        const std::string path = dir.path().toStdString();
+        try {
+            loadPeftAdapter(*model_, path);
+            QFAIL("an empty directory was read as an adapter");
+        } catch (const InputError& e) {
+            QVERIFY(std::string(e.what()).find("adapter_config.json") != std::string::npos);
+        }
+        // Tensors of another model: the file and the tensor are named.
+        std::filesystem::copy(
+            kFixtures + "/cli-adapter", path,
+            std::filesystem::copy_options::recursive | std::filesystem::copy_options::overwrite_existing);
+        writeSafetensors(
+            path + "/adapter_model.safetensors",
+            {{"base_model.model.model.layers.9.self_attn.q_proj.lora_A.weight", torch::zeros({4, 128})}});
+        try {
+            loadPeftAdapter(*model_, path);
+            QFAIL("a tensor of another model was accepted");
+        } catch (const InputError& e) {
+            QVERIFY(std::string(e.what()).find("layers.9") != std::string::npos);
+        }
+        model_->restoreAllDense();
     }
 
     void badSettingsAreRefusedByName() {
