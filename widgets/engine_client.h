@@ -19,6 +19,7 @@
 #include "core/types/chromosome_evaluation.h"
 #include "core/types/device_choice.h"
 #include "core/types/job.h"
+#include "core/types/lora.h"
 #include "core/types/matrix_info.h"
 #include "core/types/memory_plan.h"
 #include "core/types/results.h"
@@ -87,6 +88,17 @@ public Q_SLOTS:
         Q_UNUSED(int8);
         Q_EMIT finished(false, tr("This engine cannot export %1").arg(directory));
     }
+    // LoRA recovery of a result ("ga" or "uniform:METHOD"), or, with
+    // level > 0, of every matrix at that grid level with the run panel's
+    // search method (`settings`): answers with loraFinished (the run is in
+    // the session), then finished(ok, message).
+    virtual void recoverWithLora(const QString& result, double level, const sieve::LoraSettings& lora,
+                                 const sieve::RunSettings& settings) {
+        Q_UNUSED(level);
+        Q_UNUSED(lora);
+        Q_UNUSED(settings);
+        Q_EMIT finished(false, tr("This engine cannot recover %1 with LoRA").arg(result));
+    }
     virtual void stop() = 0;        // cancels the running job; finished(false, ...) follows
     virtual void newSession() = 0;  // answers with sessionReplaced
     // Answers with sessionReplaced; the session's model, when it is opened
@@ -125,6 +137,7 @@ Q_SIGNALS:
     void sensitivityFinished(const sieve::SensitivityResult& result);
     void heldOutMeasured(const sieve::HeldOutEval& eval);
     void levelsEvaluated(const sieve::ChromosomeEvaluation& evaluation);
+    void loraFinished(const sieve::LoraRun& run);
     // The whole session changed (opened, new, another model or task): every
     // view redraws from session().
     void sessionReplaced();

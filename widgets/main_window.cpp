@@ -35,6 +35,7 @@
 #include "widgets/common/session_follower.h"
 #include "widgets/common/version_text.h"
 #include "widgets/export/export_dialog.h"
+#include "widgets/panels/lora_dialog.h"
 #include "widgets/panels/memory_plan_view.h"
 #include "widgets/panels/model_panel.h"
 #include "widgets/panels/open_model_dialog.h"
@@ -253,6 +254,10 @@ void MainWindow::buildActions() {
     stop->setShortcuts({QKeySequence(Qt::Key_Escape), QKeySequence(tr("Ctrl+."))});
     stop->setEnabled(false);
 
+    make("actionLora", tr("Recover with &LoRA…"), QKeySequence(),
+         tr("Train LoRA adapters for a pruned model (the GA's best, a uniform optimum or one level) on the "
+            "task's calibration split, and score it before and after"),
+         [this] { runAction(RunPanel::Action::Lora); });
     make(
         "actionEvaluateOnTask", tr("E&valuate Result on Another Task…"), QKeySequence(),
         tr("Score the GA's best or a uniform optimum on another task file, beside the dense model: does what "
@@ -322,6 +327,7 @@ void MainWindow::buildMenus() {
     run->addAction(action(QStringLiteral("actionStop")));
     run->addSeparator();
     run->addAction(action(QStringLiteral("actionEvaluateOnTask")));
+    run->addAction(action(QStringLiteral("actionLora")));
 
     QMenu* view = menuBar()->addMenu(tr("&View"));
     view->setObjectName(QStringLiteral("menuView"));
@@ -380,6 +386,7 @@ void MainWindow::connectClient() {
     connect(client_, &EngineClient::sensitivityMeasured, this, &MainWindow::onSensitivityMeasured);
     connect(client_, &EngineClient::sensitivityFinished, this, &MainWindow::onSensitivityFinished);
     connect(client_, &EngineClient::heldOutMeasured, this, &MainWindow::onHeldOut);
+    connect(client_, &EngineClient::loraFinished, this, &MainWindow::onLoraFinished);
     connect(client_, &EngineClient::sessionReplaced, this, &MainWindow::onSessionReplaced);
     connect(client_, &EngineClient::sessionSaved, this, &MainWindow::onSessionSaved);
     connect(client_, &EngineClient::finished, this, &MainWindow::onFinished);
@@ -728,6 +735,14 @@ void MainWindow::runAction(RunPanel::Action which) {
         showError(tr("Open a model first (File ▸ Open Demo Model, Ctrl+D)"));
         return;
     }
+    if (which == RunPanel::Action::Lora) {
+        LoraDialog dialog(evaluableResults(), settings.grid, QString::fromStdString(searchMethodOf(settings)),
+                          this);
+        if (dialog.exec() != QDialog::Accepted) return;
+        const LoraRequest r = dialog.request();
+        recoverWithLora(r.result, r.level, r.lora);
+        return;
+    }
     convergence_->setEps(settings.eps);
     if (session.baseline) accuracy_->setBaseline(session.baseline->a0, settings.eps);
     sensitivity_->setLevel(settings.grid[size_t(sensitivityLevelIndex(settings))]);
@@ -759,8 +774,40 @@ void MainWindow::runAction(RunPanel::Action which) {
             client_->runAll(settings);
             break;
         case RunPanel::Action::Stop:
+        case RunPanel::Action::Lora:
             break;
     }
+}
+
+void MainWindow::recoverWithLora(const QString& result, double level, const LoraSettings& lora) {
+    if (client_->isBusy()) return;
+    RunSettings settings;
+    QString error;
+    if (!runPanel_->settings(&settings, &error)) {
+        showError(error);
+        return;
+    }
+    if (client_->session().model.summary.matrices.empty()) {
+        showError(tr("Open a model first (File ▸ Open Demo Model, Ctrl+D)"));
+        return;
+    }
+    if (level <= 0 && !evaluableResults().contains(result)) {
+        showError(tr("The session has no result %1: run a uniform sweep or the genetic search first, or "
+                     "recover one level")
+                      .arg(result));
+        return;
+    }
+    runPanel_->setBusy(true);
+    action(QStringLiteral("actionStop"))->setEnabled(true);
+    tabs_->setCurrentIndex(AccuracyTab);
+    progressPanel_->appendLog(level > 0 ? tr("LoRA recovery at level %1…").arg(level, 0, 'g', 3)
+                                        : tr("LoRA recovery of %1…").arg(result));
+    client_->recoverWithLora(result, level, lora, settings);
+}
+
+void MainWindow::onLoraFinished(const LoraRun& run) {
+    Q_UNUSED(run);
+    accuracy_->setLoraRuns(client_->session().lora);
 }
 
 void MainWindow::showError(const QString& message) {
@@ -1125,6 +1172,7 @@ void MainWindow::redrawAll() {
         accuracy_->setExamples(session.baseline->examples, isProportionMetric(session.task.metric));
     }
     for (const UniformResult& u : session.uniform) accuracy_->setUniformResult(u);
+    accuracy_->setLoraRuns(session.lora);
     if (!session.ga) {
         convergence_->clear();
         replayBar_->setGenerationCount(0);

@@ -102,6 +102,10 @@ public Q_SLOTS:
     // Pruned Model does after its dialogs.
     void exportResultModel(const QString& result, const QString& format, bool int8, const QString& directory);
     void runAction(sieve::widgets::RunPanel::Action action);
+    // LoRA recovery of a result ("ga" or "uniform:METHOD") or, with level
+    // > 0, of every matrix at that level (the run panel's search method),
+    // as the run panel's "Recover with LoRA…" does after its dialog.
+    void recoverWithLora(const QString& result, double level, const sieve::LoraSettings& lora);
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -147,6 +151,7 @@ private:
     void onModelOpened(const ModelSummary& summary);
     void onTaskOpened(const TaskInfo& task);
     void onBaseline(const BaselineResult& baseline);
+    void onLoraFinished(const LoraRun& run);
     void onUniformPoint(const QString& method, const UniformPoint& point, bool int8Factors);
     void onUniformFinished(const UniformResult& result);
     void onGeneration(const QString& method, const Generation& generation);

@@ -97,6 +97,8 @@ void EngineBridge::forward(const JobEvent& event) {
                 Q_EMIT sensitivityFinished(e.result);
             else if constexpr (std::is_same_v<E, HeldOutEvent>)
                 Q_EMIT heldOutMeasured(e.eval);
+            else if constexpr (std::is_same_v<E, LoraFinishedEvent>)
+                Q_EMIT loraFinished(e.run);
         },
         event);
 }
@@ -240,6 +242,21 @@ void EngineBridge::exportModel(const QString& directory, const QString& format, 
                     ? tr("; forward %1x the dense model's speed")
                           .arg(r.tokensPerSecond / r.denseTokensPerSecond, 0, 'f', 2)
                     : QString());
+    });
+}
+
+void EngineBridge::recoverWithLora(const QString& result, double level, const LoraSettings& lora,
+                                   const RunSettings& settings) {
+    start(tr("LoRA recovery"), [this, result, level, lora, settings](JobContext& c) {
+        const LoraRun r = engine_->lora({result.toStdString(), level > 0 ? level : -1.0}, lora, settings, c);
+        QString text = tr("LoRA on %1: search %2 -> %3")
+                           .arg(QString::fromStdString(r.source) +
+                                (r.level >= 0 ? tr(" at level %1").arg(r.level, 0, 'f', 2) : QString()))
+                           .arg(r.searchBefore, 0, 'f', 3)
+                           .arg(r.searchAfter, 0, 'f', 3);
+        if (r.heldOutExamples > 0)
+            text += tr(", held-out %1 -> %2").arg(r.heldOutBefore, 0, 'f', 3).arg(r.heldOutAfter, 0, 'f', 3);
+        return text;
     });
 }
 

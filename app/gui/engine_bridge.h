@@ -50,6 +50,8 @@ public Q_SLOTS:
     void evaluateOnTask(const QString& taskPath, const QString& result) override;
     void exportModel(const QString& directory, const QString& format, const QString& result,
                      bool int8) override;
+    void recoverWithLora(const QString& result, double level, const sieve::LoraSettings& lora,
+                         const sieve::RunSettings& settings) override;
     void stop() override;
     void newSession() override;
     void openSession(const QString& path, const sieve::DeviceChoice& device) override;

@@ -1340,6 +1340,7 @@ LoraRun Engine::lora(const LoraTarget& target, const LoraSettings& lora, const R
         context.advance(1);
     }
     d.session.putLora(run);
+    context.emit(LoraFinishedEvent{run});
     context.log(
         "LoRA on " + run.source + (run.level >= 0 ? " at level " + fixed(run.level, 2) : "") + " (" +
         run.method + ", " + fixed(100 * run.removedFraction, 1) +

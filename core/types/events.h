@@ -5,6 +5,7 @@
 #include <string>
 #include <variant>
 
+#include "core/types/lora.h"
 #include "core/types/results.h"
 
 namespace sieve {
@@ -65,8 +66,13 @@ struct HeldOutEvent {
     HeldOutEval eval;
 };
 
-using JobEvent =
-    std::variant<LogEvent, BaselineEvent, CalibrationEvent, UniformPointEvent, UniformFinishedEvent,
-                 GenerationEvent, GaFinishedEvent, SensitivityEvent, SensitivityFinishedEvent, HeldOutEvent>;
+// A LoRA recovery has finished (and is in the session).
+struct LoraFinishedEvent {
+    LoraRun run;
+};
+
+using JobEvent = std::variant<LogEvent, BaselineEvent, CalibrationEvent, UniformPointEvent,
+                              UniformFinishedEvent, GenerationEvent, GaFinishedEvent, SensitivityEvent,
+                              SensitivityFinishedEvent, HeldOutEvent, LoraFinishedEvent>;
 
 }  // namespace sieve

@@ -31,6 +31,7 @@
 #include "widgets/panels/run_panel.h"
 #include "widgets/playground/examples_panel.h"
 #include "widgets/playground/playground.h"
+#include "widgets/plots/accuracy_curve_plot.h"
 #include "widgets/plots/ga_convergence_plot.h"
 #include "widgets/plots/pruning_heatmap.h"
 
@@ -563,6 +564,52 @@ private Q_SLOTS:
                  qPrintable(finished.first().at(1).toString()));
         QTest::qWait(50);
         QVERIFY(window.action(QStringLiteral("actionExportModel"))->isEnabled());
+    }
+
+    // "Recover with LoRA" on the real engine: a uniform sweep, then the
+    // adapters at one level through the window; the run is in the session,
+    // its "with LoRA" point is on the accuracy plot beside the curve, and
+    // the button is enabled again afterwards.
+    void recoversWithLoraFromTheWindow() {
+        app::EngineBridge bridge;
+        MainWindow window(&bridge);
+        window.setPromptOnClose(false);
+        window.show();
+        QCOMPARE(openDemoWithAdd(bridge, window), QString());
+        RunSettings s = smallRun();
+        s.methods = {"weight-svd"};
+        s.grid = {0, 0.35, 0.7};
+        window.runPanel()->setSettings(s);
+        QTest::mouseClick(window.runPanel()->button(RunPanel::Action::Uniform), Qt::LeftButton);
+        QCOMPARE(waitFinished(bridge, 300000), QString());
+        QTest::qWait(50);
+
+        LoraSettings lora;
+        lora.rank = 4;
+        lora.steps = 40;
+        lora.learningRate = 3e-3;
+        QSignalSpy done(&bridge, &EngineClient::loraFinished);
+        window.recoverWithLora(QString(), 0.7, lora);
+        QVERIFY(!window.runPanel()->button(RunPanel::Action::Lora)->isEnabled());  // a job runs
+        QCOMPARE(waitFinished(bridge, 300000), QString());
+        QTest::qWait(50);
+        QCOMPARE(done.count(), 1);
+        const SessionData session = bridge.session();
+        QCOMPARE(session.lora.size(), size_t(1));
+        const LoraRun& run = session.lora.front();
+        QCOMPARE(run.method, std::string("weight-svd"));
+        QVERIFY2(run.searchAfter > run.searchBefore, qPrintable(QString::number(run.searchAfter)));
+        const QVector<QPointF> points = window.accuracyPlot()->loraData(QStringLiteral("weight-svd"));
+        QCOMPARE(points.size(), 1);
+        QCOMPARE(points.front().y(), run.searchAfter);
+        QVERIFY(std::abs(points.front().x() - 100.0 * run.removedFraction) < 1e-9);
+        // The curve without LoRA at the same level is lower.
+        const QVector<QPointF> curve = window.accuracyPlot()->curveData(QStringLiteral("weight-svd"));
+        QVERIFY(std::any_of(curve.begin(), curve.end(), [&](const QPointF& p) {
+            return std::abs(p.x() - points.front().x()) < 1e-9 && p.y() < points.front().y();
+        }));
+        QVERIFY(window.accuracyPlot()->legendLabels().contains(QStringLiteral("Weight SVD + LoRA")));
+        QVERIFY(window.runPanel()->button(RunPanel::Action::Lora)->isEnabled());
     }
 
     // The playground on the real engine: a wheel notch on a heatmap cell sets

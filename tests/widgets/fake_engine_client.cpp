@@ -104,6 +104,25 @@ void FakeEngineClient::exportModel(const QString& directory, const QString& form
     Q_EMIT finished(true, tr("Exported %1 (%2) to %3").arg(result, format, directory));
 }
 
+void FakeEngineClient::recoverWithLora(const QString& result, double level, const LoraSettings& lora,
+                                       const RunSettings& settings) {
+    ++calls_[QStringLiteral("recoverWithLora")];
+    lastLora_ = {result, level, lora};
+    LoraRun run;
+    run.source = level > 0 ? "level:" + searchMethodOf(settings) : result.toStdString();
+    run.method = searchMethodOf(settings);
+    run.level = level > 0 ? level : -1;
+    run.removedFraction = 0.5;
+    run.settings = lora;
+    run.loss.assign(size_t(lora.steps), 1.0);
+    run.searchBefore = 0.5;
+    run.searchAfter = 0.8;
+    run.searchExamples = searchExamples;
+    session_.putLora(run);
+    Q_EMIT loraFinished(run);
+    Q_EMIT finished(true, tr("LoRA on %1").arg(QString::fromStdString(run.source)));
+}
+
 void FakeEngineClient::evaluateOnTask(const QString& taskPath, const QString& result) {
     ++calls_[QStringLiteral("evaluateOnTask")];
     lastEvaluatedTask_ = taskPath;

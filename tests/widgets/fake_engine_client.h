@@ -47,6 +47,13 @@ public:
         bool int8 = false;
     };
     ExportRequest lastExport() const { return lastExport_; }
+    // The last recoverWithLora request.
+    struct LoraRequest {
+        QString result;
+        double level = -1;
+        LoraSettings lora;
+    };
+    LoraRequest lastLora() const { return lastLora_; }
 
     // Synchronous shortcuts for the tests (the slots take the device the dialog chose).
     void openDemoModel() { openDemoModel(DeviceChoice{}); }
@@ -66,6 +73,10 @@ public Q_SLOTS:
     // Records the request and answers as the engine does (writes nothing).
     void exportModel(const QString& directory, const QString& format, const QString& result,
                      bool int8) override;
+    // Records the request and stores a synthetic run (search 0.5 -> 0.8,
+    // half of the prunable parameters removed) as the engine would.
+    void recoverWithLora(const QString& result, double level, const sieve::LoraSettings& lora,
+                         const sieve::RunSettings& settings) override;
     void stop() override;
     void newSession() override;
     void openSession(const QString& path, const sieve::DeviceChoice& device) override;
@@ -97,6 +108,7 @@ private:
     DeviceChoice lastDevice_;
     QString lastEvaluatedTask_, lastEvaluatedResult_;
     ExportRequest lastExport_;
+    LoraRequest lastLora_;
     CancelToken cancel_;
     std::atomic<bool> busy_{false};
     QFuture<void> job_;

@@ -13,6 +13,7 @@
 #include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QSpinBox>
 #include <QTabWidget>
 #include <QTemporaryDir>
 #include <QTimer>
@@ -23,6 +24,7 @@
 #include "fake_engine_client.h"
 #include "test_support.h"
 #include "widgets/main_window.h"
+#include "widgets/panels/lora_dialog.h"
 #include "widgets/panels/model_panel.h"
 #include "widgets/panels/open_model_dialog.h"
 #include "widgets/panels/progress_panel.h"
@@ -484,6 +486,54 @@ void TestMainWindow::exportPrunedModelFromWindow() {
     f.window.exportResultModel(QStringLiteral("uniform:bogus"), QStringLiteral("dense"), false,
                                QStringLiteral("/out/b"));
     QCOMPARE(f.engine.calls(QStringLiteral("exportModel")), 2);
+}
+
+// Recover with LoRA: the run panel's button and the Run menu's action ask
+// the engine with the dialog's choices; the run lands on the accuracy plot.
+void TestMainWindow::recoverWithLoraFromWindow() {
+    Fixture f;
+    QAction* lora = f.window.action(QStringLiteral("actionLora"));
+    QVERIFY(lora);
+    QVERIFY(f.window.menuBar()->findChild<QMenu*>(QStringLiteral("menuRun"))->actions().contains(lora));
+    QVERIFY(f.window.runPanel()->button(RunPanel::Action::Lora));
+    // Nothing to recover before a run: refused before the engine is asked.
+    f.window.recoverWithLora(QStringLiteral("ga"), -1, LoraSettings{});
+    QCOMPARE(f.engine.calls(QStringLiteral("recoverWithLora")), 0);
+    QTRY_VERIFY(f.window.findChild<QMessageBox*>(QStringLiteral("errorBox")));
+    for (auto* box : f.window.findChildren<QMessageBox*>(QStringLiteral("errorBox"))) box->close();
+
+    f.setGa(10, 3);
+    QSignalSpy finished(&f.engine, &EngineClient::finished);
+    f.click(RunPanel::Action::RunAll);
+    QVERIFY(!f.window.runPanel()->button(RunPanel::Action::Lora)->isEnabled());
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 60000);
+    QTRY_VERIFY_WITH_TIMEOUT(windowIdle(f.window), 5000);
+
+    // The dialog: the session's results, then one entry per grid level.
+    RunSettings s;
+    QString error;
+    QVERIFY(f.window.runPanel()->settings(&s, &error));
+    LoraDialog dialog({QStringLiteral("ga"), QStringLiteral("uniform:sieve")}, s.grid,
+                      QStringLiteral("sieve"));
+    auto* target = dialog.findChild<QComboBox*>(QStringLiteral("loraTarget"));
+    QCOMPARE(target->count(), 2 + int(s.grid.size()) - 1);
+    QCOMPARE(dialog.request().result, QStringLiteral("ga"));
+    target->setCurrentIndex(2 + 4);  // the fifth level above 0
+    dialog.findChild<QSpinBox*>(QStringLiteral("loraRank"))->setValue(16);
+    dialog.findChild<QSpinBox*>(QStringLiteral("loraSteps"))->setValue(25);
+    const LoraRequest request = dialog.request();
+    QVERIFY(request.result.isEmpty());
+    QCOMPARE(request.level, s.grid[5]);
+    QCOMPARE(request.lora.rank, 16);
+    QCOMPARE(request.lora.steps, 25);
+
+    f.window.recoverWithLora(request.result, request.level, request.lora);
+    QCOMPARE(f.engine.calls(QStringLiteral("recoverWithLora")), 1);
+    QCOMPARE(f.engine.lastLora().level, s.grid[5]);
+    QCOMPARE(f.engine.lastLora().lora.rank, 16);
+    QTRY_COMPARE(f.window.accuracyPlot()->loraData(QStringLiteral("sieve")).size(), 1);
+    QCOMPARE(f.window.accuracyPlot()->loraData(QStringLiteral("sieve")).front(), QPointF(50.0, 0.8));
+    QVERIFY(f.window.accuracyPlot()->toCsv().contains(QStringLiteral("lora,sieve,,50,0.8")));
 }
 
 void TestMainWindow::screenshots() {

@@ -20,5 +20,6 @@ private Q_SLOTS:
     void newSessionClearsTheViewsAndSavesEmpty();
     void evaluateResultOnAnotherTask();
     void exportPrunedModelFromWindow();
+    void recoverWithLoraFromWindow();
     void screenshots();
 };

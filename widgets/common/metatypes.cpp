@@ -16,6 +16,8 @@ void registerMetaTypes() {
     qRegisterMetaType<sieve::LevelStatistics>("sieve::LevelStatistics");
     qRegisterMetaType<sieve::LevelGrid>("sieve::LevelGrid");
     qRegisterMetaType<sieve::HeldOutEval>("sieve::HeldOutEval");
+    qRegisterMetaType<sieve::LoraRun>("sieve::LoraRun");
+    qRegisterMetaType<sieve::LoraSettings>("sieve::LoraSettings");
     qRegisterMetaType<sieve::TaskInfo>("sieve::TaskInfo");
     qRegisterMetaType<sieve::RunSettings>("sieve::RunSettings");
     qRegisterMetaType<sieve::DeviceChoice>("sieve::DeviceChoice");

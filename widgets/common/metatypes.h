@@ -28,6 +28,8 @@ Q_DECLARE_METATYPE(sieve::TaskInfo)
 Q_DECLARE_METATYPE(sieve::RunSettings)
 Q_DECLARE_METATYPE(sieve::DeviceChoice)
 Q_DECLARE_METATYPE(sieve::ChromosomeEvaluation)
+Q_DECLARE_METATYPE(sieve::LoraRun)
+Q_DECLARE_METATYPE(sieve::LoraSettings)
 
 namespace sieve::widgets {
 // Registers every type above; call once

@@ -105,6 +105,10 @@ RunPanel::RunPanel(QWidget* parent) : QWidget(parent) {
     buttons->addWidget(
         addButton(Action::Stop, tr("Stop"), tr("Cancel the running job; the model is left dense (Esc)")), 2,
         1);
+    buttons->addWidget(addButton(Action::Lora, tr("Recover with LoRA…"),
+                                 tr("Train LoRA adapters for a pruned model on the task's calibration split "
+                                    "and score it before and after")),
+                       3, 0, 1, 2);
     layout->addLayout(buttons);
     memoryPlan_ = new MemoryPlanView(this);
     layout->addWidget(memoryPlan_);

@@ -23,7 +23,7 @@ class MemoryPlanView;
 class RunPanel : public QWidget {
     Q_OBJECT
 public:
-    enum class Action { Calibrate, Uniform, Genetic, Sensitivity, RunAll, Stop };
+    enum class Action { Calibrate, Uniform, Genetic, Sensitivity, RunAll, Stop, Lora };
 
     explicit RunPanel(QWidget* parent = nullptr);
 

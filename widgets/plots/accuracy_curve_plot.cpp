@@ -202,6 +202,33 @@ void AccuracyCurvePlot::setUniformResult(const UniformResult& result) {
     }
 }
 
+void AccuracyCurvePlot::setLoraRuns(const std::vector<LoraRun>& runs) {
+    for (auto& [method, g] : lora_) customPlot()->removeGraph(g);
+    lora_.clear();
+    loraPoints_.clear();
+    for (const LoraRun& r : runs)
+        loraPoints_[QString::fromStdString(r.method)].push_back({r.removedFraction * 100.0, r.searchAfter});
+    for (auto& [method, points] : loraPoints_) {
+        std::sort(points.begin(), points.end(),
+                  [](const QPointF& a, const QPointF& b) { return a.x() < b.x(); });
+        QCPGraph* g = customPlot()->addGraph();
+        g->setName(tr("%1 + LoRA").arg(style::methodLabel(method)));
+        const QColor color = style::methodColor(method);
+        g->setPen(QPen(color, 1.6, Qt::DashDotLine));
+        g->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDiamond, QPen(color, 1.6), Qt::white, 9));
+        for (const QPointF& p : points) g->addData(p.x(), p.y());
+        lora_[method] = g;
+    }
+    updateRanges();
+    requestReplot();
+}
+
+QVector<QPointF> AccuracyCurvePlot::loraData(const QString& method) const {
+    const auto it = loraPoints_.find(method);
+    return it == loraPoints_.end() ? QVector<QPointF>()
+                                   : QVector<QPointF>(it->second.begin(), it->second.end());
+}
+
 void AccuracyCurvePlot::setGaBest(const QString& method, const Individual& best) {
     gaIndividuals_[method] = best;
     QCPGraph* g = gaGraphFor(method);
@@ -279,6 +306,9 @@ void AccuracyCurvePlot::clear() {
     for (auto& [method, g] : gaBest_) customPlot()->removeGraph(g);
     for (auto& [method, g] : heldOut_) customPlot()->removeGraph(g);
     for (auto& [method, g] : heldOutLink_) customPlot()->removeGraph(g);
+    for (auto& [method, g] : lora_) customPlot()->removeGraph(g);
+    lora_.clear();
+    loraPoints_.clear();
     curves_.clear();
     gaBest_.clear();
     heldOut_.clear();
@@ -316,6 +346,8 @@ void AccuracyCurvePlot::updateRanges() {
     for (const auto& [m, ind] : gaIndividuals_) includePoint(ind.accuracy);
     // Held-out points: other examples (no bars drawn for them).
     for (const auto& [m, p] : heldOutPoints_) include(p.y());
+    for (const auto& [m, points] : loraPoints_)
+        for (const QPointF& p : points) include(p.y());
     if (hi < lo) {
         lo = 0;
         hi = 1;
@@ -390,6 +422,11 @@ QString AccuracyCurvePlot::toCsv() const {
                    .arg(p.x(), 0, 'g', 10)
                    .arg(p.y(), 0, 'g', 10) +
                (intervals ? QStringLiteral(",,") : QString()) + QLatin1Char('\n');
+    for (const auto& [method, points] : loraPoints_)
+        for (const QPointF& p : points)
+            csv +=
+                QStringLiteral("lora,%1,,%2,%3").arg(method).arg(p.x(), 0, 'g', 10).arg(p.y(), 0, 'g', 10) +
+                interval(p.y()) + QLatin1Char('\n');
     if (haveBaseline_) {
         csv += QStringLiteral("a0,,,,%1").arg(a0_, 0, 'g', 10) + interval(a0_) + QLatin1Char('\n');
         csv += QStringLiteral("threshold,,,,%1").arg(threshold(), 0, 'g', 10) +

@@ -8,13 +8,17 @@
 // entry naming its method. With the number of examples the accuracies were
 // measured on, every curve point and GA best carries its Wilson 95 % interval
 // as an error bar: a curve's wiggles and a gap between methods mean something
-// only where the bars do not overlap.
+// only where the bars do not overlap. LoRA recoveries of the session are
+// drawn per method as "<method> + LoRA": their search accuracy after
+// training, at the share removed (diamonds, joined where there are several
+// levels), beside the curve without.
 #include <QColor>
 #include <QPointF>
 #include <QString>
 #include <QVector>
 #include <map>
 
+#include "core/types/lora.h"
 #include "core/types/results.h"
 #include "widgets/plots/plot_view.h"
 
@@ -51,6 +55,10 @@ public:
     // then each point gets its Wilson 95 % interval as an error bar (and the
     // CSV two more columns). 0 examples draws none.
     void setExamples(int64_t examples, bool proportionMetric);
+    // The session's LoRA runs (replacing the ones drawn before).
+    void setLoraRuns(const std::vector<LoraRun>& runs);
+    // (percent pruned, search accuracy after LoRA) per run of `method`, by share removed.
+    QVector<QPointF> loraData(const QString& method) const;
     int64_t examples() const { return proportionMetric_ ? examples_ : 0; }
     void clear();
 
@@ -103,6 +111,8 @@ private:
     std::map<CurveKey, std::vector<UniformPoint>> points_;
     std::map<QString, Individual> gaIndividuals_;
     std::map<QCPGraph*, QCPErrorBars*> bars_;
+    std::map<QString, QCPGraph*> lora_;                   // "<method> + LoRA"
+    std::map<QString, std::vector<QPointF>> loraPoints_;  // (percent, accuracy), sorted
     int64_t examples_ = 0;
     bool proportionMetric_ = false;
 };
