@@ -75,7 +75,7 @@
 <context>
     <name>sieve::app::EngineBridge</name>
     <message>
-        <location filename="../app/gui/engine_bridge.cpp" line="+111"/>
+        <location filename="../app/gui/engine_bridge.cpp" line="+113"/>
         <source>%1: another job is running; stop it first</source>
         <translation>%1: Ein anderer Auftrag läuft; halten Sie ihn zuerst an</translation>
     </message>
@@ -115,12 +115,12 @@
         <translation>Demo-Modell wird geöffnet</translation>
     </message>
     <message>
-        <location line="-72"/>
+        <location line="-74"/>
         <source>Calibrated on %1 examples (%2 tokens)</source>
         <translation>Kalibriert auf %1 Beispielen (%2 Token)</translation>
     </message>
     <message>
-        <location line="+58"/>
+        <location line="+60"/>
         <source>Opened %1 (%2 layers, %3 parameters) on %4</source>
         <translation>%1 geöffnet (%2 Schichten, %3 Parameter) auf %4</translation>
     </message>
@@ -175,7 +175,7 @@
         <translation>Modell exportieren</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+6"/>
         <source>Exported %1 (%2%3) to %4: %5 of %6 parameters, %7 MB</source>
         <translation>%1 exportiert (%2%3) nach %4: %5 von %6 Parametern, %7 MB</translation>
     </message>
@@ -190,7 +190,27 @@
         <translation>; Vorwärtsdurchlauf %1x so schnell wie das dichte Modell</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+8"/>
+        <source>LoRA recovery</source>
+        <translation>LoRA-Wiederherstellung</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>LoRA on %1: search %2 -&gt; %3</source>
+        <translation>LoRA für %1: Suche %2 -&gt; %3</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source> at level %1</source>
+        <translation> auf Stufe %1</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>, held-out %1 -&gt; %2</source>
+        <translation>, zurückgehalten %1 -&gt; %2</translation>
+    </message>
+    <message>
+        <location line="+10"/>
         <location line="+3"/>
         <source>New session</source>
         <translation>Neue Sitzung</translation>
@@ -226,7 +246,7 @@
         <translation>Stufen werden ausgewertet</translation>
     </message>
     <message>
-        <location line="-86"/>
+        <location line="-88"/>
         <source>Evaluate on another task</source>
         <translation>Auf einer anderen Aufgabe bewerten</translation>
     </message>
@@ -236,7 +256,7 @@
         <translation>%1 auf %2 bewertet</translation>
     </message>
     <message>
-        <location line="+65"/>
+        <location line="+67"/>
         <source>Reading session</source>
         <translation>Sitzung wird gelesen</translation>
     </message>
@@ -287,7 +307,12 @@
         <translation>%1 + GA, zurückgehalten</translation>
     </message>
     <message>
-        <location line="-98"/>
+        <location line="+97"/>
+        <source>%1 + LoRA</source>
+        <translation>%1 + LoRA</translation>
+    </message>
+    <message>
+        <location line="-195"/>
         <source>prunable parameters removed (%)</source>
         <translation>entfernte ausdünnbare Parameter (%)</translation>
     </message>
@@ -364,9 +389,14 @@
 <context>
     <name>sieve::widgets::EngineClient</name>
     <message>
-        <location filename="../widgets/engine_client.h" line="+88"/>
+        <location filename="../widgets/engine_client.h" line="+89"/>
         <source>This engine cannot export %1</source>
         <translation>Diese Engine kann %1 nicht exportieren</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>This engine cannot recover %1 with LoRA</source>
+        <translation>Diese Engine kann %1 nicht mit LoRA wiederherstellen</translation>
     </message>
     <message>
         <location line="+22"/>
@@ -808,9 +838,87 @@
     </message>
 </context>
 <context>
+    <name>sieve::widgets::LoraDialog</name>
+    <message>
+        <location filename="../widgets/panels/lora_dialog.cpp" line="+17"/>
+        <source>Recover with LoRA</source>
+        <translation>Mit LoRA wiederherstellen</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Genetic search best</source>
+        <translation>Bestes Ergebnis der genetischen Suche</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Uniform optimum of %1</source>
+        <translation>Gleichmäßiges Optimum von %1</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Every matrix at %1 % (%2)</source>
+        <translation>Jede Matrix auf %1 % (%2)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The pruned model the adapters are trained for</source>
+        <translation>Das beschnittene Modell, für das die Adapter trainiert werden</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Pruned model:</source>
+        <translation>&amp;Beschnittenes Modell:</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Rank r of every adapter (PEFT&apos;s r)</source>
+        <translation>Rang r jedes Adapters (r in PEFT)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Rank:</source>
+        <translation>&amp;Rang:</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>lora_alpha: the adapters&apos; output is scaled by alpha / r</source>
+        <translation>lora_alpha: die Ausgabe der Adapter wird mit alpha / r skaliert</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Alpha:</source>
+        <translation>&amp;Alpha:</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>&amp;Steps:</source>
+        <translation>&amp;Schritte:</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>AdamW&apos;s learning rate (no weight decay)</source>
+        <translation>Lernrate von AdamW (ohne Weight Decay)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Learning rate:</source>
+        <translation>&amp;Lernrate:</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Calibration examples per step</source>
+        <translation>Kalibrierungsbeispiele pro Schritt</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Batch:</source>
+        <translation>&amp;Batch:</translation>
+    </message>
+</context>
+<context>
     <name>sieve::widgets::MainWindow</name>
     <message>
-        <location filename="../widgets/main_window.cpp" line="+64"/>
+        <location filename="../widgets/main_window.cpp" line="+65"/>
         <source>Sieve sessions (*.h5 *.hdf5)</source>
         <translation>Sieve-Sitzungen (*.h5 *.hdf5)</translation>
     </message>
@@ -1035,6 +1143,16 @@
         <translation>Ctrl+.</translation>
     </message>
     <message>
+        <location line="+3"/>
+        <source>Recover with &amp;LoRA…</source>
+        <translation>Mit &amp;LoRA wiederherstellen…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Train LoRA adapters for a pruned model (the GA&apos;s best, a uniform optimum or one level) on the task&apos;s calibration split, and score it before and after</source>
+        <translation>LoRA-Adapter für ein beschnittenes Modell (das beste der GA, ein gleichmäßiges Optimum oder eine Stufe) auf dem Kalibrierungsteil der Aufgabe trainieren und es vorher und nachher bewerten</translation>
+    </message>
+    <message>
         <location line="+8"/>
         <source>&amp;Pin for Comparison</source>
         <translation>Für Vergleich &amp;anheften</translation>
@@ -1135,7 +1253,7 @@
         <translation>A&amp;usführen</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+11"/>
         <source>&amp;View</source>
         <translation>&amp;Ansicht</translation>
     </message>
@@ -1165,7 +1283,7 @@
         <translation>Die neue Sprache gilt ab dem nächsten Start von Sieve Workbench.</translation>
     </message>
     <message>
-        <location line="+86"/>
+        <location line="+87"/>
         <source>&amp;%1 %2 — %3</source>
         <translation>&amp;%1 %2 — %3</translation>
     </message>
@@ -1250,7 +1368,22 @@
         <translation>%1 geöffnet</translation>
     </message>
     <message>
-        <location line="+164"/>
+        <location line="+140"/>
+        <source>The session has no result %1: run a uniform sweep or the genetic search first, or recover one level</source>
+        <translation>Die Sitzung hat kein Ergebnis %1: zuerst einen gleichmäßigen Durchlauf oder die genetische Suche ausführen, oder eine Stufe wiederherstellen</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>LoRA recovery at level %1…</source>
+        <translation>LoRA-Wiederherstellung auf Stufe %1…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>LoRA recovery of %1…</source>
+        <translation>LoRA-Wiederherstellung von %1…</translation>
+    </message>
+    <message>
+        <location line="+55"/>
         <source>Opened model %1: %2 matrices in %3 layers on %4</source>
         <translation>Modell %1 geöffnet: %2 Matrizen in %3 Schichten auf %4</translation>
     </message>
@@ -1331,12 +1464,12 @@
         <translation>Engpass: einzeln bei %1 verliert sie &gt; ε·a₀</translation>
     </message>
     <message>
-        <location line="-350"/>
+        <location line="-390"/>
         <source>Open Task</source>
         <translation>Aufgabe öffnen</translation>
     </message>
     <message>
-        <location line="-583"/>
+        <location line="-589"/>
         <source>Convergence</source>
         <translation>Konvergenz</translation>
     </message>
@@ -1367,12 +1500,12 @@
     </message>
     <message>
         <location line="+17"/>
-        <location line="+969"/>
+        <location line="+1015"/>
         <source>Pruning levels: no genetic search yet</source>
         <translation>Ausdünnungsstufen: noch keine genetische Suche</translation>
     </message>
     <message>
-        <location line="-410"/>
+        <location line="-450"/>
         <source>Tasks (*.json *.jsonl *.yaml *.yml);;All files (*)</source>
         <translation>Aufgaben (*.json *.jsonl *.yaml *.yml);;Alle Dateien (*)</translation>
     </message>
@@ -1383,11 +1516,12 @@
     </message>
     <message>
         <location line="+12"/>
+        <location line="+56"/>
         <source>Open a model first (File ▸ Open Demo Model, Ctrl+D)</source>
         <translation>Öffnen Sie zuerst ein Modell (Datei ▸ Demo-Modell öffnen, Strg+D)</translation>
     </message>
     <message>
-        <location line="+42"/>
+        <location line="+26"/>
         <source>Sieve Workbench</source>
         <translation>Sieve Workbench</translation>
     </message>
@@ -1444,7 +1578,7 @@
         <translation>%1, bestes GA-Ergebnis mit %2</translation>
     </message>
     <message>
-        <location line="+60"/>
+        <location line="+61"/>
         <source>Genetic search with %1 (ε = %2, %3 chromosomes per generation): best %4 removed, search accuracy %5</source>
         <translation>Genetische Suche mit %1 (ε = %2, %3 Chromosomen je Generation): bestes %4 entfernt, Suchgenauigkeit %5</translation>
     </message>
@@ -1537,7 +1671,7 @@
         <translation>, wird ausgewertet…</translation>
     </message>
     <message>
-        <location filename="../widgets/main_window.cpp" line="-946"/>
+        <location filename="../widgets/main_window.cpp" line="-989"/>
         <source>E&amp;valuate Result on Another Task…</source>
         <translation>Ergebnis auf anderer Aufgabe &amp;bewerten…</translation>
     </message>
@@ -1547,7 +1681,7 @@
         <translation>Das beste Individuum des GA oder ein gleichmäßiges Optimum auf einer anderen Aufgabendatei bewerten, neben dem dichten Modell: verallgemeinert, was die Suche behalten hat?</translation>
     </message>
     <message>
-        <location line="+685"/>
+        <location line="+727"/>
         <source>%1 on %2: dense %3, pruned %4 on %5 examples, %6 % of the prunable parameters removed</source>
         <translation>%1 auf %2: dicht %3, ausgedünnt %4 auf %5 Beispielen, %6 % der ausdünnbaren Parameter entfernt</translation>
     </message>
@@ -1603,7 +1737,7 @@
         <translation>Bewerte %1 auf %2…</translation>
     </message>
     <message>
-        <location line="-907"/>
+        <location line="-953"/>
         <source>Accuracy against the share of prunable parameters removed (embeddings and lm_head are never pruned), per method</source>
         <translation>Genauigkeit über dem Anteil entfernter ausdünnbarer Parameter (Embeddings und lm_head werden nie ausgedünnt), je Methode</translation>
     </message>
@@ -1618,7 +1752,7 @@
         <translation>Eine Sitzung anzeigen, die ein anderer Prozess schreibt (ein Cluster-Lauf), und neu zeichnen, während sie wächst; schreibgeschützt</translation>
     </message>
     <message>
-        <location line="+318"/>
+        <location line="+324"/>
         <source>Follow Session</source>
         <translation>Sitzung verfolgen</translation>
     </message>
@@ -2202,7 +2336,17 @@
         <translation>Den laufenden Auftrag abbrechen; das Modell bleibt dicht (Esc)</translation>
     </message>
     <message>
-        <location line="+40"/>
+        <location line="+2"/>
+        <source>Recover with LoRA…</source>
+        <translation>Mit LoRA wiederherstellen…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Train LoRA adapters for a pruned model on the task&apos;s calibration split and score it before and after</source>
+        <translation>LoRA-Adapter für ein beschnittenes Modell auf dem Kalibrierungsteil der Aufgabe trainieren und es vorher und nachher bewerten</translation>
+    </message>
+    <message>
+        <location line="+41"/>
         <source>level grid entry &apos;%1&apos; is not a number</source>
         <translation>Rastereintrag „%1“ ist keine Zahl</translation>
     </message>
@@ -2217,7 +2361,7 @@
         <translation>Stufenraster: %1</translation>
     </message>
     <message>
-        <location line="-135"/>
+        <location line="-139"/>
         <source>Also with &amp;8-bit factors</source>
         <translation>Auch mit &amp;8-Bit-Faktoren</translation>
     </message>
