@@ -11,6 +11,10 @@ JSON reports (nothing is tuned here: the numbers are what the runs print):
   sieve ga     GA with `weight-svd` in a second session (what the search adds
                on its own), also scored on the held-out examples
   sieve eval --apply   results scored on another task (GENERALISE below)
+  sieve lora   LoRA recovery (eps 5 % sessions) of the GA best and of every
+               matrix at the first grid level above the uniform sieve optimum
+The uniform sweeps run with --int8 too: each method's 8-bit-factor optimum
+is a column beside the float one.
 Tasks: the demo model's skills, stories260K's next-token task, and with
 --smollm / --stories the real tasks in resources/tasks/ (ARC-Easy, SST-2,
 BIG-Bench Hard; scripts/make_tasks.py) on SmolLM2-135M-Instruct (its Q4_1
@@ -166,6 +170,31 @@ def result_rows(name, eps, rep, ga_label):
     return rows
 
 
+LORA = ["--lora-rank", "8", "--lora-steps", "100", "--lora-lr", "0.001"]
+
+
+def lora_recovery(sieve, session, name, base):
+    """LoRA on the GA best and one level above the uniform sieve optimum; rows of the LoRA table."""
+    rep = report(sieve, session)
+    grid = rep["level_grid"]
+    best = next((u["best_level"] for u in rep["uniform"] if u["method"] == "sieve"), None)
+    above = [g for g in grid if best is not None and g > best + 1e-9]
+    have = {(r["source"], r.get("level")) for r in rep.get("lora", [])}
+    if rep.get("ga", {}).get("best") and ("ga", None) not in have:
+        run([sieve, "lora", *base, "--methods", "sieve", "--result", "ga", *LORA, "--session", session])
+    if above and ("level:sieve", above[0]) not in have:
+        run([sieve, "lora", *base, "--methods", "sieve", "--levels", above[0], *LORA, "--session", session])
+    rows = []
+    for r in report(sieve, session).get("lora", []):
+        label = "GA best" if r["source"] == "ga" else f"every matrix at {r['level']:g}"
+        held = (f"{r['held_out_before']:.3f} -> {r['held_out_after']:.3f} (n {r['held_out_examples']})"
+                if r["held_out_examples"] else "-")
+        rows.append(f"| {name} | {label} | {100 * r['removed_fraction']:.1f} | {r['loss'][0]:.3f} -> "
+                    f"{r['loss'][-1]:.3f} | {r['search_before']:.3f} -> {r['search_after']:.3f} "
+                    f"(n {r['search_examples']}) | {held} |")
+    return rows
+
+
 def screenshots(workbench, session, target):
     """The heatmap PNG of a session, from the workbench's own export."""
     with tempfile.TemporaryDirectory() as d:
@@ -195,7 +224,7 @@ def main():
     minutes_file = out / "minutes.json"
     minutes = json.loads(minutes_file.read_text()) if args.reuse and minutes_file.exists() else {}
 
-    summary, detail, maps, figures, sessions = [], [], [], [], {}
+    summary, detail, maps, figures, sessions, lora_rows = [], [], [], [], {}, []
     for name, model_name, model, task, held_out, sequential in tasks(args):
         for eps in (0.01, 0.05):
             tag = name.replace("/", "-") + f"-eps{eps}"
@@ -206,11 +235,13 @@ def main():
             started = time.time()
             base = ["--model", model, "--task", task, "--eps", eps, "--held-out", held_out, "--quiet", *ga]
             if not (s1.exists() and report(sieve, s1).get("ga", {}).get("complete")):
-                run([sieve, "run", *base, "--methods", METHODS, "--method", "sieve", "--session", s1])
+                run([sieve, "run", *base, "--methods", METHODS, "--method", "sieve", "--int8", "--session", s1])
             if sequential and SEQUENTIAL not in {u["method"] for u in report(sieve, s1)["uniform"]}:
                 run([sieve, "sweep", *base, "--methods", SEQUENTIAL, "--session", s1])
             if not (s2.exists() and report(sieve, s2).get("ga", {}).get("complete")):
                 run([sieve, "ga", *base, "--method", "weight-svd", "--session", s2])
+            if eps == 0.05:
+                lora_rows += lora_recovery(sieve, s1, name, base)
             minutes[tag] = minutes.get(tag, 0) + (time.time() - started) / 60
             minutes_file.write_text(json.dumps(minutes, indent=1))
             r1, r2 = report(sieve, s1), report(sieve, s2)
@@ -218,6 +249,8 @@ def main():
             b = r1["baseline"]
             res = b["eps_resolution"]
             uniform = {u["method"]: u["best_removed_fraction"] for u in r1["uniform"]}
+            uniform.update({f"{u['method']} 8-bit": u["int8"]["best_removed_fraction"]
+                            for u in r1["uniform"] if u.get("int8")})
             summary.append((name, eps, b, res, uniform, r1["ga"]["best"]["removed_fraction"],
                             r2["ga"]["best"]["removed_fraction"],
                             r1["model"]["prunable_params"] / r1["model"]["total_params"]))
@@ -256,7 +289,7 @@ def main():
                                f"{e['mcnemar']['lost']}/{e['mcnemar']['gained']} | {e['mcnemar']['p']:.2g} |"
                                if "mcnemar" in e else f"| {model_name} | {apply} | {other} | - |")
 
-    methods = METHODS.split(",") + [SEQUENTIAL]
+    methods = METHODS.split(",") + [SEQUENTIAL] + [f"{m} 8-bit" for m in METHODS.split(",") if m != "wanda"]
     total = sum(minutes.values())
     lines = ["# Results: how much of each model does each task need?", "",
              "Regenerated by `python3 scripts/make_results.py " + " ".join(a for a in sys.argv[1:]) +
@@ -290,6 +323,14 @@ def main():
                   "and the pruned model on the other task's whole evaluation split.", "",
                   "| model | searched on | result | scored on | n | removed % prunable | dense | pruned | "
                   "lost/gained | McNemar p |", "|---|---|---|---|---|---|---|---|---|---|", *general]
+    if lora_rows:
+        lines += ["", "## LoRA recovery (eps 5 % sessions)", "",
+                  f"`sieve lora` ({' '.join(LORA)}): adapters on every projection trained on the calibration "
+                  "split, the pruned weights frozen. The GA best (sieve), and every matrix at the first grid "
+                  "level above the uniform sieve optimum (where the uniform model no longer keeps a0): accuracy "
+                  "before -> after on the search and on the held-out examples, Wilson 95 % intervals.", "",
+                  "| task | pruned model | removed % prunable | loss first -> last | search before -> after | "
+                  "held-out before -> after |", "|---|---|---|---|---|---|", *lora_rows]
     lines += ["", READING]
     if figures:
         lines += ["", "## Heatmaps (GA best with sieve, eps = 5 %; the workbench's own export)", ""]
