@@ -157,14 +157,16 @@ const std::vector<Declaration>& declarations() {
          true,
          {}},
         {"export",
-         "write the pruned model (factorized or dense)",
-         "Write the pruned model: 'factorized' (B and A per matrix, read back by sieve) or 'dense' (B A "
-         "multiplied back: a standard Hugging Face directory transformers loads).",
+         "write the pruned model (factorized, dense or GGUF)",
+         "Write the pruned model: 'factorized' (B and A per matrix: smaller; transformers loads it with "
+         "trust_remote_code), 'dense' (B A multiplied back: a standard Hugging Face directory), or "
+         "'gguf-f16' / 'gguf-q8_0' (B A multiplied back into one GGUF file, model.gguf, for llama.cpp; a "
+         "GGUF source's tokenizer is copied into it).",
          true,
          true,
          true,
          {{"out", "DIR", "output directory (new or empty)", "", true},
-          {"format", "NAME", "factorized or dense", "factorized"},
+          {"format", "NAME", "factorized, dense, gguf-f16 or gguf-q8_0", "factorized"},
           {"level", "P", "prune every matrix to level P instead of using the session's GA best", ""}}},
         {"lora",
          "recover accuracy with LoRA adapters",

@@ -447,9 +447,13 @@ std::string exportReportTable(const ExportReport& r) {
         << "\n"
         << "  exported   " << format("%14.0f", double(r.exportedParams)) << "   " << mb(r.exportedBytes)
         << "\n"
-        << "  " << r.factorizedMatrices << " matrices stored as "
-        << (r.int8Factors ? "8-bit factors B A (int8, one float32 scale per direction)" : "factors B A")
-        << "\n";
+        << (r.format == "factorized"
+                ? "  " + std::to_string(r.factorizedMatrices) + " matrices stored as " +
+                      (r.int8Factors ? "8-bit factors B A (int8, one float32 scale per direction)"
+                                     : "factors B A") +
+                      "\n"
+                : std::string());
+    for (const std::string& note : r.notes) out << "  note: " << note << "\n";
     if (r.tokensPerSecond > 0 && r.denseTokensPerSecond > 0) {
         char line[160];
         std::snprintf(line, sizeof line,

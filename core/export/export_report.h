@@ -7,8 +7,9 @@
 
 namespace sieve {
 
-enum class ExportFormat { Factorized, Dense };
-ExportFormat parseExportFormat(const std::string& name);  // "factorized" | "dense"
+enum class ExportFormat { Factorized, Dense, GgufF16, GgufQ8_0 };
+// "factorized" | "dense" | "gguf-f16" | "gguf-q8_0"
+ExportFormat parseExportFormat(const std::string& name);
 
 struct ExportReport {
     std::string directory;
@@ -26,6 +27,7 @@ struct ExportReport {
     double denseTokensPerSecond = 0;
     int64_t speedTokens = 0;  // tokens of the measurement
     std::vector<std::string> files;
+    std::vector<std::string> notes;  // what the export could not carry (e.g. a GGUF without tokenizer)
 };
 
 }  // namespace sieve

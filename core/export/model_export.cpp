@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/common/error.h"
+#include "core/export/gguf_export.h"
 #include "core/model/safetensors.h"
 #include "core/projection/int8_factors.h"
 #include "sieve/modeling_sieve_py.h"
@@ -68,11 +69,17 @@ int64_t countParams(const std::map<std::string, torch::Tensor>& tensors) {
 ExportFormat parseExportFormat(const std::string& name) {
     if (name == "factorized") return ExportFormat::Factorized;
     if (name == "dense") return ExportFormat::Dense;
-    throw InputError("unknown export format '" + name + "' (expected factorized or dense)");
+    if (name == "gguf-f16") return ExportFormat::GgufF16;
+    if (name == "gguf-q8_0") return ExportFormat::GgufQ8_0;
+    throw InputError("unknown export format '" + name +
+                     "' (expected factorized, dense, gguf-f16 or gguf-q8_0)");
 }
 
 ExportReport exportModel(const Model& model, const std::string& directory, ExportFormat format,
                          const std::string& sourcePath, const std::string& method, bool int8) {
+    if (format == ExportFormat::GgufF16 || format == ExportFormat::GgufQ8_0)
+        return exportGguf(model, directory,
+                          format == ExportFormat::GgufF16 ? GgufWeights::F16 : GgufWeights::Q8_0, sourcePath);
     const fs::path dir(directory);
     if (fs::exists(dir) && !(fs::is_directory(dir) && fs::is_empty(dir)))
         throw InputError(directory + ": exists and is not an empty directory (refusing to overwrite)");
