@@ -307,12 +307,17 @@
         <translation>%1 + GA, zurückgehalten</translation>
     </message>
     <message>
-        <location line="+97"/>
+        <location line="+101"/>
+        <source>%1, 8-bit factors + LoRA</source>
+        <translation>%1, 8-Bit-Faktoren + LoRA</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>%1 + LoRA</source>
         <translation>%1 + LoRA</translation>
     </message>
     <message>
-        <location line="-195"/>
+        <location line="-200"/>
         <source>prunable parameters removed (%)</source>
         <translation>entfernte ausdünnbare Parameter (%)</translation>
     </message>

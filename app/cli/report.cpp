@@ -220,9 +220,10 @@ std::string loraTable(const SessionData& s, const std::vector<LoraRun>& runs) {
            "(Wilson 95 % intervals)\n";
     for (const LoraRun& r : runs) {
         out << "  " << r.source << (r.level >= 0 ? format(" at level %.2f", r.level) : std::string()) << " ("
-            << r.method << ", " << removedText(r.removedFraction, s.model.summary) << " removed; rank "
-            << r.settings.rank << ", " << r.adapterParams << " adapter parameters, " << r.settings.steps
-            << " steps in " << format("%.1f", r.seconds) << " s): loss "
+            << r.method << (r.int8Factors ? ", 8-bit factors" : "") << ", "
+            << removedText(r.removedFraction, s.model.summary) << " removed; rank " << r.settings.rank << ", "
+            << r.adapterParams << " adapter parameters, " << r.settings.steps << " steps in "
+            << format("%.1f", r.seconds) << " s): loss "
             << format("%.4f", r.loss.empty() ? 0.0 : r.loss.front()) << " -> "
             << format("%.4f", r.loss.empty() ? 0.0 : r.loss.back()) << "\n";
         out << "      search " << withInterval(r.searchBefore, r.searchExamples, s.task.metric) << " -> "
@@ -336,6 +337,7 @@ std::string sessionJson(const SessionData& s) {
                              {"method", r.method},
                              {"level", r.level < 0 ? nlohmann::json() : nlohmann::json(r.level)},
                              {"removed_fraction", r.removedFraction},
+                             {"int8_factors", r.int8Factors},
                              {"rank", r.settings.rank},
                              {"alpha", r.settings.alpha},
                              {"targets", r.settings.targets},

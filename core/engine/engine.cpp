@@ -1301,6 +1301,7 @@ LoraRun Engine::lora(const LoraTarget& target, const LoraSettings& lora, const R
     s.searchMethod = run.method;
     run.settings = lora;
     run.removedFraction = d.problem(s, 1.0).removedFraction(genes);
+    run.int8Factors = s.int8Factors;
 
     const ProjectionSet& set = d.project(run.method, s, context);
     DenseRestoreGuard restore(set);  // also removes the adapters
@@ -1343,7 +1344,7 @@ LoraRun Engine::lora(const LoraTarget& target, const LoraSettings& lora, const R
     context.emit(LoraFinishedEvent{run});
     context.log(
         "LoRA on " + run.source + (run.level >= 0 ? " at level " + fixed(run.level, 2) : "") + " (" +
-        run.method + ", " + fixed(100 * run.removedFraction, 1) +
+        run.method + (run.int8Factors ? ", 8-bit factors" : "") + ", " + fixed(100 * run.removedFraction, 1) +
         " % of the prunable parameters removed): search " + fixed(run.searchBefore, 3) + " -> " +
         fixed(run.searchAfter, 3) +
         (heldOut ? ", held-out " + fixed(run.heldOutBefore, 3) + " -> " + fixed(run.heldOutAfter, 3) : "") +

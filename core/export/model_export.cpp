@@ -77,9 +77,13 @@ ExportFormat parseExportFormat(const std::string& name) {
 
 ExportReport exportModel(const Model& model, const std::string& directory, ExportFormat format,
                          const std::string& sourcePath, const std::string& method, bool int8) {
-    if (format == ExportFormat::GgufF16 || format == ExportFormat::GgufQ8_0)
-        return exportGguf(model, directory,
-                          format == ExportFormat::GgufF16 ? GgufWeights::F16 : GgufWeights::Q8_0, sourcePath);
+    if (format == ExportFormat::GgufF16 || format == ExportFormat::GgufQ8_0) {
+        ExportReport report =
+            exportGguf(model, directory,
+                       format == ExportFormat::GgufF16 ? GgufWeights::F16 : GgufWeights::Q8_0, sourcePath);
+        report.originalBytes = weightBytes(sourcePath);
+        return report;
+    }
     const fs::path dir(directory);
     if (fs::exists(dir) && !(fs::is_directory(dir) && fs::is_empty(dir)))
         throw InputError(directory + ": exists and is not an empty directory (refusing to overwrite)");

@@ -346,6 +346,7 @@ void writeLora(const H5::Group& root, const std::vector<LoraRun>& runs) {
         h5::setAttr(run, "method", r.method);
         h5::setAttr(run, "level", r.level);
         h5::setAttr(run, "removed_fraction", r.removedFraction);
+        h5::setAttr(run, "int8_factors", r.int8Factors);
         h5::setAttr(run, "rank", int64_t(r.settings.rank));
         h5::setAttr(run, "alpha", r.settings.alpha);
         h5::setAttr(run, "targets", r.settings.targets);

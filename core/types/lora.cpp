@@ -63,6 +63,7 @@ std::string loraRunKey(const LoraRun& run) {
     std::ostringstream s;
     s << run.source << '|' << run.method;
     if (run.level >= 0) s << '@' << run.level;
+    if (run.int8Factors) s << "|int8";
     return s.str();
 }
 

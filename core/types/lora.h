@@ -33,6 +33,7 @@ struct LoraRun {
     std::string method;          // the projection method of the pruned model
     double level = -1;           // the uniform level (every matrix), -1 for a GA result
     double removedFraction = 0;  // of the prunable parameters (adapters not counted)
+    bool int8Factors = false;    // the pruned model's factors in 8 bits (RunSettings::int8Factors)
     LoraSettings settings;
     int64_t adapterParams = 0;
     std::vector<double> loss;  // mean answer-token cross-entropy, per step

@@ -108,6 +108,16 @@ private Q_SLOTS:
         const SessionData replaced = SessionFile::load(session);
         QCOMPARE(int(replaced.lora.size()), 1);
         QCOMPARE(int(replaced.lora.front().loss.size()), 5);
+
+        // With 8-bit factors: another run beside it (the pruned model differs), marked as such.
+        RunSettings int8 = settings_;
+        int8.int8Factors = true;
+        const LoraRun quantized = engine_.lora({"ga", 0.7}, again, int8, quiet);
+        QVERIFY(quantized.int8Factors);
+        QVERIFY(quantized.loss.front() != replaced.lora.front().loss.front());
+        const SessionData both = SessionFile::load(session);
+        QCOMPARE(int(both.lora.size()), 2);
+        QVERIFY(both.lora[0].int8Factors != both.lora[1].int8Factors);
     }
 
     void refusesWhatItCannotRecover() {

@@ -203,28 +203,37 @@ void AccuracyCurvePlot::setUniformResult(const UniformResult& result) {
 }
 
 void AccuracyCurvePlot::setLoraRuns(const std::vector<LoraRun>& runs) {
-    for (auto& [method, g] : lora_) customPlot()->removeGraph(g);
+    for (auto& [key, g] : lora_) customPlot()->removeGraph(g);
     lora_.clear();
     loraPoints_.clear();
+    // One series per method and factor precision: "sieve" and "sieve|int8".
     for (const LoraRun& r : runs)
-        loraPoints_[QString::fromStdString(r.method)].push_back({r.removedFraction * 100.0, r.searchAfter});
-    for (auto& [method, points] : loraPoints_) {
+        loraPoints_[loraKey(QString::fromStdString(r.method), r.int8Factors)].push_back(
+            {r.removedFraction * 100.0, r.searchAfter});
+    for (auto& [key, points] : loraPoints_) {
         std::sort(points.begin(), points.end(),
                   [](const QPointF& a, const QPointF& b) { return a.x() < b.x(); });
+        const bool int8 = key.endsWith(QStringLiteral("|int8"));
+        const QString method = int8 ? key.chopped(5) : key;
         QCPGraph* g = customPlot()->addGraph();
-        g->setName(tr("%1 + LoRA").arg(style::methodLabel(method)));
+        g->setName(int8 ? tr("%1, 8-bit factors + LoRA").arg(style::methodLabel(method))
+                        : tr("%1 + LoRA").arg(style::methodLabel(method)));
         const QColor color = style::methodColor(method);
-        g->setPen(QPen(color, 1.6, Qt::DashDotLine));
+        g->setPen(QPen(color, 1.6, int8 ? Qt::DotLine : Qt::DashDotLine));
         g->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDiamond, QPen(color, 1.6), Qt::white, 9));
         for (const QPointF& p : points) g->addData(p.x(), p.y());
-        lora_[method] = g;
+        lora_[key] = g;
     }
     updateRanges();
     requestReplot();
 }
 
-QVector<QPointF> AccuracyCurvePlot::loraData(const QString& method) const {
-    const auto it = loraPoints_.find(method);
+QString AccuracyCurvePlot::loraKey(const QString& method, bool int8Factors) {
+    return int8Factors ? method + QStringLiteral("|int8") : method;
+}
+
+QVector<QPointF> AccuracyCurvePlot::loraData(const QString& method, bool int8Factors) const {
+    const auto it = loraPoints_.find(loraKey(method, int8Factors));
     return it == loraPoints_.end() ? QVector<QPointF>()
                                    : QVector<QPointF>(it->second.begin(), it->second.end());
 }
@@ -422,11 +431,16 @@ QString AccuracyCurvePlot::toCsv() const {
                    .arg(p.x(), 0, 'g', 10)
                    .arg(p.y(), 0, 'g', 10) +
                (intervals ? QStringLiteral(",,") : QString()) + QLatin1Char('\n');
-    for (const auto& [method, points] : loraPoints_)
+    for (const auto& [key, points] : loraPoints_) {
+        const bool int8 = key.endsWith(QStringLiteral("|int8"));
         for (const QPointF& p : points)
-            csv +=
-                QStringLiteral("lora,%1,,%2,%3").arg(method).arg(p.x(), 0, 'g', 10).arg(p.y(), 0, 'g', 10) +
-                interval(p.y()) + QLatin1Char('\n');
+            csv += QStringLiteral("%1,%2,,%3,%4")
+                       .arg(int8 ? QStringLiteral("lora_int8") : QStringLiteral("lora"))
+                       .arg(int8 ? key.chopped(5) : key)
+                       .arg(p.x(), 0, 'g', 10)
+                       .arg(p.y(), 0, 'g', 10) +
+                   interval(p.y()) + QLatin1Char('\n');
+    }
     if (haveBaseline_) {
         csv += QStringLiteral("a0,,,,%1").arg(a0_, 0, 'g', 10) + interval(a0_) + QLatin1Char('\n');
         csv += QStringLiteral("threshold,,,,%1").arg(threshold(), 0, 'g', 10) +

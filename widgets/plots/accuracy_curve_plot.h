@@ -57,8 +57,9 @@ public:
     void setExamples(int64_t examples, bool proportionMetric);
     // The session's LoRA runs (replacing the ones drawn before).
     void setLoraRuns(const std::vector<LoraRun>& runs);
-    // (percent pruned, search accuracy after LoRA) per run of `method`, by share removed.
-    QVector<QPointF> loraData(const QString& method) const;
+    // (percent pruned, search accuracy after LoRA) per run of `method` (its
+    // 8-bit-factor runs with `int8Factors`), by share removed.
+    QVector<QPointF> loraData(const QString& method, bool int8Factors = false) const;
     int64_t examples() const { return proportionMetric_ ? examples_ : 0; }
     void clear();
 
@@ -97,6 +98,7 @@ private:
     void updateRanges();
     void updateErrorBars();
     QCPErrorBars* barsFor(QCPGraph* graph);
+    static QString loraKey(const QString& method, bool int8Factors);
 
     double a0_ = 0;
     double eps_ = 0.05;
