@@ -31,14 +31,9 @@ import torch
 from peft import LoraConfig, get_peft_model
 from transformers import AutoModelForCausalLM
 
+from bench_export import export  # the same pruned model, exported the same way
+
 TARGETS = ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"]
-
-
-def export(a, fmt, out):
-    cmd = [a.sieve, "export", "--model", a.model, "--task", a.task, "--method", a.method, "--level",
-           str(a.level), "--format", fmt, "--quiet", "--threads", "1", "--out", out,
-           "--calibration-tokens", str(a.calibration_tokens)]
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
 
 
 def ours(a, model_dir):
@@ -90,6 +85,7 @@ def main():
     ap.add_argument("--rank", type=int, default=8)
     ap.add_argument("--steps", type=int, default=5)
     a = ap.parse_args()
+    a.int8 = False  # float factors (bench_export's export reads it)
     a.task = a.task or os.path.join(a.model, "tasks", "add.jsonl")
     with tempfile.TemporaryDirectory() as tmp:
         dense, factorized = os.path.join(tmp, "dense"), os.path.join(tmp, "factorized")
