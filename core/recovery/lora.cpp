@@ -37,21 +37,26 @@ int64_t attachLoraAdapters(Model& model, const LoraSettings& settings) {
     int64_t params = 0;
     // Autograd cannot keep inference tensors for the backward pass, and the
     // factor store makes its factors in InferenceMode: such factors are
-    // copied once here (the copy is an ordinary tensor), at the applied rank.
+    // copied once here (the copy is an ordinary tensor), at the applied rank;
+    // so is a masked weight.
     for (int i = 0; i < model.matrixCount(); ++i) {
         PrunableLinear& m = model.matrix(i);
-        if (m.isFactorized() && (m.factorA().is_inference() || m.factorB().is_inference()))
-            m.setFactors(m.factorB().clone(), m.factorA().clone());
-        else if (m.weight().is_inference())
+        if (m.isFactorized()) {
+            if (m.factorA().is_inference() || m.factorB().is_inference())
+                m.setFactors(m.factorB().clone(), m.factorA().clone());
+        } else if (!m.isDense()) {  // a mask (Wanda): the masked weight
+            if (const torch::Tensor W = m.effectiveWeight(); W.is_inference())
+                m.setReplacementWeight(W.clone());
+        } else if (m.weight().is_inference()) {
             throw InputError(m.info().name +
                              ": its weights were made for inference only and cannot be trained");
+        }
     }
     for (int i : loraTargetMatrices(model, settings)) {
         PrunableLinear& linear = model.matrix(i);
         const auto options = linear.weight().options();
         const int64_t H = linear.info().cols, D = linear.info().rows, r = settings.rank;
-        // kaiming_uniform_(a = sqrt(5)) on [r, H]: gain sqrt(2 / (1 + 5)), bound gain sqrt(3 / H) = 1 /
-        // sqrt(H).
+        // kaiming_uniform_(a = sqrt(5)) on [r, H]: bound = sqrt(6 / ((1 + 5) H)) = 1 / sqrt(H).
         const double bound = 1.0 / std::sqrt(double(H));
         torch::Tensor A =
             torch::empty({r, H}, torch::kFloat32).uniform_(-bound, bound, generator).to(options);

@@ -101,6 +101,15 @@ private Q_SLOTS:
         QVERIFY2(std::abs(adapted - run.heldOutAfter) <= oneExample + 1e-9,
                  qPrintable(QString::number(adapted)));
 
+        // An export directory in use is refused before any training.
+        try {
+            engine_.lora({"ga", 0.7}, quickLora(), settings_, quiet, out);
+            QFAIL("exported into a non-empty directory");
+        } catch (const InputError& e) {
+            QVERIFY(std::string(e.what()).find(out) != std::string::npos);
+        }
+        QCOMPARE(int(SessionFile::load(session).lora.size()), 1);
+
         // A second run of the same target replaces the first.
         LoraSettings again = quickLora();
         again.steps = 5;
