@@ -845,22 +845,12 @@
 <context>
     <name>sieve::widgets::LoraDialog</name>
     <message>
-        <location filename="../widgets/panels/lora_dialog.cpp" line="+17"/>
+        <location filename="../widgets/panels/lora_dialog.cpp" line="+18"/>
         <source>Recover with LoRA</source>
         <translation>Mit LoRA wiederherstellen</translation>
     </message>
     <message>
-        <location line="+9"/>
-        <source>Genetic search best</source>
-        <translation>Bestes Ergebnis der genetischen Suche</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Uniform optimum of %1</source>
-        <translation>Gleichmäßiges Optimum von %1</translation>
-    </message>
-    <message>
-        <location line="+5"/>
+        <location line="+10"/>
         <source>Every matrix at %1 % (%2)</source>
         <translation>Jede Matrix auf %1 % (%2)</translation>
     </message>
@@ -1418,7 +1408,7 @@
         <translation> — unter (1 − ε) × dicht = %1</translation>
     </message>
     <message>
-        <location line="+64"/>
+        <location line="+60"/>
         <source>There is no pruned model to export yet: run a uniform sweep or the genetic search first</source>
         <translation>Es gibt noch kein ausgedünntes Modell zum Exportieren: zuerst einen gleichmäßigen Durchlauf oder die genetische Suche ausführen</translation>
     </message>
@@ -1469,7 +1459,7 @@
         <translation>Engpass: einzeln bei %1 verliert sie &gt; ε·a₀</translation>
     </message>
     <message>
-        <location line="-390"/>
+        <location line="-386"/>
         <source>Open Task</source>
         <translation>Aufgabe öffnen</translation>
     </message>
@@ -1505,12 +1495,12 @@
     </message>
     <message>
         <location line="+17"/>
-        <location line="+1015"/>
+        <location line="+1011"/>
         <source>Pruning levels: no genetic search yet</source>
         <translation>Ausdünnungsstufen: noch keine genetische Suche</translation>
     </message>
     <message>
-        <location line="-450"/>
+        <location line="-446"/>
         <source>Tasks (*.json *.jsonl *.yaml *.yml);;All files (*)</source>
         <translation>Aufgaben (*.json *.jsonl *.yaml *.yml);;Alle Dateien (*)</translation>
     </message>
@@ -1550,7 +1540,7 @@
         <translation>Aufgabe %1 geöffnet</translation>
     </message>
     <message>
-        <location line="+234"/>
+        <location line="+230"/>
         <source>Nothing to pin yet: run a genetic search first</source>
         <translation>Noch nichts zum Anheften: Führen Sie zuerst eine genetische Suche aus</translation>
     </message>
@@ -1676,7 +1666,7 @@
         <translation>, wird ausgewertet…</translation>
     </message>
     <message>
-        <location filename="../widgets/main_window.cpp" line="-989"/>
+        <location filename="../widgets/main_window.cpp" line="-985"/>
         <source>E&amp;valuate Result on Another Task…</source>
         <translation>Ergebnis auf anderer Aufgabe &amp;bewerten…</translation>
     </message>
@@ -1701,27 +1691,17 @@
         <translation>Es gibt noch kein Ergebnis zu bewerten: zuerst einen gleichmäßigen Durchlauf oder die genetische Suche starten</translation>
     </message>
     <message>
-        <location line="+16"/>
-        <source>Genetic search best</source>
-        <translation>Bestes Ergebnis der genetischen Suche</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Uniform optimum of %1</source>
-        <translation>Gleichmäßiges Optimum von %1</translation>
-    </message>
-    <message>
-        <location line="-14"/>
+        <location line="+3"/>
         <source>Evaluate Result on Another Task</source>
         <translation>Ergebnis auf anderer Aufgabe bewerten</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+12"/>
         <source>Result to apply:</source>
         <translation>Anzuwendendes Ergebnis:</translation>
     </message>
     <message>
-        <location line="-14"/>
+        <location line="-10"/>
         <source>Task to Evaluate On</source>
         <translation>Aufgabe für die Bewertung</translation>
     </message>
@@ -1731,7 +1711,7 @@
         <translation>Aufgaben (*.json *.jsonl);;Alle Dateien (*)</translation>
     </message>
     <message>
-        <location line="+48"/>
+        <location line="+44"/>
         <location line="+10"/>
         <source>The session has no result %1</source>
         <translation>Die Sitzung enthält kein Ergebnis %1</translation>
@@ -1742,7 +1722,7 @@
         <translation>Bewerte %1 auf %2…</translation>
     </message>
     <message>
-        <location line="-953"/>
+        <location line="-949"/>
         <source>Accuracy against the share of prunable parameters removed (embeddings and lm_head are never pruned), per method</source>
         <translation>Genauigkeit über dem Anteil entfernter ausdünnbarer Parameter (Embeddings und lm_head werden nie ausgedünnt), je Methode</translation>
     </message>
@@ -2192,7 +2172,17 @@
 <context>
     <name>sieve::widgets::ResultSummary</name>
     <message>
-        <location filename="../widgets/common/result_summary.cpp" line="+68"/>
+        <location filename="../widgets/common/result_summary.cpp" line="+65"/>
+        <source>Genetic search best</source>
+        <translation>Bestes Ergebnis der genetischen Suche</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Uniform optimum of %1</source>
+        <translation>Gleichmäßiges Optimum von %1</translation>
+    </message>
+    <message>
+        <location line="+9"/>
         <source>Held-out accuracy %1 of the %2 GA best is below (1 − ε) × dense %3 = %4: the search examples overstate how well the pruned model does on new examples.</source>
         <translation>Die Genauigkeit %1 des besten GA-Ergebnisses (%2) auf zurückgehaltenen Beispielen liegt unter (1 − ε) × dicht %3 = %4: die Suchbeispiele überschätzen, wie gut das ausgedünnte Modell neue Beispiele löst.</translation>
     </message>

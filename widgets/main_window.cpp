@@ -1033,11 +1033,7 @@ void MainWindow::evaluateOnOtherTask() {
 
 QString MainWindow::chooseResult(const QString& title, const QStringList& results) {
     QStringList labels;
-    for (const QString& r : results)
-        labels
-            << (r == QLatin1String("ga")
-                    ? tr("Genetic search best")
-                    : tr("Uniform optimum of %1").arg(style::methodLabel(r.mid(int(qstrlen("uniform:"))))));
+    for (const QString& r : results) labels << resultLabel(r);
     bool ok = false;
     const QString chosen = QInputDialog::getItem(this, title, tr("Result to apply:"), labels, 0, false, &ok);
     return ok ? results.at(int(labels.indexOf(chosen))) : QString();

@@ -1273,10 +1273,7 @@ LoraRun Engine::lora(const LoraTarget& target, const LoraSettings& lora, const R
     d.requireTask();
     validateLoraSettings(lora);
     // Refused now, not after the training: where the export would go.
-    if (const std::filesystem::path out(exportDirectory);
-        !exportDirectory.empty() && std::filesystem::exists(out) &&
-        !(std::filesystem::is_directory(out) && std::filesystem::is_empty(out)))
-        throw InputError(exportDirectory + ": exists and is not an empty directory (refusing to overwrite)");
+    if (!exportDirectory.empty()) requireEmptyExportDirectory(exportDirectory);
     // The session's grid and calibration budget: the factors its results were scored with.
     RunSettings s = d.settingsOfSession(settings);
     d.beginRun(s, context);

@@ -2,12 +2,13 @@
 
 #include <cstring>
 #include <filesystem>
-#include <regex>
 
 #include "core/common/error.h"
+#include "core/export/model_export.h"
 #include "core/gguf/gguf_file.h"
 #include "core/gguf/gguf_writer.h"
 #include "core/gguf/quantize.h"
+#include "core/model/gguf_names.h"
 #include "core/model/model.h"
 
 namespace sieve {
@@ -16,27 +17,10 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// transformers' name -> llama.cpp's (the inverse of gguf_checkpoint.cpp's table).
 std::string ggufName(const std::string& hf) {
-    static const std::map<std::string, std::string> global = {
-        {"model.embed_tokens.weight", "token_embd.weight"},
-        {"model.norm.weight", "output_norm.weight"},
-        {"lm_head.weight", "output.weight"},
-    };
-    static const std::map<std::string, std::string> perLayer = {
-        {"input_layernorm", "attn_norm"}, {"post_attention_layernorm", "ffn_norm"},
-        {"self_attn.q_proj", "attn_q"},   {"self_attn.k_proj", "attn_k"},
-        {"self_attn.v_proj", "attn_v"},   {"self_attn.o_proj", "attn_output"},
-        {"mlp.gate_proj", "ffn_gate"},    {"mlp.up_proj", "ffn_up"},
-        {"mlp.down_proj", "ffn_down"},
-    };
-    if (const auto g = global.find(hf); g != global.end()) return g->second;
-    static const std::regex layer(R"(model\.layers\.(\d+)\.(.+)\.(weight|bias))");
-    std::smatch m;
-    if (std::regex_match(hf, m, layer))
-        if (const auto p = perLayer.find(m[2].str()); p != perLayer.end())
-            return "blk." + m[1].str() + "." + p->second + "." + m[3].str();
-    throw InputError("GGUF export: no llama.cpp name for tensor '" + hf + "'");
+    std::string name = ggufNameOfHf(hf);
+    if (name.empty()) throw InputError("GGUF export: no llama.cpp name for tensor '" + hf + "'");
+    return name;
 }
 
 // convert_hf_to_gguf.py's LlamaModel.permute: each head's rows from
@@ -92,8 +76,7 @@ ExportReport exportGguf(const Model& model, const std::string& directory, GgufWe
     if (!c.ropeScaling.type.empty() && c.ropeScaling.type != "default" && c.ropeScaling.type != "linear")
         throw InputError("GGUF export: rope scaling '" + c.ropeScaling.type + "' is not written yet");
     const fs::path dir(directory);
-    if (fs::exists(dir) && !(fs::is_directory(dir) && fs::is_empty(dir)))
-        throw InputError(directory + ": exists and is not an empty directory (refusing to overwrite)");
+    requireEmptyExportDirectory(directory);
     fs::create_directories(dir);
 
     GgufWriter w;

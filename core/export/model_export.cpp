@@ -66,6 +66,12 @@ int64_t countParams(const std::map<std::string, torch::Tensor>& tensors) {
 
 }  // namespace
 
+void requireEmptyExportDirectory(const std::string& directory) {
+    const fs::path dir(directory);
+    if (fs::exists(dir) && !(fs::is_directory(dir) && fs::is_empty(dir)))
+        throw InputError(directory + ": exists and is not an empty directory (refusing to overwrite)");
+}
+
 ExportFormat parseExportFormat(const std::string& name) {
     if (name == "factorized") return ExportFormat::Factorized;
     if (name == "dense") return ExportFormat::Dense;
@@ -85,8 +91,7 @@ ExportReport exportModel(const Model& model, const std::string& directory, Expor
         return report;
     }
     const fs::path dir(directory);
-    if (fs::exists(dir) && !(fs::is_directory(dir) && fs::is_empty(dir)))
-        throw InputError(directory + ": exists and is not an empty directory (refusing to overwrite)");
+    requireEmptyExportDirectory(directory);
     fs::create_directories(dir);
 
     ExportReport report;

@@ -28,6 +28,10 @@ namespace sieve {
 ExportReport exportModel(const Model& model, const std::string& directory, ExportFormat format,
                          const std::string& sourcePath, const std::string& method, bool int8 = false);
 
+// InputError when `directory` exists and is not an empty directory: every
+// export writes into a new or empty one (checked before any work, too).
+void requireEmptyExportDirectory(const std::string& directory);
+
 // modeling_sieve.py, the transformers loader written beside a factorized export.
 const char* modelingSievePy();
 

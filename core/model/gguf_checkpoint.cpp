@@ -5,12 +5,12 @@
 // The tensors themselves are deferred: the Model reads them one by one.
 #include <cmath>
 #include <memory>
-#include <regex>
 
 #include "core/common/error.h"
 #include "core/gguf/dequantize.h"
 #include "core/gguf/gguf_file.h"
 #include "core/model/checkpoint.h"
+#include "core/model/gguf_names.h"
 #include "core/model/gguf_tensor.h"
 #include "core/model/llama2c.h"
 
@@ -63,27 +63,9 @@ private:
 };
 
 std::string hfName(const std::string& gguf, const std::string& path) {
-    static const std::map<std::string, std::string> global = {
-        {"token_embd.weight", "model.embed_tokens.weight"},
-        {"output_norm.weight", "model.norm.weight"},
-        {"output.weight", "lm_head.weight"},
-    };
-    static const std::map<std::string, std::string> perLayer = {
-        {"attn_norm", "input_layernorm"}, {"ffn_norm", "post_attention_layernorm"},
-        {"attn_q", "self_attn.q_proj"},   {"attn_k", "self_attn.k_proj"},
-        {"attn_v", "self_attn.v_proj"},   {"attn_output", "self_attn.o_proj"},
-        {"ffn_gate", "mlp.gate_proj"},    {"ffn_up", "mlp.up_proj"},
-        {"ffn_down", "mlp.down_proj"},
-    };
-    auto g = global.find(gguf);
-    if (g != global.end()) return g->second;
-    static const std::regex layer(R"(blk\.(\d+)\.([a-z_]+)\.(weight|bias))");
-    std::smatch m;
-    if (std::regex_match(gguf, m, layer)) {
-        auto p = perLayer.find(m[2].str());
-        if (p != perLayer.end()) return "model.layers." + m[1].str() + "." + p->second + "." + m[3].str();
-    }
-    throw FormatError(path, "unexpected tensor '" + gguf + "' for a llama/qwen2 model");
+    std::string name = hfNameOfGguf(gguf);
+    if (name.empty()) throw FormatError(path, "unexpected tensor '" + gguf + "' for a llama/qwen2 model");
+    return name;
 }
 
 // llama.cpp stores Llama 3.1+ rope scaling as per-frequency divisors

@@ -98,12 +98,6 @@ void PrunableLinear::setAdapter(LoraAdapter adapter) {
     version_ = nextVersion();
 }
 
-void PrunableLinear::clearAdapter() {
-    if (!adapter_.A.defined()) return;
-    adapter_ = LoraAdapter{};
-    version_ = nextVersion();
-}
-
 void PrunableLinear::setFactors(torch::Tensor B, torch::Tensor A) {
     if (!B.defined() || !A.defined() || B.dim() != 2 || A.dim() != 2 || B.size(0) != info_.rows ||
         A.size(1) != info_.cols || B.size(1) != A.size(0) || B.size(1) < 1)

@@ -42,7 +42,6 @@ public:
     // optimizer training them trains the adapter; they must be on W's
     // device in W's dtype. Shapes checked: A [r, H], B [D, r].
     void setAdapter(LoraAdapter adapter);
-    void clearAdapter();
     const LoraAdapter* adapter() const { return adapter_.A.defined() ? &adapter_ : nullptr; }
     // y + the adapter's term for input x (y unchanged without an adapter).
     torch::Tensor addAdapter(const torch::Tensor& x, torch::Tensor y) const;

@@ -60,6 +60,13 @@ int examplesEpsAllows(double eps, double a0, int examples) {
     return int(std::floor(eps * a0 * examples + 1e-9));
 }
 
+QString resultLabel(const QString& result) {
+    if (result == QLatin1String("ga"))
+        return QCoreApplication::translate("sieve::widgets::ResultSummary", "Genetic search best");
+    return QCoreApplication::translate("sieve::widgets::ResultSummary", "Uniform optimum of %1")
+        .arg(style::methodLabel(result.mid(int(qstrlen("uniform:")))));
+}
+
 QStringList resultWarnings(const SessionData& session, double eps) {
     QStringList warnings;
     GaSummary s = summarizeGa(session);

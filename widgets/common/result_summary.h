@@ -54,6 +54,10 @@ int examplesEpsAllows(double eps, double a0, int examples);
 // results takes them from the run panel).
 QStringList resultWarnings(const SessionData& session, double eps);
 
+// What a result of the session ("ga" or "uniform:METHOD") is called in a
+// dialog: "Genetic search best", "Uniform optimum of LLM-Sieve" (translated).
+QString resultLabel(const QString& result);
+
 // "1.000" — accuracies are shown with three decimals everywhere.
 QString accuracyText(double accuracy);
 

@@ -7,6 +7,7 @@
 #include <QSpinBox>
 #include <QVBoxLayout>
 
+#include "widgets/common/result_summary.h"
 #include "widgets/plots/plot_style.h"
 
 namespace sieve::widgets {
@@ -20,12 +21,7 @@ LoraDialog::LoraDialog(const QStringList& results, const LevelGrid& grid, const 
     target_ = new QComboBox(this);
     target_->setObjectName(QStringLiteral("loraTarget"));
     // Item data: the result ("ga", "uniform:METHOD"), or the level as a number.
-    for (const QString& r : results)
-        target_->addItem(
-            r == QLatin1String("ga")
-                ? tr("Genetic search best")
-                : tr("Uniform optimum of %1").arg(style::methodLabel(r.mid(int(qstrlen("uniform:"))))),
-            r);
+    for (const QString& r : results) target_->addItem(resultLabel(r), r);
     for (double level : grid)
         if (level > 0)
             target_->addItem(
