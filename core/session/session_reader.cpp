@@ -421,7 +421,8 @@ std::vector<LoraRun> readLora(const H5::Group& g) {
         r.method = h5::stringAttr(run, "method");
         r.level = h5::doubleAttr(run, "level");
         r.removedFraction = h5::doubleAttr(run, "removed_fraction");
-        r.int8Factors = h5::boolAttr(run, "int8_factors");
+        // Added after /lora itself (5787f4a wrote runs without it): absent = float factors.
+        r.int8Factors = h5::hasAttr(run, "int8_factors") && h5::boolAttr(run, "int8_factors");
         auto intIn = [&](const char* name, int64_t high) {
             const int64_t v = h5::intAttr(run, name);
             if (v < 0 || v > high)
