@@ -1183,9 +1183,29 @@ SensitivityResult Engine::sensitivity(const RunSettings& settings, JobContext& c
     const std::string name = searchMethodOf(settings);
     const BaselineResult b = d.baseline(context);
     const ProjectionSet& set = d.project(name, settings, context);
-    SearchScope scope(set, d.problem(settings, b.a0), settings.grid, d.searchScoring(settings, context));
+    SearchScoring scoring = d.searchScoring(settings, context);
+    // Its own cache, freed when the scan ends: the dense model's states at
+    // block boundaries (the genetic search's cache keeps its own states).
+    std::optional<BlockStateCache> densePrefixes;
+    if (scoring.states) {
+        scoring.states = &densePrefixes.emplace(settings.speed.reuseBytes, settings.speed.reuseStride);
+        scoring.densePrefixesOnly = true;
+    }
+    SearchScope scope(set, d.problem(settings, b.a0), settings.grid, scoring, d.blockOfMatrix());
     SensitivityResult result = singleMatrixSensitivity(scope.problem, scope.evaluator,
                                                        {name, sensitivityLevelIndex(settings)}, context);
+    if (densePrefixes) {
+        const BlockStateCache::Stats reuse = densePrefixes->stats();
+        const int64_t forwards = reuse.savedBlocks + reuse.runBlocks;
+        char line[200];
+        std::snprintf(line, sizeof line,
+                      "sensitivity: %lld of %lld block forwards resumed from the dense model's states "
+                      "(%.0f %%, %.0f MiB held)",
+                      (long long)reuse.savedBlocks, (long long)forwards,
+                      100.0 * double(reuse.savedBlocks) / double(std::max<int64_t>(1, forwards)),
+                      double(reuse.bytes) / (1 << 20));
+        context.log(line);
+    }
     d.session.recordSettings(settings.eps, settings.grid, {name}, settings.ga.seed);
     d.session.putSensitivity(result);
     context.emit(SensitivityFinishedEvent{result});

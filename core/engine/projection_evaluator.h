@@ -2,6 +2,8 @@
 // The bridge between the torch-free searches and the live model: a
 // chromosome (grid index per matrix) becomes levels on a ProjectionSet, and
 // the task is scored on a prepared TaskScorer. Internal to the engine.
+#include <algorithm>
+
 #include "core/projection/projection_set.h"
 #include "core/search/pruning_problem.h"
 #include "core/task/block_state_cache.h"
@@ -17,6 +19,11 @@ struct SearchScoring {
     bool earlyDecisions = true;
     // Hidden states at block boundaries kept across chromosomes (null: none).
     BlockStateCache* states = nullptr;
+    // Keep only the states after blocks that are dense in the variant and in
+    // every block before: the sensitivity scan prunes one matrix per variant,
+    // so what any two variants share is the dense model's first blocks, and
+    // keeping the rest would only evict those.
+    bool densePrefixesOnly = false;
 };
 
 // The accuracy of the model as it is now on every example of `scorer`'s split.
@@ -33,7 +40,8 @@ public:
 
     double accuracy(const std::vector<int>& genes, const JobContext& context) override {
         set_.apply(levelsOf(genes, grid_));
-        return completeScore(*scoring_.scorer, context);
+        std::vector<std::vector<int>> keys;
+        return scoring_.scorer->score(context, {}, nullptr, reuseFor(genes, keys)).value();
     }
 
     Verdict verdict(const std::vector<int>& genes, const PruningProblem& problem,
@@ -47,14 +55,8 @@ public:
             stop = [&](const TaskScore& s) {
                 return problem.feasible(s.lowerBound()) || !problem.feasible(s.upperBound() + 1e-9);
             };
-        BlockReuse reuse;
         std::vector<std::vector<int>> keys;
-        if (scoring_.states && !blockOfMatrix_.empty()) {
-            keys = blockKeys(genes);
-            reuse.cache = scoring_.states;
-            reuse.blockKeys = &keys;
-        }
-        const TaskScore s = scoring_.scorer->score(context, stop, nullptr, reuse);
+        const TaskScore s = scoring_.scorer->score(context, stop, nullptr, reuseFor(genes, keys));
         Verdict v;
         v.accuracy = s.value();
         v.feasible = s.complete() ? problem.feasible(s.value()) : problem.feasible(s.lowerBound());
@@ -63,6 +65,19 @@ public:
     }
 
 private:
+    // The states this variant may resume from and keep; `keys` holds what
+    // the returned value points to.
+    BlockReuse reuseFor(const std::vector<int>& genes, std::vector<std::vector<int>>& keys) const {
+        BlockReuse reuse;
+        if (!scoring_.states || blockOfMatrix_.empty()) return reuse;
+        keys = blockKeys(genes);
+        reuse.cache = scoring_.states;
+        reuse.blockKeys = &keys;
+        if (scoring_.densePrefixesOnly)
+            for (size_t i = 0; i < genes.size(); ++i)
+                if (genes[i] != 0) reuse.storeBefore = std::min(reuse.storeBefore, blockOfMatrix_[i]);
+        return reuse;
+    }
     // keys[k]: the genes of every matrix in blocks 0..k.
     std::vector<std::vector<int>> blockKeys(const std::vector<int>& genes) const {
         int blocks = 0;

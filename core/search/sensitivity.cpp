@@ -18,14 +18,21 @@ SensitivityResult singleMatrixSensitivity(const PruningProblem& problem, Chromos
     result.method = options.method;
     result.level = problem.grid()[level];
     context.beginPhase("sensitivity " + options.method, n);
-    for (int i = 0; i < n; ++i) {
+    result.accuracy.assign(size_t(n), 0.0);
+    result.drop.assign(size_t(n), 0.0);
+    // The last matrix first: every variant's blocks before its one pruned
+    // matrix are the dense model's, so a variant deep in the model computes
+    // the dense states that the variants before it can resume from (an
+    // evaluator with state reuse keeps them). The order changes no value.
+    for (int done = 0; done < n; ++done) {
+        const int i = n - 1 - done;
         std::vector<int> genes(n, 0);
         genes[i] = level;
         const double acc = evaluator.accuracy(genes, context);
-        result.accuracy.push_back(acc);
-        result.drop.push_back(problem.a0() - acc);
+        result.accuracy[size_t(i)] = acc;
+        result.drop[size_t(i)] = problem.a0() - acc;
         context.emit(SensitivityEvent{options.method, i, acc});
-        context.advance(i + 1, problem.matrices()[i].name);
+        context.advance(done + 1, problem.matrices()[i].name);
     }
     result.ranking.resize(n);
     std::iota(result.ranking.begin(), result.ranking.end(), 0);

@@ -299,7 +299,7 @@ struct TaskScorer::Impl {
         if (from == 0) x = model.embedTokens(pack->ids);
         for (int b = from; b < blocks; ++b) {
             x = model.runBlocks(std::move(x), ctx, b, b + 1);
-            if (reuse.cache && reuse.blockKeys && b + 1 < blocks)
+            if (reuse.cache && reuse.blockKeys && b + 1 < blocks && b < reuse.storeBefore)
                 reuse.cache->store(batchIndex, b, (*reuse.blockKeys)[size_t(b)], x);
         }
         if (reuse.cache) reuse.cache->countRun(blocks - from);

@@ -12,6 +12,7 @@
 // teacher-forced. evaluateTask (evaluator.h) is this scorer run to the end.
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <memory>
 #include <string>
 #include <vector>
@@ -80,6 +81,10 @@ using ScoreStop = std::function<bool(const TaskScore& soFar)>;
 struct BlockReuse {
     BlockStateCache* cache = nullptr;
     const std::vector<std::vector<int>>* blockKeys = nullptr;
+    // States after blocks >= storeBefore are not kept: the caller knows no
+    // later variant shares them (the sensitivity scan: past a variant's one
+    // pruned matrix no other variant agrees with it).
+    int storeBefore = std::numeric_limits<int>::max();
 };
 
 class TaskScorer {

@@ -213,6 +213,41 @@ private Q_SLOTS:
         }
     }
 
+    // The sensitivity scan resumes each variant from the dense model's states
+    // before its one pruned matrix: the same accuracy for every matrix with
+    // and without, and about half the block forwards saved.
+    void sensitivityResumesFromDenseStates() {
+        QTemporaryDir dir;
+        const std::string task = writeCapitalChoiceTask(dir.path());
+        RunSettings s = smallRun();
+        s.speed.batchTokens = 64;  // several batches: states are kept per batch
+        const auto runWith = [&](int64_t reuse, std::string* log) {
+            Engine engine;
+            openDemo(engine, task);
+            RunSettings r = s;
+            r.speed.reuseBytes = reuse;
+            Recorder events;
+            JobContext context = events.context();
+            const SensitivityResult result = engine.sensitivity(r, context);
+            *log = events.log;
+            return result;
+        };
+        std::string reusedLog, plainLog;
+        const SensitivityResult reused = runWith(int64_t(64) << 20, &reusedLog);
+        const SensitivityResult plain = runWith(0, &plainLog);
+        QVERIFY(!plain.accuracy.empty());
+        QCOMPARE(reused.accuracy, plain.accuracy);
+        QCOMPARE(reused.ranking, plain.ranking);
+        const std::regex saved("sensitivity: ([0-9]+) of ([0-9]+) block forwards resumed");
+        std::smatch m;
+        QVERIFY2(std::regex_search(reusedLog, m, saved), reusedLog.c_str());
+        // Matrices in block j resume after block j-1: of L blocks per variant
+        // the mean saving is (L-1)/2 blocks, close to half.
+        const double share = std::stod(m[1].str()) / std::stod(m[2].str());
+        QVERIFY2(share > 0.3 && share < 0.5, reusedLog.c_str());
+        QVERIFY2(plainLog.find("sensitivity: ") == std::string::npos, plainLog.c_str());
+    }
+
     void searchMethodFollowsTheRegistryOrder() {
         QCOMPARE(defaultSearchMethod({"input-pca", "sieve"}), std::string("sieve"));
         QCOMPARE(defaultSearchMethod({"wanda", "weight-svd"}), std::string("weight-svd"));
