@@ -51,11 +51,25 @@ torch::Tensor groupedAttention(const torch::Tensor& q, const torch::Tensor& k, c
     return matmulAttention(q, k, v, allowed);
 }
 
-torch::Tensor Attention::forward(const torch::Tensor& x, int layer, const ForwardContext& ctx) const {
-    const int64_t B = x.size(0), T = x.size(1);
+torch::Tensor RowLayout::scatter(const torch::Tensor& t) const {
+    const torch::Tensor zeros = torch::zeros({batch * length, t.size(-1)}, t.options());
+    // In place without autograd; the out-of-place copy keeps the graph when training.
+    return (torch::GradMode::is_enabled() ? zeros.index_copy(0, rows, t) : zeros.index_copy_(0, rows, t))
+        .view({batch, length, t.size(-1)});
+}
+
+torch::Tensor RowLayout::gather(const torch::Tensor& t) const {
+    return t.reshape({batch * length, t.size(-1)}).index_select(0, rows);
+}
+
+torch::Tensor Attention::forward(const torch::Tensor& x, int layer, const ForwardContext& ctx,
+                                 const RowLayout* rows) const {
+    const int64_t B = rows ? rows->batch : x.size(0), T = rows ? rows->length : x.size(1);
     ctx.observe(layer, InputSite::AttentionIn, x);
     // q [B, heads, T, d]; k, v [B, kvHeads, T, d]
-    const std::vector<torch::Tensor> qkv = qkvInput.forward(x, {q, k, v});
+    std::vector<torch::Tensor> qkv = qkvInput.forward(x, {q, k, v});
+    if (rows)
+        for (torch::Tensor& t : qkv) t = rows->scatter(t);
     torch::Tensor qh = qkv[0].view({B, T, heads, headDim}).transpose(1, 2);
     torch::Tensor kh = qkv[1].view({B, T, kvHeads, headDim}).transpose(1, 2);
     torch::Tensor vh = qkv[2].view({B, T, kvHeads, headDim}).transpose(1, 2);
@@ -71,9 +85,10 @@ torch::Tensor Attention::forward(const torch::Tensor& x, int layer, const Forwar
         vh = values;
     }
     // attn [B, heads, T, d] -> [B, T, heads*d]
-    const torch::Tensor attn = groupedAttention(qh, kh, vh, ctx.allowed, ctx.plainCausal)
-                                   .transpose(1, 2)
-                                   .reshape({B, T, heads * headDim});
+    torch::Tensor attn = groupedAttention(qh, kh, vh, ctx.allowed, ctx.plainCausal)
+                             .transpose(1, 2)
+                             .reshape({B, T, heads * headDim});
+    if (rows) attn = rows->gather(attn);
     ctx.observe(layer, InputSite::AttentionOut, attn);
     return o->forward(attn);
 }

@@ -9,6 +9,19 @@
 
 namespace sieve {
 
+// Where the rows of a block's compacted input go in the padded [B, T] layout:
+// Block::forward skips padding rows (every matrix runs on the real tokens
+// only) and attention puts q, k and v back into [B, T] for the scores.
+struct RowLayout {
+    torch::Tensor rows;  // [N] int64, ascending: the real tokens of the flattened [B*T]
+    int64_t batch = 0;
+    int64_t length = 0;
+    // t [N, C] -> [B, T, C], zeros at padding
+    torch::Tensor scatter(const torch::Tensor& t) const;
+    // t [B, T, C] -> [N, C]
+    torch::Tensor gather(const torch::Tensor& t) const;
+};
+
 struct Attention {
     const PrunableLinear* q = nullptr;  // [heads*headDim, H]
     const PrunableLinear* k = nullptr;  // [kvHeads*headDim, H]
@@ -19,8 +32,10 @@ struct Attention {
     int64_t headDim = 0;
     SharedInputMaps qkvInput;  // q, k and v read the same x
 
-    // x [B, T, H] (already normalised) -> [B, T, H]
-    torch::Tensor forward(const torch::Tensor& x, int layer, const ForwardContext& ctx) const;
+    // x [B, T, H] (already normalised) -> [B, T, H]; with `rows`, x and the
+    // result are the real tokens only, [N, H].
+    torch::Tensor forward(const torch::Tensor& x, int layer, const ForwardContext& ctx,
+                          const RowLayout* rows = nullptr) const;
 };
 
 // softmax(q k^T / sqrt(d) + mask) v with kvHeads shared by heads/kvHeads query

@@ -20,8 +20,12 @@ struct Block {
     Attention attention;
     Mlp mlp;
 
-    // x [B, T, H] -> [B, T, H]
+    // x [B, T, H] -> [B, T, H]. With ctx.validRows only the real tokens are
+    // computed; the padding rows of the result are x's.
     torch::Tensor forward(const torch::Tensor& x, const ForwardContext& ctx) const;
+
+private:
+    torch::Tensor forwardRealRows(const torch::Tensor& x, const ForwardContext& ctx) const;
 };
 
 }  // namespace sieve

@@ -77,10 +77,9 @@ ForwardContext Model::contextFor(const torch::Tensor& newMask, bool newHasPaddin
             ctx.allowed.logical_and((queryPos - keyPos < *config_.slidingWindow).view({1, 1, T, S}));
     ctx.plainCausal = !hasPadding && past == 0 && !windowed;
     ctx.cache = cache;
-    if (observer_) {
-        ctx.observer = &observer_;
-        if (newHasPadding) ctx.validRows = newMask.reshape({-1}).nonzero().squeeze(1);
-    }
+    if (observer_) ctx.observer = &observer_;
+    // The blocks compute the real tokens only (Block::forward); the observer sees them.
+    if (newHasPadding) ctx.validRows = newMask.reshape({-1}).nonzero().squeeze(1);
     if (cache) cache->attentionMask = fullMask;
     return ctx;
 }
@@ -123,6 +122,11 @@ ForwardContext Model::packedContext(const torch::Tensor& positions, const torch:
     std::tie(ctx.cos, ctx.sin) = impl_->rope.cosSin(positions.to(device_, torch::kLong), dtype_);
     ctx.allowed = allowed.to(device_, torch::kBool);
     ctx.plainCausal = false;
+    // Every real token of a row sees the row's first token (a pack's rows
+    // start with the prompt its choices share); padding sees only itself.
+    // The blocks then compute the real tokens only (Block::forward).
+    const torch::Tensor real = ctx.allowed.select(1, 0).select(2, 0);  // [B, T]
+    if (!real.all().item<bool>()) ctx.validRows = real.reshape({-1}).nonzero().squeeze(1);
     return ctx;
 }
 

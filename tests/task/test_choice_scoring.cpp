@@ -116,6 +116,24 @@ private Q_SLOTS:
         QVERIFY2(worst < 1e-4, qPrintable(QString("max |log-likelihood difference| %1").arg(worst)));
     }
 
+    // The blocks compute the real tokens of a pack only: its context names
+    // them (prompt and choices, not the padding after the shorter question).
+    void packedContextSkipsPadding() {
+        const auto model = Model::load(kDemo, LoadOptions{DeviceChoice{"cpu"}});
+        const std::vector<ChoiceQuestion> questions{{{5, 6, 7}, {{8}, {9, 10}}}, {{11}, {{12}}}};
+        const PackedChoices packed = packChoices(questions, model->device());
+        QCOMPARE(packed.ids.size(1), int64_t(6));  // 3 + 1 + 2 tokens in the longer row
+        const ForwardContext ctx = model->packedContext(packed.positions, packed.allowed);
+        QVERIFY(ctx.validRows.defined());
+        const std::vector<int64_t> rows(ctx.validRows.data_ptr<int64_t>(),
+                                        ctx.validRows.data_ptr<int64_t>() + ctx.validRows.numel());
+        QCOMPARE(rows,
+                 (std::vector<int64_t>{0, 1, 2, 3, 4, 5, 6, 7}));  // row 1: prompt + choice, then padding
+        // Without padding every row is real: nothing to skip.
+        const PackedChoices full = packChoices({questions[0]}, model->device());
+        QVERIFY(!model->packedContext(full.positions, full.allowed).validRows.defined());
+    }
+
     void packedEqualsRowPerChoiceOnSmolLm2() {
         if (!QFileInfo::exists(QString::fromStdString(kSmol)))
             QSKIP("../shared/models/smollm2-135m-instruct is absent");
