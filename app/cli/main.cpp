@@ -12,6 +12,7 @@
 #include "core/cluster/cluster.h"
 #include "core/common/device.h"
 #include "core/common/error.h"
+#include "core/common/heap_reuse.h"
 #include "sieve/version.h"
 
 namespace {
@@ -63,6 +64,7 @@ int runCommand(const std::string& name, const std::vector<std::string>& args) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    sieve::reuseFreedHeapMemory();
     // Under mpirun or srun: join the run's ranks before anything else.
     const std::unique_ptr<sieve::Cluster> cluster = sieve::joinCluster(&argc, &argv);
     const bool ranks = cluster && cluster->size() > 1;

@@ -4,12 +4,14 @@
 
 #include "app/gui/engine_bridge.h"
 #include "app/gui/startup_sessions.h"
+#include "core/common/heap_reuse.h"
 #include "sieve/version.h"
 #include "widgets/common/language.h"
 #include "widgets/common/metatypes.h"
 #include "widgets/main_window.h"
 
 int main(int argc, char** argv) {
+    sieve::reuseFreedHeapMemory();
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("Sieve Workbench"));
     QApplication::setOrganizationName(QStringLiteral("Sieve"));
