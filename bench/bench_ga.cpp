@@ -10,7 +10,10 @@
 //   build/bench/bench_ga --task resources/tasks/arc_easy.jsonl
 //       [--model SmolLM2.gguf] [--questions 100] [--population 12] [--generations 3]
 //       [--threads 1] [--replay 8] [--slow-chromosomes 3] [--reuse-memory 512]
-//       [--batch-tokens 4096] [--no-hf] [--calibration-tokens 8192]
+//       [--batch-tokens 1024] [--no-hf] [--calibration-tokens 8192] [--dtype f32]
+//
+// --dtype auto, f32 or bf16 (the model's compute dtype, both sides: auto is
+// what `sieve` picks on this machine, bf16 only where the CPU has AVX-512 BF16).
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -23,6 +26,7 @@
 #include "bench/bench_support.h"
 #include "core/calibration/calibrate.h"
 #include "core/common/compute_threads.h"
+#include "core/common/heap_reuse.h"
 #include "core/common/torch_compat.h"
 #include "core/engine/projection_evaluator.h"
 #include "core/model/checkpoint.h"
@@ -92,6 +96,7 @@ private:
 }  // namespace
 
 int main(int argc, char** argv) {
+    reuseFreedHeapMemory();  // as sieve runs
     const std::string model = argString(argc, argv, "--model",
                                         SIEVE_SOURCE_DIR
                                         "/../shared/models/smollm2-135m-instruct/"
@@ -119,7 +124,8 @@ int main(int argc, char** argv) {
     ga.seed = uint64_t(argValue(argc, argv, "--seed", 1234));
 
     JobContext quiet;
-    const auto net = Model::load(model, LoadOptions{DeviceChoice{"cpu"}});
+    const DeviceChoice device{"cpu", parseDType(argString(argc, argv, "--dtype", "f32"))};
+    const auto net = Model::load(model, LoadOptions{device});
     const auto tokenizer = Tokenizer::load(model);
     Task task = loadTask(taskPath);
     if (task.spec.kind != TaskKind::Choice) {
@@ -145,7 +151,7 @@ int main(int argc, char** argv) {
 
     // a0 and the search order (least certain dense answers first).
     ScorerOptions scoring;
-    scoring.batchTokens = argValue(argc, argv, "--batch-tokens", 4096);
+    scoring.batchTokens = argValue(argc, argv, "--batch-tokens", 1024);
     TaskScorer scorer(*net, tokenizer.get(), search, scoring);
     std::vector<ExampleOutcome> dense;
     const double a0 = scorer.score(quiet, {}, &dense).value();
@@ -273,13 +279,15 @@ int main(int argc, char** argv) {
     std::printf("\n%-30s %6s %9s %11s %10s  %s\n", "scoring", "evals", "CPU s", "CPU s/eval", "vs before",
                 "same result");
     for (const Variant& v : variants) {
+        if (v.evaluations == 0) continue;  // --replay 0
         const double perEval = v.cpu / std::max(1, v.evaluations);
         std::printf("%-30s %6d %9.1f %11.2f %9.2fx  %d of %d verdicts as in the GA\n", v.name.c_str(),
                     v.evaluations, v.cpu, perEval, beforePerEval / perEval, v.sameVerdicts, v.evaluations);
     }
-    std::printf("%-30s %6d %9.1f %11.2f %9.2fx  %d of %d accuracies as shared-context scoring\n",
-                before.name.c_str(), before.evaluations, before.cpu, beforePerEval, 1.0, before.sameVerdicts,
-                before.evaluations);
+    if (before.evaluations > 0)
+        std::printf("%-30s %6d %9.1f %11.2f %9.2fx  %d of %d accuracies as shared-context scoring\n",
+                    before.name.c_str(), before.evaluations, before.cpu, beforePerEval, 1.0,
+                    before.sameVerdicts, before.evaluations);
 
     // The default GA (population 24, 15 generations) on this task, from the GA's own rate.
     const double perEval = gaCpu / std::max(1, gaEvaluations);
@@ -316,9 +324,10 @@ int main(int argc, char** argv) {
             {{"prompt", prompts[q]}, {"continuations", choices[q]}, {"label", labels[q]}});
     writeSafetensors((dir / "factors.safetensors").string(), factors, {});
     std::ofstream(dir / "ga.json") << spec.dump();
-    const std::string out = runCapture(
-        "python3 " SIEVE_SOURCE_DIR "/scripts/bench_ga_hf.py --inputs " + (dir / "ga.json").string() +
-        " --factors " + (dir / "factors.safetensors").string() + " --threads " + std::to_string(threads));
+    const std::string out =
+        runCapture("python3 " SIEVE_SOURCE_DIR "/scripts/bench_ga_hf.py --inputs " +
+                   (dir / "ga.json").string() + " --factors " + (dir / "factors.safetensors").string() +
+                   " --threads " + std::to_string(threads) + " --dtype " + net->summary().dtype);
     fs::remove_all(dir);
     nlohmann::json answer;
     try {

@@ -9,7 +9,11 @@ The C++ bench writes the inputs (token ids, factors, ranks per chromosome) and
 reads this script's JSON from stdout:
   {"accuracy": [per chromosome], "cpu_seconds": [per chromosome], "threads": N}
 
-    python3 scripts/bench_ga_hf.py --inputs ga.json --factors factors.safetensors --threads 1
+    python3 scripts/bench_ga_hf.py --inputs ga.json --factors factors.safetensors --threads 1 \
+        [--dtype float32|bfloat16]
+
+--dtype: the compute dtype, the one our side ran in (weights and factors are
+cast to it, as our engine holds them).
 """
 import argparse
 import json
@@ -47,13 +51,14 @@ def main():
     ap.add_argument("--inputs", required=True)
     ap.add_argument("--factors", required=True)
     ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--dtype", choices=["float32", "bfloat16", "float16"], default="float32")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     spec = json.load(open(args.inputs))
     model = AutoModelForCausalLM.from_pretrained(
-        spec["model_dir"], gguf_file=spec["gguf_file"], torch_dtype=torch.float32)
+        spec["model_dir"], gguf_file=spec["gguf_file"], torch_dtype=getattr(torch, args.dtype))
     model.eval()
-    factors = load_file(args.factors)
+    factors = {k: v.to(getattr(torch, args.dtype)) for k, v in load_file(args.factors).items()}
     dense = {}
     for name in spec["matrices"]:
         parent, attr = module_of(model, name)

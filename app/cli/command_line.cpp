@@ -76,7 +76,7 @@ std::vector<OptionSpec> searchOptions() {
         {"no-early-decisions", "",
          "GA: score every example of every chromosome (the results are the same; only slower)", ""},
         {"batch-tokens", "N",
-         "GA: tokens per scoring batch (smaller batches decide sooner, larger ones multiply faster)", "4096"},
+         "GA: tokens per scoring batch (smaller batches decide sooner, larger ones multiply faster)", "1024"},
         {"reuse-memory", "MIB",
          "GA: memory for hidden states reused across chromosomes that share their first blocks (0 = none)",
          "512"}};
