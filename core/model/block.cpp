@@ -22,7 +22,8 @@ torch::Tensor Block::forward(const torch::Tensor& x, const ForwardContext& ctx) 
 // Batches of unequal sequences (a task scorer's packed questions, right-padded
 // calibration batches) are up to half padding. Every matrix, norm and
 // residual sum runs on the real tokens only; attention alone needs the [B, T]
-// layout. Numerically each real row is computed as in the padded pass.
+// layout. Each real row gets the same arithmetic as in the padded pass (a
+// BLAS may block a GEMM of fewer rows differently: the last bits can differ).
 torch::Tensor Block::forwardRealRows(const torch::Tensor& x, const ForwardContext& ctx) const {
     const RowLayout layout{ctx.validRows, x.size(0), x.size(1)};
     const torch::Tensor flat = x.reshape({-1, x.size(-1)});
