@@ -8,7 +8,7 @@
 //
 //   build/bench/bench_search [--task add] [--population 24] [--generations 15]
 //                            [--method sieve] [--threads N] [--device auto]
-#include <torch/torch.h>
+#include "core/common/torch_compat.h"
 
 #include <chrono>
 #include <cstdio>

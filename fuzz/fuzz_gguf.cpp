@@ -1,6 +1,6 @@
 // A .gguf file -> the model (config, every tensor dequantized, the
 // transformer built) and the tokenizer embedded in it, then one encode.
-#include <torch/torch.h>
+#include "core/common/torch_compat.h"
 
 #include "core/common/error.h"
 #include "core/model/model.h"

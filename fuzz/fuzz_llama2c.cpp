@@ -1,5 +1,5 @@
 // A llama2.c checkpoint (.bin: 7-int32 header, then the weights) -> the model.
-#include <torch/torch.h>
+#include "core/common/torch_compat.h"
 
 #include "core/common/error.h"
 #include "core/model/model.h"

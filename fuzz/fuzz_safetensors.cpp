@@ -1,6 +1,6 @@
 // model.safetensors (beside a fixed config.json of a tiny Llama) -> the
 // model: header, dtypes, shapes, offsets, then the transformer built from it.
-#include <torch/torch.h>
+#include "core/common/torch_compat.h"
 
 #include <fstream>
 #include <iterator>

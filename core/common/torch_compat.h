@@ -2,7 +2,17 @@
 // The one place that knows which libtorch we build against. Debian ships 1.13
 // (CPU); CUDA builds use 2.x. Everything else includes this instead of
 // testing TORCH_VERSION_* itself.
-#include <torch/torch.h>
+//
+// Tensors, their factories, autograd's guards and torch::cuda: not
+// <torch/torch.h>, whose C++ frontend (modules, optimisers, data loaders,
+// serialization) the engine does not use. Parsing it cost ~15 s per
+// translation unit and made the shared precompiled header 568 MB, ~5 s to
+// load in every one (docs/benchmarks.md, "Clean build"). The two files that
+// train (core/demo/train_demo.cpp, core/recovery/lora.cpp) include the
+// frontend headers they use.
+#include <torch/cuda.h>
+#include <torch/types.h>
+#include <torch/utils.h>
 #include <torch/version.h>
 
 #include <string>

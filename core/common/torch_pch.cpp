@@ -1,1 +1,2 @@
-// Compiles the shared precompiled <torch/torch.h> (core/CMakeLists.txt); nothing else.
+// Compiles the shared precompiled header of core/common/torch_compat.h
+// (core/CMakeLists.txt); nothing else.

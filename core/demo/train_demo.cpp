@@ -5,6 +5,9 @@
 #include <filesystem>
 #include <fstream>
 
+#include <torch/nn/functional/loss.h>
+#include <torch/nn/utils/clip_grad.h>
+#include <torch/optim/adamw.h>
 #include <nlohmann/json.hpp>
 
 #include "core/common/error.h"

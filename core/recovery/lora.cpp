@@ -8,6 +8,8 @@
 #include <numeric>
 
 #include <ATen/CPUGeneratorImpl.h>
+#include <torch/nn/functional/loss.h>
+#include <torch/optim/adamw.h>
 #include <nlohmann/json.hpp>
 
 #include "core/common/error.h"
@@ -131,16 +133,19 @@ std::vector<torch::Tensor> requireAdapters(const Model& model, const LoraSetting
 
 LoraTrainer::LoraTrainer(Model& model, const LoraSettings& settings)
     : model_(model),
-      optimizer_(
-          requireAdapters(model, settings),
-          torch::optim::AdamWOptions(settings.learningRate).betas({0.9, 0.999}).eps(1e-8).weight_decay(0.0)) {
-}
+      optimizer_(std::make_unique<torch::optim::AdamW>(requireAdapters(model, settings),
+                                                       torch::optim::AdamWOptions(settings.learningRate)
+                                                           .betas({0.9, 0.999})
+                                                           .eps(1e-8)
+                                                           .weight_decay(0.0))) {}
+
+LoraTrainer::~LoraTrainer() = default;
 
 double LoraTrainer::step(const LoraBatch& batch) {
-    optimizer_.zero_grad();
+    optimizer_->zero_grad();
     const torch::Tensor loss = answerLoss(model_, batch);
     loss.backward();
-    optimizer_.step();
+    optimizer_->step();
     return loss.item<double>();
 }
 

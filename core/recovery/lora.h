@@ -7,6 +7,7 @@
 // loss, gradients and one AdamW step against peft on the demo model).
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -14,6 +15,12 @@
 #include "core/task/task_tokens.h"
 #include "core/types/job.h"
 #include "core/types/lora.h"
+
+// Only lora.cpp needs the optimiser's definition (libtorch's C++ frontend
+// headers cost seconds per translation unit to parse).
+namespace torch::optim {
+class AdamW;
+}
 
 namespace sieve {
 
@@ -54,13 +61,14 @@ torch::Tensor answerLoss(const Model& model, const LoraBatch& batch);
 class LoraTrainer {
 public:
     LoraTrainer(Model& model, const LoraSettings& settings);
+    ~LoraTrainer();
     // Loss on `batch`, its gradients, one update; returns the loss (before the
     // update). The gradients stay on the parameters until the next step.
     double step(const LoraBatch& batch);
 
 private:
     Model& model_;
-    torch::optim::AdamW optimizer_;
+    std::unique_ptr<torch::optim::AdamW> optimizer_;
 };
 
 // Trains the attached adapters: settings.steps LoraTrainer steps on batches

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include <torch/torch.h>
+#include "core/common/torch_compat.h"
 
 namespace sieve::test {
 

@@ -9,6 +9,8 @@
 #include <fstream>
 #include <map>
 
+#include <torch/nn/functional/loss.h>
+#include <torch/optim/adamw.h>
 #include <nlohmann/json.hpp>
 
 #include "core/common/error.h"
