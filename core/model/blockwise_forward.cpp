@@ -149,10 +149,12 @@ ForwardContext Model::maskContext(const torch::Tensor& mask) const {
     return contextFor(onDevice, (onDevice == 0).any().item<bool>(), nullptr);
 }
 
-torch::Tensor Model::finalLogits(const torch::Tensor& hidden) const {
+torch::Tensor Model::finalLogits(const torch::Tensor& hidden, bool asFloat32) const {
     std::optional<torch::NoGradGuard> noGrad;
     if (!tracksGradients()) noGrad.emplace();
-    return logitsOf(rmsNorm(hidden.to(device_), impl_->finalNorm, impl_->rmsEps));
+    const torch::Tensor normed = rmsNorm(hidden.to(device_), impl_->finalNorm, impl_->rmsEps);
+    if (!asFloat32) return torch::linear(normed, impl_->tied ? impl_->embed : impl_->lmHead);
+    return logitsOf(normed);
 }
 
 torch::Device Model::blockDevice(int layer) const {

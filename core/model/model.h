@@ -105,8 +105,10 @@ public:
     // the stream and the context are handed over where the device changes.
     // Returns the stream leaving block to - 1, on that block's device.
     torch::Tensor runBlocks(torch::Tensor x, const ForwardContext& context, int from, int to) const;
-    // Final norm and lm_head on device(): hidden [..., H] -> float32 logits [..., V].
-    torch::Tensor finalLogits(const torch::Tensor& hidden) const;
+    // Final norm and lm_head on device(): hidden [..., H] -> float32 logits
+    // [..., V]; with asFloat32 false, in the compute dtype (a caller that
+    // reduces them itself saves a float32 copy of [..., V]).
+    torch::Tensor finalLogits(const torch::Tensor& hidden, bool asFloat32 = true) const;
 
     // ---- placement ---------------------------------------------------------------
     // device() holds the embeddings, the final norm and the lm_head; each

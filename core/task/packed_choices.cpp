@@ -4,6 +4,7 @@
 
 #include "core/common/error.h"
 #include "core/model/model.h"
+#include "core/task/log_sum_exp.h"
 
 namespace sieve {
 
@@ -24,7 +25,7 @@ PackedChoices packChoices(const std::vector<ChoiceQuestion>& questions, const to
     auto id = ids.accessor<int64_t, 2>();
     auto pos = positions.accessor<int64_t, 2>();
     auto seg = segment.accessor<int64_t, 2>();
-    std::vector<int64_t> predicting, targets;
+    std::vector<int64_t> predicting, rowOfToken, targets;
     for (int64_t b = 0; b < B; ++b) {
         const ChoiceQuestion& q = questions[size_t(b)];
         const int64_t P = int64_t(q.prompt.size());
@@ -34,6 +35,8 @@ PackedChoices packChoices(const std::vector<ChoiceQuestion>& questions, const to
             seg[b][t] = -1;
         }
         p.firstPair.push_back(p.pairs);
+        const auto promptRow = int64_t(predicting.size());  // predicts every choice's first token
+        bool anyChoiceToken = false;
         int64_t start = P;
         for (size_t j = 0; j < q.continuations.size(); ++j) {
             const auto& c = q.continuations[j];
@@ -44,7 +47,14 @@ PackedChoices packChoices(const std::vector<ChoiceQuestion>& questions, const to
                 seg[b][t] = int64_t(j);
                 // The first token is predicted by the prompt's last position,
                 // the others by the choice's previous token.
-                predicting.push_back(b * T + (m == 0 ? P - 1 : t - 1));
+                if (m == 0) {
+                    if (!anyChoiceToken) predicting.push_back(b * T + P - 1);
+                    anyChoiceToken = true;
+                    rowOfToken.push_back(promptRow);
+                } else {
+                    rowOfToken.push_back(int64_t(predicting.size()));
+                    predicting.push_back(b * T + t - 1);
+                }
                 targets.push_back(c[m]);
                 p.pairOfToken.push_back(p.pairs);
             }
@@ -66,6 +76,7 @@ PackedChoices packChoices(const std::vector<ChoiceQuestion>& questions, const to
     p.positions = positions.to(device);
     p.allowed = allowed.unsqueeze(1).to(device);
     p.predictingRows = torch::tensor(predicting, longs).to(device);
+    p.rowOfToken = torch::tensor(rowOfToken, longs).to(device);
     p.targets = torch::tensor(targets, longs).to(device);
     return p;
 }
@@ -74,11 +85,15 @@ std::vector<double> choiceLogLikelihoods(const Model& model, const torch::Tensor
                                          const PackedChoices& packed) {
     std::vector<double> sums(size_t(packed.pairs), 0.0);
     if (packed.pairOfToken.empty()) return sums;
-    // logProbs [N, V] for the scored rows only: the lm_head is costly with a big vocabulary.
+    // Logits [R, V] for the predicting rows only: the lm_head is costly with a
+    // big vocabulary. log p(token) = logit - logsumexp(row): no [R, V]
+    // log-softmax, and the logits stay in the compute dtype.
     const torch::Tensor rows = hidden.reshape({-1, hidden.size(-1)}).index_select(0, packed.predictingRows);
-    const torch::Tensor logProbs = torch::log_softmax(model.finalLogits(rows), -1);
-    const torch::Tensor picked =
-        logProbs.gather(1, packed.targets.unsqueeze(1)).squeeze(1).to(torch::kCPU, torch::kDouble);
+    const torch::Tensor logits = model.finalLogits(rows, /*asFloat32=*/false);
+    const torch::Tensor logNorm = logSumExpRows(logits);  // [R] float32
+    const torch::Tensor picked = (logits.index({packed.rowOfToken, packed.targets}).to(torch::kFloat32) -
+                                  logNorm.index_select(0, packed.rowOfToken))
+                                     .to(torch::kCPU, torch::kDouble);
     const double* value = picked.data_ptr<double>();
     for (size_t n = 0; n < packed.pairOfToken.size(); ++n) sums[size_t(packed.pairOfToken[n])] += value[n];
     return sums;

@@ -24,9 +24,14 @@ struct PackedChoices {
     torch::Tensor ids;        // [B, T] int64, on the model's device
     torch::Tensor positions;  // [B, T] int64
     torch::Tensor allowed;    // [B, 1, T, T] bool
-    // Every scored token: the flattened row b * T + t whose output predicts
-    // it, the token, and the (question, choice) pair it belongs to.
-    torch::Tensor predictingRows;      // [N] int64
+    // The flattened rows b * T + t whose outputs predict a scored token, each
+    // once: a prompt's last position predicts the first token of every choice,
+    // and the lm_head (vocabulary-wide logits and their log-softmax) is the
+    // costly part of scoring with a large vocabulary.
+    torch::Tensor predictingRows;  // [R] int64
+    // Every scored token: its row in predictingRows, the token, and the
+    // (question, choice) pair it belongs to.
+    torch::Tensor rowOfToken;          // [N] int64, index into predictingRows
     torch::Tensor targets;             // [N] int64
     std::vector<int64_t> pairOfToken;  // [N] index into pairs
     std::vector<int> firstPair;        // per question: index of its first choice's pair

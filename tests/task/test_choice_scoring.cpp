@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/model/model.h"
+#include "core/task/log_sum_exp.h"
 #include "core/task/packed_choices.h"
 #include "core/task/task_scorer.h"
 #include "core/task/task_tokens.h"
@@ -118,6 +119,38 @@ private Q_SLOTS:
 
     // The blocks compute the real tokens of a pack only: its context names
     // them (prompt and choices, not the padding after the shorter question).
+    // The scorer's own log-sum-exp (an AVX-512 kernel where the CPU has it,
+    // libtorch elsewhere) against float64 on SmolLM2-wide rows and on edge
+    // cases: a row shorter than a vector, -inf entries, a NaN, +inf.
+    void logSumExpMatchesFloat64() {
+        torch::manual_seed(11);
+        const torch::Tensor wide = torch::randn({9, 49152}) * 4 + torch::randn({9, 1}) * 20;
+        const torch::Tensor narrow = torch::randn({5, 3}) * 30;
+        for (const torch::Tensor& logits : {wide, narrow}) {
+            for (const auto dtype : {torch::kFloat32, torch::kBFloat16}) {
+                const torch::Tensor x = logits.to(dtype);
+                const torch::Tensor expected = x.to(torch::kDouble).logsumexp(-1);
+                const torch::Tensor got = logSumExpRows(x);
+                QCOMPARE(got.scalar_type(), torch::kFloat32);
+                const double error = (got.to(torch::kDouble) - expected).abs().max().item<double>();
+                const double scale = expected.abs().max().item<double>();
+                QVERIFY2(error <= 1e-6 * scale + 1e-6,
+                         qPrintable(QString("error %1 at scale %2").arg(error).arg(scale)));
+            }
+        }
+        const float inf = std::numeric_limits<float>::infinity();
+        torch::Tensor edge = torch::zeros({4, 40});
+        edge[0].fill_(-inf);  // every logit -inf: -inf
+        edge[1][7] = -inf;    // one -inf: the others count
+        edge[2][39] = std::nanf("");
+        edge[3][0] = inf;
+        const torch::Tensor got = logSumExpRows(edge);
+        QCOMPARE(got[0].item<float>(), -inf);
+        QVERIFY(std::abs(got[1].item<double>() - std::log(39.0)) < 1e-6);
+        QVERIFY(std::isnan(got[2].item<float>()));
+        QCOMPARE(got[3].item<float>(), inf);
+    }
+
     void packedContextSkipsPadding() {
         const auto model = Model::load(kDemo, LoadOptions{DeviceChoice{"cpu"}});
         const std::vector<ChoiceQuestion> questions{{{5, 6, 7}, {{8}, {9, 10}}}, {{11}, {{12}}}};
