@@ -237,7 +237,8 @@ int main(int argc, char** argv) {
             ++v.evaluations;
         }
         v.cpu = processCpuSeconds() - cpu0;
-        std::printf("  %-22s %d chromosomes in %.1f CPU-s\n", v.name.c_str(), v.evaluations, v.cpu);
+        if (v.evaluations > 0)  // --replay 0: no replay, no rows
+            std::printf("  %-22s %d chromosomes in %.1f CPU-s\n", v.name.c_str(), v.evaluations, v.cpu);
     }
 
     // The questions as token ids, for the plain scorings below.
