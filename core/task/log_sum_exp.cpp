@@ -84,9 +84,12 @@ SIEVE_AVX512 void logSumExpFloat(const float* data, int64_t rows, int64_t cols, 
 
 bool avx512() {
 #if SIEVE_HAVE_AVX512_KERNEL
+    // x86-64-v4's AVX-512 subsets; every CPU that has them has the v3 ones
+    // (AVX2, FMA, BMI2) that the compiler may also use.
     static const bool has = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
-                            __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl") &&
-                            __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+                            __builtin_cpu_supports("avx512cd") && __builtin_cpu_supports("avx512dq") &&
+                            __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx2") &&
+                            __builtin_cpu_supports("fma") && __builtin_cpu_supports("bmi2");
     return has;
 #else
     return false;
