@@ -299,6 +299,10 @@ int main(int argc, char** argv) {
         perEval, 100 * newShare, 360 * newShare * perEval, 360 * newShare * perEval / 2 / 60);
 
     if (!hf) return 0;
+    if (chosen.empty()) {  // --replay 0 or --slow-chromosomes 0: nothing to hand over
+        std::printf("transformers: no chromosomes to compare (give --replay and --slow-chromosomes > 0)\n");
+        return 0;
+    }
     // 4. transformers on the same chromosomes, the plain way.
     const fs::path dir = fs::temp_directory_path() / ("bench_ga_" + std::to_string(::getpid()));
     fs::create_directories(dir);
