@@ -117,8 +117,6 @@ private Q_SLOTS:
         QVERIFY2(worst < 1e-4, qPrintable(QString("max |log-likelihood difference| %1").arg(worst)));
     }
 
-    // The blocks compute the real tokens of a pack only: its context names
-    // them (prompt and choices, not the padding after the shorter question).
     // The scorer's own log-sum-exp (an AVX-512 kernel where the CPU has it,
     // libtorch elsewhere) against float64 on SmolLM2-wide rows and on edge
     // cases: a row shorter than a vector, -inf entries, a NaN, +inf.
@@ -151,6 +149,8 @@ private Q_SLOTS:
         QCOMPARE(got[3].item<float>(), inf);
     }
 
+    // The blocks compute the real tokens of a pack only: its context names
+    // them (prompt and choices, not the padding after the shorter question).
     void packedContextSkipsPadding() {
         const auto model = Model::load(kDemo, LoadOptions{DeviceChoice{"cpu"}});
         const std::vector<ChoiceQuestion> questions{{{5, 6, 7}, {{8}, {9, 10}}}, {{11}, {{12}}}};

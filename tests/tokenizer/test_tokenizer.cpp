@@ -131,9 +131,9 @@ std::string writeTemp(const QTemporaryDir& dir, const QString& name, const std::
     return path;
 }
 
-// CPU seconds of this thread to encode `text`, best of two runs when a run is
-// short enough for noise to matter (the worst cases take seconds: one run,
-// half of the suite's longest test). CPU time, not wall time: the test
+// CPU seconds of this thread to encode `text`: best of two runs, or one run
+// when it takes over 0.5 s (noise no longer matters, and repeating the worst
+// cases doubled the suite's longest test). CPU time, not wall time: the test
 // machine is shared, and waiting for a core is not work.
 double encodeSeconds(const Tokenizer& t, const std::string& text) {
     double best = 1e9;
