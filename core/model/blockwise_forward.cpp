@@ -152,9 +152,7 @@ ForwardContext Model::maskContext(const torch::Tensor& mask) const {
 torch::Tensor Model::finalLogits(const torch::Tensor& hidden, bool asFloat32) const {
     std::optional<torch::NoGradGuard> noGrad;
     if (!tracksGradients()) noGrad.emplace();
-    const torch::Tensor normed = rmsNorm(hidden.to(device_), impl_->finalNorm, impl_->rmsEps);
-    if (!asFloat32) return torch::linear(normed, impl_->tied ? impl_->embed : impl_->lmHead);
-    return logitsOf(normed);
+    return logitsOf(rmsNorm(hidden.to(device_), impl_->finalNorm, impl_->rmsEps), asFloat32);
 }
 
 torch::Device Model::blockDevice(int layer) const {

@@ -445,9 +445,10 @@ torch::Tensor Model::forwardHidden(const torch::Tensor& idsIn, const torch::Tens
     return rmsNorm(x.to(device_), m.finalNorm, m.rmsEps);
 }
 
-torch::Tensor Model::logitsOf(const torch::Tensor& hidden) const {
+torch::Tensor Model::logitsOf(const torch::Tensor& hidden, bool asFloat32) const {
     const Impl& m = *impl_;
-    return torch::linear(hidden, m.tied ? m.embed : m.lmHead).to(torch::kFloat32);
+    const torch::Tensor logits = torch::linear(hidden, m.tied ? m.embed : m.lmHead);
+    return asFloat32 ? logits.to(torch::kFloat32) : logits;
 }
 
 torch::Tensor Model::forward(const torch::Tensor& ids, const torch::Tensor& attentionMask,

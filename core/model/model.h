@@ -142,8 +142,8 @@ private:
     // new tokens newMask [B, T] (on device()) after `cache`'s (blockwise_forward.cpp).
     ForwardContext contextFor(const torch::Tensor& newMask, bool newHasPadding, KVCache* cache) const;
     void checkTokenIds(const torch::Tensor& ids) const;
-    // hidden [..., H] -> float32 logits [..., V]
-    torch::Tensor logitsOf(const torch::Tensor& hidden) const;
+    // hidden [..., H] -> float32 logits [..., V] (asFloat32 false: the compute dtype)
+    torch::Tensor logitsOf(const torch::Tensor& hidden, bool asFloat32 = true) const;
     // True when autograd is on and some parameter requires grad (training).
     bool tracksGradients() const;
 

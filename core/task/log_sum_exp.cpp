@@ -22,8 +22,11 @@ namespace {
 #define SIEVE_AVX512
 #endif
 
-SIEVE_AVX512 inline float bf16ToFloat(uint16_t v) {
-    const uint32_t bits = uint32_t(v) << 16;  // bfloat16 is float32's upper half
+SIEVE_AVX512 inline float toFloat(float v) {
+    return v;
+}
+SIEVE_AVX512 inline float toFloat(uint16_t bfloat16) {
+    const uint32_t bits = uint32_t(bfloat16) << 16;  // bfloat16 is float32's upper half
     float f;
     std::memcpy(&f, &bits, sizeof f);
     return f;
@@ -54,31 +57,23 @@ SIEVE_AVX512 inline float expNonPositive(float x) {
 // The reductions are vectorized as OpenMP SIMD loops (-fopenmp-simd for this
 // file): partial maxima and sums per vector lane, combined at the end, which
 // the compiler may not do for a plain float loop (it changes the order of
-// the additions).
-template <typename Load>
-SIEVE_AVX512 inline __attribute__((always_inline)) float rowLogSumExp(const Load& load, int64_t n) {
-    float top = -std::numeric_limits<float>::infinity();
+// the additions). T: float, or uint16_t holding bfloat16.
+template <typename T>
+SIEVE_AVX512 void logSumExpOfRows(const T* data, int64_t rows, int64_t cols, float* out) {
+    for (int64_t r = 0; r < rows; ++r) {
+        const T* row = data + r * cols;
+        float top = -std::numeric_limits<float>::infinity();
 #pragma omp simd reduction(max : top)
-    for (int64_t j = 0; j < n; ++j) top = std::max(top, load(j));
-    // No finite maximum: every logit -inf (or none), or one +inf.
-    if (!std::isfinite(top)) return top;
-    float sum = 0;
+        for (int64_t j = 0; j < cols; ++j) top = std::max(top, toFloat(row[j]));
+        // No finite maximum: every logit -inf (or none), or one +inf.
+        if (!std::isfinite(top)) {
+            out[r] = top;
+            continue;
+        }
+        float sum = 0;
 #pragma omp simd reduction(+ : sum)
-    for (int64_t j = 0; j < n; ++j) sum += expNonPositive(load(j) - top);
-    return top + std::log(sum);  // a NaN logit makes the sum NaN
-}
-
-SIEVE_AVX512 void logSumExpBf16(const uint16_t* data, int64_t rows, int64_t cols, float* out) {
-    for (int64_t r = 0; r < rows; ++r) {
-        const uint16_t* row = data + r * cols;
-        out[r] = rowLogSumExp([row](int64_t j) { return bf16ToFloat(row[j]); }, cols);
-    }
-}
-
-SIEVE_AVX512 void logSumExpFloat(const float* data, int64_t rows, int64_t cols, float* out) {
-    for (int64_t r = 0; r < rows; ++r) {
-        const float* row = data + r * cols;
-        out[r] = rowLogSumExp([row](int64_t j) { return row[j]; }, cols);
+        for (int64_t j = 0; j < cols; ++j) sum += expNonPositive(toFloat(row[j]) - top);
+        out[r] = top + std::log(sum);  // a NaN logit makes the sum NaN
     }
 }
 
@@ -110,9 +105,9 @@ torch::Tensor logSumExpRows(const torch::Tensor& logits) {
     const void* base = x.data_ptr();
     at::parallel_for(0, rows, 1, [&](int64_t begin, int64_t end) {
         if (bf16)
-            logSumExpBf16(static_cast<const uint16_t*>(base) + begin * cols, end - begin, cols, o + begin);
+            logSumExpOfRows(static_cast<const uint16_t*>(base) + begin * cols, end - begin, cols, o + begin);
         else
-            logSumExpFloat(static_cast<const float*>(base) + begin * cols, end - begin, cols, o + begin);
+            logSumExpOfRows(static_cast<const float*>(base) + begin * cols, end - begin, cols, o + begin);
     });
     return out;
 }
