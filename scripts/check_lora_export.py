@@ -14,8 +14,9 @@ how many examples the two disagree on.
   python3 scripts/check_lora_export.py --model M.gguf --task resources/tasks/bbh_boolean_expressions.jsonl \\
       --level 0.3 --lora-steps 30
 
-A GGUF model's export carries no tokenizer files yet: the tokenizer is then
-read from the GGUF by transformers (`gguf_file`, needs the gguf package).
+The tokenizer is the export's own (tokenizer.json, written from a GGUF
+source's vocabulary too: docs/tokenizers.md); an export without one falls
+back to transformers' GGUF reader (`gguf_file`, needs the gguf package).
 Needs torch, transformers and peft (pip); reads nothing from ../shared.
 """
 import argparse

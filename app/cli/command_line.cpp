@@ -161,7 +161,9 @@ const std::vector<Declaration>& declarations() {
          "Write the pruned model: 'factorized' (B and A per matrix: smaller; transformers loads it with "
          "trust_remote_code), 'dense' (B A multiplied back: a standard Hugging Face directory), or "
          "'gguf-f16' / 'gguf-q8_0' (B A multiplied back into one GGUF file, model.gguf, for llama.cpp; a "
-         "GGUF source's tokenizer is copied into it).",
+         "GGUF source's tokenizer is copied into it). The source's tokenizer goes with the Hugging Face "
+         "forms: its files copied, or a GGUF's vocabulary written as tokenizer.json and "
+         "tokenizer_config.json.",
          true,
          true,
          true,

@@ -8,6 +8,7 @@
 #include "core/export/gguf_export.h"
 #include "core/model/safetensors.h"
 #include "core/projection/int8_factors.h"
+#include "core/tokenizer/tokenizer_json_writer.h"
 #include "sieve/modeling_sieve_py.h"
 
 namespace fs = std::filesystem;
@@ -46,16 +47,52 @@ void writeText(const fs::path& file, const std::string& text) {
     if (!out) throw InputError(file.string() + ": cannot be written");
 }
 
-void copyTokenizerFiles(const std::string& source, const fs::path& target, std::vector<std::string>& files) {
-    if (!fs::is_directory(source)) return;
-    for (const char* name :
-         {"tokenizer.json", "tokenizer_config.json", "generation_config.json", "special_tokens_map.json"}) {
-        const fs::path from = fs::path(source) / name;
-        if (fs::exists(from)) {
-            fs::copy_file(from, target / name, fs::copy_options::overwrite_existing);
-            files.push_back((target / name).string());
+bool isGgufFile(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    char magic[4] = {};
+    return fs::is_regular_file(path) && in.read(magic, 4) && std::string(magic, 4) == "GGUF";
+}
+
+// The source's tokenizer beside the weights: copied from a Hugging Face
+// directory, written as tokenizer.json / tokenizer_config.json from a GGUF
+// file's vocabulary (so that transformers loads the export on its own).
+void writeTokenizerFiles(const std::string& source, const fs::path& target, ExportReport& report) {
+    if (fs::is_directory(source)) {
+        for (const char* name : {"tokenizer.json", "tokenizer_config.json", "generation_config.json",
+                                 "special_tokens_map.json"}) {
+            const fs::path from = fs::path(source) / name;
+            if (fs::exists(from)) {
+                fs::copy_file(from, target / name, fs::copy_options::overwrite_existing);
+                report.files.push_back((target / name).string());
+            }
         }
+        return;
     }
+    if (!isGgufFile(source)) {
+        report.notes.push_back("no tokenizer files: " + source +
+                               " is not a Hugging Face directory or a GGUF file");
+        return;
+    }
+    tok::HfTokenizerFiles files;
+    try {
+        files = tok::hfTokenizerFromGguf(source);
+    } catch (const FormatError& e) {
+        report.notes.push_back(std::string("no tokenizer files: ") + e.what());
+        return;
+    }
+    std::string tokenizerText, configText;
+    try {
+        tokenizerText = files.tokenizer.dump(2) + "\n";
+        configText = files.tokenizerConfig.dump(2) + "\n";
+    } catch (const nlohmann::json::type_error& e) {  // a token that is not UTF-8: JSON cannot hold it
+        report.notes.push_back("no tokenizer files: " + source + ": " + e.what());
+        return;
+    }
+    writeText(target / "tokenizer.json", tokenizerText);
+    writeText(target / "tokenizer_config.json", configText);
+    report.files.push_back((target / "tokenizer.json").string());
+    report.files.push_back((target / "tokenizer_config.json").string());
+    for (const std::string& note : files.notes) report.notes.push_back("tokenizer.json: " + note);
 }
 
 int64_t countParams(const std::map<std::string, torch::Tensor>& tensors) {
@@ -175,7 +212,7 @@ ExportReport exportModel(const Model& model, const std::string& directory, Expor
         writeText(dir / "modeling_sieve.py", kModelingSievePy);
         report.files.push_back((dir / "modeling_sieve.py").string());
     }
-    copyTokenizerFiles(sourcePath, dir, report.files);
+    writeTokenizerFiles(sourcePath, dir, report);
     report.exportedBytes = int64_t(fs::file_size(weights));
     return report;
 }

@@ -21,6 +21,7 @@
 #include "core/tokenizer/pipeline_tokenizer.h"
 #include "core/tokenizer/regex_splitter.h"
 #include "core/tokenizer/tokenizer.h"
+#include "core/tokenizer/tokenizer_json_writer.h"
 #include "core/tokenizer/utf8.h"
 
 using sieve::Tokenizer;
@@ -53,8 +54,13 @@ std::vector<int64_t> toIds(const QJsonArray& a) {
 }
 
 QString patchedLlama2(const QString& variant);
+QString writtenFromGguf(const QString& ggufPath, const QString& name);
 
 QString tokenizerPath(const QString& name) {
+    // A GGUF vocabulary as an export writes it for transformers (tokenizer.json
+    // + tokenizer_config.json), read back as Hugging Face files.
+    if (name == "llama2_gguf_as_json") return writtenFromGguf(kFixtures + "/llama2_spm.gguf", name);
+    if (name == "llama3_small_gguf_as_json") return writtenFromGguf(kFixtures + "/llama3_small.gguf", name);
     if (name == "llama3_small") return kFixtures + "/llama3_small.json";
     if (name == "llama2_gguf") return kFixtures + "/llama2_spm.gguf";
     if (name == "llama3_small_gguf") return kFixtures + "/llama3_small.gguf";
@@ -85,6 +91,18 @@ QString patchedLlama2(const QString& variant) {
     return path;
 }
 
+QString writtenFromGguf(const QString& ggufPath, const QString& name) {
+    static QTemporaryDir dir;
+    const QString folder = dir.filePath(name);
+    if (QFile::exists(folder + "/tokenizer.json")) return folder + "/tokenizer.json";
+    QDir().mkpath(folder);
+    const sieve::tok::HfTokenizerFiles files = sieve::tok::hfTokenizerFromGguf(ggufPath.toStdString());
+    std::ofstream(folder.toStdString() + "/tokenizer.json", std::ios::binary) << files.tokenizer.dump();
+    std::ofstream(folder.toStdString() + "/tokenizer_config.json", std::ios::binary)
+        << files.tokenizerConfig.dump();
+    return folder + "/tokenizer.json";
+}
+
 // Loaded once per test run (the Qwen3 file is 11 MB of JSON).
 const Tokenizer& tokenizer(const QString& name) {
     static std::map<QString, std::unique_ptr<Tokenizer>> cache;
@@ -96,7 +114,8 @@ const Tokenizer& tokenizer(const QString& name) {
 // Which reference a tokenizer is checked against.
 QString referenceName(const QString& name) {
     if (name == "llama2_gguf") return "llama2";
-    if (name == "llama3_small_gguf") return "llama3_small";
+    if (name == "llama3_small_gguf" || name == "llama3_small_gguf_as_json") return "llama3_small";
+    if (name == "llama2_gguf_as_json") return "llama2";
     return name;
 }
 
@@ -163,9 +182,9 @@ private Q_SLOTS:
     void matchesReference_data() {
         QTest::addColumn<QString>("name");
         QTest::addColumn<int>("index");
-        for (const QString name :
-             {"llama2", "llama3_1", "qwen3", "llama3_small", "llama2_gguf", "llama3_small_gguf",
-              "llama2_strip", "llama2_metaspace_first", "llama2_metaspace_split"}) {
+        for (const QString name : {"llama2", "llama3_1", "qwen3", "llama3_small", "llama2_gguf",
+                                   "llama3_small_gguf", "llama2_gguf_as_json", "llama3_small_gguf_as_json",
+                                   "llama2_strip", "llama2_metaspace_first", "llama2_metaspace_split"}) {
             const QJsonArray cases = reference()[referenceName(name)].toObject()["cases"].toArray();
             for (int i = 0; i < cases.size(); ++i)
                 QTest::newRow(qPrintable(name + "/" + cases[i].toObject()["name"].toString())) << name << i;
@@ -194,7 +213,7 @@ private Q_SLOTS:
     void decodesPartialUtf8_data() {
         QTest::addColumn<QString>("name");
         QTest::addColumn<int>("index");
-        for (const QString name : {"llama2", "llama3_1", "qwen3", "llama2_gguf"}) {
+        for (const QString name : {"llama2", "llama3_1", "qwen3", "llama2_gguf", "llama2_gguf_as_json"}) {
             const QJsonArray cases = reference()[referenceName(name)].toObject()["decode_cases"].toArray();
             for (int i = 0; i < cases.size(); ++i)
                 QTest::newRow(qPrintable(name + "/" + cases[i].toObject()["name"].toString())) << name << i;
@@ -239,6 +258,42 @@ private Q_SLOTS:
         }
         QCOMPARE(t.eosId(), t.tokenId(eos.toStdString()));
         QVERIFY(t.eosId());
+    }
+
+    // SmolLM2's GGUF vocabulary (tokenizer.ggml.pre "smollm": digits one by
+    // one, then GPT-2's regex) written as tokenizer.json encodes every
+    // reference text as the GGUF itself does, with the same BOS/EOS, and
+    // tokenizer_config.json carries the chat template. (That transformers
+    // reads the written files the same way: scripts/check_tokenizer_export.py,
+    // docs/tokenizers.md.)
+    void ggufWrittenAsJsonEncodesTheSame() {
+        const QString gguf = kShared + "/models/smollm2-135m-instruct/SmolLM2-135M-Instruct.Q4_1.gguf";
+        const QString json = writtenFromGguf(gguf, "smollm2_as_json");
+        const auto fromGguf = Tokenizer::load(gguf.toStdString());
+        const auto fromJson = Tokenizer::load(json.toStdString());
+        QCOMPARE(fromJson->vocabSize(), fromGguf->vocabSize());
+        QCOMPARE(fromJson->bosId(), fromGguf->bosId());
+        QCOMPARE(fromJson->eosId(), fromGguf->eosId());
+        int compared = 0;
+        for (const char* set : {"llama3_1", "llama2"})
+            for (const auto& c : reference()[set].toObject()["cases"].toArray()) {
+                const std::string text = c.toObject()["text"].toString().toStdString();
+                for (const bool special : {true, false}) {
+                    const auto expected = fromGguf->encode(text, special);
+                    const auto ids = fromJson->encode(text, special);
+                    if (ids != expected)
+                        QFAIL(qPrintable(c.toObject()["name"].toString() + ":\n got      " + show(ids) +
+                                         "\n expected " + show(expected)));
+                    QCOMPARE(fromJson->decode(ids, special), fromGguf->decode(ids, special));
+                    ++compared;
+                }
+            }
+        QVERIFY(compared > 40);
+        const auto config =
+            nlohmann::json::parse(readText(QFileInfo(json).path() + "/tokenizer_config.json"));
+        QCOMPARE(QString::fromStdString(config.at("chat_template").get<std::string>()).left(30),
+                 QStringLiteral("{% for message in messages %}{"));
+        QCOMPARE(config.at("eos_token").get<std::string>(), std::string("<|im_end|>"));
     }
 
     // PCRE2's \s, \p{L}, \p{N} against what Oniguruma (HF) matches, code point
