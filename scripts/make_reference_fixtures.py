@@ -14,7 +14,7 @@ import sys
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
-PARTS = ["models", "checkpoints", "tokenizers", "tokenizer_pipelines", "demo", "export", "gguf_quants", "int8", "lora", "gguf_export"]
+PARTS = ["models", "checkpoints", "tokenizers", "tokenizer_pipelines", "demo", "export", "gguf_quants", "int8", "lora", "lora_phi3", "gguf_export"]
 
 
 def main(argv):

@@ -27,6 +27,7 @@
 #include "core/projection/factor_store.h"
 #include "core/projection/projection_set.h"
 #include "core/recovery/lora.h"
+#include "core/recovery/peft_adapter.h"
 #include "core/search/genetic_search.h"
 #include "core/search/rng.h"
 #include "core/search/sensitivity.h"

@@ -78,23 +78,4 @@ private:
 std::vector<double> trainLora(Model& model, const std::vector<AnswerSequence>& sequences,
                               const LoraSettings& settings, int64_t padTokenId, JobContext& context);
 
-// The attached adapters under PEFT's names for a base model saved with
-// transformers' names ("base_model.model.<matrix>.lora_A.weight", float32,
-// CPU), and the adapter_config.json PEFT reads beside them. InputError for
-// Phi-3, whose checkpoints fuse q/k/v and gate/up (one PEFT adapter per
-// fused matrix would need other ranks than the parts': not written yet).
-std::map<std::string, torch::Tensor> peftAdapterTensors(const Model& model);
-std::string peftAdapterConfig(const LoraSettings& settings, const std::string& baseModel = {});
-// Both, as adapter_config.json and adapter_model.safetensors in `directory`
-// (created): what PeftModel.from_pretrained(base, directory) reads.
-// `baseModel` is recorded as base_model_name_or_path (empty: null).
-void writePeftAdapter(const Model& model, const LoraSettings& settings, const std::string& directory,
-                      const std::string& baseModel);
-
-// Reads a PEFT LoRA adapter directory (ours or peft's) onto `model`:
-// adapter_config.json (LORA, no DoRA or rsLoRA, one rank and alpha) and
-// adapter_model.safetensors, every tensor's name, shape and matrix checked
-// (InputError naming the file and the tensor). Returns the adapted matrices.
-int loadPeftAdapter(Model& model, const std::string& directory);
-
 }  // namespace sieve

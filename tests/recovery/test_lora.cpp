@@ -18,6 +18,7 @@
 #include "core/model/model.h"
 #include "core/model/safetensors.h"
 #include "core/recovery/lora.h"
+#include "core/recovery/peft_adapter.h"
 #include "core/task/task_file.h"
 #include "core/tokenizer/tokenizer.h"
 #include "tensor_compare.h"
@@ -160,7 +161,7 @@ private Q_SLOTS:
 
     // adapter_config.json: what peft needs to rebuild the same adapters.
     void peftConfigDescribesTheAdapters() {
-        const auto ours = nlohmann::json::parse(peftAdapterConfig(fixtureSettings()));
+        const auto ours = nlohmann::json::parse(peftAdapterConfig(*model_, fixtureSettings()));
         const auto peft = nlohmann::json::parse(readText(kFixtures + "/peft/adapter_config.json"));
         for (const char* key : {"peft_type", "task_type", "r", "lora_alpha", "lora_dropout", "bias",
                                 "fan_in_fan_out", "use_rslora", "use_dora"})
@@ -291,6 +292,61 @@ private Q_SLOTS:
             QVERIFY2(maxAbsDiff(ours, peft) <= 1e-4, qPrintable(QString::number(maxAbsDiff(ours, peft))));
             QVERIFY(maxAbsDiff(base[i++], peft) > 1e-2);  // peft applied the adapter
         }
+    }
+
+    // Phi-3's checkpoints fuse q/k/v and gate/up. An adapter peft put on the
+    // fused modules, with its own rank and alpha there (rank_pattern,
+    // alpha_pattern; scripts/fixtures/lora_phi3.py), applies as in peft and is
+    // written back as peft wrote it; adapters we attach per part are written
+    // as fused modules that read back to the same logits.
+    void phi3FusedAdaptersAsPeftHasThem() {
+        const std::string fixtures = SIEVE_SOURCE_DIR "/tests/fixtures/lora_phi3";
+        const std::string phi3Path = SIEVE_SOURCE_DIR "/tests/fixtures/models/phi3";
+        auto phi3 = Model::load(phi3Path);
+        const auto reference = readTensors(fixtures + "/logits.safetensors");
+        const torch::Tensor ids = reference.at("ids");
+        QVERIFY(scaledDiff(phi3->forward(ids), reference.at("base")) <= 1e-5);
+        QCOMPARE(loadPeftAdapter(*phi3, fixtures + "/peft"), phi3->matrixCount());
+        const double fromPeft = scaledDiff(phi3->forward(ids), reference.at("logits"));
+        QVERIFY2(fromPeft <= 1e-5, qPrintable(QString::number(fromPeft)));
+        QVERIFY(scaledDiff(reference.at("base"), reference.at("logits")) > 0.1);  // the adapter matters
+
+        const auto saved = readTensors(fixtures + "/peft/adapter_model.safetensors");
+        const auto written = peftAdapterTensors(*phi3);
+        QCOMPARE(written.size(), saved.size());
+        for (const auto& [name, tensor] : saved) {
+            QVERIFY2(written.count(name), name.c_str());
+            QVERIFY2(torch::equal(written.at(name), tensor.to(torch::kFloat32)), name.c_str());
+        }
+        const auto config = nlohmann::json::parse(peftAdapterConfig(*phi3, fixtureSettings()));
+        const auto peftConfig = nlohmann::json::parse(readText(fixtures + "/peft/adapter_config.json"));
+        QCOMPARE(config.at("rank_pattern"), peftConfig.at("rank_pattern"));
+        QCOMPARE(config.at("alpha_pattern").at("qkv_proj").get<double>(), 9.0);
+        QCOMPARE(config.at("alpha_pattern").size(), size_t(1));
+
+        // Per-part adapters (random B), written and read into a fresh model.
+        phi3->restoreAllDense();
+        LoraSettings s = fixtureSettings();
+        s.targets = {"q", "v", "o", "gate", "up"};  // k without: zero rows in the fused B
+        attachLoraAdapters(*phi3, s);
+        torch::manual_seed(3);
+        for (int i = 0; i < phi3->matrixCount(); ++i)
+            if (const LoraAdapter* a = phi3->matrix(i).adapter())
+                phi3->matrix(i).setAdapter({a->A.detach(), torch::randn_like(a->B) * 0.3, a->scaling});
+        const torch::Tensor adapted = phi3->forward(ids);
+        QTemporaryDir dir;
+        writePeftAdapter(*phi3, s, dir.path().toStdString(), "phi3");
+        const auto written2 =
+            nlohmann::json::parse(readText(dir.path().toStdString() + "/adapter_config.json"));
+        QCOMPARE(written2.at("rank_pattern"), (nlohmann::json{{"qkv_proj", 8}, {"gate_up_proj", 8}}));
+        QCOMPARE(written2.at("alpha_pattern"), (nlohmann::json{{"qkv_proj", 16.0}, {"gate_up_proj", 16.0}}));
+        auto fresh = Model::load(phi3Path);
+        // Every part of the fused modules gets the adapter (k with zero rows), down_proj none.
+        QCOMPARE(loadPeftAdapter(*fresh, dir.path().toStdString()),
+                 phi3->matrixCount() - fresh->config().layers);
+        const double roundTrip = scaledDiff(fresh->forward(ids), adapted);
+        QVERIFY2(roundTrip <= 1e-5, qPrintable(QString::number(roundTrip)));
+        QVERIFY(scaledDiff(adapted, reference.at("base")) > 0.01);
     }
 
     void badAdapterDirectoriesAreRefusedByName() {

@@ -10,6 +10,7 @@
 #include "core/engine/engine.h"
 #include "core/model/model.h"
 #include "core/recovery/lora.h"
+#include "core/recovery/peft_adapter.h"
 #include "core/session/session_file.h"
 #include "core/task/evaluator.h"
 #include "core/task/task_file.h"
