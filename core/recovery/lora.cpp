@@ -3,19 +3,14 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <filesystem>
-#include <fstream>
 #include <numeric>
 
 #include <ATen/CPUGeneratorImpl.h>
 #include <torch/nn/functional/loss.h>
 #include <torch/optim/adamw.h>
-#include <nlohmann/json.hpp>
 
 #include "core/common/error.h"
-#include "core/model/checkpoint.h"
 #include "core/model/model.h"
-#include "core/model/safetensors.h"
 #include "core/search/rng.h"
 
 namespace sieve {
