@@ -2,12 +2,6 @@
 
 namespace sieve {
 
-torch::Tensor rmsNorm(const torch::Tensor& x, const torch::Tensor& weight, double eps) {
-    const torch::Tensor xf = x.to(torch::kFloat32);
-    const torch::Tensor variance = xf.pow(2).mean(-1, /*keepdim=*/true);
-    return weight * (xf * torch::rsqrt(variance + eps)).to(x.scalar_type());
-}
-
 torch::Tensor Block::forward(const torch::Tensor& x, const ForwardContext& ctx) const {
     if (ctx.validRows.defined()) return forwardRealRows(x, ctx);
     if (torch::GradMode::is_enabled()) {

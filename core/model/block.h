@@ -5,11 +5,9 @@
 #include "core/model/attention.h"
 #include "core/model/forward_context.h"
 #include "core/model/mlp.h"
+#include "core/model/rms_norm.h"
 
 namespace sieve {
-
-// x [..., H] -> weight * x / sqrt(mean(x^2) + eps), the reduction in float32.
-torch::Tensor rmsNorm(const torch::Tensor& x, const torch::Tensor& weight, double eps);
 
 struct Block {
     int layer = 0;

@@ -1,5 +1,7 @@
 #include "core/model/mlp.h"
 
+#include "core/model/silu_mul.h"
+
 namespace sieve {
 
 torch::Tensor Mlp::forward(const torch::Tensor& x, int layer, const ForwardContext& ctx) const {
@@ -11,7 +13,7 @@ torch::Tensor Mlp::forward(const torch::Tensor& x, int layer, const ForwardConte
     } else {
         std::vector<torch::Tensor> gateUp = gateUpInput.forward(x, {gate, up});
         hidden = std::move(gateUp[0]);
-        torch::silu_(hidden).mul_(gateUp[1]);
+        siluMulInPlace(hidden, gateUp[1]);
     }
     ctx.observe(layer, InputSite::MlpHidden, hidden);
     return down->forward(hidden);

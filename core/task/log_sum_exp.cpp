@@ -3,56 +3,19 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
-#include <cstring>
 #include <limits>
+
+#include "core/common/avx512_math.h"
 
 namespace sieve {
 namespace {
 
-// The kernel is compiled for AVX-512 (x86-64-v4) and used where the CPU has
-// it: the CPUs where bfloat16 is the compute dtype. Elsewhere the logits go
-// through libtorch as before. (Compiled for AVX2 or SSE2 the same loops ran
-// 6-12x slower and were less accurate: 1.1e-4 against 3.2e-6 from the exact
-// value on SmolLM2-sized rows; not worth a path of their own.)
-#if defined(__x86_64__) && defined(__GNUC__)
-#define SIEVE_HAVE_AVX512_KERNEL 1
-#define SIEVE_AVX512 __attribute__((target("arch=x86-64-v4")))
-#else
-#define SIEVE_HAVE_AVX512_KERNEL 0
-#define SIEVE_AVX512
-#endif
-
-SIEVE_AVX512 inline float toFloat(float v) {
-    return v;
-}
-SIEVE_AVX512 inline float toFloat(uint16_t bfloat16) {
-    const uint32_t bits = uint32_t(bfloat16) << 16;  // bfloat16 is float32's upper half
-    float f;
-    std::memcpy(&f, &bits, sizeof f);
-    return f;
-}
-
-// e^x for x <= 0, branch-free so that it vectorizes: Cephes' expf, 2^n e^r
-// with |r| <= ln(2)/2 and a degree-6 polynomial (~1 ulp). Below -87 it gives
-// e^-87 (~1.6e-38): such terms are far below the resolution of a sum that
-// holds e^0 = 1.
-SIEVE_AVX512 inline float expNonPositive(float x) {
-    x = x < -87.0f ? -87.0f : x;
-    constexpr float kShifter = 12582912.0f;  // 1.5 * 2^23: adding it rounds to an integer
-    const float n = (x * 1.44269504088896341f + kShifter) - kShifter;
-    const float r = (x - n * 0.693359375f) + n * 2.12194440e-4f;  // ln 2 in two parts
-    float p = 1.9875691500e-4f;
-    p = p * r + 1.3981999507e-3f;
-    p = p * r + 8.3334519073e-3f;
-    p = p * r + 4.1665795894e-2f;
-    p = p * r + 1.6666665459e-1f;
-    p = p * r + 5.0000001201e-1f;
-    const float er = p * r * r + r + 1.0f;
-    const int32_t bits = (int32_t(n) + 127) * (1 << 23);  // 2^n, n in [-126, 0]
-    float scale;
-    std::memcpy(&scale, &bits, sizeof scale);
-    return er * scale;
-}
+// The kernel runs where the CPU has AVX-512 (core/common/avx512_math.h).
+// (Compiled for AVX2 or SSE2 the same loops ran 6-12x slower and were less
+// accurate: 1.1e-4 against 3.2e-6 from the exact value on SmolLM2-sized rows;
+// not worth a path of their own.)
+using simd::expNonPositive;
+using simd::toFloat;
 
 // The reductions are vectorized as OpenMP SIMD loops (-fopenmp-simd for this
 // file): partial maxima and sums per vector lane, combined at the end, which
@@ -77,25 +40,11 @@ SIEVE_AVX512 void logSumExpOfRows(const T* data, int64_t rows, int64_t cols, flo
     }
 }
 
-bool avx512() {
-#if SIEVE_HAVE_AVX512_KERNEL
-    // x86-64-v4's AVX-512 subsets; every CPU that has them has the v3 ones
-    // (AVX2, FMA, BMI2) that the compiler may also use.
-    static const bool has = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
-                            __builtin_cpu_supports("avx512cd") && __builtin_cpu_supports("avx512dq") &&
-                            __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx2") &&
-                            __builtin_cpu_supports("fma") && __builtin_cpu_supports("bmi2");
-    return has;
-#else
-    return false;
-#endif
-}
-
 }  // namespace
 
 torch::Tensor logSumExpRows(const torch::Tensor& logits) {
     const bool bf16 = logits.scalar_type() == torch::kBFloat16;
-    if (!avx512() || !logits.device().is_cpu() || logits.dim() != 2 ||
+    if (!simd::hasAvx512Kernels() || !logits.device().is_cpu() || logits.dim() != 2 ||
         !(bf16 || logits.scalar_type() == torch::kFloat32))
         return logits.to(torch::kFloat32).logsumexp(-1);
     const torch::Tensor x = logits.contiguous();
