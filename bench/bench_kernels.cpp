@@ -1,7 +1,8 @@
 // Our element-wise kernels against the libtorch expressions they replace, on
 // SmolLM2-135M's shapes (one 1024-token scoring batch: hidden 576,
 // intermediate 1536, vocabulary 49152), bfloat16, one thread, CPU time of
-// this thread, best of 20 after a warm-up, side by side in one run.
+// this thread, best of 20 after a warm-up, side by side in one run; freed
+// heap memory kept for reuse, as in the CLI.
 //
 //   build/bench/bench_kernels [--tokens 1024]
 #include <time.h>
@@ -12,7 +13,9 @@
 #include <string>
 
 #include "core/common/avx512_math.h"
+#include "core/common/heap_reuse.h"
 #include "core/common/torch_compat.h"
+#include "core/model/masked_softmax.h"
 #include "core/model/rms_norm.h"
 #include "core/model/silu_mul.h"
 #include "core/task/log_sum_exp.h"
@@ -50,6 +53,7 @@ int main(int argc, char** argv) {
     int64_t tokens = 1024;
     for (int i = 1; i + 1 < argc; ++i)
         if (std::strcmp(argv[i], "--tokens") == 0) tokens = std::stoll(argv[i + 1]);
+    reuseFreedHeapMemory();  // as the CLI does: freed activations are not faulted in again
     at::set_num_threads(1);
     torch::InferenceMode inference;
     std::printf("our kernels: %s\n", simd::hasAvx512Kernels()
@@ -78,6 +82,17 @@ int main(int argc, char** argv) {
         torch::silu_(g).mul_(up);
     });
     row("silu(gate) * up [T, 1536]", up.numel(), ours - copy, reference - copy);
+
+    // A packed batch of ~100-token sequences: 10 x 3 kv heads x 3 groups x 100 x 100.
+    const int64_t sequences = std::max<int64_t>(1, tokens / 100);
+    const torch::Tensor scores = (torch::randn({sequences, 3, 3, 100, 100}) * 4).to(torch::kBFloat16);
+    const torch::Tensor position = torch::arange(100);
+    const torch::Tensor allowed = (position.view({1, 100}) <= position.view({100, 1}))
+                                      .view({1, 1, 100, 100})
+                                      .expand({sequences, 1, 100, 100});
+    row("masked softmax [T/100, 3, 3, 100, 100]", scores.numel(),
+        best([&] { maskedSoftmax(scores, allowed, torch::kBFloat16); }),
+        best([&] { maskedSoftmaxReference(scores, allowed, torch::kBFloat16); }));
 
     const torch::Tensor logits = torch::randn({std::max<int64_t>(1, tokens / 4), 49152}).to(torch::kBFloat16);
     row("log-sum-exp [T/4, 49152]", logits.numel(), best([&] { logSumExpRows(logits); }),

@@ -1,8 +1,8 @@
 #include "core/model/attention.h"
 
 #include <cmath>
-#include <limits>
 
+#include "core/model/masked_softmax.h"
 #include "core/model/rope.h"
 
 namespace sieve {
@@ -23,13 +23,9 @@ torch::Tensor matmulAttention(const torch::Tensor& q, const torch::Tensor& k, co
     qg = inPlace && !qg.is_same(q) ? qg.mul_(scale) : qg * scale;
     // scores [B, kvHeads, groups*T, S]
     torch::Tensor scores = torch::matmul(qg, k.transpose(-1, -2));
-    // mask as [B, 1, 1, T, S] against scores viewed as [B, kvHeads, groups, T, S]
-    const torch::Tensor blocked = allowed.logical_not().unsqueeze(2);
-    const float minusInf = -std::numeric_limits<float>::infinity();
-    scores = scores.view({B, kvHeads, groups, T, S});
-    scores = inPlace ? scores.masked_fill_(blocked, minusInf) : scores.masked_fill(blocked, minusInf);
-    // softmax in float32 (as transformers' eager path does for half types)
-    const torch::Tensor probs = torch::softmax(scores, -1, torch::kFloat32).to(q.scalar_type());
+    // the mask [B, 1, T, S] against scores viewed as [B, kvHeads, groups, T, S]
+    const torch::Tensor probs =
+        maskedSoftmax(scores.view({B, kvHeads, groups, T, S}), allowed, q.scalar_type());
     // out [B, kvHeads, groups*T, d] -> [B, heads, T, d]
     return torch::matmul(probs.view({B, kvHeads, groups * T, S}), v).view({B, heads, T, d});
 }

@@ -11,6 +11,7 @@
 #include <limits>
 
 #include "core/common/avx512_math.h"
+#include "core/model/masked_softmax.h"
 #include "core/model/rms_norm.h"
 #include "core/model/silu_mul.h"
 
@@ -79,6 +80,39 @@ private Q_SLOTS:
         QVERIFY(torch::equal(y.detach(), rmsNormReference(x, w, 1e-6).detach()));
         y.sum().backward();
         QVERIFY(w.grad().defined());
+    }
+
+    // Attention's probabilities: scores [B, kvHeads, groups, T, S] under a
+    // causal mask with left padding (a padded query sees only itself), the
+    // sizes of a packed scoring batch and of a row of one key.
+    void maskedSoftmaxGivesLibtorchsBits() {
+        torch::InferenceMode inference;
+        for (const int64_t T : {37, 1}) {
+            const int64_t B = 3, kv = 3, groups = 3;
+            torch::manual_seed(5);
+            const torch::Tensor scores = (torch::randn({B, kv, groups, T, T}) * 4).to(torch::kBFloat16);
+            const torch::Tensor position = torch::arange(T);
+            torch::Tensor allowed =
+                (position.view({1, T}) <= position.view({T, 1})).view({1, 1, T, T}).repeat({B, 1, 1, 1});
+            allowed.index_put_({1, 0, torch::indexing::Slice(), torch::indexing::Slice(0, T / 3)}, false);
+            allowed = allowed.logical_or(torch::eye(T, torch::kBool).view({1, 1, T, T}));
+            const torch::Tensor ours = maskedSoftmax(scores, allowed, torch::kBFloat16);
+            const torch::Tensor reference = maskedSoftmaxReference(scores, allowed, torch::kBFloat16);
+            QCOMPARE(ours.sizes(), reference.sizes());
+            const auto [differ, ulps] = bitDifferences(ours, reference);
+            qInfo("masked softmax, T %lld: %lld of %lld differ from libtorch, by up to %lld ulp",
+                  (long long)T, (long long)differ, (long long)ours.numel(), (long long)ulps);
+            QVERIFY2(
+                differ <= ours.numel() / 1000 && ulps <= 1,
+                qPrintable(
+                    QString("%1 of %2 differ, by up to %3 ulps").arg(differ).arg(ours.numel()).arg(ulps)));
+            // Masked keys get exactly zero.
+            QCOMPARE(ours.masked_select(allowed.logical_not().unsqueeze(2).expand_as(ours))
+                         .abs()
+                         .sum()
+                         .item<float>(),
+                     0.0f);
+        }
     }
 
     void siluMulGivesLibtorchsBits() {
