@@ -3,7 +3,7 @@
 #include <cmath>
 
 #include "core/common/avx512_math.h"
-#include "core/model/row_layout.h"
+#include "core/model/strided_rows.h"
 
 namespace sieve {
 namespace {
@@ -42,7 +42,7 @@ torch::Tensor rmsNormReference(const torch::Tensor& x, const torch::Tensor& weig
 }
 
 torch::Tensor rmsNorm(const torch::Tensor& x, const torch::Tensor& weight, double eps) {
-    const auto layout = rowLayout(x);
+    const auto layout = stridedRows(x);
     const bool kernel = simd::hasAvx512Kernels() && x.device().is_cpu() && weight.device().is_cpu() &&
                         x.scalar_type() == torch::kBFloat16 && weight.scalar_type() == torch::kBFloat16 &&
                         weight.dim() == 1 && weight.is_contiguous() && layout &&
@@ -53,7 +53,7 @@ torch::Tensor rmsNorm(const torch::Tensor& x, const torch::Tensor& weight, doubl
     const auto* in = static_cast<const uint16_t*>(x.data_ptr());
     const auto* w = static_cast<const uint16_t*>(weight.data_ptr());
     auto* o = static_cast<uint16_t*>(out.data_ptr());
-    const RowLayout l = *layout;
+    const StridedRows l = *layout;
     at::parallel_for(0, l.rows, std::max<int64_t>(1, 16384 / std::max<int64_t>(1, l.cols)),
                      [&](int64_t begin, int64_t end) {
                          rmsNormRows(in + begin * l.rowStride, l.rowStride, w, o + begin * l.cols,

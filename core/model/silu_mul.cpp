@@ -3,7 +3,7 @@
 #include <limits>
 
 #include "core/common/avx512_math.h"
-#include "core/model/row_layout.h"
+#include "core/model/strided_rows.h"
 
 namespace sieve {
 namespace {
@@ -38,7 +38,7 @@ SIEVE_AVX512 void siluMulRows(uint16_t* gate, int64_t gateStride, const uint16_t
 }  // namespace
 
 void siluMulInPlace(torch::Tensor& gate, const torch::Tensor& up) {
-    const auto g = rowLayout(gate), u = rowLayout(up);
+    const auto g = stridedRows(gate), u = stridedRows(up);
     const bool kernel = simd::hasAvx512Kernels() && gate.device().is_cpu() && up.device().is_cpu() &&
                         gate.scalar_type() == torch::kBFloat16 && up.scalar_type() == torch::kBFloat16 &&
                         gate.sizes() == up.sizes() && g && u && !torch::GradMode::is_enabled();
@@ -48,7 +48,7 @@ void siluMulInPlace(torch::Tensor& gate, const torch::Tensor& up) {
     }
     auto* gp = static_cast<uint16_t*>(gate.data_ptr());
     const auto* upPtr = static_cast<const uint16_t*>(up.data_ptr());
-    const RowLayout gl = *g, ul = *u;
+    const StridedRows gl = *g, ul = *u;
     at::parallel_for(0, gl.rows, std::max<int64_t>(1, 16384 / std::max<int64_t>(1, gl.cols)),
                      [&](int64_t begin, int64_t end) {
                          siluMulRows(gp + begin * gl.rowStride, gl.rowStride, upPtr + begin * ul.rowStride,

@@ -9,16 +9,16 @@
 
 namespace sieve {
 
-struct RowLayout {
+struct StridedRows {
     int64_t rows = 0;
     int64_t cols = 0;
     int64_t rowStride = 0;  // elements from one row's start to the next
 };
 
-inline std::optional<RowLayout> rowLayout(const torch::Tensor& t) {
+inline std::optional<StridedRows> stridedRows(const torch::Tensor& t) {
     const int64_t dims = t.dim();
     if (dims < 1 || t.stride(dims - 1) != 1) return std::nullopt;
-    RowLayout layout;
+    StridedRows layout;
     layout.cols = t.size(dims - 1);
     layout.rows = 1;
     layout.rowStride = dims >= 2 ? t.stride(dims - 2) : layout.cols;
