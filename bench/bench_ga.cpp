@@ -134,9 +134,9 @@ int main(int argc, char** argv) {
     }
     Task search = task;
     if (int(search.evaluation.size()) > questions) search.evaluation.resize(size_t(questions));
-    std::printf("model %s (%s), task %s: %zu search questions, GA %d x %d generations, %d thread(s)\n",
+    std::printf("model %s (%s), task %s: %zu search questions, GA %d x %d generations, %d thread(s), %s\n",
                 fs::path(model).filename().c_str(), net->summary().dtype.c_str(), task.spec.name.c_str(),
-                search.evaluation.size(), ga.population, ga.generations, threads);
+                search.evaluation.size(), ga.population, ga.generations, threads, heapAllocatorName());
 
     // Calibrate and factor once (not timed: the same for every variant).
     CalibrationOptions calibration;

@@ -8,6 +8,7 @@ packages=(
   qt6-base-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools qt6-svg-dev
   libqcustomplot-dev libqcustomplot2.1-qt6
   libhdf5-dev libeigen3-dev nlohmann-json3-dev libpcre2-dev libutf8proc-dev
+  libgoogle-perftools-dev                     # tcmalloc: a GA evaluation ~9 % faster than with glibc's malloc
   python3 python3-numpy python3-h5py          # tests that read sessions with h5py
   dpkg-dev desktop-file-utils appstream       # packaging: dpkg-shlibdeps for the .deb, checks
   xvfb xauth fonts-dejavu-core               # GUI tests and screenshots

@@ -75,7 +75,8 @@ int main(int argc, char** argv) {
     }
     if (args[0] == "--version") {
         std::cout << "sieve " << SIEVE_VERSION_STRING << " (libtorch " << sieve::torchVersion() << ", device "
-                  << sieve::resolveDevice("auto") << (sieve::clusterSupport() ? ", MPI" : "") << ")\n";
+                  << sieve::resolveDevice("auto") << (sieve::clusterSupport() ? ", MPI" : "") << ", "
+                  << sieve::heapAllocatorName() << ")\n";
         return sieve::cli::kOk;
     }
     for (const auto& c : sieve::cli::commandSummaries()) {

@@ -1,19 +1,43 @@
 #include "core/common/heap_reuse.h"
 
+#include <dlfcn.h>
+
+#include <cstdlib>
+
 #if defined(__GLIBC__)
 #include <malloc.h>
 #endif
 
 namespace sieve {
+namespace {
+
+// tcmalloc defines malloc as an alias of its tc_malloc: when it is the
+// allocator, the malloc this program calls is that function.
+bool tcmallocIsTheAllocator() {
+    void* tcMalloc = dlsym(RTLD_DEFAULT, "tc_malloc");
+    return tcMalloc != nullptr && tcMalloc == reinterpret_cast<void*>(&std::malloc);
+}
+
+}  // namespace
 
 void reuseFreedHeapMemory() {
 #if defined(__GLIBC__)
+    if (tcmallocIsTheAllocator()) return;
     // 32 MiB is the largest threshold mallopt accepts on 64-bit glibc (half
     // its heap size); blocks above it (the lm_head's logits) are still mapped
     // per allocation. Setting either value also stops glibc's own threshold
     // adjustment, hence both.
     mallopt(M_MMAP_THRESHOLD, 32 << 20);
     mallopt(M_TRIM_THRESHOLD, 1 << 30);
+#endif
+}
+
+const char* heapAllocatorName() {
+    if (tcmallocIsTheAllocator()) return "tcmalloc";
+#if defined(__GLIBC__)
+    return "glibc malloc";
+#else
+    return "the C library's malloc";
 #endif
 }
 

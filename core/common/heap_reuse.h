@@ -9,7 +9,12 @@ namespace sieve {
 // SmolLM2 (docs/benchmarks.md, "Genetic search on a real model"). Raises the
 // threshold to glibc's maximum (32 MiB) and keeps up to 1 GiB of freed memory
 // at the top of the heap for the next allocation. Call once, first thing in
-// main(); elsewhere than glibc it does nothing.
+// main(). Does nothing under another allocator (the default build links
+// tcmalloc, which keeps freed memory in its own caches).
 void reuseFreedHeapMemory();
+
+// The allocator behind malloc in this process: "tcmalloc" or "glibc malloc"
+// (what the build linked in, checked at run time), for reports and benches.
+const char* heapAllocatorName();
 
 }  // namespace sieve

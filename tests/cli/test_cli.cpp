@@ -67,6 +67,18 @@ private Q_SLOTS:
         QVERIFY(r.out.contains("--help"));
     }
 
+    // The allocator is chosen at link time; --version says which one malloc
+    // really is (a link order that let libc's malloc win would show here).
+    void versionNamesTheAllocatorTheBuildLinked() {
+        const Result r = runSieve({"--version"});
+        QCOMPARE(r.code, 0);
+#ifdef SIEVE_EXPECT_TCMALLOC
+        QVERIFY2(r.out.contains(", tcmalloc)"), qPrintable(r.out));
+#else
+        QVERIFY2(r.out.contains("malloc)") && !r.out.contains("tcmalloc"), qPrintable(r.out));
+#endif
+    }
+
     void usageErrorsExitOne_data() {
         QTest::addColumn<QStringList>("args");
         QTest::addColumn<QString>("message");
