@@ -17,7 +17,6 @@
 //     writes a random bfloat16 Hugging Face model of that shape (drawn on --device),
 //     the demo model's character tokenizer and a text task whose calibration split
 //     holds about --tokens tokens: what scripts/gpu-check.sh sieves end to end.
-#include <malloc.h>
 
 #include <chrono>
 #include <cstdio>
@@ -35,6 +34,7 @@
 #include "core/common/cpu_features.h"
 #include "core/common/device.h"
 #include "core/common/device_memory.h"
+#include "core/common/heap_reuse.h"
 #include "core/engine/streamed_projection.h"
 #include "core/model/checkpoint.h"
 #include "core/model/model.h"
@@ -126,8 +126,7 @@ struct ChildArgs {
 
 // One measured case; prints "key value" lines for the parent.
 int runChild(const ChildArgs& a) {
-    mallopt(M_MMAP_THRESHOLD, 64 * 1024);  // the resident set follows what is alive (see tests/plan)
-    mallopt(M_TRIM_THRESHOLD, 128 * 1024);
+    heapFollowsLiveMemory();  // the resident set follows what is alive (see tests/plan)
     const torch::Device device(a.device);
     const ModelConfig config = blockConfig(a.hidden, a.layers, a.path == "overhead" ? 32000 : 8192);
     const auto seqs = randomSequences(a.tokens, a.length, config.vocab);
@@ -140,7 +139,7 @@ int runChild(const ChildArgs& a) {
         o.grid = defaultLevelGrid();
         calibrateAndProject(*warm, randomSequences(32, 16, 512), o, quiet);
     }
-    malloc_trim(0);
+    releaseFreedHeapMemory();
     const int64_t baseline = device.is_cpu() ? currentMemory("cpu") : 0;
     auto model = Model::randomInit(config, 5, load);
     JobContext quiet;
@@ -193,7 +192,7 @@ int runChild(const ChildArgs& a) {
     r.host = PlanDevice{"host", host.total, host.available};
     const MemoryPlan plan = planMemory(r);
 
-    malloc_trim(0);
+    releaseFreedHeapMemory();
     resetPeakMemory(a.device);
     const double cpuStart = processCpuSeconds();
     const auto start = std::chrono::steady_clock::now();

@@ -32,6 +32,34 @@ void reuseFreedHeapMemory() {
 #endif
 }
 
+void heapFollowsLiveMemory() {
+    if (tcmallocIsTheAllocator()) {
+        // Looked up, not linked: the library builds without gperftools' headers.
+        using SetProperty = int (*)(const char*, size_t);
+        if (auto set =
+                reinterpret_cast<SetProperty>(dlsym(RTLD_DEFAULT, "MallocExtension_SetNumericProperty")))
+            set("tcmalloc.aggressive_memory_decommit", 1);
+        return;
+    }
+#if defined(__GLIBC__)
+    mallopt(M_MMAP_THRESHOLD, 64 * 1024);
+    mallopt(M_TRIM_THRESHOLD, 128 * 1024);
+#endif
+}
+
+void releaseFreedHeapMemory() {
+    if (tcmallocIsTheAllocator()) {
+        using Release = void (*)();
+        if (auto release =
+                reinterpret_cast<Release>(dlsym(RTLD_DEFAULT, "MallocExtension_ReleaseFreeMemory")))
+            release();
+        return;
+    }
+#if defined(__GLIBC__)
+    malloc_trim(0);
+#endif
+}
+
 const char* heapAllocatorName() {
     if (tcmallocIsTheAllocator()) return "tcmalloc";
 #if defined(__GLIBC__)

@@ -13,6 +13,17 @@ namespace sieve {
 // tcmalloc, which keeps freed memory in its own caches).
 void reuseFreedHeapMemory();
 
+// For measurements of peak memory (tests/plan, bench_scale): the opposite of
+// reuseFreedHeapMemory. Freed blocks go back to the kernel at once (glibc:
+// every block of 64 KiB or more mapped on its own; tcmalloc: aggressive
+// decommit), so that the resident set follows what is alive.
+void heapFollowsLiveMemory();
+
+// Hands the freed memory the allocator keeps cached back to the system
+// (glibc's malloc_trim, tcmalloc's ReleaseFreeMemory), so that the resident
+// set is what is live: for measurements of peak memory against a baseline.
+void releaseFreedHeapMemory();
+
 // The allocator behind malloc in this process: "tcmalloc" or "glibc malloc"
 // (what the build linked in, checked at run time), for reports and benches.
 const char* heapAllocatorName();

@@ -6,13 +6,13 @@
 // name the phase, the memory and what to change, and the peak resident set
 // measured while the engine's layer-streamed pass runs on three scaled
 // random models (within 15 %).
-#include <malloc.h>
 
 #include <QtTest/QtTest>
 
 #include "core/common/compute_threads.h"
 #include "core/common/device_memory.h"
 #include "core/common/error.h"
+#include "core/common/heap_reuse.h"
 #include "core/engine/engine.h"
 #include "core/engine/streamed_projection.h"
 #include "core/model/checkpoint.h"
@@ -58,12 +58,10 @@ class TestMemoryPlan : public QObject {
 private Q_SLOTS:
     void initTestCase() {
         setComputeThreads(1);  // libtorch and OpenBLAS: one thread, a steady resident set
-        // Every allocation of 64 KiB or more gets its own mapping, returned to
-        // the kernel when freed, so that the resident set follows what is
-        // alive (glibc's adaptive threshold would otherwise keep freed
-        // tensors of up to 32 MiB in the heap).
-        mallopt(M_MMAP_THRESHOLD, 64 * 1024);
-        mallopt(M_TRIM_THRESHOLD, 128 * 1024);
+        // Freed memory goes back to the kernel at once, so that the resident
+        // set follows what is alive (glibc's adaptive threshold would keep
+        // freed tensors of up to 32 MiB in the heap, tcmalloc its spans).
+        heapFollowsLiveMemory();
     }
 
     void paperModelsFromTheirConfigs() {
@@ -220,7 +218,7 @@ private Q_SLOTS:
             o.grid = defaultLevelGrid();
             calibrateAndProject(*warm, randomSequences(2, 8, c.vocab), o, quiet);
         }
-        malloc_trim(0);
+        releaseFreedHeapMemory();
         const int64_t baseline = currentMemory("cpu");
         auto model = Model::randomInit(c, 7, LoadOptions{DeviceChoice{"cpu", DType(dtype)}});
 
@@ -241,7 +239,7 @@ private Q_SLOTS:
         options.grid = r.grid;
         options.keepGrams = plan.keepGrams;
         JobContext quiet;
-        malloc_trim(0);
+        releaseFreedHeapMemory();
         resetPeakMemory("cpu");
         const StreamedProjection result = calibrateAndProject(*model, seqs, options, quiet);
         const double measured = double(peakMemory("cpu") - baseline);
