@@ -69,6 +69,10 @@ def main():
     ap.add_argument("--lora-rank", type=int, default=8)
     ap.add_argument("--lora-lr", type=float, default=1e-3)
     ap.add_argument("--calibration-tokens", type=int, default=0)
+    # transformers computes in float32 below; the engine must too (on a CPU
+    # with AVX-512 BF16 its `auto` is bfloat16, and rounding then flips a few
+    # answers: 2 of 100 on SmolLM2, 2026-12-03).
+    ap.add_argument("--dtype", default="f32")
     a = ap.parse_args()
     header, examples = read_examples(a.task)
     held = examples[len(examples) - int(len(examples) * a.held_out + 1e-9):]
@@ -77,7 +81,7 @@ def main():
         subprocess.run([a.sieve, "lora", "--model", a.model, "--task", a.task, "--methods", a.method, "--levels",
                         str(a.level), "--held-out", str(a.held_out), "--lora-steps", str(a.lora_steps),
                         "--lora-rank", str(a.lora_rank), "--lora-lr", str(a.lora_lr), "--calibration-tokens",
-                        str(a.calibration_tokens), "--session", session, "--out", out, "--quiet"], check=True)
+                        str(a.calibration_tokens), "--dtype", a.dtype, "--session", session, "--out", out, "--quiet"], check=True)
         report = json.loads(subprocess.run([a.sieve, "report", "--session", session, "--json"], check=True,
                                            capture_output=True, text=True).stdout)
         run = report["lora"][0]
