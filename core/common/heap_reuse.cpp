@@ -18,6 +18,14 @@ bool tcmallocIsTheAllocator() {
     return tcMalloc != nullptr && tcMalloc == reinterpret_cast<void*>(&std::malloc);
 }
 
+// A function of tcmalloc's MallocExtension C API, looked up rather than
+// linked, so that the library builds without gperftools' headers; null when
+// tcmalloc lacks it.
+template <typename Function>
+Function tcmallocExtension(const char* name) {
+    return reinterpret_cast<Function>(dlsym(RTLD_DEFAULT, name));
+}
+
 }  // namespace
 
 void reuseFreedHeapMemory() {
@@ -34,10 +42,7 @@ void reuseFreedHeapMemory() {
 
 void heapFollowsLiveMemory() {
     if (tcmallocIsTheAllocator()) {
-        // Looked up, not linked: the library builds without gperftools' headers.
-        using SetProperty = int (*)(const char*, size_t);
-        if (auto set =
-                reinterpret_cast<SetProperty>(dlsym(RTLD_DEFAULT, "MallocExtension_SetNumericProperty")))
+        if (auto set = tcmallocExtension<int (*)(const char*, size_t)>("MallocExtension_SetNumericProperty"))
             set("tcmalloc.aggressive_memory_decommit", 1);
         return;
     }
@@ -49,10 +54,7 @@ void heapFollowsLiveMemory() {
 
 void releaseFreedHeapMemory() {
     if (tcmallocIsTheAllocator()) {
-        using Release = void (*)();
-        if (auto release =
-                reinterpret_cast<Release>(dlsym(RTLD_DEFAULT, "MallocExtension_ReleaseFreeMemory")))
-            release();
+        if (auto release = tcmallocExtension<void (*)()>("MallocExtension_ReleaseFreeMemory")) release();
         return;
     }
 #if defined(__GLIBC__)
