@@ -81,6 +81,24 @@ std::vector<Verdict> ClusterEvaluator::verdicts(const std::vector<std::vector<in
         if (done) done(i);
     };
 
+    const auto batchStart = Clock::now();
+    std::vector<Clock::time_point> sentAt(size_t(cluster_.size()), batchStart);
+    int outstanding = 0;
+    auto handOut = [&](int rank) {
+        const std::optional<size_t> i = take();
+        if (!i) return;
+        sentAt[size_t(rank)] = Clock::now();
+        cluster_.send(rank, kClusterJob, encodeJob(int64_t(*i), batch[*i]));
+        ++outstanding;
+    };
+    // The workers get their first chromosomes before rank 0's lane starts:
+    // started first, the lane could take a whole small batch while this
+    // thread waits to be scheduled, and leave the other ranks idle.
+    try {
+        for (int r = 1; r < cluster_.size(); ++r) handOut(r);
+    } catch (...) {
+        failure = std::current_exception();
+    }
     // Rank 0's own lane: the model is used by this thread only; MPI by the caller's only.
     RankLoad& own = loads_[0];
     std::thread lane([&] {
@@ -98,18 +116,7 @@ std::vector<Verdict> ClusterEvaluator::verdicts(const std::vector<std::vector<in
         }
     });
 
-    const auto batchStart = Clock::now();
-    std::vector<Clock::time_point> sentAt(size_t(cluster_.size()), batchStart);
-    int outstanding = 0;
-    auto handOut = [&](int rank) {
-        const std::optional<size_t> i = take();
-        if (!i) return;
-        sentAt[size_t(rank)] = Clock::now();
-        cluster_.send(rank, kClusterJob, encodeJob(int64_t(*i), batch[*i]));
-        ++outstanding;
-    };
     try {
-        for (int r = 1; r < cluster_.size(); ++r) handOut(r);
         // Every job handed out comes back, also after rank 0's own lane
         // failed (a cancel): the workers cannot be interrupted
         // mid-chromosome, and their verdicts must not be left for the next batch.
