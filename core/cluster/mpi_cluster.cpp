@@ -49,6 +49,7 @@ public:
         MPI_Comm node;
         MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, rank_, MPI_INFO_NULL, &node);
         MPI_Comm_rank(node, &localRank_);
+        MPI_Comm_size(node, &localSize_);
         MPI_Comm_free(&node);
     }
     ~MpiCluster() override { MPI_Finalize(); }
@@ -56,6 +57,7 @@ public:
     int rank() const override { return rank_; }
     int size() const override { return size_; }
     int localRank() const override { return localRank_; }
+    int localSize() const override { return localSize_; }
 
     void send(int destination, int tag, const std::string& bytes) override {
         if (bytes.size() > size_t(std::numeric_limits<int>::max()))
@@ -123,7 +125,7 @@ private:
         }
     }
 
-    int rank_ = 0, size_ = 1, localRank_ = 0;
+    int rank_ = 0, size_ = 1, localRank_ = 0, localSize_ = 1;
 };
 
 }  // namespace

@@ -137,7 +137,12 @@ public:
     // Rank 0's engine owns the session and runs everything as usual, handing
     // the genetic search's evaluations out over `cluster` (not owned; null
     // or one rank: a single process). Set before any run.
-    void setCluster(Cluster* cluster);
+    // threadsPerRank: the compute threads each rank was started with (0:
+    // libtorch's defaults; then nothing changes). Rank 0 of several ranks on
+    // a node takes the node's share (threadsPerRank x its ranks, at most its
+    // cores) whenever the others wait for it (calibration, sweeps, held-out,
+    // sensitivity) and one rank's share while the search is spread.
+    void setCluster(Cluster* cluster, int threadsPerRank = 0);
     // Another rank's part of the same command: with the same model, task
     // and settings open, it takes the search's factors from rank 0 and
     // scores the chromosomes rank 0 hands out until told to stop. Returns
