@@ -52,7 +52,19 @@ public:
         MPI_Comm_size(node, &localSize_);
         MPI_Comm_free(&node);
     }
-    ~MpiCluster() override { MPI_Finalize(); }
+    ~MpiCluster() override {
+        // A rank that ends first would wait in MPI_Finalize's barrier, which
+        // Open MPI polls (13 % of a core, measured while rank 0 ran the
+        // sensitivity scan alone): meet in a barrier polled with naps first.
+        MPI_Request request;
+        if (MPI_Ibarrier(MPI_COMM_WORLD, &request) == MPI_SUCCESS) {
+            int finished = 0;
+            for (Nap nap; MPI_Test(&request, &finished, MPI_STATUS_IGNORE) == MPI_SUCCESS && !finished;
+                 nap.take()) {
+            }
+        }
+        MPI_Finalize();
+    }
 
     int rank() const override { return rank_; }
     int size() const override { return size_; }

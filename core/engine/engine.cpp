@@ -105,28 +105,13 @@ JobContext quietChild(const JobContext& parent) {
     return JobContext({}, {}, parent.cancelToken());
 }
 
-// Rank 0's threads for the time the search is spread over the ranks of its
-// node (one rank's share), and for after it (the node's, the others then
-// wait or have ended). setComputeThreads is global: the rank's lane thread
-// (cluster_evaluator.cpp) runs on the changed count.
-class SpreadThreads {
-public:
-    SpreadThreads(int during, int after) : after_(after) { setComputeThreads(during); }
-    ~SpreadThreads() { setComputeThreads(after_); }
-    SpreadThreads(const SpreadThreads&) = delete;
-    SpreadThreads& operator=(const SpreadThreads&) = delete;
-
-private:
-    int after_;
-};
-
 }  // namespace
 
 struct Engine::Impl {
     Cluster* cluster = nullptr;  // the run's other ranks (not owned; null: one process)
-    // Rank 0's compute threads while the search is spread and while the other
-    // ranks wait (0 = never changed; see setCluster).
-    int threadsSpread = 0, threadsAlone = 0;
+    // Rank 0's compute threads once the search has released the other ranks
+    // (0 = never changed; see setCluster).
+    int threadsAfterSearch = 0;
     DeviceChoice device;
     std::unique_ptr<Model> model;
     std::unique_ptr<Tokenizer> tokenizer;
@@ -1140,15 +1125,7 @@ GaResult Engine::genetic(const RunSettings& settings, JobContext& context) {
                                                     [&] { d.shareSearch(name, b.a0, set, context); });
     ChromosomeEvaluator& evaluator = spread ? static_cast<ChromosomeEvaluator&>(*spread) : scope.evaluator;
     const auto searchStart = std::chrono::steady_clock::now();
-    std::optional<SpreadThreads> share;
-    if (spread && d.threadsSpread > 0) {
-        share.emplace(d.threadsSpread, d.threadsAlone);
-        context.log("cluster: rank 0 computes on " + std::to_string(d.threadsSpread) +
-                    " thread(s) while the search is spread, on " + std::to_string(d.threadsAlone) +
-                    " while the other ranks wait");
-    }
     GaResult result = search.run(evaluator, options, context, stored ? &checkpoint : nullptr);
-    share.reset();
     {
         int evaluations = 0;
         for (size_t g = stored ? stored->result.generations.size() : 0; g < result.generations.size(); ++g)
@@ -1163,6 +1140,16 @@ GaResult Engine::genetic(const RunSettings& settings, JobContext& context) {
     if (spread) {
         spread->release();
         context.log("cluster: " + spread->loadReport());
+        // The other ranks have ended: what follows (held-out scoring, the
+        // sensitivity scan) takes their cores. Not before the search: the
+        // results of a bfloat16 forward depend on the thread count in the
+        // last bits, and the search must see what a single process run with
+        // --threads N sees (tests/cluster/test_mpi).
+        if (d.threadsAfterSearch > 0) {
+            setComputeThreads(d.threadsAfterSearch);
+            context.log("cluster: rank 0 goes on with " + std::to_string(d.threadsAfterSearch) +
+                        " threads, its node's share, now that the other ranks have ended");
+        }
     }
     d.session.finishGa(result,
                        GeneticSearch::levelStatistics(scope.problem, result.generations.back().population));
@@ -1173,14 +1160,11 @@ GaResult Engine::genetic(const RunSettings& settings, JobContext& context) {
 void Engine::setCluster(Cluster* cluster, int threadsPerRank) {
     Impl& d = *impl_;
     d.cluster = cluster;
-    d.threadsSpread = d.threadsAlone = 0;
+    d.threadsAfterSearch = 0;
     if (!cluster || cluster->size() < 2 || !cluster->isRoot() || threadsPerRank < 1) return;
     const int cores = int(std::max(1u, std::thread::hardware_concurrency()));
-    const int alone = std::min(threadsPerRank * cluster->localSize(), std::max(cores, threadsPerRank));
-    if (alone <= threadsPerRank) return;
-    d.threadsSpread = threadsPerRank;
-    d.threadsAlone = alone;
-    setComputeThreads(alone);
+    const int node = std::min(threadsPerRank * cluster->localSize(), std::max(cores, threadsPerRank));
+    if (node > threadsPerRank) d.threadsAfterSearch = node;
 }
 
 int64_t Engine::serveSearch(const RunSettings& settings, JobContext& context) {

@@ -138,10 +138,10 @@ public:
     // the genetic search's evaluations out over `cluster` (not owned; null
     // or one rank: a single process). Set before any run.
     // threadsPerRank: the compute threads each rank was started with (0:
-    // libtorch's defaults; then nothing changes). Rank 0 of several ranks on
-    // a node takes the node's share (threadsPerRank x its ranks, at most its
-    // cores) whenever the others wait for it (calibration, sweeps, held-out,
-    // sensitivity) and one rank's share while the search is spread.
+    // libtorch's defaults; then nothing changes). Once the search has
+    // released the other ranks, rank 0 takes its node's share for the rest
+    // of the command (held-out scoring, sensitivity): threadsPerRank x the
+    // ranks on its node, at most its cores.
     void setCluster(Cluster* cluster, int threadsPerRank = 0);
     // Another rank's part of the same command: with the same model, task
     // and settings open, it takes the search's factors from rank 0 and
