@@ -32,7 +32,7 @@ public:
     virtual int size() const = 0;
     // This rank's position among the ranks on its node (to pick its GPUs).
     virtual int localRank() const = 0;
-    // How many ranks share this rank's node (its cores, when they wait).
+    // How many ranks share this rank's node (and its cores).
     virtual int localSize() const = 0;
 
     virtual void send(int destination, int tag, const std::string& bytes) = 0;
