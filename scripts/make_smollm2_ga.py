@@ -1,0 +1,195 @@
+#!/usr/bin/env python3
+"""Regenerates docs/results-smollm2-ga.md: the genetic search on a real model.
+
+SmolLM2-135M-Instruct (its published Q4_1 GGUF: 4-bit quantized upstream,
+dequantized on load; scripts/fetch-models.sh fetches it) on the real task
+SST-2 (resources/tasks/; --tasks sst2,arc_easy adds ARC-Easy, about two
+hours more on 2 cores), eps 5 %, the default GA (population 24, 15
+generations), per task:
+  sieve run  the uniform `sieve` sweep, the GA with `sieve`, the sensitivity
+             scan (bottlenecks) and every result scored on the held-out
+             examples
+  sieve ga   the GA with `weight-svd` in a second session (what the search
+             does without output-aligned projections), held-out scored too
+Under mpirun, one rank per core with one thread each, when the build has MPI
+(rank 0 takes the node's cores while the others wait); else one process.
+The figures are the workbench's own export (sieve-workbench --screenshots).
+docs/results.md (scripts/make_results.py) has the uniform sweeps of every
+method; this is the part that takes hours on a 2-core machine.
+
+    python3 scripts/make_smollm2_ga.py --model SmolLM2-135M-Instruct.Q4_1.gguf
+        [--build build] [--out DIR] [--tasks sst2[,arc_easy]] [--reuse] [--no-figures]
+
+--reuse keeps finished sessions in --out (an interrupted search resumes).
+"""
+import argparse
+import json
+import os
+import pathlib
+import shutil
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+from make_results import HELD_OUT, HELD_OUT_BBH, ROOT, ci, heatmap, held_out_of, report, result_rows, run  # noqa: E402
+
+GA = ["--population", "24", "--generations", "15"]
+EPS = 0.05
+FIGURES = ["ga_convergence", "pruning_heatmap", "bottlenecks", "accuracy_vs_pruning"]
+
+# Written by hand for the run of 2026-12-04; nothing in it is computed.
+# Re-read it when the tables change.
+READING = """## Reading the tables (run of 2026-12-04)
+
+(to be written when the run has finished)
+"""
+
+
+def ranks_prefix(sieve):
+    """mpirun, one rank per core, when the build and this machine have MPI; [] otherwise."""
+    version = subprocess.run([str(sieve), "--version"], capture_output=True, text=True).stdout
+    if "MPI" not in version or not shutil.which("mpirun"):
+        return [], "one process"
+    cores = os.cpu_count() or 1
+    prefix = ["mpirun", "-np", str(cores), "--oversubscribe", "--bind-to", "none"]
+    if os.geteuid() == 0:
+        prefix.append("--allow-run-as-root")  # containers run as root
+    return prefix, f"mpirun -np {cores}, --threads 1"
+
+
+def bottlenecks(rep, top=5):
+    """The `top` matrices whose pruning alone costs the most accuracy."""
+    sens = next((s for s in rep.get("sensitivity", []) if s["method"] == "sieve"), None)
+    if not sens:
+        return "-"
+    matrices = rep["model"]["matrices"]
+    names = [f"{matrices[i]['layer']}.{matrices[i]['type']} (-{sens['drop'][i]:.3f})" for i in sens["ranking"][:top]]
+    return f"at level {sens['level']:g}: " + ", ".join(names)
+
+
+def convergence(rep):
+    """Best removed fraction (%) after generation 1, the middle one and the last."""
+    gens = rep["ga"]["generations"]
+    picks = sorted({0, len(gens) // 2, len(gens) - 1})
+    return " / ".join(f"{100 * gens[i]['best_fitness']:.1f} (g{gens[i]['index'] + 1})" for i in picks)
+
+
+def screenshots(workbench, session, stem, out):
+    """The session's views as PNGs from the workbench's own figure export, into docs/results/."""
+    target = ROOT / "docs" / "results"
+    target.mkdir(parents=True, exist_ok=True)
+    shots = out / f"shots-{stem}"
+    shutil.rmtree(shots, ignore_errors=True)
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    subprocess.run([str(workbench), str(session), "--screenshots", str(shots)], check=True, env=env,
+                   stdout=subprocess.DEVNULL)
+    out = []
+    for view in FIGURES:
+        png = target / f"smollm2-{stem}-{view}.png"
+        shutil.copyfile(shots / f"{view}.png", png)
+        out.append(png.relative_to(ROOT / "docs"))
+    return out
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--model", required=True, help="SmolLM2-135M-Instruct.Q4_1.gguf (scripts/fetch-models.sh)")
+    ap.add_argument("--build", default="build")
+    ap.add_argument("--out", default=str(ROOT / "build" / "results-smollm2-ga"))
+    ap.add_argument("--tasks", default="sst2", help="comma-separated stems of resources/tasks/*.jsonl")
+    ap.add_argument("--reuse", action="store_true", help="keep finished sessions in --out")
+    ap.add_argument("--no-figures", action="store_true")
+    args = ap.parse_args()
+    sieve = ROOT / args.build / "app" / "sieve"
+    out = pathlib.Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    prefix, how = ranks_prefix(sieve)
+    threads = ["--threads", "1"] if prefix else []
+    minutes_file = out / "minutes.json"
+    minutes = json.loads(minutes_file.read_text()) if args.reuse and minutes_file.exists() else {}
+
+    stems = args.tasks.split(",")
+    sessions = {stem: (out / f"smollm2-ga-{stem}-sieve.h5", out / f"smollm2-ga-{stem}-weight-svd.h5")
+                for stem in stems}
+    if not args.reuse:
+        for pair in sessions.values():
+            for s in pair:
+                s.unlink(missing_ok=True)
+    # Every task's `sieve` session before any weight-svd one: the paper's method first.
+    for which, cmd in ((0, ["run", "--methods", "sieve", "--method", "sieve"]), (1, ["ga", "--method", "weight-svd"])):
+        for stem in stems:
+            session = sessions[stem][which]
+            rep = report(sieve, session) if session.exists() else {}
+            if rep.get("ga", {}).get("complete") and held_out_of(rep, "ga") and (which == 1 or rep.get("sensitivity")):
+                continue
+            task = ROOT / "resources" / "tasks" / f"{stem}.jsonl"
+            started = time.time()
+            run([*prefix, sieve, *cmd, "--model", args.model, "--task", task, "--eps", EPS, "--held-out",
+                 HELD_OUT.get(stem, HELD_OUT_BBH), "--quiet", *GA, *threads, "--session", session])
+            minutes[session.stem] = minutes.get(session.stem, 0) + (time.time() - started) / 60
+            minutes_file.write_text(json.dumps(minutes, indent=1))
+
+    summary, detail, maps, figures, speed = [], [], [], [], []
+    for stem in stems:
+        s1, s2 = sessions[stem]
+        r1, r2 = report(sieve, s1), report(sieve, s2)
+        name = f"SmolLM2-135M-Instruct/{stem}"
+        b = r1["baseline"]
+        res = b.get("eps_resolution")
+        uniform = next(u for u in r1["uniform"] if u["method"] == "sieve")
+        share = r1["model"]["prunable_params"] / r1["model"]["total_params"]
+        resolves = "-" if not res else (f"{100 * res['smallest_resolvable_eps']:.1f} %" +
+                                        ("" if res["resolvable"] else " (eps < resolution)"))
+        summary.append(f"| {name} | {ci(b['a0'], b.get('interval'))} ({b['examples']}) | {resolves} | "
+                       f"{100 * uniform['best_removed_fraction']:.1f} | {100 * r1['ga']['best']['removed_fraction']:.1f} | "
+                       f"{100 * r2['ga']['best']['removed_fraction']:.1f} | {100 * share:.1f} % | "
+                       f"{minutes.get(s1.stem, 0):.0f} + {minutes.get(s2.stem, 0):.0f} |")
+        detail += result_rows(name, EPS, r1, "GA sieve")
+        detail += [r for r in result_rows(name, EPS, r2, "GA weight-svd") if "| GA weight-svd |" in r]
+        speed.append(f"| {name} | sieve | {len(r1['ga']['generations'])} | {convergence(r1)} | "
+                     f"{'patience' if r1['ga'].get('stopped_early') else 'all generations'} |")
+        speed.append(f"| {name} | weight-svd | {len(r2['ga']['generations'])} | {convergence(r2)} | "
+                     f"{'patience' if r2['ga'].get('stopped_early') else 'all generations'} |")
+        maps.append((name, heatmap(r1), bottlenecks(r1)))
+        if not args.no_figures:
+            figures.append((name, screenshots(ROOT / args.build / "app" / "sieve-workbench", s1, stem, out)))
+
+    total = sum(minutes.values())
+    shown = ["--model", pathlib.Path(args.model).name] + (["--tasks", args.tasks] if args.tasks != "sst2" else [])
+    lines = ["# Results: the genetic search on SmolLM2-135M-Instruct", "",
+             f"Regenerated by `python3 scripts/make_smollm2_ga.py {' '.join(shown)}` (GA: {' '.join(GA)}, "
+             f"eps {100 * EPS:g} %, {how}); the sessions took {total:.0f} min in all on this machine "
+             f"({os.cpu_count()} cores). The model is read from its published GGUF, whose weights are 4-bit "
+             "quantized upstream (Q4_1) and dequantized on load. The uniform sweeps of every method, the "
+             "8-bit factors and LoRA are in [results.md](results.md).", "",
+             "## How much the search removes", "",
+             "Percent of the **prunable** parameters removed while accuracy on the search examples stays "
+             ">= (1 - eps) a0; a0 with its Wilson 95 % interval on n search examples; `resolves`: the smallest "
+             "eps those examples tell from noise. Minutes: the `sieve run` session (uniform sweep, GA, "
+             "sensitivity, held-out) + the `sieve ga` session with weight-svd.", "",
+             "| task | a0 [95 %] (n) | resolves | uniform sieve | GA sieve | GA weight-svd | prunable share of all "
+             "| minutes |", "|---|---|---|---|---|---|---|---|", *summary, "",
+             "## Every result on the held-out examples", "",
+             "Removed of the prunable / of all parameters, accuracy on the search examples, then the dense and "
+             "the pruned model on the same held-out examples (never searched on), the examples the pruned model "
+             "lost / gained, and the exact McNemar test (a small p: the pruned model differs).", "",
+             "| task | eps | result | removed % prunable / all | search accuracy | held-out dense -> pruned | "
+             "lost/gained | McNemar p |", "|---|---|---|---|---|---|---|---|", *detail, "",
+             "## Convergence", "",
+             "Best fitness (percent of the prunable parameters removed by the best feasible chromosome) after "
+             "the first, the middle and the last generation.", "",
+             "| task | method | generations | best after | stopped |", "|---|---|---|---|---|", *speed]
+    for name, table, worst in maps:
+        lines += ["", f"## {name}: the GA best (sieve), percent pruned per matrix", "",
+                  f"Bottlenecks (single-matrix sensitivity, accuracy drop): {worst}.", "", table]
+        for fig_name, pngs in figures:
+            if fig_name == name:
+                lines += [""] + [f"![{p.stem}]({p})" for p in pngs]
+    lines += ["", READING.strip(), ""]
+    (ROOT / "docs" / "results-smollm2-ga.md").write_text("\n".join(lines))
+    print("wrote docs/results-smollm2-ga.md")
+
+
+if __name__ == "__main__":
+    main()
