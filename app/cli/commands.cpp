@@ -50,10 +50,10 @@ struct Workbench {
         : printer(c.quiet || isWorkerRank()),
           context([this](const Progress& p) { printer.onProgress(p); },
                   [this](const JobEvent& e) { printer.onEvent(e); }, cancel) {
+        engine.setCluster(g_cluster);
+        if (c.memoryLimitBytes) engine.setMemoryLimit(*c.memoryLimitBytes);
         // Before any tensor work: OpenBLAS sizes its thread pool on first use.
         if (c.threads > 0) setComputeThreads(c.threads);
-        engine.setCluster(g_cluster, c.threads);
-        if (c.memoryLimitBytes) engine.setMemoryLimit(*c.memoryLimitBytes);
         const ModelSummary& m = engine.openModel(c.model, deviceChoice(c), context, c.tokenizer);
         printer.message("model " + m.path + ": " + m.architecture + ", " + std::to_string(m.layers) +
                         " layers, " + std::to_string(m.totalParams) + " parameters on " + m.device + " in " +

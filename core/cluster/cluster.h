@@ -32,8 +32,6 @@ public:
     virtual int size() const = 0;
     // This rank's position among the ranks on its node (to pick its GPUs).
     virtual int localRank() const = 0;
-    // How many ranks share this rank's node (and its cores).
-    virtual int localSize() const = 0;
 
     virtual void send(int destination, int tag, const std::string& bytes) = 0;
     // The next message from `source` (-1: any) with `tag` (-1: any). Waits

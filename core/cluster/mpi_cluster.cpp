@@ -49,12 +49,11 @@ public:
         MPI_Comm node;
         MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, rank_, MPI_INFO_NULL, &node);
         MPI_Comm_rank(node, &localRank_);
-        MPI_Comm_size(node, &localSize_);
         MPI_Comm_free(&node);
     }
     ~MpiCluster() override {
         // A rank that ends first would wait in MPI_Finalize's barrier, which
-        // Open MPI polls (13 % of a core, measured while rank 0 ran the
+        // Open MPI polls (13 % of a core, seen while rank 0 ran the
         // sensitivity scan alone): meet in a barrier polled with naps first.
         MPI_Request request;
         if (MPI_Ibarrier(MPI_COMM_WORLD, &request) == MPI_SUCCESS) {
@@ -69,7 +68,6 @@ public:
     int rank() const override { return rank_; }
     int size() const override { return size_; }
     int localRank() const override { return localRank_; }
-    int localSize() const override { return localSize_; }
 
     void send(int destination, int tag, const std::string& bytes) override {
         if (bytes.size() > size_t(std::numeric_limits<int>::max()))
@@ -137,7 +135,7 @@ private:
         }
     }
 
-    int rank_ = 0, size_ = 1, localRank_ = 0, localSize_ = 1;
+    int rank_ = 0, size_ = 1, localRank_ = 0;
 };
 
 }  // namespace

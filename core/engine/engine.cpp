@@ -8,12 +8,10 @@
 #include <limits>
 #include <map>
 #include <optional>
-#include <thread>
 
 #include "core/calibration/calibrate.h"
 #include "core/cluster/cluster_evaluator.h"
 #include "core/cluster/wire.h"
-#include "core/common/compute_threads.h"
 #include "core/common/device.h"
 #include "core/common/device_memory.h"
 #include "core/common/error.h"
@@ -109,9 +107,6 @@ JobContext quietChild(const JobContext& parent) {
 
 struct Engine::Impl {
     Cluster* cluster = nullptr;  // the run's other ranks (not owned; null: one process)
-    // Rank 0's compute threads once the search has released the other ranks
-    // (0 = never changed; see setCluster).
-    int threadsAfterSearch = 0;
     DeviceChoice device;
     std::unique_ptr<Model> model;
     std::unique_ptr<Tokenizer> tokenizer;
@@ -1140,16 +1135,6 @@ GaResult Engine::genetic(const RunSettings& settings, JobContext& context) {
     if (spread) {
         spread->release();
         context.log("cluster: " + spread->loadReport());
-        // The other ranks have ended: what follows (held-out scoring, the
-        // sensitivity scan) takes their cores. Not before the search: the
-        // results of a bfloat16 forward depend on the thread count in the
-        // last bits, and the search must see what a single process run with
-        // --threads N sees (tests/cluster/test_mpi).
-        if (d.threadsAfterSearch > 0) {
-            setComputeThreads(d.threadsAfterSearch);
-            context.log("cluster: rank 0 goes on with " + std::to_string(d.threadsAfterSearch) +
-                        " threads, its node's share, now that the other ranks have ended");
-        }
     }
     d.session.finishGa(result,
                        GeneticSearch::levelStatistics(scope.problem, result.generations.back().population));
@@ -1157,14 +1142,8 @@ GaResult Engine::genetic(const RunSettings& settings, JobContext& context) {
     return result;
 }
 
-void Engine::setCluster(Cluster* cluster, int threadsPerRank) {
-    Impl& d = *impl_;
-    d.cluster = cluster;
-    d.threadsAfterSearch = 0;
-    if (!cluster || cluster->size() < 2 || !cluster->isRoot() || threadsPerRank < 1) return;
-    const int cores = int(std::max(1u, std::thread::hardware_concurrency()));
-    const int node = std::min(threadsPerRank * cluster->localSize(), std::max(cores, threadsPerRank));
-    if (node > threadsPerRank) d.threadsAfterSearch = node;
+void Engine::setCluster(Cluster* cluster) {
+    impl_->cluster = cluster;
 }
 
 int64_t Engine::serveSearch(const RunSettings& settings, JobContext& context) {

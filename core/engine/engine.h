@@ -137,12 +137,7 @@ public:
     // Rank 0's engine owns the session and runs everything as usual, handing
     // the genetic search's evaluations out over `cluster` (not owned; null
     // or one rank: a single process). Set before any run.
-    // threadsPerRank: the compute threads each rank was started with (0:
-    // libtorch's defaults; then nothing changes). Once the search has
-    // released the other ranks, rank 0 takes its node's share for the rest
-    // of the command (held-out scoring, sensitivity): threadsPerRank x the
-    // ranks on its node, at most its cores.
-    void setCluster(Cluster* cluster, int threadsPerRank = 0);
+    void setCluster(Cluster* cluster);
     // Another rank's part of the same command: with the same model, task
     // and settings open, it takes the search's factors from rank 0 and
     // scores the chromosomes rank 0 hands out until told to stop. Returns

@@ -46,7 +46,6 @@ public:
     int rank() const override { return rank_; }
     int size() const override { return net_.size(); }
     int localRank() const override { return rank_; }
-    int localSize() const override { return size(); }
     void send(int destination, int tag, const std::string& bytes) override {
         ThreadNetwork::Box& b = net_.box(destination);
         {
