@@ -115,7 +115,8 @@ READING = """## Reading the tables (run of 2026-12-03)
   against 0.50): its uniform "optimum" (70 %) only says that nothing is left
   to lose, and LoRA at 80 % removed reaching 0.66 held out is the adapter
   learning the task. Only SST-2 (a0 0.79) says something about SmolLM2; the
-  GA on it is the hours-long run still to do (`--smollm`).
+  GA on it (with `sieve` and with `weight-svd`) is in
+  [results-smollm2-ga.md](results-smollm2-ga.md) (scripts/make_smollm2_ga.py).
 """
 
 
