@@ -165,6 +165,13 @@ def ci(acc, interval):
     return f"{acc:.3f} [{interval[0]:.3f}, {interval[1]:.3f}]" if interval else f"{acc:.3f}"
 
 
+def resolution_text(res):
+    """The smallest eps the search examples resolve (a baseline's eps_resolution), marked when eps is below it."""
+    if not res:
+        return "-"
+    return f"{100 * res['smallest_resolvable_eps']:.1f} %" + ("" if res["resolvable"] else " (eps < resolution)")
+
+
 def held_out_of(rep, source):
     for e in rep.get("eval", []):
         if e["split"] == "held_out" and e["source"] == source:
@@ -392,8 +399,7 @@ def main():
              "|---|---|---|---|" + "---|" * len(methods) + "---|---|---|"]
     for name, eps, b, res, uniform, gas, gaw, share in summary:
         cells = " | ".join(f"{100 * uniform[m]:.1f}" if m in uniform else "-" for m in methods)
-        resolves = "-" if not res else (f"{100 * res['smallest_resolvable_eps']:.1f} %" +
-                                        ("" if res["resolvable"] else " (eps < resolution)"))
+        resolves = resolution_text(res)
         lines.append(f"| {name} | {eps:g} | {ci(b['a0'], b.get('interval'))} ({b['examples']}) | {resolves} | "
                      f"{cells} | {100 * gas:.1f} | {100 * gaw:.1f} | {100 * share:.1f} % |")
     lines += ["", "## Every result on the held-out examples", "",

@@ -32,7 +32,8 @@ import sys
 import time
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
-from make_results import HELD_OUT, HELD_OUT_BBH, ROOT, ci, heatmap, held_out_of, report, result_rows, run  # noqa: E402
+from make_results import (HELD_OUT, HELD_OUT_BBH, ROOT, ci, heatmap, held_out_of, report,  # noqa: E402
+                          resolution_text, result_rows, run)
 
 GA = ["--population", "24", "--generations", "15"]
 EPS = 0.05
@@ -136,6 +137,11 @@ def main():
     minutes = json.loads(minutes_file.read_text()) if args.reuse and minutes_file.exists() else {}
 
     stems = args.tasks.split(",")
+    for stem in stems:
+        if not (ROOT / "resources" / "tasks" / f"{stem}.jsonl").is_file():
+            ap.error(f"--tasks: no task file resources/tasks/{stem}.jsonl")
+    if not pathlib.Path(args.model).exists():
+        ap.error(f"--model: {args.model}: no such file (scripts/fetch-models.sh fetches it)")
     sessions = {stem: (out / f"smollm2-ga-{stem}-sieve.h5", out / f"smollm2-ga-{stem}-weight-svd.h5")
                 for stem in stems}
     if not args.reuse:
@@ -162,21 +168,18 @@ def main():
         r1, r2 = report(sieve, s1), report(sieve, s2)
         name = f"SmolLM2-135M-Instruct/{stem}"
         b = r1["baseline"]
-        res = b.get("eps_resolution")
         uniform = next(u for u in r1["uniform"] if u["method"] == "sieve")
         share = r1["model"]["prunable_params"] / r1["model"]["total_params"]
-        resolves = "-" if not res else (f"{100 * res['smallest_resolvable_eps']:.1f} %" +
-                                        ("" if res["resolvable"] else " (eps < resolution)"))
+        resolves = resolution_text(b.get("eps_resolution"))
         summary.append(f"| {name} | {ci(b['a0'], b.get('interval'))} ({b['examples']}) | {resolves} | "
                        f"{100 * uniform['best_removed_fraction']:.1f} | {100 * r1['ga']['best']['removed_fraction']:.1f} | "
                        f"{100 * r2['ga']['best']['removed_fraction']:.1f} | {100 * share:.1f} % | "
                        f"{minutes.get(s1.stem, 0):.0f} + {minutes.get(s2.stem, 0):.0f} |")
         detail += result_rows(name, EPS, r1, "GA sieve")
         detail += [r for r in result_rows(name, EPS, r2, "GA weight-svd") if "| GA weight-svd |" in r]
-        speed.append(f"| {name} | sieve | {len(r1['ga']['generations'])} | {convergence(r1)} | "
-                     f"{'patience' if r1['ga'].get('stopped_early') else 'all generations'} |")
-        speed.append(f"| {name} | weight-svd | {len(r2['ga']['generations'])} | {convergence(r2)} | "
-                     f"{'patience' if r2['ga'].get('stopped_early') else 'all generations'} |")
+        for method, rep in (("sieve", r1), ("weight-svd", r2)):
+            speed.append(f"| {name} | {method} | {len(rep['ga']['generations'])} | {convergence(rep)} | "
+                         f"{'patience' if rep['ga'].get('stopped_early') else 'all generations'} |")
         maps.append((name, heatmap(r1), bottlenecks(r1)))
         if not args.no_figures:
             figures.append((name, screenshots(ROOT / args.build / "app" / "sieve-workbench", s1, stem, out)))
