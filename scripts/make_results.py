@@ -265,14 +265,20 @@ def uniform_only(sieve, model, out, minutes, minutes_file):
     return level_rows, lora_rows
 
 
-def screenshots(workbench, session, target):
-    """The heatmap PNG of a session, from the workbench's own export."""
+def export_views(workbench, session, targets):
+    """PNGs of a session's views from the workbench's own figure export: {view name: target path}."""
     with tempfile.TemporaryDirectory() as d:
         env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
         subprocess.run([str(workbench), str(session), "--screenshots", d], check=True, env=env,
                        stdout=subprocess.DEVNULL)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(pathlib.Path(d) / "pruning_heatmap.png", target)
+        for view, target in targets.items():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(pathlib.Path(d) / f"{view}.png", target)
+
+
+def screenshots(workbench, session, target):
+    """The heatmap PNG of a session, from the workbench's own export."""
+    export_views(workbench, session, {"pruning_heatmap": target})
 
 
 def shown_arguments(argv):

@@ -32,8 +32,8 @@ import sys
 import time
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
-from make_results import (HELD_OUT, HELD_OUT_BBH, ROOT, ci, heatmap, held_out_of, report,  # noqa: E402
-                          resolution_text, result_rows, run)
+from make_results import (HELD_OUT, HELD_OUT_BBH, ROOT, ci, export_views, heatmap, held_out_of,  # noqa: E402
+                          report, resolution_text, result_rows, run)
 
 GA = ["--population", "24", "--generations", "15"]
 EPS = 0.05
@@ -102,21 +102,11 @@ def convergence(rep):
     return " / ".join(f"{100 * gens[i]['best_fitness']:.1f} (g{gens[i]['index'] + 1})" for i in picks)
 
 
-def screenshots(workbench, session, stem, out):
-    """The session's views as PNGs from the workbench's own figure export, into docs/results/."""
-    target = ROOT / "docs" / "results"
-    target.mkdir(parents=True, exist_ok=True)
-    shots = out / f"shots-{stem}"
-    shutil.rmtree(shots, ignore_errors=True)
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    subprocess.run([str(workbench), str(session), "--screenshots", str(shots)], check=True, env=env,
-                   stdout=subprocess.DEVNULL)
-    out = []
-    for view in FIGURES:
-        png = target / f"smollm2-{stem}-{view}.png"
-        shutil.copyfile(shots / f"{view}.png", png)
-        out.append(png.relative_to(ROOT / "docs"))
-    return out
+def figures_of(workbench, session, stem):
+    """The session's views as PNGs in docs/results/ (the workbench's own figure export)."""
+    targets = {view: ROOT / "docs" / "results" / f"smollm2-{stem}-{view}.png" for view in FIGURES}
+    export_views(workbench, session, targets)
+    return [t.relative_to(ROOT / "docs") for t in targets.values()]
 
 
 def main():
@@ -182,7 +172,7 @@ def main():
                          f"{'patience' if rep['ga'].get('stopped_early') else 'all generations'} |")
         maps.append((name, heatmap(r1), bottlenecks(r1)))
         if not args.no_figures:
-            figures.append((name, screenshots(ROOT / args.build / "app" / "sieve-workbench", s1, stem, out)))
+            figures.append((name, figures_of(ROOT / args.build / "app" / "sieve-workbench", s1, stem)))
 
     total = sum(minutes.values())
     shown = ["--model", pathlib.Path(args.model).name] + (["--tasks", args.tasks] if args.tasks != "sst2" else [])
