@@ -179,8 +179,9 @@ int runSweep(const CommandLine& c, const CancelToken& cancel) {
     return kOk;
 }
 
-// A worker rank's whole part of `ga` or `run`: the model and task open,
-// the search's factors taken from rank 0, chromosomes scored until it stops.
+// A worker rank's whole part of `ga`, `sensitivity` or `run`: the model and
+// task open, each search's factors taken from rank 0, chromosomes scored
+// until rank 0 ends the command.
 int serveAsWorker(const CommandLine& c, const CancelToken& cancel) {
     Workbench w(c, cancel, true);
     const int64_t served = w.engine.serveSearch(c.settings, w.context);
@@ -205,6 +206,7 @@ int runGa(const CommandLine& c, const CancelToken& cancel) {
 }
 
 int runSensitivity(const CommandLine& c, const CancelToken& cancel) {
+    if (isWorkerRank()) return serveAsWorker(c, cancel);
     Workbench w(c, cancel, true);
     w.useSession(c.session, &c.settings);
     w.engine.sensitivity(c.settings, w.context);
@@ -291,7 +293,7 @@ void useCluster(Cluster* cluster) {
 }
 
 bool runsOnRanks(const std::string& command) {
-    return command == "ga" || command == "run";
+    return command == "ga" || command == "run" || command == "sensitivity";
 }
 
 int runCommand(const std::string& command, const std::vector<std::string>& args, const CancelToken& cancel) {

@@ -20,9 +20,9 @@ enum ExitCode { kOk = 0, kUsage = 1, kBadInput = 2, kCancelled = 3, kFailure = 4
 // (main turns them into exit codes).
 int runCommand(const std::string& command, const std::vector<std::string>& args, const CancelToken& cancel);
 
-// The ranks of a run started by mpirun or srun (null: one process). `ga`
-// and `run` spread the genetic search over them; rank 0 alone writes the
-// session and prints the results.
+// The ranks of a run started by mpirun or srun (null: one process). `ga`,
+// `sensitivity` and `run` spread the genetic search and the sensitivity scan
+// over them; rank 0 alone writes the session and prints the results.
 void useCluster(Cluster* cluster);
 // Whether `command` can run on several ranks.
 bool runsOnRanks(const std::string& command);

@@ -85,8 +85,8 @@ int main(int argc, char** argv) {
             // Every rank would write the same session: refuse, on every rank alike.
             if (cluster->isRoot())
                 std::cerr << "sieve " << c.name
-                          << ": runs as one process; under mpirun or srun only `ga` and "
-                          << "`run` spread their work over ranks\n";
+                          << ": runs as one process; under mpirun or srun only `ga`, `sensitivity` "
+                          << "and `run` spread their work over ranks\n";
             return sieve::cli::kUsage;
         }
         sieve::cli::useCluster(cluster.get());

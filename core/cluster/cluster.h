@@ -19,10 +19,11 @@ struct ClusterMessage {
 
 // What rank 0 and the others say to each other.
 enum ClusterTag : int {
-    kClusterSearch = 1,   // rank 0 -> worker: a search starts (its method and a0; the factors follow)
+    kClusterSearch = 1,   // rank 0 -> worker: a search starts (its method and a0; new factors follow)
     kClusterJob = 2,      // rank 0 -> worker: score this chromosome
     kClusterVerdict = 3,  // worker -> rank 0: its verdict
-    kClusterStop = 4,     // rank 0 -> worker: no more work in this run
+    kClusterStop = 4,     // rank 0 -> worker: no more work in this search
+    kClusterEnd = 5,      // rank 0 -> worker: the command is over, no more searches
 };
 
 class Cluster {

@@ -23,8 +23,8 @@ double secondsBetween(Clock::time_point a, Clock::time_point b) {
 
 }  // namespace
 
-std::string encodeJob(int64_t index, const std::vector<int>& genes) {
-    return WireWriter().i64(index).ints(genes).bytes();
+std::string encodeJob(int64_t index, const std::vector<int>& genes, JobKind kind) {
+    return WireWriter().i64(index).i64(int64_t(kind)).ints(genes).bytes();
 }
 
 std::string encodeVerdict(int64_t index, const Verdict& v) {
@@ -61,6 +61,37 @@ std::vector<Verdict> ClusterEvaluator::verdicts(const std::vector<std::vector<in
                                                 const PruningProblem& problem, const JobContext& context,
                                                 const std::function<void(size_t)>& done) {
     if (batch.empty() || cluster_.size() < 2) return local_.verdicts(batch, problem, context, done);
+    return spread(
+        batch, JobKind::Verdict,
+        [&](const std::vector<int>& genes) { return local_.verdict(genes, problem, context); },
+        [&](size_t i, const Verdict&) {
+            if (done) done(i);
+        });
+}
+
+std::vector<double> ClusterEvaluator::accuracies(const std::vector<std::vector<int>>& batch,
+                                                 const JobContext& context,
+                                                 const std::function<void(size_t, double)>& done) {
+    if (batch.empty() || cluster_.size() < 2) return local_.accuracies(batch, context, done);
+    const std::vector<Verdict> verdicts = spread(
+        batch, JobKind::Accuracy,
+        [&](const std::vector<int>& genes) {
+            Verdict v;
+            v.accuracy = local_.accuracy(genes, context);
+            return v;
+        },
+        [&](size_t i, const Verdict& v) {
+            if (done) done(i, v.accuracy);
+        });
+    std::vector<double> out;
+    out.reserve(verdicts.size());
+    for (const Verdict& v : verdicts) out.push_back(v.accuracy);
+    return out;
+}
+
+std::vector<Verdict> ClusterEvaluator::spread(const std::vector<std::vector<int>>& batch, JobKind kind,
+                                              const std::function<Verdict(const std::vector<int>&)>& score,
+                                              const std::function<void(size_t, const Verdict&)>& done) {
     if (released_) throw std::logic_error("cluster evaluator: the workers were already released");
     if (!shared_) {
         share_();
@@ -78,7 +109,7 @@ std::vector<Verdict> ClusterEvaluator::verdicts(const std::vector<std::vector<in
     auto finish = [&](size_t i, const Verdict& v) {
         std::lock_guard<std::mutex> lock(mutex);
         out[i] = v;
-        if (done) done(i);
+        done(i, v);
     };
 
     const auto batchStart = Clock::now();
@@ -88,7 +119,7 @@ std::vector<Verdict> ClusterEvaluator::verdicts(const std::vector<std::vector<in
         const std::optional<size_t> i = take();
         if (!i) return;
         sentAt[size_t(rank)] = Clock::now();
-        cluster_.send(rank, kClusterJob, encodeJob(int64_t(*i), batch[*i]));
+        cluster_.send(rank, kClusterJob, encodeJob(int64_t(*i), batch[*i], kind));
         ++outstanding;
     };
     // The workers get their first chromosomes before rank 0's lane starts:
@@ -105,7 +136,7 @@ std::vector<Verdict> ClusterEvaluator::verdicts(const std::vector<std::vector<in
         try {
             while (const std::optional<size_t> i = take()) {
                 const auto start = Clock::now();
-                const Verdict v = local_.verdict(batch[*i], problem, context);
+                const Verdict v = score(batch[*i]);
                 own.busySeconds += secondsBetween(start, Clock::now());
                 ++own.evaluations;
                 finish(*i, v);
@@ -180,12 +211,21 @@ int64_t serveChromosomes(ChromosomeEvaluator& local, const PruningProblem& probl
                                      std::to_string(m.tag) + ") while serving chromosomes");
         WireReader in(m.bytes, "job from rank 0");
         const int64_t index = in.i64();
+        const int64_t kind = in.i64();
         const std::vector<int> genes = in.ints();
         in.finish();
         if (int(genes.size()) != problem.matrixCount())
             throw std::runtime_error("job from rank 0: " + std::to_string(genes.size()) + " genes for " +
                                      std::to_string(problem.matrixCount()) + " matrices");
-        cluster.send(0, kClusterVerdict, encodeVerdict(index, local.verdict(genes, problem, context)));
+        Verdict v;
+        if (kind == int64_t(JobKind::Verdict)) {
+            v = local.verdict(genes, problem, context);
+        } else if (kind == int64_t(JobKind::Accuracy)) {
+            v.accuracy = local.accuracy(genes, context);
+        } else {
+            throw std::runtime_error("job from rank 0: unknown kind " + std::to_string(kind));
+        }
+        cluster.send(0, kClusterVerdict, encodeVerdict(index, v));
         ++served;
     }
 }

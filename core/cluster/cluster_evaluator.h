@@ -1,6 +1,7 @@
 #pragma once
-// The genetic search's evaluations over the ranks of a cluster, as a work
-// queue: a generation's new chromosomes are handed out one at a time to
+// The searches' evaluations over the ranks of a cluster, as a work queue: a
+// generation's new chromosomes (or a sensitivity scan's variants) are handed
+// out one at a time to
 // whichever rank is free (their costs differ a lot with early decisions and
 // reused states), rank 0 scoring too on a second thread while its main
 // thread talks to the others. Verdicts depend on the chromosome only, so the
@@ -23,6 +24,10 @@ struct RankLoad {
     double idleSeconds = 0;
 };
 
+// What a job asks of a worker: the genetic search's verdict (it may stop
+// once feasibility is certain) or the exact accuracy (every example).
+enum class JobKind : int64_t { Verdict = 0, Accuracy = 1 };
+
 class ClusterEvaluator : public ChromosomeEvaluator {
 public:
     // `local` scores on this rank. `share` runs once, before the first job
@@ -40,6 +45,8 @@ public:
     std::vector<Verdict> verdicts(const std::vector<std::vector<int>>& batch, const PruningProblem& problem,
                                   const JobContext& context,
                                   const std::function<void(size_t)>& done) override;
+    std::vector<double> accuracies(const std::vector<std::vector<int>>& batch, const JobContext& context,
+                                   const std::function<void(size_t, double)>& done) override;
 
     // Tells every worker the run needs it no more.
     void release();
@@ -49,6 +56,12 @@ public:
     std::string loadReport() const;
 
 private:
+    // The queue behind both batch calls: `kind` says what a worker computes
+    // (JobKind), `score` what rank 0's own lane does with a chromosome.
+    std::vector<Verdict> spread(const std::vector<std::vector<int>>& batch, JobKind kind,
+                                const std::function<Verdict(const std::vector<int>&)>& score,
+                                const std::function<void(size_t, const Verdict&)>& done);
+
     ChromosomeEvaluator& local_;
     Cluster& cluster_;
     std::function<void()> share_;
@@ -63,7 +76,7 @@ int64_t serveChromosomes(ChromosomeEvaluator& local, const PruningProblem& probl
                          const JobContext& context);
 
 // The messages of the queue (also for tests).
-std::string encodeJob(int64_t index, const std::vector<int>& genes);
+std::string encodeJob(int64_t index, const std::vector<int>& genes, JobKind kind = JobKind::Verdict);
 std::string encodeVerdict(int64_t index, const Verdict& verdict);
 
 }  // namespace sieve

@@ -107,6 +107,19 @@ JobContext quietChild(const JobContext& parent) {
 
 struct Engine::Impl {
     Cluster* cluster = nullptr;  // the run's other ranks (not owned; null: one process)
+    // Rank 0: the factor-store serial of each method's set the other ranks hold.
+    std::map<std::string, uint64_t> sharedFactors;
+
+    // Rank 0 tells the other ranks that the command is over: they serve
+    // search after search (serveSearch) until then.
+    ~Impl() {
+        if (!cluster || !cluster->isRoot()) return;
+        try {
+            for (int r = 1; r < cluster->size(); ++r) cluster->send(r, kClusterEnd, {});
+        } catch (...) {
+            // Sending fails only when the run is ending anyway (MPI aborts it).
+        }
+    }
     DeviceChoice device;
     std::unique_ptr<Model> model;
     std::unique_ptr<Tokenizer> tokenizer;
@@ -533,13 +546,20 @@ struct Engine::Impl {
     }
 
     // Tells every other rank which search starts (its method and a0) and
-    // sends it the method's factors (they are never computed twice).
+    // sends it the method's factors (they are never computed twice), unless
+    // an earlier search of this command sent the same set (the genetic
+    // search's factors serve the sensitivity scan after it).
     void shareSearch(const std::string& method, double a0, const ProjectionSet& set,
                      const JobContext& context) {
         const auto start = std::chrono::steady_clock::now();
+        const uint64_t serial = store.serial(set);
+        const bool factorsFollow = serial == 0 || sharedFactors[method] != serial;
         for (int r = 1; r < cluster->size(); ++r)
-            cluster->send(r, kClusterSearch, WireWriter().text(method).f64(a0).bytes());
+            cluster->send(r, kClusterSearch,
+                          WireWriter().text(method).f64(a0).i64(factorsFollow ? 1 : 0).bytes());
+        if (!factorsFollow) return;
         sendFactors(set, *cluster);
+        sharedFactors[method] = serial;
         char line[160];
         std::snprintf(line, sizeof line, "cluster: %s factors (%s) sent to %d ranks in %.1f s",
                       method.c_str(), bytesText(set.deviceBytes() + set.hostBytes()).c_str(),
@@ -1154,28 +1174,43 @@ int64_t Engine::serveSearch(const RunSettings& settings, JobContext& context) {
     // While rank 0 sweeps: the search examples prepared and ordered by the
     // dense model's margins, exactly as rank 0 orders them (one dense pass).
     const SearchScoring scoring = d.searchScoring(settings, context);
-    const ClusterMessage m = d.cluster->receive(0, -1);
-    if (m.tag == kClusterStop) return 0;  // rank 0 needed no evaluations (or failed before)
-    if (m.tag != kClusterSearch)
-        throw std::runtime_error("rank " + std::to_string(d.cluster->rank()) +
-                                 ": expected the search to start, got message tag " + std::to_string(m.tag));
-    WireReader in(m.bytes, "search from rank 0");
-    const std::string name = in.text();
-    const double a0 = in.f64();
-    in.finish();
-    if (name != searchMethodOf(settings))
-        throw InputError("rank 0 searches with '" + name + "', this rank was started for '" +
-                         searchMethodOf(settings) + "': every rank must run the same command");
-    ProjectionSetOptions options;
-    options.factor.levels = settings.grid;
-    options.factor.seed = 0;
-    options.factorsOnHost = std::find(d.plan.hostFactorMethods.begin(), d.plan.hostFactorMethods.end(),
-                                      name) != d.plan.hostFactorMethods.end();
-    ProjectionSet set = ProjectionSet::start(*makeProjection(name), prunableLinears(*d.model), options);
-    receiveFactors(set, *d.cluster, 0);
-    const ProjectionSet& held = d.store.insert(name, settings.grid, std::move(set));
-    SearchScope scope(held, d.problem(settings, a0), settings.grid, scoring, d.blockOfMatrix());
-    return serveChromosomes(scope.evaluator, scope.problem, *d.cluster, context);
+    // Search after search (`run`: the genetic search, then the sensitivity
+    // scan), until rank 0 says the command is over.
+    int64_t served = 0;
+    for (;;) {
+        const ClusterMessage m = d.cluster->receive(0, -1);
+        if (m.tag == kClusterEnd) return served;
+        if (m.tag == kClusterStop) continue;  // a search that needed no evaluations
+        if (m.tag != kClusterSearch)
+            throw std::runtime_error("rank " + std::to_string(d.cluster->rank()) +
+                                     ": expected a search to start, got message tag " +
+                                     std::to_string(m.tag));
+        WireReader in(m.bytes, "search from rank 0");
+        const std::string name = in.text();
+        const double a0 = in.f64();
+        const bool factorsFollow = in.i64() != 0;
+        in.finish();
+        if (name != searchMethodOf(settings))
+            throw InputError("rank 0 searches with '" + name + "', this rank was started for '" +
+                             searchMethodOf(settings) + "': every rank must run the same command");
+        const ProjectionSet* held = d.store.find(name, settings.grid);
+        if (factorsFollow) {
+            ProjectionSetOptions options;
+            options.factor.levels = settings.grid;
+            options.factor.seed = 0;
+            options.factorsOnHost =
+                std::find(d.plan.hostFactorMethods.begin(), d.plan.hostFactorMethods.end(), name) !=
+                d.plan.hostFactorMethods.end();
+            ProjectionSet set =
+                ProjectionSet::start(*makeProjection(name), prunableLinears(*d.model), options);
+            receiveFactors(set, *d.cluster, 0);
+            held = &d.store.insert(name, settings.grid, std::move(set));
+        } else if (!held) {
+            throw std::logic_error("rank 0 reuses " + name + " factors this rank never received");
+        }
+        SearchScope scope(*held, d.problem(settings, a0), settings.grid, scoring, d.blockOfMatrix());
+        served += serveChromosomes(scope.evaluator, scope.problem, *d.cluster, context);
+    }
 }
 
 SensitivityResult Engine::sensitivity(const RunSettings& settings, JobContext& context) {
@@ -1193,8 +1228,18 @@ SensitivityResult Engine::sensitivity(const RunSettings& settings, JobContext& c
         scoring.densePrefixesOnly = true;
     }
     SearchScope scope(set, d.problem(settings, b.a0), settings.grid, scoring, d.blockOfMatrix());
-    SensitivityResult result = singleMatrixSensitivity(scope.problem, scope.evaluator,
-                                                       {name, sensitivityLevelIndex(settings)}, context);
+    // Over a cluster: the variants handed out to every rank, as the genetic search's chromosomes.
+    std::unique_ptr<ClusterEvaluator> spread;
+    if (d.cluster && d.cluster->size() > 1)
+        spread = std::make_unique<ClusterEvaluator>(scope.evaluator, *d.cluster,
+                                                    [&] { d.shareSearch(name, b.a0, set, context); });
+    ChromosomeEvaluator& evaluator = spread ? static_cast<ChromosomeEvaluator&>(*spread) : scope.evaluator;
+    SensitivityResult result =
+        singleMatrixSensitivity(scope.problem, evaluator, {name, sensitivityLevelIndex(settings)}, context);
+    if (spread) {
+        spread->release();
+        context.log("cluster: " + spread->loadReport());
+    }
     if (densePrefixes) {
         const BlockStateCache::Stats reuse = densePrefixes->stats();
         const int64_t forwards = reuse.savedBlocks + reuse.runBlocks;

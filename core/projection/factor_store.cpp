@@ -28,10 +28,17 @@ const ProjectionSet* FactorStore::find(const std::string& method, const LevelGri
 const ProjectionSet& FactorStore::insert(const std::string& method, const LevelGrid& grid,
                                          ProjectionSet set) {
     forget(method);
-    const ProjectionSet& stored = sets_.emplace(method, Entry{grid, std::move(set)}).first->second.set;
+    const ProjectionSet& stored =
+        sets_.emplace(method, Entry{grid, std::move(set), ++inserts_}).first->second.set;
     const FactorStoreReport now = report();
     peakBytes_ = std::max(peakBytes_, now.deviceBytes + now.hostBytes);
     return stored;
+}
+
+uint64_t FactorStore::serial(const ProjectionSet& set) const {
+    for (const auto& [method, entry] : sets_)
+        if (&entry.set == &set) return entry.serial;
+    return 0;
 }
 
 void FactorStore::forget(const std::string& method) {

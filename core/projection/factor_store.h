@@ -8,6 +8,7 @@
 // plan's call (core/plan); the engine evicts a method's set when the run
 // moves on from it and the plan says the memory is needed. The store keeps
 // the totals a user wants to see: memory held, applies, hit rate, copies.
+#include <cstdint>
 #include <map>
 #include <string>
 #include <vector>
@@ -40,6 +41,9 @@ public:
     void evictCalibrated();
     void clear();
     std::vector<std::string> methods() const;
+    // Names a held set: a new number for every insert, 0 for a set the store
+    // does not hold (rank 0 sends a set to the other ranks once per serial).
+    uint64_t serial(const ProjectionSet& set) const;
 
     FactorStoreReport report() const;
     // One line for the log: "factor store: 2 methods, 86.7 MiB with their blocks, 0 B in host memory;
@@ -51,12 +55,14 @@ private:
     struct Entry {
         LevelGrid grid;
         ProjectionSet set;
+        uint64_t serial = 0;
     };
     std::map<std::string, Entry> sets_;
     ApplyStats evictedApplies_;
     double evictedFactorSeconds_ = 0;
     int64_t peakBytes_ = 0;
     int evictions_ = 0;
+    uint64_t inserts_ = 0;
 };
 
 // "86.7 MiB", "1.25 GiB": what the logs and reports print.

@@ -47,6 +47,18 @@ std::vector<Verdict> ChromosomeEvaluator::verdicts(const std::vector<std::vector
     return out;
 }
 
+std::vector<double> ChromosomeEvaluator::accuracies(const std::vector<std::vector<int>>& batch,
+                                                    const JobContext& context,
+                                                    const std::function<void(size_t, double)>& done) {
+    std::vector<double> out;
+    out.reserve(batch.size());
+    for (size_t i = 0; i < batch.size(); ++i) {
+        out.push_back(accuracy(batch[i], context));
+        if (done) done(i, out.back());
+    }
+    return out;
+}
+
 double PruningProblem::fitness(const std::vector<int>& genes, bool isFeasible) const {
     const double removed = removedFraction(genes);
     return isFeasible ? removed : -removed;

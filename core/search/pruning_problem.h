@@ -41,6 +41,13 @@ public:
     virtual std::vector<Verdict> verdicts(const std::vector<std::vector<int>>& batch,
                                           const PruningProblem& problem, const JobContext& context,
                                           const std::function<void(size_t)>& done);
+    // Exact accuracies (every example scored) of a batch, in order, for scans
+    // that need the number and not only feasibility (sensitivity);
+    // `done(i, accuracy)` as each one is known, like verdicts()' done. The
+    // default asks accuracy() one by one.
+    virtual std::vector<double> accuracies(const std::vector<std::vector<int>>& batch,
+                                           const JobContext& context,
+                                           const std::function<void(size_t, double)>& done);
 };
 
 class PruningProblem {

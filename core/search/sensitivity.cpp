@@ -22,17 +22,23 @@ SensitivityResult singleMatrixSensitivity(const PruningProblem& problem, Chromos
     result.drop.assign(size_t(n), 0.0);
     // The last matrix first: every variant's blocks before its one pruned
     // matrix are the dense model's, so a variant deep in the model computes
-    // the dense states that the variants before it can resume from (an
-    // evaluator with state reuse keeps them). The order changes no value.
-    for (int done = 0; done < n; ++done) {
-        const int i = n - 1 - done;
-        std::vector<int> genes(n, 0);
-        genes[i] = level;
-        const double acc = evaluator.accuracy(genes, context);
-        result.accuracy[size_t(i)] = acc;
-        result.drop[size_t(i)] = problem.a0() - acc;
+    // the dense states that the variants after it in the batch can resume
+    // from (an evaluator with state reuse keeps them). One batch, so that an
+    // evaluator over several processes scores it as a work queue. Neither the
+    // order nor the spreading changes a value.
+    std::vector<std::vector<int>> batch(size_t(n), std::vector<int>(size_t(n), 0));
+    for (int k = 0; k < n; ++k) batch[size_t(k)][size_t(n - 1 - k)] = level;
+    const auto matrixOf = [n](size_t k) { return n - 1 - int(k); };
+    int finished = 0;
+    const std::vector<double> accuracies = evaluator.accuracies(batch, context, [&](size_t k, double acc) {
+        const int i = matrixOf(k);
         context.emit(SensitivityEvent{options.method, i, acc});
-        context.advance(done + 1, problem.matrices()[i].name);
+        context.advance(++finished, problem.matrices()[size_t(i)].name);
+    });
+    for (size_t k = 0; k < batch.size(); ++k) {
+        const int i = matrixOf(k);
+        result.accuracy[size_t(i)] = accuracies[k];
+        result.drop[size_t(i)] = problem.a0() - accuracies[k];
     }
     result.ranking.resize(n);
     std::iota(result.ranking.begin(), result.ranking.end(), 0);

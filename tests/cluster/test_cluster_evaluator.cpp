@@ -7,11 +7,13 @@
 // leaves no verdict behind; the messages are checked byte for byte.
 #include <QtTest>
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <map>
 #include <mutex>
+#include <numeric>
 #include <set>
 #include <thread>
 
@@ -19,6 +21,7 @@
 #include "core/cluster/wire.h"
 #include "core/common/error.h"
 #include "core/search/genetic_search.h"
+#include "core/search/sensitivity.h"
 
 using namespace sieve;
 
@@ -108,6 +111,11 @@ std::vector<MatrixInfo> makeMatrices(int count) {
 class QuadraticTask : public ChromosomeEvaluator {
 public:
     QuadraticTask(const LevelGrid& grid, int rank) : grid_(grid), rank_(rank) {}
+    Verdict verdict(const std::vector<int>& genes, const PruningProblem& problem,
+                    const JobContext& context) override {
+        ++verdictCalls;
+        return ChromosomeEvaluator::verdict(genes, problem, context);
+    }
     double accuracy(const std::vector<int>& genes, const JobContext& context) override {
         context.throwIfCancelled();
         if (cancelAfter >= 0 && calls >= cancelAfter) throw Cancelled();
@@ -119,7 +127,8 @@ public:
         std::this_thread::sleep_for(std::chrono::microseconds(300 * (rank_ + 1) + 200 * (genes[0] % 3)));
         return acc;
     }
-    int calls = 0;
+    int calls = 0;  // accuracies computed (a verdict computes one too)
+    int verdictCalls = 0;
     int cancelAfter = -1;
     std::set<std::vector<int>> scored;
 
@@ -228,6 +237,53 @@ private Q_SLOTS:
         QCOMPARE(root.pending(), size_t(0));
     }
 
+    // A sensitivity scan is one batch of exact accuracies: spread over three
+    // ranks it gives the one-process scan, every variant scored once, and no
+    // rank asked for a verdict (one that may stop early).
+    void sensitivityOverThreeRanksAsOneProcess() {
+        const LevelGrid grid = {0, 0.3, 0.6, 0.9};
+        const PruningProblem problem(makeMatrices(21), grid, 0.9, 0.05);
+        JobContext quiet;
+        QuadraticTask alone(grid, 0);
+        const SensitivityResult single = singleMatrixSensitivity(problem, alone, {"sieve", -1}, quiet);
+
+        ThreadNetwork net(3);
+        ThreadCluster root(net, 0);
+        QuadraticTask own(grid, 0);
+        Workers workers(net, problem, grid);
+        std::vector<int> seen;
+        SensitivityResult spread;
+        {
+            ClusterEvaluator evaluator(own, root, [] {});
+            JobContext watched({}, [&](const JobEvent& e) {
+                if (const auto* s = std::get_if<SensitivityEvent>(&e)) {
+                    seen.push_back(s->matrix);
+                    QCOMPARE(s->accuracy, single.accuracy[size_t(s->matrix)]);
+                }
+            });
+            spread = singleMatrixSensitivity(problem, evaluator, {"sieve", -1}, watched);
+        }
+        workers.join();
+
+        QCOMPARE(spread.level, 0.9);
+        QCOMPARE(spread.accuracy, single.accuracy);
+        QCOMPARE(spread.drop, single.drop);
+        QCOMPARE(spread.ranking, single.ranking);
+        std::sort(seen.begin(), seen.end());
+        std::vector<int> every(21);
+        std::iota(every.begin(), every.end(), 0);
+        QCOMPARE(seen, every);  // one live event per matrix
+        int total = own.calls;
+        QCOMPARE(own.verdictCalls, 0);
+        for (size_t w = 0; w < workers.tasks.size(); ++w) {
+            QVERIFY2(workers.served[w] > 0, "a worker rank scored nothing");
+            QCOMPARE(workers.tasks[w]->verdictCalls, 0);
+            total += workers.tasks[w]->calls;
+        }
+        QCOMPARE(total, 21);
+        QCOMPARE(root.pending(), size_t(0));
+    }
+
     void noWorkNoShare() {
         ThreadNetwork net(2);
         ThreadCluster root(net, 0), worker(net, 1);
@@ -268,9 +324,10 @@ private Q_SLOTS:
     }
 
     void messagesRoundTripAndTruncationIsNamed() {
-        const std::string job = encodeJob(41, {3, 0, 9});
+        const std::string job = encodeJob(41, {3, 0, 9}, JobKind::Accuracy);
         WireReader in(job, "job from rank 0");
         QCOMPARE(in.i64(), int64_t(41));
+        QCOMPARE(in.i64(), int64_t(JobKind::Accuracy));
         QCOMPARE(in.ints(), (std::vector<int>{3, 0, 9}));
         in.finish();
 
@@ -299,6 +356,7 @@ private Q_SLOTS:
         }
         const std::string longer = job + "x";
         WireReader extra(longer, "job from rank 0");
+        extra.i64();
         extra.i64();
         extra.ints();
         QVERIFY_THROWS_EXCEPTION(std::runtime_error, extra.finish());

@@ -1,6 +1,7 @@
 // `sieve ga` under mpirun, as a user on a cluster runs it: three ranks on
 // this machine (oversubscribed, one thread each) give the session a single
-// process gives with the same seed, generation by generation; a worker rank
+// process gives with the same seed, generation by generation (`run`: and the
+// same sensitivity scan); a worker rank
 // killed mid-search ends the run with the finished generations on disk, and
 // a rerun on the two ranks left resumes it to the same result.
 #include <QtTest>
@@ -154,11 +155,43 @@ private Q_SLOTS:
         compareSearches(SessionFile::load(single.toStdString()), SessionFile::load(spread.toStdString()));
     }
 
+    // `run` hands out the genetic search and then the sensitivity scan; the
+    // factors go to the workers once and serve both.
+    void runSpreadsTheSearchAndTheScan() {
+        const QString single = dir_.filePath("run-single.h5"), spread = dir_.filePath("run-spread.h5");
+        QStringList args = gaArgs(single, 3);
+        args[0] = "run";
+        const Run one = run(kSieve, args);
+        QVERIFY2(one.code == 0, qPrintable(one.output));
+        args = gaArgs(spread, 3);
+        args[0] = "run";
+        args.removeAll("--quiet");
+        const Run two = run(kMpirun, mpirun(2, args));
+        QVERIFY2(two.code == 0, qPrintable(two.output));
+        QCOMPARE(two.output.count(QRegularExpression("cluster: sieve factors \\(.*\\) sent to 1 ranks")), 1);
+        // One load line per search (the genetic search, then the scan); rank 1 scored in both.
+        const QRegularExpression load("rank 1: (\\d+) evaluations");
+        QRegularExpressionMatchIterator it = load.globalMatch(two.output);
+        int searches = 0;
+        while (it.hasNext()) {
+            QVERIFY2(it.next().captured(1).toInt() > 0, qPrintable(two.output));
+            ++searches;
+        }
+        QCOMPARE(searches, 2);
+        const SessionData a = SessionFile::load(single.toStdString());
+        const SessionData b = SessionFile::load(spread.toStdString());
+        compareSearches(a, b);
+        QCOMPARE(b.sensitivity.size(), size_t(1));
+        QCOMPARE(b.sensitivity.size(), a.sensitivity.size());
+        QCOMPARE(b.sensitivity[0].accuracy, a.sensitivity[0].accuracy);
+        QCOMPARE(b.sensitivity[0].ranking, a.sensitivity[0].ranking);
+    }
+
     void otherCommandsRefuseRanks() {
         const Run sweep =
             run(kMpirun, mpirun(2, {"sweep", "--model", kDemo, "--task", kDemo + "/tasks/add.jsonl"}));
         QVERIFY2(sweep.code != 0, qPrintable(sweep.output));
-        QVERIFY2(sweep.output.contains("only `ga` and `run`"), qPrintable(sweep.output));
+        QVERIFY2(sweep.output.contains("only `ga`, `sensitivity` and `run`"), qPrintable(sweep.output));
     }
 
     void aKilledRankEndsTheRunAndTheSearchResumes() {
