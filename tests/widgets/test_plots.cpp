@@ -12,6 +12,7 @@
 #include "core/types/statistics.h"
 #include "synthetic_workload.h"
 #include "test_support.h"
+#include "text_fit.h"
 #include "widgets/plots/accuracy_curve_plot.h"
 #include "widgets/plots/compare_view.h"
 #include "widgets/plots/ga_convergence_plot.h"
@@ -101,6 +102,19 @@ void TestPlots::convergenceRedrawsAreThrottled() {
     const int replots = plot.replotCount() - before;
     QVERIFY2(replots >= 1 && replots <= 12,
              qPrintable(QStringLiteral("%1 replots for 600 generations").arg(replots)));
+}
+
+// The feasibility line is named in the legend with the eps of the run, and
+// no text sits in the data area (a label there covered the mean curve).
+void TestPlots::convergenceExplainsTheThresholdInTheLegend() {
+    GaConvergencePlot plot;
+    plot.setEps(0.05);
+    const QStringList at5 = test::legendNames(plot.customPlot());
+    QVERIFY2(at5.contains(QStringLiteral("feasible above: accuracy ≥ 0.95·a₀")), qPrintable(at5.join(", ")));
+    plot.setEps(0.01);
+    const QStringList at1 = test::legendNames(plot.customPlot());
+    QVERIFY2(at1.contains(QStringLiteral("feasible above: accuracy ≥ 0.99·a₀")), qPrintable(at1.join(", ")));
+    QCOMPARE(test::textItems(plot.customPlot()), 0);
 }
 
 void TestPlots::heatmapCellsEqualChromosome_data() {

@@ -7,6 +7,7 @@ private Q_SLOTS:
     void initTestCase();
     void convergenceHasOnePointPerGeneration();
     void convergenceRedrawsAreThrottled();
+    void convergenceExplainsTheThresholdInTheLegend();
     void heatmapCellsEqualChromosome_data();
     void heatmapCellsEqualChromosome();
     void heatmapRejectsBadChromosome();

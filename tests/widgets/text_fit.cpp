@@ -263,4 +263,18 @@ QStringList cutTexts(QWidget* root) {
     return out;
 }
 
+QStringList legendNames(QCustomPlot* plot) {
+    QStringList out;
+    for (int i = 0; i < plot->legend->itemCount(); ++i)
+        if (auto* item = qobject_cast<QCPPlottableLegendItem*>(plot->legend->item(i)))
+            out << item->plottable()->name();
+    return out;
+}
+
+int textItems(QCustomPlot* plot) {
+    int count = 0;
+    for (int i = 0; i < plot->itemCount(); ++i) count += qobject_cast<QCPItemText*>(plot->item(i)) ? 1 : 0;
+    return count;
+}
+
 }  // namespace sieve::test

@@ -8,10 +8,15 @@
 // names the widget, its text, and the pixels it needs and has.
 #include <QStringList>
 
+class QCustomPlot;
 class QWidget;
 
 namespace sieve::test {
 
 QStringList cutTexts(QWidget* root);
+// The names a plot's legend shows, and how many free text items it draws
+// (tests of plots read them here: only this file includes qcustomplot.h).
+QStringList legendNames(QCustomPlot* plot);
+int textItems(QCustomPlot* plot);
 
 }  // namespace sieve::test

@@ -2,6 +2,7 @@
 
 #include <qcustomplot.h>
 
+#include <QLocale>
 #include <QTimer>
 #include <QVBoxLayout>
 #include <algorithm>
@@ -47,28 +48,23 @@ GaConvergencePlot::GaConvergencePlot(QWidget* parent) : PlotView(parent), redraw
         QCPScatterStyle(QCPScatterStyle::ssDisc, QColor(110, 110, 110, 90), QColor(110, 110, 110, 90), 3.5));
     population_->setLayer(QStringLiteral("background"));  // under the curves
 
+    // The feasibility boundary (fitness 0), explained in the legend: a label
+    // inside the data area covered the mean curve wherever it was put.
+    const QPen thresholdPen(QColor(120, 120, 120), 1.0, Qt::DashDotLine);
     threshold_ = new QCPItemStraightLine(plot);
     threshold_->point1->setCoords(0, 0);
     threshold_->point2->setCoords(1, 0);
-    threshold_->setPen(QPen(QColor(120, 120, 120), 1.0, Qt::DashDotLine));
-    thresholdLabel_ = new QCPItemText(plot);
-    thresholdLabel_->position->setTypeX(QCPItemPosition::ptAxisRectRatio);
-    thresholdLabel_->position->setTypeY(QCPItemPosition::ptPlotCoords);
-    thresholdLabel_->position->setCoords(0.02, 0);
-    thresholdLabel_->setPositionAlignment(Qt::AlignLeft | Qt::AlignBottom);
-    thresholdLabel_->setColor(QColor(90, 90, 90));
-    // On a light backing: the curves and chromosomes cross it.
-    thresholdLabel_->setBrush(QColor(255, 255, 255, 200));
-    thresholdLabel_->setPadding(QMargins(2, 0, 2, 0));
-    thresholdLabel_->setTextAlignment(Qt::AlignLeft);  // when a figure breaks it into lines
+    threshold_->setPen(thresholdPen);
+    thresholdKey_ = plot->addGraph(plot->xAxis, plot->yAxis);  // no data: its legend entry only
+    thresholdKey_->setPen(thresholdPen);
     setEps(eps_);
 
     replayLine_ = new QCPItemStraightLine(plot);
     replayLine_->setPen(QPen(QColor("#CC79A7"), 1.6));
     replayLine_->setVisible(false);
 
-    // The legend sits in a row below the plot: three curves and the threshold label
-    // cover the whole data area at one time or another.
+    // The legend sits in a row below the plot: the curves cover the whole
+    // data area at one time or another.
     plot->legend->setVisible(true);
     plot->legend->setBorderPen(Qt::NoPen);
     plot->legend->setFillOrder(QCPLegend::foColumnsFirst);
@@ -93,8 +89,8 @@ GaConvergencePlot::GaConvergencePlot(QWidget* parent) : PlotView(parent), redraw
 
 void GaConvergencePlot::setEps(double eps) {
     eps_ = eps;
-    thresholdLabel_->setText(
-        tr("feasible above: accuracy ≥ (1 − ε)·a₀, ε = %1").arg(style::percent(eps, eps * 100 < 1 ? 1 : 0)));
+    // Short enough for a one-column figure's legend: (1 - eps) as a number.
+    thresholdKey_->setName(tr("feasible above: accuracy ≥ %1·a₀").arg(QLocale().toString(1.0 - eps, 'g', 4)));
     requestReplot();
 }
 

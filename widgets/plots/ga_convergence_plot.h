@@ -16,7 +16,6 @@
 
 class QTimer;
 class QCPGraph;
-class QCPItemText;
 class QCPItemStraightLine;
 class QCPTextElement;
 
@@ -79,7 +78,7 @@ private:
     QCPGraph* feasible_;
     QCPGraph* population_;
     QCPItemStraightLine* threshold_;
-    QCPItemText* thresholdLabel_;
+    QCPGraph* thresholdKey_;
     QCPItemStraightLine* replayLine_;
     QCPTextElement* title_;
     double eps_ = 0.05;
