@@ -203,6 +203,30 @@ def result_rows(name, eps, rep, ga_label):
     return rows
 
 
+def scored_elsewhere(sieve, session, apply, other_file):
+    """The session's result `apply` scored on another task file (`sieve eval --apply`, run once)."""
+    def stored():
+        return [e for e in report(sieve, session).get("eval", []) if e["source"] == apply
+                and e["split"] == "evaluation" and e["task_path"] == str(other_file)]
+    if not stored():
+        run([sieve, "eval", "--session", session, "--apply", apply, "--task", other_file, "--quiet"])
+    return stored()[-1]
+
+
+def generalisation_row(model_name, searched, apply, other, e):
+    """A row of the generalisation table."""
+    if "mcnemar" not in e:
+        return f"| {model_name} | {searched} | {apply} | {other.split('/')[-1]} | {e['examples']} | - |"
+    return (f"| {model_name} | {searched} | {apply} | {other.split('/')[-1]} | {e['examples']} | "
+            f"{100 * e['removed_fraction']:.1f} | {ci(e['dense'], e.get('dense_interval'))} | "
+            f"{ci(e['pruned'], e.get('pruned_interval'))} | {e['mcnemar']['lost']}/{e['mcnemar']['gained']} | "
+            f"{e['mcnemar']['p']:.2g} |")
+
+
+GENERALISATION_HEADER = ["| model | searched on | result | scored on | n | removed % prunable | dense | pruned | "
+                         "lost/gained | McNemar p |", "|---|---|---|---|---|---|---|---|---|---|"]
+
+
 LORA = ["--lora-rank", "8", "--lora-steps", "100", "--lora-lr", "0.001"]
 
 
@@ -371,21 +395,8 @@ def main():
             other_file = (ROOT / "resources" / "demo" / "tasks" / f"{other.split('/', 1)[1]}.jsonl"
                           if other.startswith("demo/") else ROOT / "resources" / "tasks" / f"{other}.jsonl")
             for apply in ("ga", "uniform:sieve"):
-                rep = report(sieve, sessions[(name, 0.05)])
-                done = [e for e in rep.get("eval", []) if e["source"] == apply and e["split"] == "evaluation"
-                        and e["task_path"] == str(other_file)]
-                if not done:
-                    run([sieve, "eval", "--session", sessions[(name, 0.05)], "--apply", apply, "--task",
-                         other_file, "--quiet"])
-                    rep = report(sieve, sessions[(name, 0.05)])
-                    done = [e for e in rep.get("eval", []) if e["source"] == apply and e["split"] == "evaluation"
-                            and e["task_path"] == str(other_file)]
-                e = done[-1]
-                general.append(f"| {model_name} | {name.split('/', 1)[1]} | {apply} | {other.split('/')[-1]} | "
-                               f"{e['examples']} | {100 * e['removed_fraction']:.1f} | "
-                               f"{ci(e['dense'], e.get('dense_interval'))} | {ci(e['pruned'], e.get('pruned_interval'))} | "
-                               f"{e['mcnemar']['lost']}/{e['mcnemar']['gained']} | {e['mcnemar']['p']:.2g} |"
-                               if "mcnemar" in e else f"| {model_name} | {apply} | {other} | - |")
+                e = scored_elsewhere(sieve, sessions[(name, 0.05)], apply, other_file)
+                general.append(generalisation_row(model_name, name.split("/", 1)[1], apply, other, e))
 
     methods = METHODS.split(",") + [SEQUENTIAL] + [f"{m} 8-bit" for m in METHODS.split(",") if m != "wanda"]
     total = sum(minutes.values())
@@ -419,8 +430,7 @@ def main():
         lines += ["", "## Generalisation: a result scored on another task", "",
                   "`sieve eval --session S --apply ga|uniform:sieve --task OTHER` (eps 5 % sessions): the dense "
                   "and the pruned model on the other task's whole evaluation split.", "",
-                  "| model | searched on | result | scored on | n | removed % prunable | dense | pruned | "
-                  "lost/gained | McNemar p |", "|---|---|---|---|---|---|---|---|---|---|", *general]
+                  *GENERALISATION_HEADER, *general]
     if lora_rows:
         lines += ["", "## LoRA recovery (eps 5 % sessions)", "",
                   f"`sieve lora` ({' '.join(LORA)}): adapters on every projection trained on the calibration "
