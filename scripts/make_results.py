@@ -228,6 +228,8 @@ GENERALISATION_HEADER = ["| model | searched on | result | scored on | n | remov
 
 
 LORA = ["--lora-rank", "8", "--lora-steps", "100", "--lora-lr", "0.001"]
+LORA_HEADER = ["| task | pruned model | removed % prunable | loss first -> last | search before -> after | "
+               "held-out before -> after |", "|---|---|---|---|---|---|"]
 
 
 def lora_recovery(sieve, session, name, base):
@@ -437,8 +439,7 @@ def main():
                   "split, the pruned weights frozen. The GA best (sieve), and every matrix at the first grid "
                   "level above the uniform sieve optimum (where the uniform model no longer keeps a0): accuracy "
                   "before -> after on the search and on the held-out examples, Wilson 95 % intervals.", "",
-                  "| task | pruned model | removed % prunable | loss first -> last | search before -> after | "
-                  "held-out before -> after |", "|---|---|---|---|---|---|", *lora_rows]
+                  *LORA_HEADER, *lora_rows]
     if uniform_levels:
         lines += ["", "## SmolLM2-135M-Instruct without the search: uniform levels, 8-bit factors", "",
                   "`sieve sweep --methods sieve --int8` (eps 5 %; no GA, which takes hours on this machine): "

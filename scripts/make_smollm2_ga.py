@@ -36,9 +36,9 @@ import sys
 import time
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
-from make_results import (GENERALISATION_HEADER, GENERALISE, HELD_OUT, HELD_OUT_BBH, LORA, ROOT,  # noqa: E402
-                          ci, export_views, generalisation_row, heatmap, held_out_of, lora_recovery, report,
-                          resolution_text, result_rows, run, scored_elsewhere)
+from make_results import (GENERALISATION_HEADER, GENERALISE, HELD_OUT, HELD_OUT_BBH, LORA,  # noqa: E402
+                          LORA_HEADER, ROOT, ci, export_views, generalisation_row, heatmap, held_out_of,
+                          lora_recovery, report, resolution_text, result_rows, run, scored_elsewhere)
 
 GA = ["--population", "24", "--generations", "15"]
 EPS = 0.05
@@ -230,8 +230,7 @@ def main():
              "the pruned weights frozen, as in results.md; the GA best (sieve) and every matrix at the first grid "
              "level past the uniform optimum. This is fine-tuning on task data: it can lift the pruned model "
              "above the dense one.", "",
-             "| task | pruned | removed % prunable | loss first -> last step | search before -> after | "
-             "held-out before -> after |", "|---|---|---|---|---|---|", *lora_rows]
+             *LORA_HEADER, *lora_rows]
     if general:
         lines += ["", "## What the search keeps on other tasks", "",
                   "`sieve eval --session S --apply ga --task OTHER`: the dense model and the GA best (sieve) on "
