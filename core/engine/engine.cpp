@@ -568,6 +568,24 @@ struct Engine::Impl {
         context.log(line);
     }
 
+    // Over a cluster: a search's evaluations handed out to every rank as a
+    // work queue, rank 0 scoring with `local` too; null for one process. The
+    // other ranks get the method's factors before the first job.
+    std::unique_ptr<ClusterEvaluator> spreadOverRanks(const std::string& method, double a0,
+                                                      const ProjectionSet& set, ChromosomeEvaluator& local,
+                                                      const JobContext& context) {
+        if (!cluster || cluster->size() < 2) return nullptr;
+        return std::make_unique<ClusterEvaluator>(
+            local, *cluster, [this, method, a0, &set, &context] { shareSearch(method, a0, set, context); });
+    }
+
+    // The search is over: the other ranks wait for the next one; the log says who scored what.
+    static void endSpread(ClusterEvaluator* spread, const JobContext& context) {
+        if (!spread) return;
+        spread->release();
+        context.log("cluster: " + spread->loadReport());
+    }
+
     int64_t calibrationTokensFor(const MethodInfo& method) const {
         return method.needsCalibration && calibrationBudget >= 0 ? calibrationRecord.tokens : 0;
     }
@@ -1054,7 +1072,15 @@ UniformResult Engine::uniform(const std::string& name, const RunSettings& settin
     } else {
         const ProjectionSet& set = d.project(name, settings, context);
         SearchScope scope(set, d.problem(settings, b.a0), settings.grid, d.searchScoring(settings, context));
-        result = uniformSearch(scope.problem, scope.evaluator, {name, settings.fullCurve}, context);
+        // Over a cluster, the search method's curve is spread as the searches
+        // after it are (the other ranks hold only that method's factors).
+        const std::unique_ptr<ClusterEvaluator> spread =
+            name == searchMethodOf(settings) ? d.spreadOverRanks(name, b.a0, set, scope.evaluator, context)
+                                             : nullptr;
+        ChromosomeEvaluator& evaluator =
+            spread ? static_cast<ChromosomeEvaluator&>(*spread) : scope.evaluator;
+        result = uniformSearch(scope.problem, evaluator, {name, settings.fullCurve}, context);
+        Impl::endSpread(spread.get(), context);
     }
     if (settings.int8Factors) result.int8 = d.int8Sweep(method, settings, b.a0, result, context);
     d.session.recordSettings(settings.eps, settings.grid, {name}, settings.ga.seed);
@@ -1134,10 +1160,8 @@ GaResult Engine::genetic(const RunSettings& settings, JobContext& context) {
         reuseBefore = reuse;
     };
     // Over a cluster: the same search, its evaluations handed out to every rank.
-    std::unique_ptr<ClusterEvaluator> spread;
-    if (d.cluster && d.cluster->size() > 1)
-        spread = std::make_unique<ClusterEvaluator>(scope.evaluator, *d.cluster,
-                                                    [&] { d.shareSearch(name, b.a0, set, context); });
+    const std::unique_ptr<ClusterEvaluator> spread =
+        d.spreadOverRanks(name, b.a0, set, scope.evaluator, context);
     ChromosomeEvaluator& evaluator = spread ? static_cast<ChromosomeEvaluator&>(*spread) : scope.evaluator;
     const auto searchStart = std::chrono::steady_clock::now();
     GaResult result = search.run(evaluator, options, context, stored ? &checkpoint : nullptr);
@@ -1152,10 +1176,7 @@ GaResult Engine::genetic(const RunSettings& settings, JobContext& context) {
                       evaluations, seconds, double(evaluations) / std::max(seconds, 1e-9));
         context.log(line);
     }
-    if (spread) {
-        spread->release();
-        context.log("cluster: " + spread->loadReport());
-    }
+    Impl::endSpread(spread.get(), context);
     d.session.finishGa(result,
                        GeneticSearch::levelStatistics(scope.problem, result.generations.back().population));
     context.emit(GaFinishedEvent{result});
@@ -1229,17 +1250,12 @@ SensitivityResult Engine::sensitivity(const RunSettings& settings, JobContext& c
     }
     SearchScope scope(set, d.problem(settings, b.a0), settings.grid, scoring, d.blockOfMatrix());
     // Over a cluster: the variants handed out to every rank, as the genetic search's chromosomes.
-    std::unique_ptr<ClusterEvaluator> spread;
-    if (d.cluster && d.cluster->size() > 1)
-        spread = std::make_unique<ClusterEvaluator>(scope.evaluator, *d.cluster,
-                                                    [&] { d.shareSearch(name, b.a0, set, context); });
+    const std::unique_ptr<ClusterEvaluator> spread =
+        d.spreadOverRanks(name, b.a0, set, scope.evaluator, context);
     ChromosomeEvaluator& evaluator = spread ? static_cast<ChromosomeEvaluator&>(*spread) : scope.evaluator;
     SensitivityResult result =
         singleMatrixSensitivity(scope.problem, evaluator, {name, sensitivityLevelIndex(settings)}, context);
-    if (spread) {
-        spread->release();
-        context.log("cluster: " + spread->loadReport());
-    }
+    Impl::endSpread(spread.get(), context);
     if (densePrefixes) {
         const BlockStateCache::Stats reuse = densePrefixes->stats();
         const int64_t forwards = reuse.savedBlocks + reuse.runBlocks;

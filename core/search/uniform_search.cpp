@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <vector>
 
 namespace sieve {
 
@@ -31,9 +32,26 @@ UniformResult uniformSearch(const PruningProblem& problem, ChromosomeEvaluator& 
         return acc;
     };
 
+    accuracyAt[0] = problem.a0();
+    if (options.fullCurve) {
+        // Every level at once: one batch, which an evaluator over several
+        // processes hands out as a work queue. The binary search below then
+        // reads the measured points, so the result is the one-by-one result.
+        std::vector<std::vector<int>> batch;
+        for (int i = 1; i < n; ++i) batch.push_back(problem.uniformChromosome(i));
+        int64_t finished = 0;
+        const std::vector<double> accuracies =
+            evaluator.accuracies(batch, context, [&](size_t k, double acc) {
+                const int index = int(k) + 1;
+                const UniformPoint point{problem.grid()[index], acc, problem.removedFraction(batch[k])};
+                context.emit(UniformPointEvent{options.method, point, options.int8Factors});
+                context.advance(++finished, "level " + std::to_string(point.level));
+            });
+        for (int i = 1; i < n; ++i) accuracyAt[i] = accuracies[size_t(i - 1)];
+    }
+
     // Invariant: level `lo` is feasible (0, dense, always is); `hi` is the
     // smallest index known infeasible (n when none is).
-    accuracyAt[0] = problem.a0();
     int lo = 0, hi = n;
     while (hi - lo > 1) {
         const int mid = lo + (hi - lo) / 2;
@@ -43,7 +61,6 @@ UniformResult uniformSearch(const PruningProblem& problem, ChromosomeEvaluator& 
             hi = mid;
     }
     if (options.fullCurve) {
-        for (int i = 1; i < n; ++i) evaluate(i);
         // With the whole curve in hand the optimum is read from it: accuracy
         // measured on a finite set of examples need not fall monotonically,
         // and the binary search can stop below a feasible higher level that

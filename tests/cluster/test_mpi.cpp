@@ -155,8 +155,9 @@ private Q_SLOTS:
         compareSearches(SessionFile::load(single.toStdString()), SessionFile::load(spread.toStdString()));
     }
 
-    // `run` hands out the genetic search and then the sensitivity scan; the
-    // factors go to the workers once and serve both.
+    // `run` hands out the uniform sweep of the search method, the genetic
+    // search and the sensitivity scan; the factors go to the workers once
+    // and serve all three.
     void runSpreadsTheSearchAndTheScan() {
         const QString single = dir_.filePath("run-single.h5"), spread = dir_.filePath("run-spread.h5");
         QStringList args = gaArgs(single, 3);
@@ -169,7 +170,7 @@ private Q_SLOTS:
         const Run two = run(kMpirun, mpirun(2, args));
         QVERIFY2(two.code == 0, qPrintable(two.output));
         QCOMPARE(two.output.count(QRegularExpression("cluster: sieve factors \\(.*\\) sent to 1 ranks")), 1);
-        // One load line per search (the genetic search, then the scan); rank 1 scored in both.
+        // One load line per search (the sweep, the genetic search, the scan); rank 1 scored in each.
         const QRegularExpression load("rank 1: (\\d+) evaluations");
         QRegularExpressionMatchIterator it = load.globalMatch(two.output);
         int searches = 0;
@@ -177,10 +178,16 @@ private Q_SLOTS:
             QVERIFY2(it.next().captured(1).toInt() > 0, qPrintable(two.output));
             ++searches;
         }
-        QCOMPARE(searches, 2);
+        QCOMPARE(searches, 3);
         const SessionData a = SessionFile::load(single.toStdString());
         const SessionData b = SessionFile::load(spread.toStdString());
         compareSearches(a, b);
+        QCOMPARE(b.uniform.size(), size_t(1));
+        QCOMPARE(b.uniform.size(), a.uniform.size());
+        QCOMPARE(b.uniform[0].points.size(), a.uniform[0].points.size());
+        for (size_t i = 0; i < a.uniform[0].points.size(); ++i)
+            QCOMPARE(b.uniform[0].points[i].accuracy, a.uniform[0].points[i].accuracy);
+        QCOMPARE(b.uniform[0].bestLevel, a.uniform[0].bestLevel);
         QCOMPARE(b.sensitivity.size(), size_t(1));
         QCOMPARE(b.sensitivity.size(), a.sensitivity.size());
         QCOMPARE(b.sensitivity[0].accuracy, a.sensitivity[0].accuracy);
