@@ -1192,7 +1192,7 @@ int64_t Engine::serveSearch(const RunSettings& settings, JobContext& context) {
     if (!d.cluster || d.cluster->isRoot())
         throw std::logic_error("serveSearch: only ranks other than 0 of a cluster serve");
     d.beginRun(settings, context);
-    // While rank 0 sweeps: the search examples prepared and ordered by the
+    // While rank 0 calibrates: the search examples prepared and ordered by the
     // dense model's margins, exactly as rank 0 orders them (one dense pass).
     const SearchScoring scoring = d.searchScoring(settings, context);
     // Search after search (`run`: the genetic search, then the sensitivity
