@@ -22,7 +22,7 @@ mkdir -p "$out"
 packages=(
   # headers and CMake/pkg-config files
   libhdf5-dev libeigen3-dev nlohmann-json3-dev libpcre2-dev libutf8proc-dev libaec-dev
-  qt6-base-dev qt6-base-dev-tools pkgconf-bin libpkgconf3
+  qt6-base-dev qt6-base-dev-tools qmake6 qmake6-bin pkgconf-bin libpkgconf3
   # what those libraries load at run time (not on a stock Ubuntu 24.04, or
   # there under other sonames): HDF5 with its curl/TLS/Kerberos chain, Qt
   # Core with ICU, and the rest
