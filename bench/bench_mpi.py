@@ -6,9 +6,15 @@ generations) into a fresh session; the rate is the engine's own line
 "genetic search: N evaluations in T s", so model loading, the dense baseline
 and the uniform sweep (rank 0 only) are not counted.
 
+--search sensitivity times `sieve sensitivity` instead (every matrix alone
+at the highest level, the variants handed out like chromosomes), from the
+engine's line "sensitivity scan: N variants in T s", and checks that every
+configuration ranks the matrices the same.
+
   python3 bench/bench_mpi.py --sieve build/app/sieve                      # demo model
   python3 bench/bench_mpi.py --sieve build/app/sieve --model M.gguf --task T.jsonl \
       --examples 80 --population 8 --generations 3
+  python3 bench/bench_mpi.py --search sensitivity --ranks 1,2 --model M.gguf --task T.jsonl
 
 --examples N runs on a cut copy of the task (its first N evaluation and N
 calibration examples), so that a real model's bench takes minutes.
@@ -25,23 +31,29 @@ import subprocess
 import sys
 import tempfile
 
-RATE = re.compile(r"genetic search: (\d+) evaluations in ([0-9.]+) s")
+RATE = {"ga": re.compile(r"genetic search: (\d+) evaluations in ([0-9.]+) s"),
+        "sensitivity": re.compile(r"sensitivity scan: (\d+) variants in ([0-9.]+) s")}
+RANKED = re.compile(r"^\s+\d+\. (\S+): accuracy ([0-9.]+)", re.M)
 LOAD = re.compile(r"rank (\d+): (\d+) evaluations, ([0-9.]+) s busy, ([0-9.]+) s idle")
 FACTORS = re.compile(r"cluster: \S+ factors \(([^)]+)\) sent to (\d+) ranks in ([0-9.]+) s")
 
 
-def run(cmd):
+def run(cmd, search):
     load = os.getloadavg()[0]
     p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     if p.returncode != 0:
         sys.exit("failed (%d): %s\n%s" % (p.returncode, " ".join(cmd), p.stdout[-3000:]))
-    m = RATE.search(p.stdout)
+    m = RATE[search].search(p.stdout)
     if not m:
-        sys.exit("no 'genetic search:' line in the output of " + " ".join(cmd))
+        sys.exit("no '%s' line in the output of %s" % (RATE[search].pattern.split(":")[0], " ".join(cmd)))
+    run.ranked.append(RANKED.findall(p.stdout))
     loads = [(int(r), int(n), float(b), float(i)) for r, n, b, i in LOAD.findall(p.stdout)]
     f = FACTORS.search(p.stdout)
     factors = "%s to %s ranks in %s s" % f.groups() if f else None
     return int(m.group(1)), float(m.group(2)), loads, (load + os.getloadavg()[0]) / 2, factors
+
+
+run.ranked = []  # each run's printed sensitivity ranking (empty for ga)
 
 
 def cut_task(task, n, tmp):
@@ -72,6 +84,7 @@ def main():
     ap.add_argument("--mpirun", default="mpirun")
     ap.add_argument("--model", default=os.path.join(here, "..", "resources", "demo"))
     ap.add_argument("--task", default=None, help="default: the demo's add task")
+    ap.add_argument("--search", choices=["ga", "sensitivity"], default="ga")
     ap.add_argument("--ranks", default="1,2,3")
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--population", type=int, default=12)
@@ -89,10 +102,12 @@ def main():
         mpirun.append("--allow-run-as-root")
 
     def ga(session, threads):
-        return [a.sieve, "ga", "--model", a.model, "--task", task, "--session", session,
-                "--threads", str(threads), "--population", str(a.population),
-                "--generations", str(a.generations), "--patience", "1000", "--seed", str(a.seed),
-                "--calibration-tokens", str(a.calibration_tokens)]
+        common = ["--model", a.model, "--task", task, "--session", session, "--threads", str(threads),
+                  "--calibration-tokens", str(a.calibration_tokens)]
+        if a.search == "sensitivity":
+            return [a.sieve, "sensitivity"] + common
+        return [a.sieve, "ga"] + common + ["--population", str(a.population), "--generations",
+                                           str(a.generations), "--patience", "1000", "--seed", str(a.seed)]
 
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -101,20 +116,28 @@ def main():
         for ranks in [int(r) for r in a.ranks.split(",")]:
             session = os.path.join(tmp, "r%d.h5" % ranks)
             cmd = ga(session, a.threads) if ranks == 1 else mpirun + ["-np", str(ranks)] + ga(session, a.threads)
-            n, seconds, loads, load, factors = run(cmd)
+            n, seconds, loads, load, factors = run(cmd, a.search)
             rows.append(("%d rank%s x %d thread%s" % (ranks, "s" if ranks > 1 else "", a.threads,
                                                     "s" if a.threads > 1 else ""), ranks, n, seconds, loads, load,
                          factors))
         if cores > a.threads:
-            n, seconds, loads, load, factors = run(ga(os.path.join(tmp, "all.h5"), cores))
+            n, seconds, loads, load, factors = run(ga(os.path.join(tmp, "all.h5"), cores), a.search)
             rows.append(("1 process x %d threads" % cores, 1, n, seconds, loads, load, factors))
 
     base = rows[0][2] / rows[0][3]
-    print("model %s, task %s, population %d, generations %d, %d cores" %
-          (a.model, task, a.population, a.generations, cores))
+    if a.search == "sensitivity":
+        print("model %s, task %s, sensitivity scan, %d cores" % (a.model, task, cores))
+        # The ranks' accuracies must be the single process's (the --threads 1
+        # runs; a process on more threads may differ in bfloat16's last bits).
+        same = all(r == run.ranked[0] for r in run.ranked[:len(a.ranks.split(","))])
+        print("ranking and accuracies the same on every rank count: %s" % ("yes" if same else "NO"))
+    else:
+        print("model %s, task %s, population %d, generations %d, %d cores" %
+              (a.model, task, a.population, a.generations, cores))
     # The load average beside each row: on a shared machine other work takes
     # cores from the ranks, and a ratio measured under load says little.
-    print("%-26s %12s %10s %14s %9s %9s  %s" % ("configuration", "evaluations", "seconds", "evaluations/s",
+    unit = "variants" if a.search == "sensitivity" else "evaluations"
+    print("%-26s %12s %10s %14s %9s %9s  %s" % ("configuration", unit, "seconds", unit + "/s",
                                                  "vs 1 rank", "load avg", "idle per rank (s)"))
     for name, ranks, n, seconds, loads, load, _ in rows:
         rate = n / seconds

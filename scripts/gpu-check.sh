@@ -1,23 +1,24 @@
 #!/usr/bin/env bash
 # The GPU check, one script, for a CUDA machine with no network: only its own
 # Python torch (libtorch 2.11 or newer through torch.utils.cmake_prefix_path),
-# CMake, ninja and nvcc. The other libraries come as Debian packages that
-# scripts/gpu-deps.sh downloaded beforehand (.gpu-deps/debs, <= 60 MiB),
-# unpacked into a private prefix here. It
+# CMake, ninja and nvcc. The other libraries come as .gpu-deps/prefix.tar.xz
+# (scripts/gpu-deps.sh made it beforehand from Debian packages; carry it:
+# carry=[".gpu-deps/prefix.tar.xz"]), unpacked into a private prefix here.
+# Each phase gets at most what is left of SIEVE_GPU_CHECK_BUDGET seconds (540),
+# in the order of what it is worth:
 #   1. builds the core, the CLI, the benches and the core's tests against that torch;
-#   2. runs the core test suite there: libtorch sees the GPU, so every test that opens
-#      models on "auto" runs them on it (most core tests pin "cpu" for exact
-#      references: those check the CPU path of the CUDA build; the GPU itself is
-#      exercised by step 3 and step 4);
-#   3. plans and then sieves a Llama-3.1-8B-shaped random bfloat16 model end to end:
+#   2. plans and then sieves a Llama-3.1-8B-shaped random bfloat16 model end to end:
 #      calibration on 64K tokens, sieve on all 224 matrices, a uniform sweep, 3 GA
 #      generations on a small task, printing phase times and each phase's measured
-#      peak memory against the planner's;
-#   4. runs bench_scale (GEMM peak, calibrate + project per block, calibration
-#      overhead over a plain forward, and the ratios to the GEMM peak).
+#      peak memory against the planner's (the whole output: $OUT/end-to-end.log);
+#   3. runs bench_scale (GEMM peak, calibrate + project per block, calibration
+#      overhead over a plain forward, and the ratios to the GEMM peak);
+#   4. runs the core test suite there: libtorch sees the GPU, so every test that opens
+#      models on "auto" runs them on it (most core tests pin "cpu" for exact
+#      references: those check the CPU path of the CUDA build).
 # Everything it prints goes to $OUT/gpu-check.log too when OUT is set.
 #
-#   bash scripts/gpu-check.sh                 # on the GPU machine (budget: 8 minutes)
+#   bash scripts/gpu-check.sh                 # on the GPU machine (budget: 9 minutes)
 #   SIEVE_GPU_CHECK_DEVICE=cpu SIEVE_GPU_CHECK_SCALE=small bash scripts/gpu-check.sh
 #                                             # the same path on a CPU, with a scaled-down model
 set -uo pipefail

@@ -1253,8 +1253,21 @@ SensitivityResult Engine::sensitivity(const RunSettings& settings, JobContext& c
     const std::unique_ptr<ClusterEvaluator> spread =
         d.spreadOverRanks(name, b.a0, set, scope.evaluator, context);
     ChromosomeEvaluator& evaluator = spread ? static_cast<ChromosomeEvaluator&>(*spread) : scope.evaluator;
+    const auto scanStart = std::chrono::steady_clock::now();
     SensitivityResult result =
         singleMatrixSensitivity(scope.problem, evaluator, {name, sensitivityLevelIndex(settings)}, context);
+    {
+        // The scan's own rate, as the genetic search prints its own: what
+        // bench/bench_mpi.py compares across rank counts (loading, the
+        // baseline, calibration and projection left out).
+        const double seconds =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - scanStart).count();
+        char line[160];
+        std::snprintf(line, sizeof line, "sensitivity scan: %zu variants in %.1f s (%.3f per second)",
+                      result.accuracy.size(), seconds,
+                      double(result.accuracy.size()) / std::max(seconds, 1e-9));
+        context.log(line);
+    }
     Impl::endSpread(spread.get(), context);
     if (densePrefixes) {
         const BlockStateCache::Stats reuse = densePrefixes->stats();
