@@ -9,7 +9,8 @@ and the uniform sweep (rank 0 only) are not counted.
 --search sensitivity times `sieve sensitivity` instead (every matrix alone
 at the highest level, the variants handed out like chromosomes), from the
 engine's line "sensitivity scan: N variants in T s", and checks that every
-configuration ranks the matrices the same.
+rank count gives the same accuracy for every variant (`sieve report --json`
+of each session).
 
   python3 bench/bench_mpi.py --sieve build/app/sieve                      # demo model
   python3 bench/bench_mpi.py --sieve build/app/sieve --model M.gguf --task T.jsonl \
@@ -33,7 +34,6 @@ import tempfile
 
 RATE = {"ga": re.compile(r"genetic search: (\d+) evaluations in ([0-9.]+) s"),
         "sensitivity": re.compile(r"sensitivity scan: (\d+) variants in ([0-9.]+) s")}
-RANKED = re.compile(r"^\s+\d+\. (\S+): accuracy ([0-9.]+)", re.M)
 LOAD = re.compile(r"rank (\d+): (\d+) evaluations, ([0-9.]+) s busy, ([0-9.]+) s idle")
 FACTORS = re.compile(r"cluster: \S+ factors \(([^)]+)\) sent to (\d+) ranks in ([0-9.]+) s")
 
@@ -46,14 +46,18 @@ def run(cmd, search):
     m = RATE[search].search(p.stdout)
     if not m:
         sys.exit("no '%s' line in the output of %s" % (RATE[search].pattern.split(":")[0], " ".join(cmd)))
-    run.ranked.append(RANKED.findall(p.stdout))
+    if search == "sensitivity":
+        session = cmd[cmd.index("--session") + 1]
+        rep = subprocess.run([cmd[cmd.index("sensitivity") - 1], "report", "--session", session, "--json"],
+                             stdout=subprocess.PIPE, text=True, check=True).stdout
+        run.scans.append(json.loads(rep)["sensitivity"])
     loads = [(int(r), int(n), float(b), float(i)) for r, n, b, i in LOAD.findall(p.stdout)]
     f = FACTORS.search(p.stdout)
     factors = "%s to %s ranks in %s s" % f.groups() if f else None
     return int(m.group(1)), float(m.group(2)), loads, (load + os.getloadavg()[0]) / 2, factors
 
 
-run.ranked = []  # each run's printed sensitivity ranking (empty for ga)
+run.scans = []  # each sensitivity run's scan as its session stores it
 
 
 def cut_task(task, n, tmp):
@@ -129,8 +133,10 @@ def main():
         print("model %s, task %s, sensitivity scan, %d cores" % (a.model, task, cores))
         # The ranks' accuracies must be the single process's (the --threads 1
         # runs; a process on more threads may differ in bfloat16's last bits).
-        same = all(r == run.ranked[0] for r in run.ranked[:len(a.ranks.split(","))])
-        print("ranking and accuracies the same on every rank count: %s" % ("yes" if same else "NO"))
+        scans = run.scans[:len(a.ranks.split(","))]
+        same = all(s == scans[0] for s in scans)
+        print("the %d variants' accuracies and the ranking the same on every rank count: %s" %
+              (rows[0][2], "yes" if same else "NO"))
     else:
         print("model %s, task %s, population %d, generations %d, %d cores" %
               (a.model, task, a.population, a.generations, cores))

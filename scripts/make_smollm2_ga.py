@@ -22,7 +22,11 @@ docs/results.md (scripts/make_results.py) has the uniform sweeps of every
 method; this is the part that takes hours on a 2-core machine.
 
     python3 scripts/make_smollm2_ga.py --model SmolLM2-135M-Instruct.Q4_1.gguf
-        [--build build] [--out DIR] [--tasks sst2[,arc_easy]] [--reuse] [--no-figures]
+        [--build build] [--out DIR] [--tasks sst2[,arc_easy]] [--eps 0.05] [--reuse] [--no-figures]
+
+--eps other than 0.05 writes docs/results-smollm2-ga-epsN.md (N in percent)
+from its own sessions: the searches, the bottlenecks and the held-out scores,
+without LoRA and the other tasks (those are about the 5 % results).
 
 --reuse keeps finished sessions in --out (an interrupted search resumes).
 """
@@ -41,7 +45,7 @@ from make_results import (GENERALISATION_HEADER, GENERALISE, HELD_OUT, HELD_OUT_
                           lora_recovery, report, resolution_text, result_rows, run, scored_elsewhere)
 
 GA = ["--population", "24", "--generations", "15"]
-EPS = 0.05
+DEFAULT_EPS = 0.05
 FIGURES = ["ga_convergence", "pruning_heatmap", "bottlenecks", "accuracy_vs_pruning"]
 
 # Written by hand for the run of 2026-12-04; nothing in it is computed.
@@ -87,6 +91,9 @@ READING = """## Reading the tables (runs of 2026-12-04)
   chance on boolean_expressions, results.md). The sessions' minutes include
   time in which builds and tests shared the 2 cores.
 """
+# The reading of each eps's page, by eps in percent.
+READINGS = {5.0: READING}
+
 
 
 def ranks_prefix(sieve):
@@ -121,6 +128,9 @@ def convergence(rep):
 def figures_of(workbench, session, stem):
     """The session's views as PNGs in docs/results/ (the workbench's own figure export)."""
     targets = {view: ROOT / "docs" / "results" / f"smollm2-{stem}-{view}.png" for view in FIGURES}
+    if "-eps" in session.stem:  # smollm2-ga-<stem>-epsN-sieve
+        suffix = session.stem.split("-eps")[1].split("-")[0]
+        targets = {view: ROOT / "docs" / "results" / f"smollm2-{stem}-eps{suffix}-{view}.png" for view in FIGURES}
     export_views(workbench, session, targets)
     return [t.relative_to(ROOT / "docs") for t in targets.values()]
 
@@ -131,15 +141,23 @@ def main():
     ap.add_argument("--build", default="build")
     ap.add_argument("--out", default=str(ROOT / "build" / "results-smollm2-ga"))
     ap.add_argument("--tasks", default="sst2", help="comma-separated stems of resources/tasks/*.jsonl")
+    ap.add_argument("--eps", type=float, default=DEFAULT_EPS, help="accepted accuracy loss (default 0.05)")
     ap.add_argument("--reuse", action="store_true", help="keep finished sessions in --out")
     ap.add_argument("--no-figures", action="store_true")
     args = ap.parse_args()
+    if not 0 < args.eps < 1:
+        ap.error(f"--eps: {args.eps} is not in (0, 1)")
+    EPS = args.eps
+    default_eps = abs(EPS - DEFAULT_EPS) < 1e-12
+    # Sessions and the page of another eps sit beside the 5 % ones, never over them.
+    suffix = "" if default_eps else f"-eps{100 * EPS:g}"
+    page = ROOT / "docs" / f"results-smollm2-ga{suffix}.md"
     sieve = ROOT / args.build / "app" / "sieve"
     out = pathlib.Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     prefix, how = ranks_prefix(sieve)
     threads = ["--threads", "1"] if prefix else []
-    minutes_file = out / "minutes.json"
+    minutes_file = out / f"minutes{suffix}.json"
     minutes = json.loads(minutes_file.read_text()) if args.reuse and minutes_file.exists() else {}
 
     stems = args.tasks.split(",")
@@ -148,7 +166,7 @@ def main():
             ap.error(f"--tasks: no task file resources/tasks/{stem}.jsonl")
     if not pathlib.Path(args.model).exists():
         ap.error(f"--model: {args.model}: no such file (scripts/fetch-models.sh fetches it)")
-    sessions = {stem: (out / f"smollm2-ga-{stem}-sieve.h5", out / f"smollm2-ga-{stem}-weight-svd.h5")
+    sessions = {stem: (out / f"smollm2-ga-{stem}{suffix}-sieve.h5", out / f"smollm2-ga-{stem}{suffix}-weight-svd.h5")
                 for stem in stems}
     if not args.reuse:
         for pair in sessions.values():
@@ -175,7 +193,7 @@ def main():
         base = ["--model", args.model, "--task", task, "--eps", EPS, "--held-out",
                 HELD_OUT.get(stem, HELD_OUT_BBH), "--quiet"]
         started = time.time()
-        rows = lora_recovery(sieve, s1, f"SmolLM2-135M-Instruct/{stem}", base)
+        rows = lora_recovery(sieve, s1, f"SmolLM2-135M-Instruct/{stem}", base) if default_eps else []
         if time.time() - started > 30:  # it ran (not only read from the session)
             minutes[f"{s1.stem}-lora"] = minutes.get(f"{s1.stem}-lora", 0) + (time.time() - started) / 60
             minutes_file.write_text(json.dumps(minutes, indent=1))
@@ -202,7 +220,7 @@ def main():
     # What the search keeps on other tasks: the GA best (sieve) scored on each one's evaluation split.
     general = []
     for source, other in GENERALISE:
-        if source in stems:
+        if source in stems and default_eps:
             other_file = ROOT / "resources" / "tasks" / f"{other}.jsonl"
             started = time.time()
             e = scored_elsewhere(sieve, sessions[source][0], "ga", other_file)
@@ -213,12 +231,16 @@ def main():
 
     total = sum(minutes.values())  # the searches, LoRA and the generalisation scores
     shown = ["--model", pathlib.Path(args.model).name] + (["--tasks", args.tasks] if args.tasks != "sst2" else [])
-    lines = ["# Results: the genetic search on SmolLM2-135M-Instruct", "",
+    shown += [] if default_eps else ["--eps", f"{EPS:g}"]
+    title = "# Results: the genetic search on SmolLM2-135M-Instruct" + ("" if default_eps else f", eps {100 * EPS:g} %")
+    lines = [title, "",
              f"Regenerated by `python3 scripts/make_smollm2_ga.py {' '.join(shown)}` (GA: {' '.join(GA)}, "
              f"eps {100 * EPS:g} %, {how}); the sessions took {total:.0f} min in all on this machine "
              f"({os.cpu_count()} cores). The model is read from its published GGUF, whose weights are 4-bit "
              "quantized upstream (Q4_1) and dequantized on load. The uniform sweeps of every method, the "
-             "8-bit factors and LoRA are in [results.md](results.md).", "",
+             "8-bit factors and LoRA are in [results.md](results.md)." +
+             ("" if default_eps else " LoRA recovery and the scores on other tasks are those of the eps 5 % "
+              "results, in [results-smollm2-ga.md](results-smollm2-ga.md)."), "",
              "## How much the search removes", "",
              "Percent of the **prunable** parameters removed while accuracy on the search examples stays "
              ">= (1 - eps) a0; a0 with its Wilson 95 % interval on n search examples; `resolves`: the smallest "
@@ -235,13 +257,14 @@ def main():
              "## Convergence", "",
              "Best fitness (percent of the prunable parameters removed by the best feasible chromosome) after "
              "the first, the middle and the last generation.", "",
-             "| task | method | generations | best after | stopped |", "|---|---|---|---|---|", *speed, "",
-             "## LoRA recovery of the GA best", "",
-             f"`sieve lora` ({' '.join(LORA)}): adapters on every projection trained on the calibration split, "
-             "the pruned weights frozen, as in results.md; the GA best (sieve) and every matrix at the first grid "
-             "level past the uniform optimum. This is fine-tuning on task data: it can lift the pruned model "
-             "above the dense one.", "",
-             *LORA_HEADER, *lora_rows]
+             "| task | method | generations | best after | stopped |", "|---|---|---|---|---|", *speed]
+    if lora_rows:
+        lines += ["", "## LoRA recovery of the GA best", "",
+                  f"`sieve lora` ({' '.join(LORA)}): adapters on every projection trained on the calibration "
+                  "split, the pruned weights frozen, as in results.md; the GA best (sieve) and every matrix at the "
+                  "first grid level past the uniform optimum. This is fine-tuning on task data: it can lift the "
+                  "pruned model above the dense one.", "",
+                  *LORA_HEADER, *lora_rows]
     if general:
         lines += ["", "## What the search keeps on other tasks", "",
                   "`sieve eval --session S --apply ga --task OTHER`: the dense model and the GA best (sieve) on "
@@ -253,9 +276,10 @@ def main():
         for fig_name, pngs in figures:
             if fig_name == name:
                 lines += [""] + [f"![{p.stem}]({p})" for p in pngs]
-    lines += ["", READING.strip(), ""]
-    (ROOT / "docs" / "results-smollm2-ga.md").write_text("\n".join(lines))
-    print("wrote docs/results-smollm2-ga.md")
+    reading = READINGS.get(round(100 * EPS, 6))
+    lines += ["", reading.strip() if reading else "## Reading\n\nNo reading has been written for this eps yet.", ""]
+    page.write_text("\n".join(lines))
+    print("wrote " + str(page.relative_to(ROOT)))
 
 
 if __name__ == "__main__":
