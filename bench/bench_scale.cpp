@@ -35,6 +35,7 @@
 #include "core/common/device.h"
 #include "core/common/device_memory.h"
 #include "core/common/heap_reuse.h"
+#include "core/demo/random_llama.h"
 #include "core/engine/streamed_projection.h"
 #include "core/model/checkpoint.h"
 #include "core/model/model.h"
@@ -283,89 +284,20 @@ void planVerdicts() {
     }
 }
 
-// A random Llama of the given shape, as a Hugging Face folder, with a task.
+// A random Llama of the given shape, as a Hugging Face folder, with a task
+// (core/demo/random_llama.h).
 int writeRandomModel(int argc, char** argv) {
-    namespace fs = std::filesystem;
-    const fs::path dir = argString(argc, argv, "--write-model", "");
-    ModelConfig c;
-    c.modelType = "llama";
-    c.hidden = argValue(argc, argv, "--hidden", 4096);
-    c.intermediate = argValue(argc, argv, "--intermediate", 14336);
-    c.layers = int(argValue(argc, argv, "--layers", 32));
-    c.heads = argValue(argc, argv, "--heads", 32);
-    c.kvHeads = argValue(argc, argv, "--kv-heads", 8);
-    c.vocab = argValue(argc, argv, "--vocab", 128256);
-    c.headDim = c.hidden / c.heads;
-    c.maxPositions = 4096;
-    c.rmsEps = 1e-5;
-    c.bosTokenIds = {1};
-    c.eosTokenIds = {2};
-    c.padTokenId = 0;
-    c.torchDtype = "bfloat16";
-    const torch::Device device(argString(argc, argv, "--device", "cpu"));
-    const int64_t tokens = argValue(argc, argv, "--tokens", 65536);
-    fs::create_directories(dir);
-    std::ofstream(dir / "config.json") << c.toHfJson().dump(2) << "\n";
-    fs::copy_file(fs::path(SIEVE_SOURCE_DIR) / "resources/demo/tokenizer.json", dir / "tokenizer.json",
-                  fs::copy_options::overwrite_existing);
-
-    // Weights drawn on the device (a CPU generator would take minutes for 8 B
-    // values), in bfloat16, norms 1. The model must score well above 0 on its
-    // task, or a run refuses it (a0 = 0): the lm_head equals the embeddings,
-    // which are N(0, 1), and the matrices that write into the residual stream
-    // (o_proj, down_proj) are N(0, 0.02 / layers), so the stream stays near
-    // the input token's embedding and the model predicts "the same character
-    // again", which a text of character runs rewards. With transformers'
-    // N(0, 0.02) everywhere the blocks' outputs (~1 per dimension at hidden
-    // 4096) drown the embedding (0.02) and a0 was 0, seen on the CPU check.
-    // Pruning hardly moves this accuracy: the model checks the pipeline's
-    // time and memory at scale, not what pruning costs a real model.
-    torch::manual_seed(1234);
-    std::map<std::string, torch::Tensor> tensors;
-    const auto options = torch::TensorOptions().dtype(torch::kBFloat16).device(device);
-    auto randomMatrix = [&](int64_t rows, int64_t cols, double stddev) {
-        return torch::randn({rows, cols}, options).mul_(stddev).to(torch::kCPU);
-    };
-    const double readStd = 0.02, writeStd = 0.02 / c.layers;
-    tensors["model.embed_tokens.weight"] = randomMatrix(c.vocab, c.hidden, 1.0);
-    tensors["lm_head.weight"] = tensors["model.embed_tokens.weight"].clone();
-    tensors["model.norm.weight"] = torch::ones({c.hidden}, torch::kBFloat16);
-    const int64_t q = c.heads * c.headDim, kv = c.kvHeads * c.headDim;
-    for (int l = 0; l < c.layers; ++l) {
-        const std::string p = "model.layers." + std::to_string(l) + ".";
-        tensors[p + "input_layernorm.weight"] = torch::ones({c.hidden}, torch::kBFloat16);
-        tensors[p + "post_attention_layernorm.weight"] = torch::ones({c.hidden}, torch::kBFloat16);
-        tensors[p + "self_attn.q_proj.weight"] = randomMatrix(q, c.hidden, readStd);
-        tensors[p + "self_attn.k_proj.weight"] = randomMatrix(kv, c.hidden, readStd);
-        tensors[p + "self_attn.v_proj.weight"] = randomMatrix(kv, c.hidden, readStd);
-        tensors[p + "self_attn.o_proj.weight"] = randomMatrix(c.hidden, q, writeStd);
-        tensors[p + "mlp.gate_proj.weight"] = randomMatrix(c.intermediate, c.hidden, readStd);
-        tensors[p + "mlp.up_proj.weight"] = randomMatrix(c.intermediate, c.hidden, readStd);
-        tensors[p + "mlp.down_proj.weight"] = randomMatrix(c.hidden, c.intermediate, writeStd);
-    }
-    writeSafetensors((dir / "model.safetensors").string(), tensors);
-
-    // A text task in the tokenizer's printable characters: ~`tokens` calibration
-    // tokens (90 % of the texts) in runs of equal characters, the rest scored by
-    // next-token accuracy.
-    const int64_t length = 512;
-    const int64_t texts = std::max<int64_t>(12, (tokens + length - 1) / length * 10 / 9 + 1);
-    std::ofstream task(dir / "task.jsonl");
-    task << R"({"task": {"name": "random-text", "kind": "perplexity", "metric": "next_token_accuracy", )"
-         << R"("split": {"seed": 7, "calibration_fraction": 0.9}}})"
-         << "\n";
-    std::mt19937_64 rng(7);
-    const std::string alphabet = "abcdefghijklmnopqrstuvwxyz";
-    for (int64_t t = 0; t < texts; ++t) {
-        std::string text;
-        while (int64_t(text.size()) < length)  // runs of 4-11 equal characters
-            text += std::string(4 + rng() % 8, alphabet[rng() % alphabet.size()]);
-        text.resize(size_t(length));
-        task << nlohmann::json{{"text", text}}.dump() << "\n";
-    }
+    const std::filesystem::path dir = argString(argc, argv, "--write-model", "");
+    const ModelConfig c = demo::randomLlamaConfig(
+        argValue(argc, argv, "--hidden", 4096), argValue(argc, argv, "--intermediate", 14336),
+        int(argValue(argc, argv, "--layers", 32)), argValue(argc, argv, "--heads", 32),
+        argValue(argc, argv, "--kv-heads", 8), argValue(argc, argv, "--vocab", 128256));
+    const demo::RandomLlamaTask task = demo::writeRandomLlama(
+        dir, c, std::filesystem::path(SIEVE_SOURCE_DIR) / "resources/demo/tokenizer.json",
+        argValue(argc, argv, "--tokens", 65536), argString(argc, argv, "--device", "cpu"));
     std::printf("wrote %s: %.2f B parameters, %lld texts of %lld characters\n", dir.c_str(),
-                double(modelShapeOf(c, "").totalParams()) / 1e9, static_cast<long long>(texts),
-                static_cast<long long>(length));
+                double(modelShapeOf(c, "").totalParams()) / 1e9, static_cast<long long>(task.texts),
+                static_cast<long long>(task.characters));
     return 0;
 }
 

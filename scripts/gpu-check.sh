@@ -39,8 +39,8 @@ stamp() { echo "[gpu-check +$(( $(date +%s) - start )) s] $*"; }
 # worth: the build, the 8B-shaped run, the scale bench, then the core tests.
 budget=${SIEVE_GPU_CHECK_BUDGET:-540}
 left() { echo $(( budget - ($(date +%s) - start) )); }
-phase_limit() {  # phase_limit CAP: seconds for the next phase, at most CAP, 0 when none is left
-  # (never 0: `timeout 0` would mean no limit)
+phase_limit() {  # phase_limit CAP: seconds for the next phase, at most CAP, 1 when none is left
+  # (never 0: `timeout 0` means no limit)
   local l; l=$(( $(left) - 5 )); [ "$l" -lt 1 ] && l=1; [ "$l" -gt "$1" ] && l=$1; echo "$l"
 }
 build_cap=${SIEVE_GPU_CHECK_BUILD_CAP:-300}
@@ -139,7 +139,7 @@ if [ "$scale" = full ]; then
 else
   timeout "$(phase_limit 90)" "$build/bench/bench_scale" --device "$device" --hidden 256 --dtypes bf16,f32 --layers 2 --tokens 1024 --length 128
 fi
-# ---- 5. the core test suite on the device, in what time is left ------------------------------------------------
+# ---- 5. the core test suite on the device, in what time is left ----------------------------
 # Tests that open models on "auto" get the GPU; those that pin "cpu" check the CUDA build's CPU path.
 (cd "$build" && timeout "$(phase_limit 240)" ctest --output-on-failure --parallel 4 --timeout 200 -R "^($(IFS='|'; echo "${core_tests[*]}"))\$") \
   | grep -E "tests passed|Test +#|\*\*\*Failed|Timeout" | tail -20

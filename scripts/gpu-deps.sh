@@ -10,7 +10,7 @@
 #
 #   bash scripts/gpu-deps.sh          # .gpu-deps/debs/*.deb and .gpu-deps/prefix.tar.xz
 #
-# What travels to the GPU machine is .gpu-deps/prefix.tar.xz (~23 MiB): the
+# What travels to the GPU machine is .gpu-deps/prefix.tar.xz (~22 MB): the
 # packages unpacked, less what the build never reads (static libraries, docs,
 # the headers of Qt modules the core does not use), so that it and the
 # working tree (~40 MiB) stay under the device tool's 64 MiB.
