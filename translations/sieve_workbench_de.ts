@@ -57,7 +57,7 @@
 <context>
     <name>sieve::app::CommandLine</name>
     <message>
-        <location filename="../app/gui/main.cpp" line="+26"/>
+        <location filename="../app/gui/main.cpp" line="+28"/>
         <source>Task-specific pruning of large language models (LLM-Sieve): calibration, projections, uniform and genetic searches, live plots.</source>
         <translation>Aufgabenspezifisches Ausdünnen großer Sprachmodelle (LLM-Sieve): Kalibrierung, Projektionen, gleichmäßige und genetische Suche, Live-Diagramme.</translation>
     </message>
@@ -781,7 +781,7 @@
 <context>
     <name>sieve::widgets::GaConvergencePlot</name>
     <message>
-        <location filename="../widgets/plots/ga_convergence_plot.cpp" line="+21"/>
+        <location filename="../widgets/plots/ga_convergence_plot.cpp" line="+22"/>
         <source>generation</source>
         <translation>Generation</translation>
     </message>
@@ -811,17 +811,17 @@
         <translation>ein Chromosom</translation>
     </message>
     <message>
-        <location line="+42"/>
+        <location line="+37"/>
         <source>Genetic search: no run yet</source>
         <translation>Genetische Suche: noch nicht ausgeführt</translation>
     </message>
     <message>
         <location line="+11"/>
-        <source>feasible above: accuracy ≥ (1 − ε)·a₀, ε = %1</source>
-        <translation>darüber zulässig: Genauigkeit ≥ (1 − ε)·a₀, ε = %1</translation>
+        <source>feasible above: accuracy ≥ %1·a₀</source>
+        <translation>darüber zulässig: Genauigkeit ≥ %1·a₀</translation>
     </message>
     <message>
-        <location line="-75"/>
+        <location line="-70"/>
         <source>fitness (fraction of prunable parameters removed)</source>
         <translation>Fitness (Anteil entfernter ausdünnbarer Parameter)</translation>
     </message>
@@ -913,7 +913,7 @@
 <context>
     <name>sieve::widgets::MainWindow</name>
     <message>
-        <location filename="../widgets/main_window.cpp" line="+65"/>
+        <location filename="../widgets/main_window.cpp" line="+67"/>
         <source>Sieve sessions (*.h5 *.hdf5)</source>
         <translation>Sieve-Sitzungen (*.h5 *.hdf5)</translation>
     </message>
@@ -1449,7 +1449,7 @@
         <translation>%1 wird nach %2 exportiert…</translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+30"/>
         <source>bottleneck: pruned alone to %1 it loses %2 accuracy (more than ε·a₀ = %3)</source>
         <translation>Engpass: einzeln auf %1 ausgedünnt verliert sie %2 Genauigkeit (mehr als ε·a₀ = %3)</translation>
     </message>
@@ -1459,7 +1459,7 @@
         <translation>Engpass: einzeln bei %1 verliert sie &gt; ε·a₀</translation>
     </message>
     <message>
-        <location line="-386"/>
+        <location line="-392"/>
         <source>Open Task</source>
         <translation>Aufgabe öffnen</translation>
     </message>
@@ -1495,12 +1495,12 @@
     </message>
     <message>
         <location line="+17"/>
-        <location line="+1011"/>
+        <location line="+1021"/>
         <source>Pruning levels: no genetic search yet</source>
         <translation>Ausdünnungsstufen: noch keine genetische Suche</translation>
     </message>
     <message>
-        <location line="-446"/>
+        <location line="-456"/>
         <source>Tasks (*.json *.jsonl *.yaml *.yml);;All files (*)</source>
         <translation>Aufgaben (*.json *.jsonl *.yaml *.yml);;Alle Dateien (*)</translation>
     </message>
@@ -1540,7 +1540,12 @@
         <translation>Aufgabe %1 geöffnet</translation>
     </message>
     <message>
-        <location line="+230"/>
+        <location line="+234"/>
+        <source>(the %1 worst of %2 outlined)</source>
+        <translation>(die %1 stärksten von %2 umrandet)</translation>
+    </message>
+    <message>
+        <location line="+6"/>
         <source>Nothing to pin yet: run a genetic search first</source>
         <translation>Noch nichts zum Anheften: Führen Sie zuerst eine genetische Suche aus</translation>
     </message>
@@ -1666,7 +1671,7 @@
         <translation>, wird ausgewertet…</translation>
     </message>
     <message>
-        <location filename="../widgets/main_window.cpp" line="-985"/>
+        <location filename="../widgets/main_window.cpp" line="-995"/>
         <source>E&amp;valuate Result on Another Task…</source>
         <translation>Ergebnis auf anderer Aufgabe &amp;bewerten…</translation>
     </message>

@@ -17,6 +17,7 @@
 #include <QTabWidget>
 #include <QTemporaryDir>
 #include <QtTest>
+#include <algorithm>
 #include <cmath>
 
 #include "core/session/session_file.h"
@@ -265,6 +266,38 @@ void TestWindowTruth::compareViewWithoutPin() {
     w.window.tabs()->setCurrentIndex(MainWindow::CompareTab);
     QTest::qWait(60);
     test::saveGrab(&w.window, QStringLiteral("truth_compare_without_pin"));
+}
+
+// With a small eps many matrices break the budget alone: a dozen are outlined,
+// the largest drops, and the legend says of how many.
+void TestWindowTruth::manyBottlenecksOutlineTheWorstDozen() {
+    Window w;
+    w.engine.openDemoModel();
+    w.settings({"sieve"});
+    RunSettings s;
+    QString error;
+    QVERIFY(w.window.runPanel()->settings(&s, &error));
+    s.eps = 0.001;
+    w.window.runPanel()->setSettings(s);
+    w.run();
+    const SessionData session = w.engine.session();
+    QCOMPARE(session.provenance.eps, 0.001);
+    const SensitivityResult& scan = session.sensitivity.front();
+    const double budget = session.provenance.eps * session.baseline->a0;
+    std::vector<int> qualifying;  // most sensitive first, as the scan ranks them
+    for (int m : scan.ranking)
+        if (session.baseline->a0 - scan.accuracy[size_t(m)] >= budget) qualifying.push_back(m);
+    QVERIFY2(qualifying.size() > 12, qPrintable(QString::number(qualifying.size())));
+    std::vector<int> outlined = w.window.pruningHeatmap()->outlined();
+    std::sort(outlined.begin(), outlined.end());
+    std::vector<int> worst(qualifying.begin(), qualifying.begin() + 12);
+    std::sort(worst.begin(), worst.end());
+    QCOMPARE(outlined, worst);
+    const QStringList legend = w.window.pruningHeatmap()->legendLabels();
+    QVERIFY2(legend.contains(
+                 QStringLiteral("bottleneck: alone at 90 % it loses > ε·a₀\n(the 12 worst of %1 outlined)")
+                     .arg(qualifying.size())),
+             qPrintable(legend.join(", ")));
 }
 
 // The red outlines are in the heatmap's legend (and so in exported figures),

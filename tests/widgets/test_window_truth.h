@@ -14,6 +14,7 @@ private Q_SLOTS:
     void smallSearchSetIsWarned();
     void compareViewWithoutPin();
     void bottleneckOutlinesAreExplained();
+    void manyBottlenecksOutlineTheWorstDozen();
     void progressTextIsReadable();
     void earlyStopIsLogged();
     void demoOpensAtEveryStart();
