@@ -91,7 +91,7 @@ READING = """## Reading the tables (runs of 2026-12-04)
   chance on boolean_expressions, results.md). The sessions' minutes include
   time in which builds and tests shared the 2 cores.
 """
-# Written by hand for the eps 1 % run of 2026-12-04 (SST-2); nothing in it is computed.
+# Written by hand for the eps 1 % runs of 2026-12-04 (SST-2, ARC-Easy); nothing in it is computed.
 READING_EPS1 = """## Reading the tables (runs of 2026-12-04)
 
 - **eps 1 % is below what about 200 search examples resolve** (7.3 % on
