@@ -1097,9 +1097,10 @@ void MainWindow::outlineBottlenecks(const SessionData& session) {
     // SmolLM2 66 of 210 matrices qualify): the largest drops are outlined and
     // the legend says how many of how many, so the figure never claims the
     // outlined ones are all.
-    constexpr int kMostOutlined = 12;
-    const size_t qualifying = sensitivity_->bottlenecks(std::max(budget, 1e-9), INT_MAX).size();
-    const std::vector<int> bottlenecks = sensitivity_->bottlenecks(std::max(budget, 1e-9), kMostOutlined);
+    constexpr size_t kMostOutlined = 12;
+    std::vector<int> bottlenecks = sensitivity_->bottlenecks(std::max(budget, 1e-9), INT_MAX);
+    const size_t qualifying = bottlenecks.size();
+    if (bottlenecks.size() > kMostOutlined) bottlenecks.resize(kMostOutlined);  // most sensitive first
     const SensitivityResult* scan = session.sensitivity.empty() ? nullptr : &session.sensitivity.front();
     const QString level = style::percent(scan ? scan->level : 0.9);
     std::map<int, QString> notes;

@@ -916,6 +916,18 @@ SessionData Engine::openSessionWithInputs(const std::string& path, const DeviceC
 
 namespace {
 
+// "genetic search: 120 evaluations in 64.2 s (1.869 per second)": the search's
+// own rate (loading, the baseline, calibration and projection left out), the
+// line bench/bench_mpi.py compares across rank counts.
+void logRate(JobContext& context, const char* what, int64_t count, const char* unit,
+             std::chrono::steady_clock::time_point start) {
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    char line[160];
+    std::snprintf(line, sizeof line, "%s: %lld %s in %.1f s (%.3f per second)", what, (long long)count, unit,
+                  seconds, double(count) / std::max(seconds, 1e-9));
+    context.log(line);
+}
+
 // Up to `count` tokens for a speed measurement: the calibration sequences
 // one after the other as one sequence (no padding in the measurement).
 std::vector<int64_t> speedTokensOf(const std::vector<std::vector<int64_t>>& sequences, size_t count) {
@@ -1165,17 +1177,10 @@ GaResult Engine::genetic(const RunSettings& settings, JobContext& context) {
     ChromosomeEvaluator& evaluator = spread ? static_cast<ChromosomeEvaluator&>(*spread) : scope.evaluator;
     const auto searchStart = std::chrono::steady_clock::now();
     GaResult result = search.run(evaluator, options, context, stored ? &checkpoint : nullptr);
-    {
-        int evaluations = 0;
-        for (size_t g = stored ? stored->result.generations.size() : 0; g < result.generations.size(); ++g)
-            evaluations += result.generations[g].evaluations;
-        const double seconds =
-            std::chrono::duration<double>(std::chrono::steady_clock::now() - searchStart).count();
-        char line[160];
-        std::snprintf(line, sizeof line, "genetic search: %d evaluations in %.1f s (%.3f per second)",
-                      evaluations, seconds, double(evaluations) / std::max(seconds, 1e-9));
-        context.log(line);
-    }
+    int evaluations = 0;
+    for (size_t g = stored ? stored->result.generations.size() : 0; g < result.generations.size(); ++g)
+        evaluations += result.generations[g].evaluations;
+    logRate(context, "genetic search", evaluations, "evaluations", searchStart);
     Impl::endSpread(spread.get(), context);
     d.session.finishGa(result,
                        GeneticSearch::levelStatistics(scope.problem, result.generations.back().population));
@@ -1256,18 +1261,7 @@ SensitivityResult Engine::sensitivity(const RunSettings& settings, JobContext& c
     const auto scanStart = std::chrono::steady_clock::now();
     SensitivityResult result =
         singleMatrixSensitivity(scope.problem, evaluator, {name, sensitivityLevelIndex(settings)}, context);
-    {
-        // The scan's own rate, as the genetic search prints its own: what
-        // bench/bench_mpi.py compares across rank counts (loading, the
-        // baseline, calibration and projection left out).
-        const double seconds =
-            std::chrono::duration<double>(std::chrono::steady_clock::now() - scanStart).count();
-        char line[160];
-        std::snprintf(line, sizeof line, "sensitivity scan: %zu variants in %.1f s (%.3f per second)",
-                      result.accuracy.size(), seconds,
-                      double(result.accuracy.size()) / std::max(seconds, 1e-9));
-        context.log(line);
-    }
+    logRate(context, "sensitivity scan", int64_t(result.accuracy.size()), "variants", scanStart);
     Impl::endSpread(spread.get(), context);
     if (densePrefixes) {
         const BlockStateCache::Stats reuse = densePrefixes->stats();
