@@ -46,18 +46,19 @@ def run(cmd, search):
     m = RATE[search].search(p.stdout)
     if not m:
         sys.exit("no '%s' line in the output of %s" % (RATE[search].pattern.split(":")[0], " ".join(cmd)))
-    if search == "sensitivity":
-        session = cmd[cmd.index("--session") + 1]
-        rep = subprocess.run([cmd[cmd.index("sensitivity") - 1], "report", "--session", session, "--json"],
-                             stdout=subprocess.PIPE, text=True, check=True).stdout
-        run.scans.append(json.loads(rep)["sensitivity"])
-    loads = [(int(r), int(n), float(b), float(i)) for r, n, b, i in LOAD.findall(p.stdout)]
+    # The ranks' load lines of this search: they follow its rate line (the
+    # uniform sweep before a GA is spread too and prints its own first).
+    loads = [(int(r), int(n), float(b), float(i)) for r, n, b, i in LOAD.findall(p.stdout, m.end())]
     f = FACTORS.search(p.stdout)
     factors = "%s to %s ranks in %s s" % f.groups() if f else None
     return int(m.group(1)), float(m.group(2)), loads, (load + os.getloadavg()[0]) / 2, factors
 
 
-run.scans = []  # each sensitivity run's scan as its session stores it
+def scan_of(sieve, session):
+    """The sensitivity scan as the session stores it (every variant's accuracy)."""
+    rep = subprocess.run([sieve, "report", "--session", session, "--json"], stdout=subprocess.PIPE, text=True,
+                         check=True).stdout
+    return json.loads(rep)["sensitivity"]
 
 
 def cut_task(task, n, tmp):
@@ -114,6 +115,7 @@ def main():
                                            str(a.generations), "--patience", "1000", "--seed", str(a.seed)]
 
     rows = []
+    scans = []  # the scan of each rank count (--search sensitivity)
     with tempfile.TemporaryDirectory() as tmp:
         if a.examples > 0:
             task = cut_task(task, a.examples, tmp)
@@ -121,6 +123,8 @@ def main():
             session = os.path.join(tmp, "r%d.h5" % ranks)
             cmd = ga(session, a.threads) if ranks == 1 else mpirun + ["-np", str(ranks)] + ga(session, a.threads)
             n, seconds, loads, load, factors = run(cmd, a.search)
+            if a.search == "sensitivity":
+                scans.append(scan_of(a.sieve, session))
             rows.append(("%d rank%s x %d thread%s" % (ranks, "s" if ranks > 1 else "", a.threads,
                                                     "s" if a.threads > 1 else ""), ranks, n, seconds, loads, load,
                          factors))
@@ -133,7 +137,6 @@ def main():
         print("model %s, task %s, sensitivity scan, %d cores" % (a.model, task, cores))
         # The ranks' accuracies must be the single process's (the --threads 1
         # runs; a process on more threads may differ in bfloat16's last bits).
-        scans = run.scans[:len(a.ranks.split(","))]
         same = all(s == scans[0] for s in scans)
         print("the %d variants' accuracies and the ranking the same on every rank count: %s" %
               (rows[0][2], "yes" if same else "NO"))
