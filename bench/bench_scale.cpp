@@ -286,7 +286,7 @@ void planVerdicts() {
 
 // A random Llama of the given shape, as a Hugging Face folder, with a task
 // (core/demo/random_llama.h).
-int writeRandomModel(int argc, char** argv) {
+int writeRandomModel(int argc, char** argv) try {
     const std::filesystem::path dir = argString(argc, argv, "--write-model", "");
     const ModelConfig c = demo::randomLlamaConfig(
         argValue(argc, argv, "--hidden", 4096), argValue(argc, argv, "--intermediate", 14336),
@@ -299,6 +299,9 @@ int writeRandomModel(int argc, char** argv) {
                 double(modelShapeOf(c, "").totalParams()) / 1e9, static_cast<long long>(task.texts),
                 static_cast<long long>(task.characters));
     return 0;
+} catch (const std::exception& e) {
+    std::fprintf(stderr, "bench_scale --write-model: %s\n", e.what());
+    return 2;
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 
 #include <torch/torch.h>
 
+#include "core/common/error.h"
 #include "core/model/checkpoint.h"
 
 namespace sieve::demo {
@@ -22,7 +23,7 @@ ModelConfig randomLlamaConfig(int64_t hidden, int64_t intermediate, int layers, 
     c.heads = heads;
     c.kvHeads = kvHeads;
     c.vocab = vocab;
-    c.headDim = hidden / heads;
+    c.headDim = heads > 0 ? hidden / heads : 0;  // writeRandomLlama refuses heads <= 0
     c.maxPositions = 4096;
     c.rmsEps = 1e-5;
     c.bosTokenIds = {1};
@@ -36,6 +37,14 @@ RandomLlamaTask writeRandomLlama(const std::filesystem::path& dir, const ModelCo
                                  const std::filesystem::path& tokenizer, int64_t calibrationTokens,
                                  const std::string& device) {
     namespace fs = std::filesystem;
+    if (c.hidden <= 0 || c.intermediate <= 0 || c.layers <= 0 || c.heads <= 0 || c.kvHeads <= 0 ||
+        c.vocab <= 0 || c.hidden % c.heads != 0 || c.heads % c.kvHeads != 0 || calibrationTokens <= 0)
+        throw InputError("random Llama: hidden " + std::to_string(c.hidden) + ", intermediate " +
+                         std::to_string(c.intermediate) + ", layers " + std::to_string(c.layers) +
+                         ", heads " + std::to_string(c.heads) + ", kv heads " + std::to_string(c.kvHeads) +
+                         ", vocab " + std::to_string(c.vocab) + ", tokens " +
+                         std::to_string(calibrationTokens) +
+                         ": every size must be positive, heads must divide hidden and kv heads divide heads");
     fs::create_directories(dir);
     std::ofstream(dir / "config.json") << c.toHfJson().dump(2) << "\n";
     fs::copy_file(tokenizer, dir / "tokenizer.json", fs::copy_options::overwrite_existing);
@@ -85,8 +94,12 @@ RandomLlamaTask writeRandomLlama(const std::filesystem::path& dir, const ModelCo
     const std::string alphabet = "abcdefghijklmnopqrstuvwxyz";
     for (int64_t t = 0; t < task.texts; ++t) {
         std::string text;
-        while (int64_t(text.size()) < task.characters)  // runs of 4-11 equal letters
-            text += std::string(4 + rng() % 8, alphabet[rng() % alphabet.size()]);
+        while (int64_t(text.size()) < task.characters) {  // runs of 4-11 equal letters
+            // Two statements: the order of two rng() calls in one call's
+            // arguments is unspecified, and the texts must not depend on the compiler.
+            const size_t length = 4 + rng() % 8;
+            text += std::string(length, alphabet[rng() % alphabet.size()]);
+        }
         text.resize(size_t(task.characters));
         out << nlohmann::json{{"text", text}}.dump() << "\n";
     }

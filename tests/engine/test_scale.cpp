@@ -5,6 +5,7 @@
 // and each phase measured beside the memory plan's prediction.
 #include <QtTest/QtTest>
 
+#include "core/common/error.h"
 #include "core/demo/random_llama.h"
 #include "core/engine/engine.h"
 
@@ -80,6 +81,13 @@ private Q_SLOTS:
         const double a0 = engine.baseline(context).a0;
         qInfo("random Llama a0 %.3f", a0);
         QVERIFY2(a0 > 0.7, qPrintable(QString("a0 %1").arg(a0)));
+        // A shape no Llama has (3 heads do not divide 64) is refused before anything is written.
+        QTemporaryDir bad;
+        QVERIFY_THROWS_EXCEPTION(InputError,
+                                 demo::writeRandomLlama(bad.path().toStdString() + "/m",
+                                                        demo::randomLlamaConfig(64, 224, 2, 3, 1, 128),
+                                                        kDemo + "/tokenizer.json", 4096, "cpu"));
+        QVERIFY(!QFileInfo::exists(bad.path() + "/m"));
     }
 
     void bfloat16RunsEndToEnd() {
