@@ -1,6 +1,8 @@
 #include "core/common/device_memory.h"
 
 #include <fstream>
+#include <mutex>
+#include <set>
 #include <sstream>
 
 #include "core/common/torch_compat.h"
@@ -34,6 +36,21 @@ int cudaIndex(const std::string& device) {
     return colon == std::string::npos ? 0 : std::stoi(device.substr(colon + 1));
 }
 
+#if defined(SIEVE_HAVE_CUDA_HEADERS)
+// torch creates its CUDA allocator lazily, with the first CUDA tensor; asking it for
+// statistics before that throws "Invalid device argument" (`sieve plan --device
+// cuda:0` did, on the H200, since planning opens no weights). One tiny tensor makes it.
+void ensureCudaAllocator(int index) {
+    static std::mutex mutex;
+    static std::set<int> ready;
+    const std::lock_guard<std::mutex> lock(mutex);
+    if (ready.count(index)) return;
+    (void)torch::empty({1},
+                       torch::TensorOptions().device(torch::kCUDA, static_cast<c10::DeviceIndex>(index)));
+    ready.insert(index);
+}
+#endif
+
 }  // namespace
 
 MemoryInfo hostMemory() {
@@ -56,6 +73,7 @@ MemoryInfo deviceMemory(const std::string& device) {
     MemoryInfo info;
 #if defined(SIEVE_HAVE_CUDA_HEADERS)
     if (!compat::cudaAvailable()) return info;
+    ensureCudaAllocator(cudaIndex(device));
     const c10::cuda::CUDAGuard guard(static_cast<c10::DeviceIndex>(cudaIndex(device)));
     size_t free = 0, total = 0;
     if (cudaMemGetInfo(&free, &total) == cudaSuccess) {
@@ -74,7 +92,10 @@ MemoryInfo deviceMemory(const std::string& device) {
 void resetPeakMemory(const std::string& device) {
     if (device.rfind("cuda", 0) == 0) {
 #if defined(SIEVE_HAVE_CUDA_HEADERS)
-        if (compat::cudaAvailable()) c10::cuda::CUDACachingAllocator::resetPeakStats(cudaIndex(device));
+        if (compat::cudaAvailable()) {
+            ensureCudaAllocator(cudaIndex(device));
+            c10::cuda::CUDACachingAllocator::resetPeakStats(cudaIndex(device));
+        }
 #endif
         return;
     }
@@ -87,6 +108,7 @@ int64_t peakMemory(const std::string& device) {
     if (device.rfind("cuda", 0) == 0) {
 #if defined(SIEVE_HAVE_CUDA_HEADERS)
         if (!compat::cudaAvailable()) return -1;
+        ensureCudaAllocator(cudaIndex(device));
         return c10::cuda::CUDACachingAllocator::getDeviceStats(cudaIndex(device)).allocated_bytes[0].peak;
 #else
         return -1;
@@ -99,6 +121,7 @@ int64_t currentMemory(const std::string& device) {
     if (device.rfind("cuda", 0) == 0) {
 #if defined(SIEVE_HAVE_CUDA_HEADERS)
         if (!compat::cudaAvailable()) return -1;
+        ensureCudaAllocator(cudaIndex(device));
         return c10::cuda::CUDACachingAllocator::getDeviceStats(cudaIndex(device)).allocated_bytes[0].current;
 #else
         return -1;
