@@ -57,9 +57,19 @@ int64_t factorBytesOf(Storage storage, int64_t D, int64_t H, const LevelGrid& gr
 
 // Float64 working memory of factoring one [D, H] matrix (the peak inside
 // ProjectionMethod::factor; LAPACK's gesdd/syevd workspaces included).
-int64_t factorWorkBytes(const std::string& method, int64_t D, int64_t H) {
+int64_t factorWorkBytes(const std::string& method, int64_t D, int64_t H, bool onCpu) {
     const std::string& f = requireMethod(method).factorization;
     const int64_t k = std::min(D, H);
+    if (!onCpu) {
+        // cuSOLVER through torch copies each input into a column-major buffer and
+        // takes its own workspaces; measured on an H200 at Llama-3.1-8B's shapes
+        // (bench/cuda_factor_memory.py, docs/benchmarks.md): Cholesky ~3.4 H^2 beside
+        // Wd, gesvdj ~2.5 max(D, H) k beside the copy and U, V, syevd ~6 H^2.
+        const int64_t svd = D * H /*copy*/ + k * (D + H) /*U, V*/ + 5 * std::max(D, H) * k / 2 /*gesvdj*/;
+        if (f == "sieve") return kDouble * std::max(D * H + 7 * H * H / 2, 2 * D * H + H * H + svd);
+        if (f == "weight-svd") return kDouble * (D * H + svd);
+        if (f == "input-pca") return kDouble * (D * H + 6 * H * H);
+    }
     const int64_t svd = D * H /*input copy*/ + k * (D + H) /*U, Vh*/ + 5 * k * k /*workspace*/;
     // sieve: Wd, the symmetrized Gram and its Cholesky factor S; then Wd, S, W S and the SVD's.
     if (f == "sieve") return kDouble * std::max(D * H + 2 * H * H, 2 * D * H /*Wd, W S*/ + H * H /*S*/ + svd);
@@ -123,6 +133,8 @@ int64_t kvCacheBytesPerBlock(const Sizes& s, const PlanRequest& r) {
 
 Sizes sizesOf(const PlanRequest& r) {
     const ModelShape& m = r.shape;
+    const bool onCpu = std::none_of(r.devices.begin(), r.devices.end(),
+                                    [](const auto& d) { return d.name.rfind("cuda", 0) == 0; });
     Sizes s;
     s.e = dtypeBytes(r.dtype);
     s.L = m.layers;
@@ -147,7 +159,7 @@ Sizes sizesOf(const PlanRequest& r) {
         int64_t factors = 0, work = 0;
         for (const auto& [D, H] : m.matrixShapes()) {
             factors += factorBytesOf(storageOf(method), D, H, r.grid, s.e);
-            work = std::max(work, factorWorkBytes(method, D, H));
+            work = std::max(work, factorWorkBytes(method, D, H, onCpu));
         }
         s.factorsPerBlock[method] = factors;
         s.workPerBlock[method] = work;
