@@ -13,7 +13,8 @@
 #      peak memory against the planner's (the whole output: $OUT/end-to-end.log);
 #   3. runs bench_scale (GEMM peak, calibrate + project per block, calibration
 #      overhead over a plain forward, and the ratios to the GEMM peak);
-#   4. runs the core test suite there: libtorch sees the GPU, so every test that opens
+#   4. checks the planner against torch's peak allocation on three random models
+#      (tests/plan: predictionMatchesMeasuredPeakOnCuda), then runs the core test suite there: libtorch sees the GPU, so every test that opens
 #      models on "auto" runs them on it (most core tests pin "cpu" for exact
 #      references: those check the CPU path of the CUDA build).
 # Everything it prints goes to $OUT/gpu-check.log too when OUT is set.
@@ -115,10 +116,10 @@ stamp "built"
 
 # ---- 3. plan, then sieve a Llama-3.1-8B-shaped random bf16 model end to end ---------------
 if [ "$scale" = full ]; then
-  # Llama-3.1-8B's widths, 8 of its 32 blocks (SIEVE_GPU_CHECK_LAYERS): the float64
-  # factorizations of 14336-wide matrices have never been timed on a GPU, and all 32
-  # blocks might not fit the budget. Per-block times x 32 give the 8B's; the memory
-  # plan is per block except the weights and the factors.
+  # Llama-3.1-8B's widths, 8 of its 32 blocks (SIEVE_GPU_CHECK_LAYERS): on an H200
+  # (2026-12-04) a block took ~11 s, almost all float64 factoring, so 32 blocks (~6 min)
+  # would not leave the other phases their time. Per-block times x 32 give the 8B's; the
+  # memory plan is per block except the weights and the factors.
   shape=(--hidden 4096 --intermediate 14336 --layers "${SIEVE_GPU_CHECK_LAYERS:-8}" --heads 32 --kv-heads 8 --vocab 128256)
   tokens=65536; generations=3
 else  # the same path, small enough for a CPU
@@ -143,6 +144,9 @@ if [ "$scale" = full ]; then
 else
   timeout "$(phase_limit 90)" "$build/bench/bench_scale" --device "$device" --hidden 256 --dtypes bf16,f32 --layers 2 --tokens 1024 --length 128
 fi
+# ---- 4b. the planner against torch's measured peak allocation (three random models) -----------
+timeout "$(phase_limit 120)" "$build/tests/plan/test_memory_plan" predictionMatchesMeasuredPeakOnCuda 2>&1 \
+  | grep -E "QINFO|FAIL|PASS|SKIP|Totals" | grep -v "initTestCase\|cleanupTestCase"
 # ---- 5. the core test suite on the device, in what time is left ----------------------------
 # Tests that open models on "auto" get the GPU; those that pin "cpu" check the CUDA build's CPU path.
 (cd "$build" && timeout "$(phase_limit 240)" ctest --output-on-failure --parallel 4 --timeout 200 -R "^($(IFS='|'; echo "${core_tests[*]}"))\$") \

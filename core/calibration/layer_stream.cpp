@@ -1,10 +1,12 @@
 #include "core/calibration/layer_stream.h"
 
+#include <algorithm>
 #include <chrono>
 
 #include "core/calibration/calibration_batches.h"
 #include "core/calibration/gram_accumulator.h"
 #include "core/calibration/observer_guard.h"
+#include "core/common/device_memory.h"
 #include "core/common/error.h"
 #include "core/model/model.h"
 
@@ -44,6 +46,28 @@ torch::Tensor park(const torch::Tensor& x, bool onHost, bool pin) {
     torch::Tensor host = x.to(torch::kCPU);
     return pin && !host.is_pinned() ? host.pin_memory() : host;
 }
+
+// Follows the device's running peak stage by stage: the stage after which it
+// rose holds the peak. Only reads the counters (the phase's meter owns resets).
+class PeakTrace {
+public:
+    void begin(const torch::Device& device) {
+        device_ = device.str();
+        heldAtStart_ = currentMemory(device_);
+    }
+    void end(int layer, const char* stage, std::vector<StreamPeak>& peaks) {
+        const int64_t peak = peakMemory(device_);
+        if (peak < 0 || heldAtStart_ < 0) return;
+        auto it = std::find_if(peaks.begin(), peaks.end(),
+                               [&](const StreamPeak& p) { return p.device == device_; });
+        if (it == peaks.end()) it = peaks.insert(peaks.end(), StreamPeak{device_, -1, "", 0, -1});
+        if (peak > it->peak) *it = StreamPeak{device_, layer, stage, heldAtStart_, peak};
+    }
+
+private:
+    std::string device_;
+    int64_t heldAtStart_ = -1;
+};
 
 }  // namespace
 
@@ -97,8 +121,11 @@ StreamStats streamLayers(Model& model, const std::vector<std::vector<int64_t>>& 
             }
             ++stats.blockPasses;
         };
+        PeakTrace trace;
+        trace.begin(device);
         if (!grams) {
             runBatches(true);
+            trace.end(layer, "output pass", stats.peaks);
         } else {
             BlockGrams result;
             result.layer = layer;
@@ -115,9 +142,16 @@ StreamStats streamLayers(Model& model, const std::vector<std::vector<int64_t>>& 
                 }
                 result.tokens = accumulator.tokens(layer, InputSite::AttentionIn);
             }
+            trace.end(layer, "Gram pass", stats.peaks);
             stats.peakGramBytes = std::max(stats.peakGramBytes, result.bytes());
+            trace.begin(device);
             visitor.visit(std::move(result), context);
-            if (changes) runBatches(true);
+            trace.end(layer, "factoring", stats.peaks);
+            if (changes) {
+                trace.begin(device);
+                runBatches(true);
+                trace.end(layer, "output pass", stats.peaks);
+            }
         }
         context.advance(layer + 1, "block " + std::to_string(layer + 1) + "/" + std::to_string(last + 1) +
                                        ", " + std::to_string(stats.tokens) + " tokens");

@@ -14,6 +14,7 @@
 #include <array>
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "core/calibration/calibrate.h"
@@ -67,6 +68,19 @@ struct StreamOptions {
     int lastBlock = -1;
 };
 
+// Where a stream's memory peak was reached, on one device: the stage of the
+// block that raised it, what was in use when that stage began and the peak
+// (bytes as device_memory.h measures them: allocated on a GPU, the resident
+// set on the CPU). Tells the plan's parts apart on a machine where only the
+// whole peak was known (the GPU check).
+struct StreamPeak {
+    std::string device;
+    int layer = -1;
+    std::string stage;        // "Gram pass", "factoring", "output pass"
+    int64_t heldAtStart = 0;  // in use when the stage began
+    int64_t peak = -1;        // the device's peak so far when the stage ended
+};
+
 struct StreamStats {
     int64_t tokens = 0;        // valid tokens
     int64_t paddedTokens = 0;  // positions held per boundary (padding included)
@@ -75,6 +89,7 @@ struct StreamStats {
     int64_t peakGramBytes = 0;  // the largest block's Grams
     int blockPasses = 0;        // block forwards over all batches (L, plus one per changed block)
     double seconds = 0;
+    std::vector<StreamPeak> peaks;  // one per device the blocks ran on; empty where not measurable
 };
 
 // Runs the stream. Throws InputError for a bad split (as calibrate()), and

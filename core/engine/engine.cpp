@@ -449,6 +449,14 @@ struct Engine::Impl {
                     bytesText(result.stats.stateBytes) + (plan.statesOnHost ? " in host memory" : "") +
                     ", largest block's Grams " + bytesText(result.stats.peakGramBytes) +
                     (calibration ? ", kept" : ", freed") + "); " + store.summary());
+        for (const StreamPeak& p : result.stats.peaks) {
+            // On the CPU, as the phase's meter: above the resident set before the model.
+            const int64_t base = p.device == "cpu" ? baselineResident : 0;
+            context.log("calibrate peak on " + p.device + " in block " + std::to_string(p.layer) + "'s " +
+                        p.stage + ": " + bytesText(std::max<int64_t>(0, p.heldAtStart - base)) +
+                        " in use when it began, " + bytesText(std::max<int64_t>(0, p.peak - base)) +
+                        " at the peak");
+        }
         context.emit(CalibrationEvent{calibrationRecord.examples, calibrationRecord.tokens});
     }
 

@@ -7,6 +7,7 @@
 
 #include "core/calibration/calibrate.h"
 #include "core/calibration/layer_stream.h"
+#include "core/common/device_memory.h"
 #include "core/common/error.h"
 #include "core/engine/streamed_projection.h"
 #include "core/model/model.h"
@@ -55,6 +56,23 @@ public:
     bool changesBlock(int) const override { return false; }
     void visit(BlockGrams grams, JobContext&) override { blocks.push_back(std::move(grams)); }
     std::vector<BlockGrams> blocks;
+};
+
+// Holds a large buffer while it visits one block: the stream's peak belongs there.
+class HungryVisitor : public Collector {
+public:
+    explicit HungryVisitor(int hungryLayer) : hungryLayer_(hungryLayer) {}
+    void visit(BlockGrams grams, JobContext& context) override {
+        if (grams.layer == hungryLayer_) {
+            const torch::Tensor buffer = torch::ones({int64_t(kBytes / 4)});  // touched: resident
+            QCOMPARE(buffer.sum().item<double>(), double(kBytes / 4));
+        }
+        Collector::visit(std::move(grams), context);
+    }
+    static constexpr int64_t kBytes = int64_t(256) << 20;
+
+private:
+    int hungryLayer_;
 };
 
 }  // namespace
@@ -201,6 +219,21 @@ private Q_SLOTS:
         const auto BA = set.factorization(0).factorsAt(0.7);
         QVERIFY(maxAbsDiff(model->matrix(0).forward(x), x.matmul(BA.second.t()).matmul(BA.first.t())) < 1e-5);
         set.restoreDense();
+    }
+
+    void peakIsTracedToTheStageThatRaisedIt() {
+        auto model = Model::randomInit(config(32, 56, 3), 2, LoadOptions{DeviceChoice{"cpu"}});
+        HungryVisitor visitor(1);
+        JobContext quiet;
+        resetPeakMemory("cpu");
+        const StreamStats stats = streamLayers(*model, sequences(6, 97), StreamOptions{}, visitor, quiet);
+        QCOMPARE(int(stats.peaks.size()), 1);
+        const StreamPeak& peak = stats.peaks.front();
+        QCOMPARE(QString::fromStdString(peak.device), QString("cpu"));
+        QCOMPARE(peak.layer, 1);
+        QCOMPARE(QString::fromStdString(peak.stage), QString("factoring"));
+        QVERIFY2(peak.peak - peak.heldAtStart >= HungryVisitor::kBytes * 9 / 10,
+                 qPrintable(QString("peak %1, held at start %2").arg(peak.peak).arg(peak.heldAtStart)));
     }
 
     void modelIsUnchangedAfterAStream() {
