@@ -1184,7 +1184,12 @@ GaResult Engine::genetic(const RunSettings& settings, JobContext& context) {
         d.spreadOverRanks(name, b.a0, set, scope.evaluator, context);
     ChromosomeEvaluator& evaluator = spread ? static_cast<ChromosomeEvaluator&>(*spread) : scope.evaluator;
     const auto searchStart = std::chrono::steady_clock::now();
-    GaResult result = search.run(evaluator, options, context, stored ? &checkpoint : nullptr);
+    GaResult result;
+    {
+        // The plan's "search" figure is for its largest evaluation batch: an upper bound here.
+        Impl::PhaseMeter meter(d, "search", context);
+        result = search.run(evaluator, options, context, stored ? &checkpoint : nullptr);
+    }
     int evaluations = 0;
     for (size_t g = stored ? stored->result.generations.size() : 0; g < result.generations.size(); ++g)
         evaluations += result.generations[g].evaluations;

@@ -128,6 +128,12 @@ private Q_SLOTS:
         QVERIFY2(float32_.log.find("calibrate: ") != std::string::npos &&
                      float32_.log.find("(planned ") != std::string::npos,
                  float32_.log.c_str());
+        // The genetic search is measured too, and the calibration names where its peak was.
+        bool searched = false;
+        for (const PhaseMeasurement& m : float32_.phases) searched |= m.phase == "search";
+        QVERIFY(searched);
+        QVERIFY2(float32_.log.find("calibrate peak on cpu in block ") != std::string::npos,
+                 float32_.log.c_str());
     }
 
     void factorStoreReportsItsCostAndHitRate() {
