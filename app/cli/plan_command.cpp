@@ -104,7 +104,9 @@ int runPlan(const std::vector<std::string>& args, const CancelToken&) {
           ""},
          {"host-memory", "GB", "host memory in GB [default: this machine's]", ""},
          {"no-offload", "", "plan without host memory for blocks, boundary states or factors", ""},
-         {"int8", "", "the uniform sweeps also run with 8-bit factors (their dequantized slices)", ""}});
+         {"int8", "", "the uniform sweeps also run with 8-bit factors (their dequantized slices)", ""},
+         {"reuse-memory", "MIB",
+          "GA: memory for hidden states reused across chromosomes (as sieve run; choice tasks)", "512"}});
     if (!a.parse(args)) {
         std::cout << a.help();
         return kOk;
@@ -140,6 +142,7 @@ int runPlan(const std::vector<std::string>& args, const CancelToken&) {
     r.fusedAttention = r.devices.front().name != "cpu" || compat::kHasFusedAttention;
     r.allowHostOffload = !a.flag("no-offload");
     r.int8Factors = a.flag("int8");
+    r.reusedStateBytes = a.integer("reuse-memory", 0, int64_t(1) << 26) << 20;
     const MemoryPlan plan = planMemory(r);
 
     std::printf(

@@ -334,6 +334,7 @@ struct Engine::Impl {
         r.int8Factors = s.int8Factors;
         r.fusedAttention = compat::kHasFusedAttention;
         r.calibrationBatch = CalibrationOptions{}.batchSize;
+        if (haveTask && searchTask.spec.kind == TaskKind::Choice) r.reusedStateBytes = s.speed.reuseBytes;
         if (haveTask) {
             // The calibration split as the pass will see it.
             int64_t tokens = 0, longest = 1;

@@ -406,9 +406,13 @@ Evaluation evaluate(const PlanRequest& r, const Sizes& s, const Strategy& strate
         const int64_t weights = deviceWeights(d);
         const int64_t factors = blocksOn[d] * heldOnDevice;
         const int64_t kv = blocksOn[d] * kvCacheBytesPerBlock(s, r);
+        // The GA's cache of reused states and, while the sensitivity scan runs, the scan's
+        // own (core/engine/engine.cpp): each fills up to the budget. They live with the
+        // blocks that made them, so any device may hold them all.
+        const int64_t reused = blocksOn[d] > 0 || d == 0 ? 2 * r.reusedStateBytes : 0;
         search.deviceBytes[d] = weights + factors + kv +
                                 (d == 0 ? evalWork : evalWork - s.evalTokens * s.V * (s.e + kFloat)) +
-                                (d == 0 ? keptGrams : 0);
+                                (d == 0 ? keptGrams : 0) + reused;
         if (freeWork > 0) project.deviceBytes[d] = weights + factors + freeWork + (d == 0 ? keptGrams : 0);
         if (d == 0) {
             std::string heldText = "factors held (";
@@ -420,6 +424,7 @@ Evaluation evaluate(const PlanRequest& r, const Sizes& s, const Strategy& strate
                             {"KV cache", kv},
                             {"evaluation activations and logits", evalWork}};
             if (keptGrams) search.parts.push_back({"kept Grams", keptGrams});
+            if (reused) search.parts.push_back({"GA's reused block states", reused});
         }
     }
     search.hostBytes = held.host * L;

@@ -64,6 +64,10 @@ struct PlanRequest {
     // Each uniform sweep also runs with 8-bit factors (RunSettings::int8Factors):
     // their dequantized rank slices are copies on the device while it runs.
     bool int8Factors = false;
+    // The budget of the genetic search's cache of hidden states reused across
+    // chromosomes (RunSettings::speed.reuseBytes; choice tasks only): a long search
+    // fills it, and the sensitivity scan keeps a second one beside it.
+    int64_t reusedStateBytes = 0;
 };
 
 // One phase of a run and its predicted peak.

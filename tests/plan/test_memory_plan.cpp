@@ -135,6 +135,25 @@ private Q_SLOTS:
         QCOMPARE(planMemory(r).phase("search")->deviceBytes[0], wanda);
     }
 
+    void reusedStatesCountInTheSearch() {
+        // The GA's cache and the sensitivity scan's fill up to their budget each, on
+        // every device that holds blocks; calibration does not see them.
+        for (int gpus : {1, 4}) {
+            PlanRequest r = paperRequest("llama-3.1-70b", gpus);
+            const MemoryPlan plain = planMemory(r);
+            r.reusedStateBytes = int64_t(512) << 20;
+            const MemoryPlan reused = planMemory(r);
+            for (size_t d = 0; d < r.devices.size(); ++d)
+                QCOMPARE(reused.phase("search")->deviceBytes[d] - plain.phase("search")->deviceBytes[d],
+                         int64_t(1) << 30);
+            QCOMPARE(reused.phase("calibrate")->deviceBytes[0], plain.phase("calibrate")->deviceBytes[0]);
+            bool named = false;
+            for (const auto& [part, bytes] : reused.phase("search")->parts)
+                named |= part == "GA's reused block states" && bytes == int64_t(1) << 30;
+            QVERIFY(named);
+        }
+    }
+
     void refusalNamesPhaseMemoryAndChanges() {
         PlanRequest r = paperRequest("llama-3.1-8b", 1);
         r.dtype = DType::Float32;
