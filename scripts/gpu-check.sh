@@ -130,6 +130,8 @@ model=$work/random-llama
 timeout "$(phase_limit 120)" "$build/bench/bench_scale" --write-model "$model" "${shape[@]}" --device "$device" --tokens "$tokens" \
   || { stamp "writing the random model failed"; exit 1; }
 stamp "random model written: $(du -sh "$model" | cut -f1)"
+# A session left by an earlier check belongs to another random model: start afresh.
+rm -f "$work/random-llama.h5"
 "$build/app/sieve" plan --model "$model" --methods sieve --dtype bf16 --calibration-tokens "$tokens" \
   --device "$device"
 timeout "$(phase_limit 240)" "$build/app/sieve" run --model "$model" --task "$model/task.jsonl" --device "$device" --dtype bf16 \
