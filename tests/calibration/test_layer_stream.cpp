@@ -271,6 +271,35 @@ private Q_SLOTS:
             InputError,
             Model::randomInit(c, 21, LoadOptions{DeviceChoice{"cpu"}, {"cpu", "cpu", "gpu", "cpu"}}));
     }
+
+    void placementAcrossGpuAndCpuKeepsLogitsAndGrams() {
+        // Hidden states crossing devices between blocks (what several GPUs do), on a
+        // machine with one: blocks alternate between cuda:0 and the CPU. float32 on
+        // both; the GPU's kernels round differently, so equal within 1e-4.
+        if (!compat::cudaAvailable()) QSKIP("no CUDA device: the GPU check runs this");
+        const ModelConfig c = config(32, 56, 4);
+        auto single = Model::randomInit(c, 21, LoadOptions{DeviceChoice{"cuda:0", DType::Float32}});
+        auto placed = Model::randomInit(
+            c, 21, LoadOptions{DeviceChoice{"cuda:0", DType::Float32}, {"cuda:0", "cpu", "cuda:0", "cpu"}});
+        QCOMPARE(placed->blockDevice(1).str(), std::string("cpu"));
+        QVERIFY(placed->blockDevice(2).is_cuda());
+        const torch::Tensor ids = torch::tensor({{3, 9, 27, 81, 50}, {1, 2, 3, 0, 0}}, torch::kLong);
+        const torch::Tensor mask = torch::tensor({{1, 1, 1, 1, 1}, {1, 1, 1, 0, 0}}, torch::kLong);
+        const torch::Tensor a = single->forward(ids, mask).cpu(), b = placed->forward(ids, mask).cpu();
+        QVERIFY2(relDiff(b, a) < 1e-4, qPrintable(QString("logits differ by %1").arg(relDiff(b, a))));
+        Collector one, two;
+        JobContext quiet;
+        streamLayers(*single, sequences(6, 97), StreamOptions{}, one, quiet);
+        const StreamStats stats = streamLayers(*placed, sequences(6, 97), StreamOptions{}, two, quiet);
+        QCOMPARE(int(two.blocks.size()), 4);
+        for (size_t l = 0; l < 4; ++l)
+            for (size_t s = 0; s < one.blocks[l].sites.size(); ++s) {
+                const torch::Tensor& G = two.blocks[l].sites[s];
+                QCOMPARE(G.device().is_cuda(), l % 2 == 0);  // each block's Grams where it ran
+                QVERIFY(relDiff(G.cpu(), one.blocks[l].sites[s].cpu()) < 1e-4);
+            }
+        QCOMPARE(int(stats.peaks.size()), 2);  // one peak per device the blocks ran on
+    }
 };
 
 QTEST_GUILESS_MAIN(TestLayerStream)
