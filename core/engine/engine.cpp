@@ -439,7 +439,20 @@ struct Engine::Impl {
             PhaseMeter meter(*this, "calibrate", context);
             result = sieve::calibrateAndProject(*model, calibrationSequences(), options, context);
         }
-        for (auto& [name, set] : result.sets) store.insert(name, s.grid, std::move(set));
+        for (auto& [name, set] : result.sets) {
+            if (const auto& singular = set.singularGrams(); !singular.empty()) {
+                std::string names;
+                for (size_t i = 0; i < std::min<size_t>(3, singular.size()); ++i)
+                    names += (i ? ", " : "") + singular[i];
+                if (singular.size() > 3) names += ", ...";
+                context.log(name + ": " + std::to_string(singular.size()) + " of " +
+                            std::to_string(set.matrixCount()) + " matrices (" + names +
+                            ") have a singular Gram matrix even with the ridge (their inputs span fewer "
+                            "directions than they have features: few distinct tokens, dead channels); these "
+                            "were whitened by an eigen-decomposition of its positive part");
+            }
+            store.insert(name, s.grid, std::move(set));
+        }
         calibration = std::move(result.grams);
         calibrationBudget = s.maxCalibrationTokens;
         calibrationRecord.examples = result.stats.sequences;

@@ -58,11 +58,19 @@ public:
     // page-locked memory so that copies to a GPU run asynchronously at full speed.
     void moveTo(const torch::Device& device, bool pinned = false);
 
+    // The Gram matrix it was fitted to was not positive definite even with the
+    // ridge (fewer distinct calibration inputs than features, dead channels):
+    // its whitening came from an eigen-decomposition, the PSD part. The run says
+    // how many, since more calibration data would fit those matrices better.
+    bool gramWasSingular() const { return gramWasSingular_; }
+    void setGramWasSingular(bool singular) { gramWasSingular_ = singular; }
+
 private:
     Kind kind_ = Kind::LowRank;
     int64_t rows_ = 0, cols_ = 0;
     torch::Tensor Bt_, A_;  // Bt [R, D], A [R, H], both contiguous
     torch::Tensor keepOrder_;
+    bool gramWasSingular_ = false;
 };
 
 }  // namespace sieve

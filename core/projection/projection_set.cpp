@@ -73,6 +73,7 @@ void ProjectionSet::factorMatrix(const ProjectionMethod& method, int i, const to
     factorOptions.seed = options_.factor.seed + uint64_t(i);  // distinct, reproducible per matrix
     Factorization f = method.factor(linear.weight(), gram, factorOptions);
     if (options_.factorsOnHost) f.moveTo(torch::kCPU, /*pinned=*/linear.weight().is_cuda());
+    if (f.gramWasSingular()) singularGrams_.push_back(linear.info().name);
     factors_[size_t(i)] = std::move(f);
     factored_[size_t(i)] = true;
     factorSeconds_ += secondsSince(start);

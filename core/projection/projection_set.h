@@ -78,6 +78,8 @@ public:
     int matrixCount() const { return static_cast<int>(factors_.size()); }
     const Factorization& factorization(int i) const { return factors_.at(i); }
     double factorSeconds() const { return factorSeconds_; }
+    // Matrices whose Gram was singular beyond the ridge (Factorization::gramWasSingular).
+    const std::vector<std::string>& singularGrams() const { return singularGrams_; }
     // Memory the factors hold, on devices and in host memory.
     int64_t deviceBytes() const;
     int64_t hostBytes() const;
@@ -114,6 +116,7 @@ private:
     std::vector<Factorization> factors_;
     std::vector<bool> factored_;
     double factorSeconds_ = 0;
+    std::vector<std::string> singularGrams_;  // names, in the order factored
     // What each linear was last handed by this set (level and the tensor it
     // holds), so that an unchanged level costs nothing.
     struct Applied {

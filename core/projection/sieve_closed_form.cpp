@@ -8,8 +8,9 @@ Factorization SieveProjection::factor(const torch::Tensor& W, const torch::Tenso
     projection_detail::checkGram(gram, W.size(1), options);
     torch::NoGradGuard noGrad;
     const torch::Tensor Wd = W.detach().to(torch::kDouble);  // [D, H]
+    bool singular = false;
     const torch::Tensor S =
-        projection_detail::gramSquareRoot(gram.to(W.device()), options.relativeRidge);  // [H, H]
+        projection_detail::gramSquareRoot(gram.to(W.device()), options.relativeRidge, &singular);  // [H, H]
     // ||W X - B A X||_F^2 = ||(W - B A) S||_F^2: the best rank-r map keeps the
     // top left singular vectors of W S (Eckart-Young on the whitened outputs).
     torch::Tensor U, s, Vh;
@@ -17,7 +18,9 @@ Factorization SieveProjection::factor(const torch::Tensor& W, const torch::Tenso
     const int64_t R = projection_detail::maxRankNeeded(W.size(0), W.size(1), options);
     const torch::Tensor B = U.narrow(1, 0, R);  // [D, R], orthonormal columns
     const torch::Tensor A = B.t().matmul(Wd);   // [R, H] = U_R^T W
-    return Factorization::lowRank(B.to(W.dtype()), A.to(W.dtype()));
+    Factorization f = Factorization::lowRank(B.to(W.dtype()), A.to(W.dtype()));
+    f.setGramWasSingular(singular);
+    return f;
 }
 
 }  // namespace sieve

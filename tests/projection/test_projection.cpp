@@ -332,11 +332,14 @@ void TestProjection::choleskyFallbackOnSingularGram() {
     o.relativeRidge = 0.0;
     const torch::Tensor W = toTorch(p.W);
     const Factorization f = makeProjection("sieve")->factor(W, C, o);
+    QVERIFY(f.gramWasSingular());  // the run reports it
     for (double level : kLevels) {
         const double ours = outputError(p, levelWeight(f, level, W));
         const double optimum = outputError(p, rrrOptimum(p, int(expectedRank(24, 16, level))));
         QVERIFY(std::abs(ours - optimum) <= 1e-9 * optimum + 1e-12);
     }
+    const Problem full = makeProblem(24, 16, 200, 16, 0, 19);
+    QVERIFY(!makeProjection("sieve")->factor(toTorch(full.W), toTorch(full.gram()), o).gramWasSingular());
 }
 
 void TestProjection::badGramsAreInputErrors() {
