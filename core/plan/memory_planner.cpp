@@ -63,8 +63,10 @@ int64_t factorWorkBytes(const std::string& method, int64_t D, int64_t H, bool on
     if (!onCpu) {
         // cuSOLVER through torch copies each input into a column-major buffer and
         // takes its own workspaces; measured on an H200 at Llama-3.1-8B's shapes
-        // (bench/cuda_factor_memory.py, docs/benchmarks.md): Cholesky ~3.4 H^2 beside
-        // Wd, gesvdj ~2.5 max(D, H) k beside the copy and U, V, syevd ~6 H^2.
+        // (bench/cuda_factor_memory.py, docs/benchmarks.md): Cholesky ~3.5 H^2 beside
+        // Wd, gesvdj ~2.5 max(D, H) k beside the copy and U, V, syevd ~6 H^2. A singular
+        // Gram's eigen-decomposition fallback (sieve; the run names those matrices)
+        // would need ~7 H^2: not planned, since real models' wide Grams are regular.
         const int64_t svd = D * H /*copy*/ + k * (D + H) /*U, V*/ + 5 * std::max(D, H) * k / 2 /*gesvdj*/;
         if (f == "sieve") return kDouble * std::max(D * H + 7 * H * H / 2, 2 * D * H + H * H + svd);
         if (f == "weight-svd") return kDouble * (D * H + svd);

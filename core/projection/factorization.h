@@ -59,9 +59,9 @@ public:
     void moveTo(const torch::Device& device, bool pinned = false);
 
     // The Gram matrix it was fitted to was not positive definite even with the
-    // ridge (fewer distinct calibration inputs than features, dead channels):
-    // its whitening came from an eigen-decomposition, the PSD part. The run says
-    // how many, since more calibration data would fit those matrices better.
+    // ridge (its inputs span fewer directions than it has features: few distinct
+    // tokens, dead channels): its whitening came from an eigen-decomposition of
+    // the PSD part, slower and larger in memory. The run names such matrices.
     bool gramWasSingular() const { return gramWasSingular_; }
     void setGramWasSingular(bool singular) { gramWasSingular_ = singular; }
 
