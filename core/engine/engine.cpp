@@ -445,11 +445,13 @@ struct Engine::Impl {
                 for (size_t i = 0; i < std::min<size_t>(3, singular.size()); ++i)
                     names += (i ? ", " : "") + singular[i];
                 if (singular.size() > 3) names += ", ...";
-                context.log(name + ": " + std::to_string(singular.size()) + " of " +
-                            std::to_string(set.matrixCount()) + " matrices (" + names +
-                            ") have a singular Gram matrix even with the ridge (their inputs span fewer "
-                            "directions than they have features: few distinct tokens, dead channels); these "
-                            "were whitened by an eigen-decomposition of its positive part");
+                context.log(
+                    name + ": " + std::to_string(singular.size()) + " of " +
+                    std::to_string(set.matrixCount()) + " matrices (" + names +
+                    ") have a Gram matrix singular at the requested ridge (their inputs span fewer "
+                    "directions than they have features: few distinct tokens, dead channels, rounding "
+                    "under outlier channels): whitened with the ridge raised up to 1e-4 of its mean "
+                    "diagonal, or by an eigen-decomposition where that did not do");
             }
             store.insert(name, s.grid, std::move(set));
         }

@@ -64,10 +64,9 @@ int64_t factorWorkBytes(const std::string& method, int64_t D, int64_t H, bool on
         // cuSOLVER through torch copies each input into a column-major buffer and
         // takes its own workspaces; measured on an H200 at Llama-3.1-8B's shapes
         // (bench/cuda_factor_memory.py, docs/benchmarks.md): Cholesky ~3.5 H^2 beside
-        // Wd, gesvdj ~2.5 max(D, H) k beside the copy and U, V, syevd ~6 H^2. A singular
-        // Gram's eigen-decomposition fallback (sieve; the run names those matrices)
-        // needs ~7 H^2 and is not planned: SmolLM2 on SST-2 took it for one of its 210
-        // matrices, a down_proj (docs/benchmarks.md, "Scale").
+        // Wd, gesvdj ~2.5 max(D, H) k beside the copy and U, V, syevd ~6 H^2. A Gram singular
+        // beyond the largest ridge falls back to the eigen-decomposition (~7 H^2), not
+        // planned: gramSquareRoot raises the ridge first, within the Cholesky path's memory.
         const int64_t svd = D * H /*copy*/ + k * (D + H) /*U, V*/ + 5 * std::max(D, H) * k / 2 /*gesvdj*/;
         if (f == "sieve") return kDouble * std::max(D * H + 7 * H * H / 2, 2 * D * H + H * H + svd);
         if (f == "weight-svd") return kDouble * (D * H + svd);

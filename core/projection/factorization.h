@@ -58,12 +58,18 @@ public:
     // page-locked memory so that copies to a GPU run asynchronously at full speed.
     void moveTo(const torch::Device& device, bool pinned = false);
 
-    // The Gram matrix it was fitted to was not positive definite even with the
+    // The Gram matrix it was fitted to was not positive definite at the requested
     // ridge (its inputs span fewer directions than it has features: few distinct
-    // tokens, dead channels): its whitening came from an eigen-decomposition of
-    // the PSD part, slower and larger in memory. The run names such matrices.
+    // tokens, dead channels, rounding under outlier channels): its whitening used a
+    // raised ridge or an eigen-decomposition (gramSquareRoot). The run names them.
     bool gramWasSingular() const { return gramWasSingular_; }
-    void setGramWasSingular(bool singular) { gramWasSingular_ = singular; }
+    // The ridge, relative to the Gram's mean diagonal, its whitening used (0: the
+    // eigen-decomposition).
+    double whiteningRidge() const { return whiteningRidge_; }
+    void setGramWasSingular(bool singular, double whiteningRidge) {
+        gramWasSingular_ = singular;
+        whiteningRidge_ = whiteningRidge;
+    }
 
 private:
     Kind kind_ = Kind::LowRank;
@@ -71,6 +77,7 @@ private:
     torch::Tensor Bt_, A_;  // Bt [R, D], A [R, H], both contiguous
     torch::Tensor keepOrder_;
     bool gramWasSingular_ = false;
+    double whiteningRidge_ = 0;
 };
 
 }  // namespace sieve

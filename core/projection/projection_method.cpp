@@ -68,7 +68,8 @@ int64_t maxRankNeeded(int64_t D, int64_t H, const FactorOptions& options) {
     return rankForLevel(D, H, smallest);
 }
 
-torch::Tensor gramSquareRoot(const torch::Tensor& gram, double relativeRidge, bool* usedFallback) {
+torch::Tensor gramSquareRoot(const torch::Tensor& gram, double relativeRidge, bool* usedFallback,
+                             double* relativeRidgeUsed) {
     torch::NoGradGuard noGrad;
     // One [H, H] temporary besides the result (the memory plan counts two):
     // at Llama's intermediate size each is 1.6 GB in float64.
@@ -78,19 +79,35 @@ torch::Tensor gramSquareRoot(const torch::Tensor& gram, double relativeRidge, bo
     const int64_t H = C.size(0);
     const double meanDiag = C.diagonal().sum().item<double>() / double(H);
     if (usedFallback) *usedFallback = false;
-    if (meanDiag > 0.0) {
-        const double ridge = relativeRidge * meanDiag;
-        torch::Tensor L, info;
+    if (meanDiag > 0.0 && relativeRidge > 0.0) {
+        // A Gram singular at the requested ridge (few distinct tokens, dead channels,
+        // rounding under huge outlier channels: SmolLM2's layer-11 down_proj on SST-2)
+        // is whitened with a larger one first: it costs what the memory plan counts,
+        // where the eigendecomposition below needs about twice that on a GPU.
         const torch::Tensor diagonal = C.diagonal().clone();
-        C.diagonal().add_(ridge);  // the same sums as C + ridge * I, without the identity
+        for (double relative = relativeRidge; relative <= kMaxRelativeRidge * 1.0001; relative *= 100.0) {
+            torch::Tensor L, info;
+            C.diagonal().add_(relative * meanDiag);  // the same sums as C + ridge * I, without the identity
+            std::tie(L, info) = torch::linalg_cholesky_ex(C);
+            C.diagonal().copy_(diagonal);  // the next try, or the fallback, starts from C itself
+            if (info.item<int64_t>() == 0 && torch::isfinite(L).all().item<bool>()) {
+                if (usedFallback) *usedFallback = relative != relativeRidge;
+                if (relativeRidgeUsed) *relativeRidgeUsed = relative;
+                return L;
+            }
+        }
+    } else if (meanDiag > 0.0) {  // no ridge asked for: Cholesky of C itself
+        torch::Tensor L, info;
         std::tie(L, info) = torch::linalg_cholesky_ex(C);
-        C.diagonal().copy_(diagonal);  // the fallback below factors C itself
-        if (info.item<int64_t>() == 0 && torch::isfinite(L).all().item<bool>()) return L;
+        if (info.item<int64_t>() == 0 && torch::isfinite(L).all().item<bool>()) {
+            if (relativeRidgeUsed) *relativeRidgeUsed = 0.0;
+            return L;
+        }
     }
-    // Rank-deficient beyond what the ridge repairs (dead input channels,
-    // fewer tokens than H) or slightly indefinite from rounding: C = Q L Q^T
+    // Rank-deficient or indefinite beyond what the largest ridge repairs: C = Q L Q^T
     // with negative eigenvalues clamped, S = Q L^1/2 (S S^T = C+, the PSD part).
     if (usedFallback) *usedFallback = true;
+    if (relativeRidgeUsed) *relativeRidgeUsed = 0.0;
     torch::Tensor evals, evecs;
     std::tie(evals, evecs) = torch::linalg_eigh(C);
     return evecs * evals.clamp_min(0.0).sqrt().unsqueeze(0);

@@ -58,10 +58,15 @@ void checkGram(const torch::Tensor& gram, int64_t H, const FactorOptions& option
 void checkWeight(const torch::Tensor& W, const FactorOptions& options);
 // Largest rank the levels in `options` need (min(D, H) when no level > 0 is given).
 int64_t maxRankNeeded(int64_t D, int64_t H, const FactorOptions& options);
-// S with S S^T = C + ridge I (float64): Cholesky, falling back to an
-// eigendecomposition (negative eigenvalues clamped to 0) when it fails.
-// `usedFallback` (optional) reports which path was taken.
-torch::Tensor gramSquareRoot(const torch::Tensor& gram, double relativeRidge, bool* usedFallback = nullptr);
+// S with S S^T = C + ridge I (float64), ridge = relativeRidge x the mean diagonal:
+// Cholesky; where that fails, Cholesky with the ridge raised 100-fold at a time up
+// to kMaxRelativeRidge; then an eigendecomposition (negative eigenvalues clamped to
+// 0). `usedFallback` (optional): the requested ridge did not do (a raised one or the
+// eigendecomposition was used); `relativeRidgeUsed` (optional): the ridge that did,
+// 0 for the eigendecomposition.
+inline constexpr double kMaxRelativeRidge = 1e-4;
+torch::Tensor gramSquareRoot(const torch::Tensor& gram, double relativeRidge, bool* usedFallback = nullptr,
+                             double* relativeRidgeUsed = nullptr);
 }  // namespace projection_detail
 
 }  // namespace sieve

@@ -1,6 +1,7 @@
 #include "core/projection/projection_set.h"
 
 #include <chrono>
+#include <cstdio>
 #include <sstream>
 
 #include "core/common/error.h"
@@ -73,7 +74,14 @@ void ProjectionSet::factorMatrix(const ProjectionMethod& method, int i, const to
     factorOptions.seed = options_.factor.seed + uint64_t(i);  // distinct, reproducible per matrix
     Factorization f = method.factor(linear.weight(), gram, factorOptions);
     if (options_.factorsOnHost) f.moveTo(torch::kCPU, /*pinned=*/linear.weight().is_cuda());
-    if (f.gramWasSingular()) singularGrams_.push_back(linear.info().name);
+    if (f.gramWasSingular()) {
+        char how[64];
+        if (f.whiteningRidge() > 0)
+            std::snprintf(how, sizeof how, " (ridge %.0e)", f.whiteningRidge());
+        else
+            std::snprintf(how, sizeof how, " (eigen-decomposition)");
+        singularGrams_.push_back(linear.info().name + how);
+    }
     factors_[size_t(i)] = std::move(f);
     factored_[size_t(i)] = true;
     factorSeconds_ += secondsSince(start);

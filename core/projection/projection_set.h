@@ -78,7 +78,8 @@ public:
     int matrixCount() const { return static_cast<int>(factors_.size()); }
     const Factorization& factorization(int i) const { return factors_.at(i); }
     double factorSeconds() const { return factorSeconds_; }
-    // Matrices whose Gram was singular beyond the ridge (Factorization::gramWasSingular).
+    // Matrices whose Gram was singular at the requested ridge (Factorization::gramWasSingular),
+    // each with how it was whitened: "name (ridge 1e-06)" or "name (eigen-decomposition)".
     const std::vector<std::string>& singularGrams() const { return singularGrams_; }
     // Memory the factors hold, on devices and in host memory.
     int64_t deviceBytes() const;

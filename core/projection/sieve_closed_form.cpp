@@ -9,8 +9,9 @@ Factorization SieveProjection::factor(const torch::Tensor& W, const torch::Tenso
     torch::NoGradGuard noGrad;
     const torch::Tensor Wd = W.detach().to(torch::kDouble);  // [D, H]
     bool singular = false;
-    const torch::Tensor S =
-        projection_detail::gramSquareRoot(gram.to(W.device()), options.relativeRidge, &singular);  // [H, H]
+    double ridge = 0;
+    const torch::Tensor S = projection_detail::gramSquareRoot(gram.to(W.device()), options.relativeRidge,
+                                                              &singular, &ridge);  // [H, H]
     // ||W X - B A X||_F^2 = ||(W - B A) S||_F^2: the best rank-r map keeps the
     // top left singular vectors of W S (Eckart-Young on the whitened outputs).
     torch::Tensor U, s, Vh;
@@ -19,7 +20,7 @@ Factorization SieveProjection::factor(const torch::Tensor& W, const torch::Tenso
     const torch::Tensor B = U.narrow(1, 0, R);  // [D, R], orthonormal columns
     const torch::Tensor A = B.t().matmul(Wd);   // [R, H] = U_R^T W
     Factorization f = Factorization::lowRank(B.to(W.dtype()), A.to(W.dtype()));
-    f.setGramWasSingular(singular);
+    f.setGramWasSingular(singular, ridge);
     return f;
 }
 

@@ -325,14 +325,27 @@ void TestProjection::choleskyFallbackOnSingularGram() {
     projection_detail::gramSquareRoot(toTorch(bad), 1e-10, &fallback);
     QVERIFY(fallback);
     // A well-conditioned Gram takes the Cholesky path.
-    projection_detail::gramSquareRoot(toTorch(makeProblem(24, 16, 200, 16, 0, 19).gram()), 1e-10, &fallback);
+    double used = -1;
+    projection_detail::gramSquareRoot(toTorch(makeProblem(24, 16, 200, 16, 0, 19).gram()), 1e-10, &fallback,
+                                      &used);
     QVERIFY(!fallback);
+    QCOMPARE(used, 1e-10);
+    // Slightly indefinite (the null directions at -1e-7 of the mean diagonal, as
+    // rounding leaves them): the ridge is raised 100-fold at a time, 1e-6 does.
+    const double meanDiag = p.gram().trace() / 16.0;
+    const Mat tilted = p.gram() - 1e-7 * meanDiag * Mat::Identity(16, 16);
+    const torch::Tensor T = projection_detail::gramSquareRoot(toTorch(tilted), 1e-10, &fallback, &used);
+    QVERIFY(fallback);
+    QVERIFY2(std::abs(used / 1e-6 - 1) < 1e-9, qPrintable(QString::number(used)));
+    const Mat expected = tilted + 1e-6 * meanDiag * Mat::Identity(16, 16);
+    QVERIFY((toEigen(T) * toEigen(T).transpose() - expected).norm() <= 1e-9 * expected.norm());
 
     FactorOptions o = optionsFor(kLevels);
     o.relativeRidge = 0.0;
     const torch::Tensor W = toTorch(p.W);
     const Factorization f = makeProjection("sieve")->factor(W, C, o);
-    QVERIFY(f.gramWasSingular());  // the run reports it
+    QVERIFY(f.gramWasSingular());       // the run reports it
+    QCOMPARE(f.whiteningRidge(), 0.0);  // no ridge asked for: the eigen-decomposition
     for (double level : kLevels) {
         const double ours = outputError(p, levelWeight(f, level, W));
         const double optimum = outputError(p, rrrOptimum(p, int(expectedRank(24, 16, level))));
