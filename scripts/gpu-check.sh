@@ -137,7 +137,7 @@ rm -f "$work/random-llama.h5"
 timeout "$(phase_limit 240)" "$build/app/sieve" run --model "$model" --task "$model/task.jsonl" --device "$device" --dtype bf16 \
   --methods sieve --calibration-tokens "$tokens" --population 6 --generations "$generations" --patience 3 \
   --grid 0,0.2,0.4,0.6,0.8 --held-out 0.5 --session "$work/random-llama.h5" 2>&1 \
-  | tee "${OUT:-$work}/end-to-end.log" | grep -vE "^\s*$" | grep -E "memory plan|^phase|^load|^calibrate|^project|^search|^available|: [0-9.]+ s, peak|factor store|calibrated|GA|baseline|uniform|error|not enough" 
+  | tee "${OUT:-$work}/end-to-end.log" | grep -vE "^\s*$" | grep -E "memory plan|^phase|^load|^calibrate|^project|^search|^available|: [0-9.]+ s, peak|factor store|calibrated|singular|GA|baseline|uniform|error|not enough" 
 stamp "end to end done"
 
 # ---- 4. the scale bench on the device ---------------------------------------------------------
