@@ -85,7 +85,8 @@ torch::Tensor gramSquareRoot(const torch::Tensor& gram, double relativeRidge, bo
         // is whitened with a larger one first: it costs what the memory plan counts,
         // where the eigendecomposition below needs about twice that on a GPU.
         const torch::Tensor diagonal = C.diagonal().clone();
-        for (double relative = relativeRidge; relative <= kMaxRelativeRidge * 1.0001; relative *= 100.0) {
+        // The requested ridge first, whatever its size; then 100x at a time up to the largest.
+        for (double relative = relativeRidge;; relative *= 100.0) {
             torch::Tensor L, info;
             C.diagonal().add_(relative * meanDiag);  // the same sums as C + ridge * I, without the identity
             std::tie(L, info) = torch::linalg_cholesky_ex(C);
@@ -95,6 +96,7 @@ torch::Tensor gramSquareRoot(const torch::Tensor& gram, double relativeRidge, bo
                 if (relativeRidgeUsed) *relativeRidgeUsed = relative;
                 return L;
             }
+            if (relative >= kMaxRelativeRidge * 0.9999) break;
         }
     } else if (meanDiag > 0.0) {  // no ridge asked for: Cholesky of C itself
         torch::Tensor L, info;

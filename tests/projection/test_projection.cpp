@@ -339,6 +339,10 @@ void TestProjection::choleskyFallbackOnSingularGram() {
     QVERIFY2(std::abs(used / 1e-6 - 1) < 1e-9, qPrintable(QString::number(used)));
     const Mat expected = tilted + 1e-6 * meanDiag * Mat::Identity(16, 16);
     QVERIFY((toEigen(T) * toEigen(T).transpose() - expected).norm() <= 1e-9 * expected.norm());
+    // A requested ridge above the largest raised one is used as it is.
+    projection_detail::gramSquareRoot(toTorch(tilted), 1e-2, &fallback, &used);
+    QVERIFY(!fallback);
+    QCOMPARE(used, 1e-2);
 
     FactorOptions o = optionsFor(kLevels);
     o.relativeRidge = 0.0;
