@@ -120,11 +120,14 @@ if [ "$scale" = full ]; then
   # (2026-12-04) a block took ~11 s, almost all float64 factoring, so 32 blocks (~6 min)
   # would not leave the other phases their time. Per-block times x 32 give the 8B's; the
   # memory plan is per block except the weights and the factors.
-  shape=(--hidden 4096 --intermediate 14336 --layers "${SIEVE_GPU_CHECK_LAYERS:-8}" --heads 32 --kv-heads 8 --vocab 128256)
-  tokens=65536; generations=3
+  # SIEVE_GPU_CHECK_LAYERS=32 SIEVE_GPU_CHECK_BUDGET=560 runs the whole 8B shape (a session
+  # of its own: the later phases then get what is left, likely nothing).
+  layers=${SIEVE_GPU_CHECK_LAYERS:-8}
+  shape=(--hidden 4096 --intermediate 14336 --layers "$layers" --heads 32 --kv-heads 8 --vocab 128256)
+  tokens=65536; generations=3; run_cap=$(( 240 > 20 * layers + 80 ? 240 : 20 * layers + 80 ))
 else  # the same path, small enough for a CPU
   shape=(--hidden 256 --intermediate 896 --layers 4 --heads 4 --kv-heads 2 --vocab 2048)
-  tokens=8192; generations=3
+  tokens=8192; generations=3; run_cap=240
 fi
 model=$work/random-llama
 timeout "$(phase_limit 120)" "$build/bench/bench_scale" --write-model "$model" "${shape[@]}" --device "$device" --tokens "$tokens" \
@@ -134,7 +137,7 @@ stamp "random model written: $(du -sh "$model" | cut -f1)"
 rm -f "$work/random-llama.h5"
 "$build/app/sieve" plan --model "$model" --methods sieve --dtype bf16 --calibration-tokens "$tokens" \
   --device "$device"
-timeout "$(phase_limit 240)" "$build/app/sieve" run --model "$model" --task "$model/task.jsonl" --device "$device" --dtype bf16 \
+timeout "$(phase_limit "$run_cap")" "$build/app/sieve" run --model "$model" --task "$model/task.jsonl" --device "$device" --dtype bf16 \
   --methods sieve --calibration-tokens "$tokens" --population 6 --generations "$generations" --patience 3 \
   --grid 0,0.2,0.4,0.6,0.8 --held-out 0.5 --session "$work/random-llama.h5" 2>&1 \
   | tee "${OUT:-$work}/end-to-end.log" | grep -vE "^\s*$" | grep -E "memory plan|^phase|^load|^calibrate|^project|^search|^available|: [0-9.]+ s, peak|factor store|calibrated|singular|GA|baseline|uniform|error|not enough" 
