@@ -150,6 +150,11 @@ struct Engine::Impl {
     // Resident memory before the model was loaded: a CPU phase's peak is
     // measured above it, as the plan counts only what the run allocates.
     int64_t baselineResident = 0;
+    // What the run holds of `measured` bytes on `device` (a meter's reading): on the
+    // CPU above baselineResident; a GPU's counters hold this process's tensors alone.
+    int64_t runBytes(const std::string& device, int64_t measured) const {
+        return std::max<int64_t>(0, device == "cpu" ? measured - baselineResident : measured);
+    }
     // Plan as if no device had more than this (0 = what the devices have).
     int64_t memoryLimit = 0;
 
@@ -351,7 +356,7 @@ struct Engine::Impl {
         }
         const MemoryInfo host = hostMemory();
         // What this run may use: free memory now plus what the model already holds (the plan counts it).
-        const int64_t held = std::max<int64_t>(0, currentMemory("cpu") - baselineResident);
+        const int64_t held = runBytes("cpu", currentMemory("cpu"));
         r.host = PlanDevice{"host", host.total, host.available + held};
         for (const std::string& name : devices) {
             if (name == "cpu") {
@@ -465,14 +470,10 @@ struct Engine::Impl {
                     bytesText(result.stats.stateBytes) + (plan.statesOnHost ? " in host memory" : "") +
                     ", largest block's Grams " + bytesText(result.stats.peakGramBytes) +
                     (calibration ? ", kept" : ", freed") + "); " + store.summary());
-        for (const StreamPeak& p : result.stats.peaks) {
-            // On the CPU, as the phase's meter: above the resident set before the model.
-            const int64_t base = p.device == "cpu" ? baselineResident : 0;
+        for (const StreamPeak& p : result.stats.peaks)
             context.log("calibrate peak on " + p.device + " in block " + std::to_string(p.layer) + "'s " +
-                        p.stage + ": " + bytesText(std::max<int64_t>(0, p.heldAtStart - base)) +
-                        " in use when it began, " + bytesText(std::max<int64_t>(0, p.peak - base)) +
-                        " at the peak");
-        }
+                        p.stage + ": " + bytesText(runBytes(p.device, p.heldAtStart)) +
+                        " in use when it began, " + bytesText(runBytes(p.device, p.peak)) + " at the peak");
         context.emit(CalibrationEvent{calibrationRecord.examples, calibrationRecord.tokens});
     }
 
@@ -633,8 +634,7 @@ struct Engine::Impl {
             m.device = device_;
             m.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
             const int64_t peak = peakMemory(device_);
-            m.peakBytes =
-                peak < 0 ? -1 : (device_ == "cpu" ? std::max<int64_t>(0, peak - d_.baselineResident) : peak);
+            m.peakBytes = peak < 0 ? -1 : d_.runBytes(device_, peak);
             const std::string planned = phase_.rfind("project:", 0) == 0 ? "project" : phase_;
             if (const PhasePlan* p = d_.plan.phase(planned))
                 if (!p->deviceBytes.empty()) m.plannedBytes = p->deviceBytes.front();

@@ -79,13 +79,14 @@ torch::Tensor gramSquareRoot(const torch::Tensor& gram, double relativeRidge, bo
     const int64_t H = C.size(0);
     const double meanDiag = C.diagonal().sum().item<double>() / double(H);
     if (usedFallback) *usedFallback = false;
-    if (meanDiag > 0.0 && relativeRidge > 0.0) {
+    if (meanDiag > 0.0) {
         // A Gram singular at the requested ridge (few distinct tokens, dead channels,
         // rounding under huge outlier channels: SmolLM2's layer-11 down_proj on SST-2)
         // is whitened with a larger one first: it costs what the memory plan counts,
-        // where the eigendecomposition below needs about twice that on a GPU.
+        // where the eigendecomposition below needs about twice that on a GPU. The
+        // requested ridge first, whatever its size (none: C itself, once); then 100x
+        // at a time up to the largest.
         const torch::Tensor diagonal = C.diagonal().clone();
-        // The requested ridge first, whatever its size; then 100x at a time up to the largest.
         for (double relative = relativeRidge;; relative *= 100.0) {
             torch::Tensor L, info;
             C.diagonal().add_(relative * meanDiag);  // the same sums as C + ridge * I, without the identity
@@ -96,14 +97,7 @@ torch::Tensor gramSquareRoot(const torch::Tensor& gram, double relativeRidge, bo
                 if (relativeRidgeUsed) *relativeRidgeUsed = relative;
                 return L;
             }
-            if (relative >= kMaxRelativeRidge * 0.9999) break;
-        }
-    } else if (meanDiag > 0.0) {  // no ridge asked for: Cholesky of C itself
-        torch::Tensor L, info;
-        std::tie(L, info) = torch::linalg_cholesky_ex(C);
-        if (info.item<int64_t>() == 0 && torch::isfinite(L).all().item<bool>()) {
-            if (relativeRidgeUsed) *relativeRidgeUsed = 0.0;
-            return L;
+            if (relative <= 0.0 || relative >= kMaxRelativeRidge * 0.9999) break;
         }
     }
     // Rank-deficient or indefinite beyond what the largest ridge repairs: C = Q L Q^T
