@@ -177,9 +177,6 @@ def convergence(rep):
 def figures_of(workbench, session, stem):
     """The session's views as PNGs in docs/results/ (the workbench's own figure export)."""
     targets = {view: ROOT / "docs" / "results" / f"smollm2-{stem}-{view}.png" for view in FIGURES}
-    if "-eps" in session.stem:  # smollm2-ga-<stem>-epsN-sieve
-        suffix = session.stem.split("-eps")[1].split("-")[0]
-        targets = {view: ROOT / "docs" / "results" / f"smollm2-{stem}-eps{suffix}-{view}.png" for view in FIGURES}
     export_views(workbench, session, targets)
     return [t.relative_to(ROOT / "docs") for t in targets.values()]
 
@@ -264,7 +261,7 @@ def main():
                          f"{'patience' if rep['ga'].get('stopped_early') else 'all generations'} |")
         maps.append((name, heatmap(r1), bottlenecks(r1)))
         if not args.no_figures:
-            figures.append((name, figures_of(ROOT / args.build / "app" / "sieve-workbench", s1, stem)))
+            figures.append((name, figures_of(ROOT / args.build / "app" / "sieve-workbench", s1, stem + suffix)))
 
     # What the search keeps on other tasks: the GA best (sieve) scored on each one's evaluation split.
     general = []
