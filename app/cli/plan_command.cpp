@@ -120,8 +120,7 @@ int runPlan(const std::vector<std::string>& args, const CancelToken&) {
     r.shape = modelShapeOf(config, a.get("model"));
     r.devices = planDevices(a, hostBytes);
     r.host = PlanDevice{"host", hostBytes, a.has("host-memory") ? hostBytes * 9 / 10 : host.available};
-    if (r.devices.size() == 1 && r.devices[0].name == "cpu")
-        r.devices[0] = PlanDevice{"cpu", hostBytes, r.host.available};
+    if (hostIsTheDevice(r)) r.devices[0] = PlanDevice{"cpu", hostBytes, r.host.available};
     r.dtype = planDType(a, r.devices);
     r.methods = a.list("methods");
     r.searchMethod = a.get("method");

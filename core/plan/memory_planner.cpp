@@ -93,8 +93,21 @@ struct Sizes {
     int64_t blockGrams = 0;    // one block's four Grams
     int64_t evalTokens = 0;
     std::map<std::string, int64_t> factorsPerBlock;  // per method
-    std::map<std::string, int64_t> workPerBlock;     // per method: the largest matrix's factoring
+    // Per method: the largest matrix's factoring, with LAPACK (a block on the CPU)
+    // and with cuSOLVER (a block on a GPU): a placement list may hold both.
+    struct Work {
+        int64_t cpu = 0, gpu = 0;
+        int64_t on(bool cpuKernels) const { return cpuKernels ? cpu : gpu; }
+    };
+    std::map<std::string, Work> workPerBlock;
 };
+
+// Whether the blocks placed on `device` run on the CPU's kernels (LAPACK, the
+// Gram observer's row blocks) rather than a GPU's: decided per device, since
+// a placement list may mix them (--devices cuda:0,cpu).
+bool runsOnCpu(const PlanDevice& device) {
+    return device.name.rfind("cuda", 0) != 0;
+}
 
 // Peak activations of one block forward over n tokens [B, T] in inference
 // (core/model/attention.cpp, mlp.cpp, block.cpp), and with the Gram observer
@@ -123,10 +136,11 @@ int64_t blockActivationBytes(const Sizes& s, int64_t B, int64_t T, const PlanReq
 
 // Peak of the search phase's evaluation forwards (core/task/evaluator.cpp):
 // block activations, the KV cache and float32 logits of one forward.
-int64_t evaluationBytes(const Sizes& s, const PlanRequest& r, bool onCpu) {
+int64_t evaluationBytes(const Sizes& s, const PlanRequest& r) {
     const int64_t B = r.evaluationRows, T = r.evaluationLength;
     const int64_t logits = B * T * s.V * (s.e + kFloat);
-    return blockActivationBytes(s, B, T, r, false, onCpu) + logits;
+    // Unobserved, a forward's activations are the same on every device's kernels.
+    return blockActivationBytes(s, B, T, r, /*observing=*/false, /*onCpu=*/true) + logits;
 }
 
 int64_t kvCacheBytesPerBlock(const Sizes& s, const PlanRequest& r) {
@@ -135,8 +149,6 @@ int64_t kvCacheBytesPerBlock(const Sizes& s, const PlanRequest& r) {
 
 Sizes sizesOf(const PlanRequest& r) {
     const ModelShape& m = r.shape;
-    const bool onCpu = std::none_of(r.devices.begin(), r.devices.end(),
-                                    [](const auto& d) { return d.name.rfind("cuda", 0) == 0; });
     Sizes s;
     s.e = dtypeBytes(r.dtype);
     s.L = m.layers;
@@ -158,10 +170,12 @@ Sizes sizesOf(const PlanRequest& r) {
     all.push_back(r.searchMethod);
     for (const std::string& method : all) {
         if (s.factorsPerBlock.count(method)) continue;
-        int64_t factors = 0, work = 0;
+        int64_t factors = 0;
+        Sizes::Work work;
         for (const auto& [D, H] : m.matrixShapes()) {
             factors += factorBytesOf(storageOf(method), D, H, r.grid, s.e);
-            work = std::max(work, factorWorkBytes(method, D, H, onCpu));
+            work.cpu = std::max(work.cpu, factorWorkBytes(method, D, H, /*onCpu=*/true));
+            work.gpu = std::max(work.gpu, factorWorkBytes(method, D, H, /*onCpu=*/false));
         }
         s.factorsPerBlock[method] = factors;
         s.workPerBlock[method] = work;
@@ -246,12 +260,15 @@ int64_t dataFactorsPerBlock(const Sizes& s, const PlanRequest& r) {
     return total;
 }
 
-int64_t largestDataWork(const Sizes& s, const PlanRequest& r) {
+// The largest factoring work of the methods that do (`data`) or do not need
+// calibration, on the CPU's or a GPU's kernels.
+int64_t largestWork(const Sizes& s, const PlanRequest& r, bool data, bool cpuKernels) {
     int64_t work = 0;
     for (const std::string& m : r.methods)
-        if (requireMethod(m).needsCalibration) work = std::max(work, s.workPerBlock.at(m));
-    if (requireMethod(r.searchMethod).needsCalibration)
-        work = std::max(work, s.workPerBlock.at(r.searchMethod));
+        if (requireMethod(m).needsCalibration == data)
+            work = std::max(work, s.workPerBlock.at(m).on(cpuKernels));
+    if (requireMethod(r.searchMethod).needsCalibration == data)
+        work = std::max(work, s.workPerBlock.at(r.searchMethod).on(cpuKernels));
     return work;
 }
 
@@ -298,8 +315,7 @@ Evaluation evaluate(const PlanRequest& r, const Sizes& s, const Strategy& strate
     MemoryPlan& plan = result.plan;
     plan.request = r;
     const size_t n = r.devices.size();
-    const bool unified = n == 1 && r.devices.front().name == "cpu";
-    const bool onCpu = unified;
+    const bool unified = hostIsTheDevice(r);
     plan.unified = unified;
     plan.evictAfterSweep = strategy.evict;
     if (!unified) plan.hostFactorMethods = hostMethodsOf(r, strategy.host);
@@ -312,12 +328,25 @@ Evaluation evaluate(const PlanRequest& r, const Sizes& s, const Strategy& strate
     const std::vector<std::string>& heldAtPeak = held.atPeak;
     const int64_t heldOnDevice = held.device;
     const int64_t perBlock = s.blockWeights + heldOnDevice + kvCacheBytesPerBlock(s, r);
-    const int64_t work = std::max(
-        evaluationBytes(s, r, onCpu),
-        blockActivationBytes(s, r.calibrationBatch, r.calibrationLength, r, true, onCpu) + s.blockGrams);
-    std::vector<int64_t> fixed(n, work), available(n);
+    // A block's calibration beside what is held, on each device's kernels: the
+    // Gram pass (activations, the Grams, the batch in flight) and the visit
+    // (the Grams and the largest factoring).
+    struct BlockWork {
+        int64_t pass = 0, visit = 0;
+        int64_t peak() const { return std::max(pass, visit); }
+    };
+    std::vector<BlockWork> blockWork(n);
+    std::vector<int64_t> fixed(n), available(n);
+    for (size_t d = 0; d < n; ++d) {
+        const bool cpuKernels = runsOnCpu(r.devices[d]);
+        const int64_t observed = blockActivationBytes(s, r.calibrationBatch, r.calibrationLength, r,
+                                                      /*observing=*/true, cpuKernels);
+        blockWork[d].pass = observed + s.blockGrams + s.calibTokens * s.H * s.e /*the batch in flight*/;
+        blockWork[d].visit = s.blockGrams + largestWork(s, r, /*data=*/true, cpuKernels);
+        fixed[d] = std::max(evaluationBytes(s, r), observed + s.blockGrams);
+        available[d] = r.devices[d].available;
+    }
     fixed[0] += s.fixedWeights;
-    for (size_t d = 0; d < n; ++d) available[d] = r.devices[d].available;
     plan.blockDevice = placeBlocks(L, perBlock, fixed, available);
     std::vector<int> blocksOn(n, 0);
     for (int d : plan.blockDevice) ++blocksOn[size_t(d)];
@@ -344,22 +373,17 @@ Evaluation evaluate(const PlanRequest& r, const Sizes& s, const Strategy& strate
             (std::find(r.methods.begin(), r.methods.end(), m) != r.methods.end() || m == r.searchMethod))
             dataFactorsOnHost += s.factorsPerBlock.at(m);
     const bool anyData = dataFactors > 0 || requireMethod(r.searchMethod).needsCalibration;
-    const int64_t passPeak =
-        blockActivationBytes(s, r.calibrationBatch, r.calibrationLength, r, true, onCpu) + s.blockGrams +
-        s.calibTokens * s.H * s.e /*the batch in flight*/;
-    const int64_t visitPeak = s.blockGrams + largestDataWork(s, r);
-    const int64_t blockWork = std::max(passPeak, visitPeak);
     // The whole model resident (or, offloaded, one block at a time on device 0).
     bool fitsResident = true;
     for (size_t d = 0; d < n; ++d)
         fitsResident =
             fitsResident && fitsOn(d, deviceWeights(d) + blocksOn[d] * (dataFactors - dataFactorsOnHost) +
-                                          blockWork + s.states);
+                                          blockWork[d].peak() + s.states);
     plan.statesOnHost = !unified && r.allowHostOffload && !fitsResident;
     bool residentWeights = true;
     for (size_t d = 0; d < n; ++d)
-        residentWeights =
-            residentWeights && fitsOn(d, deviceWeights(d) + blockWork + (plan.statesOnHost ? 0 : s.states));
+        residentWeights = residentWeights && fitsOn(d, deviceWeights(d) + blockWork[d].peak() +
+                                                           (plan.statesOnHost ? 0 : s.states));
     plan.offloadBlocks = !unified && r.allowHostOffload && !residentWeights;
     // Offloaded blocks keep every factor in host memory (they go back there).
     const int64_t calibFactorsOnHost = plan.offloadBlocks ? dataFactors : dataFactorsOnHost;
@@ -370,15 +394,15 @@ Evaluation evaluate(const PlanRequest& r, const Sizes& s, const Strategy& strate
         const int64_t states = plan.statesOnHost ? 0 : s.states;
         const int64_t factors = blocksOn[d] * (dataFactors - calibFactorsOnHost);
         const bool runsHere = plan.offloadBlocks ? d == 0 : blocksOn[d] > 0 || d == 0;
-        calibrate.deviceBytes[d] = weights + factors + (runsHere ? states + blockWork : 0);
+        calibrate.deviceBytes[d] = weights + factors + (runsHere ? states + blockWork[d].peak() : 0);
         load.deviceBytes[d] = plan.offloadBlocks ? (d == 0 ? s.fixedWeights : 0) : deviceWeights(d);
-        if (d == 0 || unified)
+        if (d == 0)
             calibrate.parts = {{"weights", weights},
                                {"boundary states", states},
                                {"factors", factors},
                                {"block Grams", s.blockGrams},
-                               {"block activations", passPeak - s.blockGrams},
-                               {"factoring work", visitPeak - s.blockGrams}};
+                               {"block activations", blockWork[d].pass - s.blockGrams},
+                               {"factoring work", blockWork[d].visit - s.blockGrams}};
     }
     if (!anyData) {
         for (size_t d = 0; d < n; ++d) calibrate.deviceBytes[d] = 0;
@@ -395,14 +419,10 @@ Evaluation evaluate(const PlanRequest& r, const Sizes& s, const Strategy& strate
 
     // ---- project: a data-free method's set, factored one matrix at a time ----
     PhasePlan project{"project", std::vector<int64_t>(n, 0), 0, {}, true, ""};
-    int64_t freeWork = 0;
-    for (const std::string& m : r.methods)
-        if (!requireMethod(m).needsCalibration) freeWork = std::max(freeWork, s.workPerBlock.at(m));
-    if (!requireMethod(r.searchMethod).needsCalibration)
-        freeWork = std::max(freeWork, s.workPerBlock.at(r.searchMethod));
+    const bool anyDataFree = largestWork(s, r, /*data=*/false, /*cpuKernels=*/true) > 0;
     // ---- search: sweeps, GA, sensitivity, held-out ----
     PhasePlan search{"search", std::vector<int64_t>(n, 0), 0, {}, true, ""};
-    const int64_t evalWork = evaluationBytes(s, r, onCpu);
+    const int64_t evalWork = evaluationBytes(s, r);
     const int64_t keptGrams = unified && plan.keepGrams ? plan.allGramBytes : 0;
     for (size_t d = 0; d < n; ++d) {
         const int64_t weights = deviceWeights(d);
@@ -415,7 +435,10 @@ Evaluation evaluate(const PlanRequest& r, const Sizes& s, const Strategy& strate
         search.deviceBytes[d] = weights + factors + kv +
                                 (d == 0 ? evalWork : evalWork - s.evalTokens * s.V * (s.e + kFloat)) +
                                 (d == 0 ? keptGrams : 0) + reused;
-        if (freeWork > 0) project.deviceBytes[d] = weights + factors + freeWork + (d == 0 ? keptGrams : 0);
+        if (anyDataFree)
+            project.deviceBytes[d] = weights + factors +
+                                     largestWork(s, r, /*data=*/false, runsOnCpu(r.devices[d])) +
+                                     (d == 0 ? keptGrams : 0);
         if (d == 0) {
             std::string heldText = "factors held (";
             for (size_t i = 0; i < heldAtPeak.size(); ++i) heldText += (i ? ", " : "") + heldAtPeak[i];
@@ -442,11 +465,11 @@ Evaluation evaluate(const PlanRequest& r, const Sizes& s, const Strategy& strate
     }
 
     plan.phases = {load, calibrate};
-    if (freeWork > 0) plan.phases.push_back(project);
+    if (anyDataFree) plan.phases.push_back(project);
     plan.phases.push_back(search);
     for (PhasePlan& p : plan.phases) {
         for (size_t d = 0; d < n; ++d) {
-            const int64_t need = p.deviceBytes[d] + (unified ? 0 : 0);
+            const int64_t need = p.deviceBytes[d];
             if (need > r.devices[d].available && p.fits) {
                 p.fits = false;
                 p.why = "needs " + gib(need) + " on " + r.devices[d].name + ", " +
@@ -506,6 +529,10 @@ bool phaseFits(const MemoryPlan& plan, const std::string& phase) {
     return !p || p->fits;
 }
 
+bool hostIsTheDevice(const PlanRequest& r) {
+    return r.devices.size() == 1 && r.devices.front().name == "cpu";
+}
+
 MemoryPlan planMemory(const PlanRequest& requestIn) {
     PlanRequest r = requestIn;
     if (r.devices.empty()) throw InputError("memory plan: no device to plan for");
@@ -535,9 +562,7 @@ MemoryPlan planMemory(const PlanRequest& requestIn) {
         {false, Host::None}, {true, Host::None}, {true, Host::OtherMethods}, {true, Host::All}};
     Evaluation last;
     for (const Strategy& strategy : strategies) {
-        if (strategy.host != Host::None &&
-            (!r.allowHostOffload || (r.devices.size() == 1 && r.devices[0].name == "cpu")))
-            continue;
+        if (strategy.host != Host::None && (!r.allowHostOffload || hostIsTheDevice(r))) continue;
         Evaluation e = evaluate(r, s, strategy);
         if (e.plan.fits) return e.plan;
         last = std::move(e);

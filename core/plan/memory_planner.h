@@ -24,6 +24,10 @@ int64_t dtypeBytes(DType dtype);
 // without devices, a shape with no layers or an unknown method.
 MemoryPlan planMemory(const PlanRequest& request);
 
+// A single "cpu" device: host memory is the device's memory, so there is no
+// separate host column and nothing to offload to.
+bool hostIsTheDevice(const PlanRequest& request);
+
 // What the planner keeps free on each GPU for the CUDA context, cuBLAS
 // workspaces and allocator fragmentation: available = capacity - reserve.
 int64_t gpuReserveBytes(int64_t capacity);

@@ -154,6 +154,37 @@ private Q_SLOTS:
         }
     }
 
+    void kernelTermsFollowEachDevice() {
+        // A block's calibration work depends on whose kernels run it: LAPACK and
+        // the Gram observer's row blocks on the CPU, cuSOLVER and whole products
+        // on a GPU. A placement list decides it per device, so the first device's
+        // parts match that device planned alone, whatever else is in the list.
+        auto part = [](const MemoryPlan& plan, const std::string& name) {
+            for (const auto& [p, bytes] : plan.phase("calibrate")->parts)
+                if (p == name) return bytes;
+            return int64_t(-1);
+        };
+        const PlanDevice cpu{"cpu", int64_t(2000e9), int64_t(1800e9)};
+        const int64_t h200 = int64_t(141e9);
+        auto gpu = [&](int g) {
+            return PlanDevice{"cuda:" + std::to_string(g), h200, h200 - gpuReserveBytes(h200)};
+        };
+        auto planOn = [&](std::vector<PlanDevice> devices) {
+            PlanRequest r = paperRequest("llama-3.1-8b", 1);
+            r.devices = std::move(devices);
+            return planMemory(r);
+        };
+        const MemoryPlan cpuAlone = planOn({cpu}), gpuAlone = planOn({gpu(0)});
+        for (const char* name : {"block activations", "factoring work"}) {
+            QVERIFY(part(cpuAlone, name) > 0);
+            QVERIFY2(part(cpuAlone, name) != part(gpuAlone, name), name);  // the test can tell them apart
+            QCOMPARE(part(planOn({cpu, cpu}), name), part(cpuAlone, name));
+            QCOMPARE(part(planOn({cpu, gpu(0)}), name), part(cpuAlone, name));
+            QCOMPARE(part(planOn({gpu(0), cpu}), name), part(gpuAlone, name));
+            QCOMPARE(part(planOn({gpu(0), gpu(1)}), name), part(gpuAlone, name));
+        }
+    }
+
     void refusalNamesPhaseMemoryAndChanges() {
         PlanRequest r = paperRequest("llama-3.1-8b", 1);
         r.dtype = DType::Float32;
