@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "core/calibration/calibration_data.h"
+#include "core/calibration/gram_blocks.h"
 #include "core/common/error.h"
 
 namespace sieve {
@@ -71,7 +72,7 @@ void GramAccumulator::add(int layer, InputSite site, const torch::Tensor& x) {
     const compat::AllowTf32 tf32(x.is_cuda() && !useDouble &&
                                  (x.scalar_type() == torch::kBFloat16 || x.scalar_type() == torch::kHalf));
     const int64_t H = x.size(1);
-    const int64_t blocks = blockCount(H, x.is_cpu());
+    const int64_t blocks = gramBlockCount(H, x.is_cpu());
     if (blocks == 1) {
         if (useDouble)
             C.addmm_(xp.t(), xp);
@@ -94,16 +95,9 @@ bool GramAccumulator::has(int layer, InputSite site) const {
     return grams_[index(layer, site)].defined();
 }
 
-int64_t GramAccumulator::blockCount(int64_t H, bool onCpu) {
-    // GPUs want large products: blocks of >= 2048 columns, at most 4 (5/8 of
-    // the full square's work for 4). Not measured on a GPU yet.
-    if (!onCpu) return std::min<int64_t>(4, std::max<int64_t>(1, H / 2048));
-    return std::min<int64_t>(8, std::max<int64_t>(1, H / 128));
-}
-
 torch::Tensor GramAccumulator::symmetrized(const torch::Tensor& lowerBlocks) {
     if (!lowerBlocks.defined()) return {};
-    if (blockCount(lowerBlocks.size(0), lowerBlocks.is_cpu()) == 1) return lowerBlocks.clone();
+    if (gramBlockCount(lowerBlocks.size(0), lowerBlocks.is_cpu()) == 1) return lowerBlocks.clone();
     return lowerBlocks.tril() + lowerBlocks.tril(-1).t();
 }
 
@@ -118,7 +112,7 @@ int64_t GramAccumulator::tokens(int layer, InputSite site) const {
 void GramAccumulator::mirrorInPlace(torch::Tensor& C) {
     if (!C.defined()) return;
     const int64_t H = C.size(0);
-    const int64_t blocks = blockCount(H, C.is_cpu());
+    const int64_t blocks = gramBlockCount(H, C.is_cpu());
     if (blocks == 1) return;
     // Copy each block row left of the diagonal into the block column above
     // it, and each diagonal block's lower triangle over its upper one, one

@@ -61,13 +61,11 @@ private:
 
     int layers_ = 0;
     GramProductPrecision precision_ = GramProductPrecision::Auto;
-    // How many column blocks the lower block triangle of an [H, H] sum has (1 = the full square).
-    static int64_t blockCount(int64_t H, bool onCpu);
     static torch::Tensor symmetrized(const torch::Tensor& lowerBlocks);
     // Completes a lower-block-triangle sum to the full symmetric matrix.
     static void mirrorInPlace(torch::Tensor& C);
 
-    std::vector<torch::Tensor> grams_;  // layers * kSites; lower block triangle (see blockCount)
+    std::vector<torch::Tensor> grams_;  // layers * kSites; lower block triangle (see gram_blocks.h)
     std::vector<int64_t> tokens_;       // layers * kSites
 };
 

@@ -6,6 +6,7 @@
 #include <map>
 #include <set>
 
+#include "core/calibration/gram_blocks.h"
 #include "core/common/error.h"
 #include "core/types/matrix_info.h"
 #include "core/types/method_registry.h"
@@ -126,9 +127,9 @@ int64_t blockActivationBytes(const Sizes& s, int64_t B, int64_t T, const PlanReq
     int64_t mlp = n * s.H * e + 2 * n * s.I * e;
     if (observing) {
         // The observed [n, I] input in float32 and the product x^T x before it
-        // is added to the float64 sum: whole on a GPU, one block row of
-        // at most 8 (I/8 rows) on the CPU.
-        const int64_t rows = onCpu ? (s.I + 7) / 8 : s.I;
+        // is added to the float64 sum, one block row at a time (gram_blocks.h:
+        // up to 4 on a GPU, 8 on the CPU).
+        const int64_t rows = gramBlockRows(s.I, onCpu);
         mlp += n * s.I * fp32Copy + n * s.I + rows * s.I * (kFloat + kDouble);
     }
     return stream + std::max(attention, mlp);
