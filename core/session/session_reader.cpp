@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstdio>
 
 #include "core/common/error.h"
 #include "core/session/hdf5_io.h"
@@ -47,6 +48,27 @@ int intIn(const H5::H5Object& object, const std::string& name, int64_t low, int6
     return int(value);
 }
 
+// Pruning levels (fractions removed) must lie in [0, 1]: the report and the
+// window turn them into ranks and sizes (a level of inf has no rank).
+double checkedLevel(double level, const std::string& what) {
+    if (!(level >= 0.0 && level <= 1.0)) {
+        char text[64];
+        std::snprintf(text, sizeof text, "%g", level);
+        throw LayoutError(what + " = " + text + " is not a pruning level (a fraction in [0, 1])");
+    }
+    return level;
+}
+std::vector<double> checkedLevels(std::vector<double> levels, const std::string& what) {
+    for (size_t i = 0; i < levels.size(); ++i) checkedLevel(levels[i], what + "[" + std::to_string(i) + "]");
+    return levels;
+}
+double levelScalar(const H5::Group& group, const std::string& name) {
+    return checkedLevel(h5::readScalar<double>(group, name), where(group, name));
+}
+std::vector<double> levelArray(const H5::Group& group, const std::string& name) {
+    return checkedLevels(h5::readArray<double>(group, name, 1), where(group, name));
+}
+
 std::vector<int> widen(const std::vector<int16_t>& genes) {
     return std::vector<int>(genes.begin(), genes.end());
 }
@@ -60,7 +82,7 @@ Provenance readProvenance(const H5::Group& root) {
     p.dtype = h5::stringAttr(g, "dtype");
     p.eps = h5::doubleAttr(g, "eps");
     p.methods = h5::stringsAttr(g, "methods");
-    p.levelGrid = h5::doublesAttr(g, "level_grid");
+    p.levelGrid = checkedLevels(h5::doublesAttr(g, "level_grid"), h5::objectPath(g) + "@level_grid");
     p.created = h5::stringAttr(g, "created");
     p.modified = h5::stringAttr(g, "modified");
     H5::Group seeds = h5::openGroup(g, "seeds");
@@ -168,11 +190,11 @@ CalibrationRecord readCalibration(const H5::Group& g, const SessionLoadOptions& 
 // /uniform/<method>/int8 (absent in sessions without an 8-bit sweep).
 Int8Curve readInt8Curve(const H5::Group& g) {
     Int8Curve c;
-    const std::vector<double> level = h5::readArray<double>(g, "level", 1);
+    const std::vector<double> level = levelArray(g, "level");
     const std::vector<double> accuracy = readLength<double>(g, "accuracy", level.size());
     const std::vector<double> removed = readLength<double>(g, "removed_fraction", level.size());
     for (size_t i = 0; i < level.size(); ++i) c.points.push_back({level[i], accuracy[i], removed[i]});
-    c.bestLevel = h5::readScalar<double>(g, "best_level");
+    c.bestLevel = levelScalar(g, "best_level");
     c.bestAccuracy = h5::readScalar<double>(g, "best_accuracy");
     c.bestRemovedFraction = h5::readScalar<double>(g, "best_removed_fraction");
     return c;
@@ -184,11 +206,11 @@ std::vector<UniformResult> readUniform(const H5::Group& g) {
         H5::Group m = h5::openGroup(g, method);
         UniformResult r;
         r.method = h5::stringAttr(m, "method");
-        const std::vector<double> level = h5::readArray<double>(m, "level", 1);
+        const std::vector<double> level = levelArray(m, "level");
         const std::vector<double> accuracy = readLength<double>(m, "accuracy", level.size());
         const std::vector<double> removed = readLength<double>(m, "removed_fraction", level.size());
         for (size_t i = 0; i < level.size(); ++i) r.points.push_back({level[i], accuracy[i], removed[i]});
-        r.bestLevel = h5::readScalar<double>(m, "best_level");
+        r.bestLevel = levelScalar(m, "best_level");
         r.bestAccuracy = h5::readScalar<double>(m, "best_accuracy");
         r.bestRemovedFraction = h5::readScalar<double>(m, "best_removed_fraction");
         if (h5::hasChild(m, kInt8)) r.int8 = readInt8Curve(h5::openGroup(m, kInt8));
@@ -346,7 +368,7 @@ std::vector<SensitivityResult> readSensitivity(const H5::Group& g, size_t matric
         H5::Group m = h5::openGroup(g, method);
         SensitivityResult r;
         r.method = h5::stringAttr(m, "method");
-        r.level = h5::readScalar<double>(m, "level");
+        r.level = levelScalar(m, "level");
         r.accuracy = readLength<double>(m, "accuracy", matrices);
         r.drop = readLength<double>(m, "drop", matrices);
         const std::vector<int32_t> ranking = h5::readArray<int32_t>(m, "ranking", 1);
@@ -419,7 +441,8 @@ std::vector<LoraRun> readLora(const H5::Group& g) {
         LoraRun r;
         r.source = h5::stringAttr(run, "source");
         r.method = h5::stringAttr(run, "method");
-        r.level = h5::doubleAttr(run, "level");
+        r.level = h5::doubleAttr(run, "level");  // -1: the GA best
+        if (r.level != -1.0) checkedLevel(r.level, h5::objectPath(run) + "@level");
         r.removedFraction = h5::doubleAttr(run, "removed_fraction");
         // Added after /lora itself (5787f4a wrote runs without it): absent = float factors.
         r.int8Factors = h5::hasAttr(run, "int8_factors") && h5::boolAttr(run, "int8_factors");

@@ -33,9 +33,13 @@ InputSite inputSiteOf(MatrixType t) {
 }
 
 int64_t rankForLevel(int64_t rows, int64_t cols, double level) {
-    if (level <= 0.0) return std::min(rows, cols);
+    const int64_t full = std::min(rows, cols);
+    if (level <= 0.0) return full;
     const double r = std::floor((1.0 - level) * double(rows) * double(cols) / double(rows + cols) + 1e-9);
-    return std::max<int64_t>(1, std::min<int64_t>(static_cast<int64_t>(r), std::min(rows, cols)));
+    // Clamped as a double: a level past 1, inf or NaN (a damaged file) gives a
+    // rank outside int64_t's range, whose conversion is undefined.
+    if (!(r >= 1.0)) return 1;
+    return r >= double(full) ? full : static_cast<int64_t>(r);
 }
 
 double fractionOfAllParams(double fractionOfPrunable, const ModelSummary& model) {

@@ -32,7 +32,8 @@ struct MatrixInfo {
 };
 
 // Rank kept at pruning level p (fraction of the matrix's parameters removed):
-// r = floor((1 - p) D H / (D + H)), at least 1 unless p == 1.
+// r = floor((1 - p) D H / (D + H)), at most min(D, H) and at least 1 for any
+// p > 0 (also past 1, inf or NaN, as a damaged file may hold).
 int64_t rankForLevel(int64_t rows, int64_t cols, double level);
 // Parameters of the factorized map B (D x r) A (r x H), or D*H when dense (p == 0).
 int64_t paramsAtLevel(int64_t rows, int64_t cols, double level);

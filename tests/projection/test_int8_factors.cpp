@@ -5,7 +5,9 @@
 // ProjectionSet applies 8-bit slices to live PrunableLinears and back.
 #include <QtTest/QtTest>
 
+#include <cmath>
 #include <fstream>
+#include <limits>
 #include <nlohmann/json.hpp>
 
 #include "core/common/error.h"
@@ -246,6 +248,19 @@ private Q_SLOTS:
                     set.factorization(int(i)).factorsAt(levels[i]).second.data_ptr());
         set.restoreDense();
         for (PrunableLinear* l : linears) QVERIFY(l->isDense());
+    }
+
+    // Every double is a level rankForLevel answers for, in [1, min(D, H)]: a
+    // damaged session's inf reached an undefined conversion to int64_t (UBSan).
+    void rankOfAnyLevelIsInRange() {
+        const double inf = std::numeric_limits<double>::infinity();
+        QCOMPARE(rankForLevel(100, 60, 0.5), int64_t(18));  // floor(0.5 * 6000 / 160)
+        for (double level : {1.0, 1.5, 1e300, inf, std::nan("")})
+            QCOMPARE(rankForLevel(100, 60, level), int64_t(1));
+        for (double level : {0.0, -0.5, -inf}) QCOMPARE(rankForLevel(100, 60, level), int64_t(60));
+        ModelSummary m;
+        m.matrices = {MatrixInfo{"a", 0, MatrixType::Q, 100, 60, false}};
+        QVERIFY(std::isfinite(int8SizeFraction(m, inf)));
     }
 
     // The memory a level takes with 8-bit factors (the report's "8-bit size").

@@ -21,8 +21,10 @@
 #include <QtTest>
 
 #include <climits>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <random>
 
 #include "core/common/error.h"
@@ -115,6 +117,24 @@ void setElement(H5::H5File& file, const std::string& dataset, hsize_t index, int
     ds.read(values.data(), H5::PredType::NATIVE_INT64);
     values.at(index) = value;
     ds.write(values.data(), H5::PredType::NATIVE_INT64);
+}
+
+void setDoubleElement(H5::H5File& file, const std::string& dataset, hsize_t index, double value) {
+    H5::DataSet ds = file.openDataSet(dataset);
+    std::vector<double> values(static_cast<size_t>(ds.getSpace().getSimpleExtentNpoints()));
+    ds.read(values.data(), H5::PredType::NATIVE_DOUBLE);
+    values.at(index) = value;
+    ds.write(values.data(), H5::PredType::NATIVE_DOUBLE);
+}
+
+void setDoubleArrayAttributeElement(H5::H5File& file, const std::string& group, const std::string& name,
+                                    hsize_t index, double value) {
+    H5::Group g = file.openGroup(group);
+    H5::Attribute attribute = g.openAttribute(name);
+    std::vector<double> values(static_cast<size_t>(attribute.getSpace().getSimpleExtentNpoints()));
+    attribute.read(H5::PredType::NATIVE_DOUBLE, values.data());
+    values.at(index) = value;
+    attribute.write(H5::PredType::NATIVE_DOUBLE, values.data());
 }
 
 void setIntAttribute(H5::H5File& file, const std::string& object, const std::string& name, int64_t value) {
@@ -305,6 +325,40 @@ private Q_SLOTS:
                                 value);
         });
         expectFormatError(file, {"damaged session", mention});
+    }
+
+    // Levels are fractions removed; the report and the window turn them into
+    // ranks and 8-bit sizes. A level of inf reached an undefined double-to-int
+    // conversion in the report (found by the sanitizer job's session corpus).
+    void nonLevelsAreRefused_data() {
+        QTest::addColumn<QString>("where");
+        QTest::addColumn<double>("value");
+        const double inf = std::numeric_limits<double>::infinity();
+        QTest::newRow("uniform level inf") << "uniform-level" << inf;
+        QTest::newRow("uniform best level NaN") << "uniform-best" << std::nan("");
+        QTest::newRow("8-bit best level inf") << "int8-best" << inf;
+        QTest::newRow("8-bit level -0.5") << "int8-level" << -0.5;
+        QTest::newRow("level grid 1.5") << "grid" << 1.5;
+        QTest::newRow("sensitivity level -inf") << "sensitivity" << -inf;
+    }
+    void nonLevelsAreRefused() {
+        QFETCH(QString, where);
+        QFETCH(double, value);
+        const std::string file = path("levels.h5");
+        const SessionData data = sampleSession(6, {3, 4, 3, true, true});
+        SessionFile::save(file, data);
+        const std::string uniform = "/uniform/" + data.uniform.front().method;  // the one with an 8-bit curve
+        QVERIFY(data.uniform.front().int8.has_value());
+        editAndSeal(file, [&](H5::H5File& h5) {
+            if (where == "uniform-level") setDoubleElement(h5, uniform + "/level", 1, value);
+            if (where == "uniform-best") setDoubleElement(h5, uniform + "/best_level", 0, value);
+            if (where == "int8-best") setDoubleElement(h5, uniform + "/int8/best_level", 0, value);
+            if (where == "int8-level") setDoubleElement(h5, uniform + "/int8/level", 2, value);
+            if (where == "grid") setDoubleArrayAttributeElement(h5, "/provenance", "level_grid", 3, value);
+            if (where == "sensitivity")
+                setDoubleElement(h5, "/sensitivity/" + data.sensitivity.front().method + "/level", 0, value);
+        });
+        expectFormatError(file, {"damaged session", "is not a pruning level"});
     }
 
     // ---- F3: damage no checksum vouches for --------------------------------------------------
