@@ -195,13 +195,22 @@ int runPlan(const std::vector<std::string>& args, const CancelToken&) {
                 if (bytes > 0) std::printf(" %s %s;", what.c_str(), gib(bytes).c_str());
             std::printf("\n");
         }
-    const std::string deviceText =
-        std::to_string(r.devices.size()) + " x " +
-        (r.devices.front().name == "cpu" ? std::string("CPU ") + gib(r.devices.front().capacity) : [&] {
-            char t[32];
-            std::snprintf(t, sizeof t, "%.0f GB", double(r.devices.front().capacity) / 1e9);
-            return std::string(t);
-        }());
+    // "4 x 141 GB", or per kind in placement order for a mixed list ("1 x 20 GB + 1 x CPU 186.3 GiB").
+    std::vector<std::pair<std::string, int>> kinds;
+    for (const PlanDevice& d : r.devices) {
+        char t[48];
+        if (d.name == "cpu")
+            std::snprintf(t, sizeof t, "CPU %s", gib(d.capacity).c_str());
+        else
+            std::snprintf(t, sizeof t, "%.0f GB", double(d.capacity) / 1e9);
+        if (kinds.empty() || kinds.back().first != t)
+            kinds.emplace_back(t, 1);
+        else
+            ++kinds.back().second;
+    }
+    std::string deviceText;
+    for (const auto& [what, count] : kinds)
+        deviceText += (deviceText.empty() ? "" : " + ") + std::to_string(count) + " x " + what;
     const bool calibrationFits = phaseFits(plan, "load") && phaseFits(plan, "calibrate");
     std::printf("fits on %s: %s", deviceText.c_str(), plan.fits ? "yes" : "no");
     if (!plan.fits && calibrationFits && plan.offloadBlocks)

@@ -67,6 +67,20 @@ private Q_SLOTS:
         QVERIFY(r.out.contains("--help"));
     }
 
+    // `sieve plan` for devices this machine may not have (--device-memory): the
+    // last line names each kind of device in placement order, a mixed list too.
+    void planNamesEachKindOfDevice() {
+        const QString config = QStringLiteral(SIEVE_SOURCE_DIR "/resources/configs/llama-3.1-8b");
+        const QStringList base{"plan",    "--model", config,          "--methods", "sieve",
+                               "--dtype", "bf16",    "--host-memory", "200"};
+        Result r = runSieve(base + QStringList{"--devices", "cuda:0,cuda:1", "--device-memory", "141"});
+        QCOMPARE(r.code, 0);
+        QVERIFY2(r.out.contains("fits on 2 x 141 GB: yes"), qPrintable(r.out));
+        r = runSieve(base + QStringList{"--devices", "cuda:0,cpu", "--device-memory", "20"});
+        QCOMPARE(r.code, 0);
+        QVERIFY2(r.out.contains("fits on 1 x 20 GB + 1 x CPU 186.3 GiB: yes"), qPrintable(r.out));
+    }
+
     // The allocator is chosen at link time; --version says which one malloc
     // really is (a link order that let libc's malloc win would show here).
     void versionNamesTheAllocatorTheBuildLinked() {
