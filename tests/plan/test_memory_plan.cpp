@@ -225,11 +225,7 @@ private Q_SLOTS:
     }
 
     void predictionMatchesMeasuredPeak_data() {
-        QTest::addColumn<int>("hidden");
-        QTest::addColumn<int>("layers");
-        QTest::addColumn<int>("dtype");
-        QTest::addColumn<int>("sequences");
-        QTest::addColumn<QString>("methods");
+        addPeakColumns();
         // Small enough for a shared 2-core machine (seconds each), large enough
         // that the Grams and the factoring dominate the libraries' own buffers.
         QTest::newRow("hidden 384, 3 layers, float32") << 384 << 3 << int(DType::Float32) << 16 << "sieve";
@@ -237,24 +233,13 @@ private Q_SLOTS:
             << 512 << 2 << int(DType::BFloat16) << 16 << "sieve,input-pca";
         QTest::newRow("hidden 640, 2 layers, float32") << 640 << 2 << int(DType::Float32) << 8 << "sieve";
     }
-    void predictionMatchesMeasuredPeak() {
-        QFETCH(int, hidden);
-        QFETCH(int, layers);
-        QFETCH(int, dtype);
-        QFETCH(int, sequences);
-        QFETCH(QString, methods);
-        checkPredictionAgainstPeak("cpu", hidden, layers, DType(dtype), sequences, methods);
-    }
+    void predictionMatchesMeasuredPeak() { checkCurrentRowAgainstPeak("cpu"); }
 
     // The same on a GPU, torch's peak allocated bytes against the plan (which counts
     // cuSOLVER's copies and workspaces there): the GPU check runs it on its H200; here,
     // without CUDA, it is skipped. Wider models: the float64 factoring must dominate.
     void predictionMatchesMeasuredPeakOnCuda_data() {
-        QTest::addColumn<int>("hidden");
-        QTest::addColumn<int>("layers");
-        QTest::addColumn<int>("dtype");
-        QTest::addColumn<int>("sequences");
-        QTest::addColumn<QString>("methods");
+        addPeakColumns();
         QTest::newRow("hidden 1024, 4 layers, bfloat16")
             << 1024 << 4 << int(DType::BFloat16) << 64 << "sieve";
         QTest::newRow("hidden 2048, 3 layers, bfloat16")
@@ -264,15 +249,27 @@ private Q_SLOTS:
     }
     void predictionMatchesMeasuredPeakOnCuda() {
         if (!compat::cudaAvailable()) QSKIP("no CUDA device: the GPU check runs this");
+        checkCurrentRowAgainstPeak("cuda:0");
+    }
+
+private:
+    // The columns of both peak tests' rows: a random model's shape and what runs on it.
+    static void addPeakColumns() {
+        QTest::addColumn<int>("hidden");
+        QTest::addColumn<int>("layers");
+        QTest::addColumn<int>("dtype");
+        QTest::addColumn<int>("sequences");
+        QTest::addColumn<QString>("methods");
+    }
+    // The current row's model on `device`: the plan's calibrate peak against the measured one.
+    static void checkCurrentRowAgainstPeak(const std::string& device) {
         QFETCH(int, hidden);
         QFETCH(int, layers);
         QFETCH(int, dtype);
         QFETCH(int, sequences);
         QFETCH(QString, methods);
-        checkPredictionAgainstPeak("cuda:0", hidden, layers, DType(dtype), sequences, methods);
+        checkPredictionAgainstPeak(device, hidden, layers, DType(dtype), sequences, methods);
     }
-
-private:
     static void checkPredictionAgainstPeak(const std::string& device, int hidden, int layers, DType dtype,
                                            int sequences, const QString& methods) {
         ModelConfig c;
