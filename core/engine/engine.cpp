@@ -25,6 +25,7 @@
 #include "core/model/model_shape.h"
 #include "core/plan/memory_planner.h"
 #include "core/projection/factor_store.h"
+#include "core/projection/projection_method.h"
 #include "core/projection/projection_set.h"
 #include "core/recovery/lora.h"
 #include "core/recovery/peft_adapter.h"
@@ -46,6 +47,14 @@ namespace fs = std::filesystem;
 namespace sieve {
 
 namespace {
+
+// A relative ridge as the log writes it ("1e-04"): from the constant, so the
+// message cannot drift from the rule.
+std::string ridgeText(double relative) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.0e", relative);
+    return text;
+}
 
 // The files whose bytes define a model: what the session's hash covers.
 std::vector<std::string> weightFilesOf(const std::string& path) {
@@ -455,8 +464,9 @@ struct Engine::Impl {
                     std::to_string(set.matrixCount()) + " matrices (" + names +
                     ") have a Gram matrix singular at the requested ridge (their inputs span fewer "
                     "directions than they have features: few distinct tokens, dead channels, rounding "
-                    "under outlier channels): whitened with the ridge raised up to 1e-4 of its mean "
-                    "diagonal, or by an eigen-decomposition where that did not do");
+                    "under outlier channels): whitened with the ridge raised up to " +
+                    ridgeText(projection_detail::kMaxRelativeRidge) +
+                    " of its mean diagonal, or by an eigen-decomposition where that did not do");
             }
             store.insert(name, s.grid, std::move(set));
         }

@@ -137,6 +137,9 @@ private Q_SLOTS:
         // Its texts use few distinct tokens: some Grams are singular, and the run says so.
         QVERIFY2(float32_.log.find("have a Gram matrix singular at the requested ridge") != std::string::npos,
                  float32_.log.c_str());
+        // ... and names the projection's largest ridge (kMaxRelativeRidge, written from the constant).
+        QVERIFY2(float32_.log.find("ridge raised up to 1e-04 of its mean diagonal") != std::string::npos,
+                 float32_.log.c_str());
     }
 
     void factorStoreReportsItsCostAndHitRate() {
