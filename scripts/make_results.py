@@ -153,15 +153,27 @@ READING = """## Reading the tables (run of 2026-12-04)
 """
 
 
+def stories_model(args):
+    """--stories, else stories260K.bin fetched from its public source (scripts/fetch-models.sh)."""
+    if args.stories:
+        return pathlib.Path(args.stories)
+    fetched = subprocess.run(["bash", str(ROOT / "scripts" / "fetch-models.sh"), "--stories"],
+                             stdout=subprocess.PIPE, text=True)
+    if fetched.returncode != 0:
+        sys.exit("make_results.py: stories260K could not be fetched (its message is above); "
+                 "pass --stories stories260K.bin (tok512.bin beside it)")
+    return pathlib.Path(fetched.stdout.strip())
+
+
 def tasks(args):
     """(name, model name, model path, task file, held-out fraction, sequential)."""
     demo = ROOT / "resources" / "demo"
     out = [(f"demo/{f.stem}", "demo", demo, f, 0.5, True)
            for f in sorted((demo / "tasks").glob("*.jsonl")) if f.stem != "mixed"]
-    stories = pathlib.Path(args.stories) if args.stories else ROOT.parent / "shared" / "models" / "stories260K" / \
-        "stories260K.bin"
-    out.append(("stories260K/next-token", "stories260K", stories,
-                ROOT / "resources" / "stories260k" / "stories-next-token.jsonl", 0.5, True))
+    name = "stories260K/next-token"
+    if not args.only or args.only in name:
+        out.append((name, "stories260K", stories_model(args),
+                    ROOT / "resources" / "stories260k" / "stories-next-token.jsonl", 0.5, True))
     real = sorted(f for f in (ROOT / "resources" / "tasks").glob("*.jsonl") if not f.name.endswith(".calibration.jsonl"))
     for model_name, model in (("SmolLM2-135M-Instruct", args.smollm), ("stories260K", args.stories)):
         if model:
@@ -379,7 +391,8 @@ def main():
     ap.add_argument("--smollm", help="SmolLM2-135M-Instruct GGUF (scripts/fetch-models.sh): run the real tasks on it")
     ap.add_argument("--smollm-uniform", help="SmolLM2-135M-Instruct GGUF: every method's uniform sweep (8-bit "
                     "factors too) and LoRA on SST-2, ARC-Easy and boolean_expressions, no GA")
-    ap.add_argument("--stories", help="stories260K.bin: also run the real tasks on it")
+    ap.add_argument("--stories", help="stories260K.bin (tok512.bin beside it): also run the real tasks on it "
+                    "(without it, its next-token task runs on scripts/fetch-models.sh --stories)")
     ap.add_argument("--sequential", action="store_true", help="sieve-sequential on the real tasks too")
     ap.add_argument("--figures", action="store_true", help="heatmap PNGs of the real-model sessions")
     args = ap.parse_args()
