@@ -319,7 +319,8 @@ def main():
              f"eps {100 * EPS:g} %, {how}); the sessions took {total:.0f} min in all on this machine "
              f"({os.cpu_count()} cores). The model is read from its published GGUF, whose weights are 4-bit "
              "quantized upstream (Q4_1) and dequantized on load. The uniform sweeps of every method, the "
-             "8-bit factors and LoRA are in [results.md](results.md)." +
+             "8-bit factors and LoRA are in [results.md](results.md); `bash scripts/make_all_results.sh` "
+             "regenerates every results page in one command." +
              ("" if default_eps else " LoRA recovery and the scores on other tasks are those of the eps 5 % "
               "results, in [results-smollm2-ga.md](results-smollm2-ga.md)."), "",
              "## How much the search removes", "",
