@@ -17,7 +17,8 @@ generations), per task:
              make_results.GENERALISE (one process)
 Under mpirun, one rank per core with one thread each, when the build has MPI
 (rank 0 takes the node's cores while the others wait); else one process.
-The figures are the workbench's own export (sieve-workbench --screenshots).
+The figures are the workbench's own export (sieve-workbench --screenshots); the
+reading under the tables is written from the reports by smollm2_ga_reading.py.
 docs/results.md (scripts/make_results.py) has the uniform sweeps of every
 method; this is the part that takes hours on a 2-core machine.
 
@@ -41,6 +42,7 @@ import sys
 import time
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+from smollm2_ga_reading import reading  # noqa: E402
 from make_results import (GENERALISATION_HEADER, GENERALISE, HELD_OUT, HELD_OUT_BBH, LORA,  # noqa: E402
                           LORA_HEADER, ROOT, ci, export_views, generalisation_row, heatmap, held_out_of,
                           lora_recovery, report, resolution_text, result_rows, scored_elsewhere)
@@ -48,118 +50,6 @@ from make_results import (GENERALISATION_HEADER, GENERALISE, HELD_OUT, HELD_OUT_
 GA = ["--population", "24", "--generations", "15"]
 DEFAULT_EPS = 0.05
 FIGURES = ["ga_convergence", "pruning_heatmap", "bottlenecks", "accuracy_vs_pruning"]
-
-# Both pages' sessions predate the raised ridge (6f2b299): said on each.
-RIDGE_NOTE = """- **Made before the raised ridge** (commit 6f2b299, later the same day):
-  three Gram matrices are singular at the requested ridge (1e-10 of the
-  mean diagonal): SST-2's layer-11 down_proj, ARC-Easy's layer-11 down_proj
-  and layer-18 o_proj. These sessions whitened them by the
-  eigen-decomposition; the engine now retries Cholesky with the ridge
-  raised to 1e-4 (the down_proj) and 1e-6 (the o_proj). Rerun afterwards
-  ([results.md](results.md), 2026-12-04), SST-2's uniform sieve sweep kept
-  its optimum (level 0.1: 0.766 on the search examples, 0.787 against the
-  dense 0.781 held out), and its other levels moved by up to 5 of the 218
-  search sentences (level 0.6). The GA searches were not rerun (about 5
-  hours on 2 cores): their chromosomes would differ in detail, by how much
-  was not measured.
-"""
-# Written by hand for the run of 2026-12-04; nothing in it is computed.
-# Re-read it when the tables change.
-READING = """## Reading the tables (runs of 2026-12-04)
-
-- **The search removes what a uniform level cannot**: on SST-2 21.2 % of
-  the prunable parameters (16.8 % of all) against the uniform optimum's
-  10.0 %; on ARC-Easy 11.7 % (9.2 % of all) where no uniform level stays
-  within eps (already 10 % everywhere costs too much). Both searches were
-  still creeping up when the default 15 generations ended them.
-- **Held out, the GA bests stay within the budget, not at the dense
-  accuracy**: SST-2 0.754 against 0.780 (654 sentences, 55 lost / 38
-  gained, McNemar p = 0.10); ARC-Easy 0.498 against 0.523 (600 questions,
-  -4.8 %, 53 / 38, p = 0.14). The search examples resolve 7.5 % (SST-2)
-  and 12.5 % (ARC-Easy), not 5 %: the search chooses among chromosomes whose
-  differences are partly noise, and keeps a little of it.
-- **The projections matter more than the search**: with weight SVD (the
-  same rank cut without data) the GA finds 2.7 % (SST-2) and 2.5 %
-  (ARC-Easy), a fifth to an eighth of what it finds with LLM-Sieve, and on
-  ARC-Easy its best loses more held out (0.483, p = 0.05).
-- **The bottlenecks are the same for both tasks**: alone at 90 %, layer
-  0's up_proj and down_proj cost 0.14 / 0.11 (SST-2) and 0.20 / 0.19
-  (ARC-Easy) of accuracy, far more than any other matrix; the GA bests keep
-  them lightly pruned.
-- **LoRA recovers more than the pruning cost** (fine-tuning on the task's
-  calibration split, so it also adapts the model to the task): SST-2's GA
-  best goes from 0.757 to 0.810 held out, ARC-Easy's from 0.497 to 0.620,
-  above the dense 0.523. LoRA's "before" differs from the search's held-out
-  score by 2 and 1 examples: LoRA ran on both cores, the search on one, and
-  bfloat16 forwards differ in the last bits with the thread count
-  (docs/benchmarks.md, MPI).
-- **What one search removed, the other task needed**: SST-2's GA best
-  scores 0.380 on ARC-Easy against the dense 0.531 (196 lost, 75 gained,
-  p ~ 1e-13), ARC-Easy's scores 0.683 on SST-2 against 0.782 (p ~ 3e-7):
-  the pruned models are task-specific, as the paper intends. On BIG-Bench
-  Hard sports_understanding the dense model is at chance (0.530), so its
-  row (0.540 pruned) says nothing.
-- **Against the paper's 20-75 %**: 12-21 % at eps 5 % is below or at its low
-  end. SmolLM2-135M is 30-500x smaller than the paper's models and published
-  4-bit quantized; a small general model has less to give up for one task.
-- **eps 1 %** is on its own page, [results-smollm2-ga-eps1.md](results-smollm2-ga-eps1.md).
-  **Not run**: the GA on the BIG-Bench Hard tasks (SmolLM2 is at chance
-  on boolean_expressions, results.md: a search there would fit noise). The
-  sessions' minutes include time in which builds and tests shared the 2
-  cores.
-""" + RIDGE_NOTE
-# Written by hand for the eps 1 % runs of 2026-12-04 (SST-2, ARC-Easy); nothing in it is computed.
-READING_EPS1 = """## Reading the tables (runs of 2026-12-04)
-
-- **eps 1 % is below what about 200 search examples resolve** (7.3 % on
-  SST-2, 12.5 % on ARC-Easy): it lets a0 drop by 1.7 SST-2 sentences or 1.1
-  ARC questions, so which chromosome is feasible is decided by a handful
-  of examples. The search accuracies are selected on those examples; the
-  held-out columns are the ones to read.
-- **Uniform pruning removes nothing** on either task: level 0.1 already
-  loses 7 of the 218 SST-2 search sentences.
-- **SST-2, GA with sieve**: 15.2 % of the prunable parameters removed
-  (12.0 % of all) at a search accuracy above a0 (0.807 against 0.798); on
-  the 654 held-out sentences 0.803 against the dense 0.781 (47 gained, 33
-  lost, p = 0.15): no loss the held-out examples can show. At eps 5 %
-  ([results-smollm2-ga.md](results-smollm2-ga.md)) the GA removed 21.2 %
-  and scored 0.754 against 0.780 on the same sentences (p = 0.10): the
-  stricter eps traded 6 points of removal for the held-out accuracy.
-- **ARC-Easy, GA with sieve**: 7.3 % removed (5.8 % of all), search
-  accuracy 0.550 (the bound is 0.549), but on the 600 held-out questions
-  0.497 against 0.532 (56 lost, 35 gained, p = 0.035): the pruned model
-  is worse on questions the search never saw. Here eps 1 % overfits the
-  200 search questions; at eps 5 % the GA removed 11.7 % with a held-out
-  loss the examples could not show (p = 0.14).
-- **GA with weight-svd**: 1.7 % on SST-2 (held-out 0.772, p = 0.63) and
-  2.6 % on ARC-Easy (held-out unchanged, 62 lost and 62 gained). On SST-2
-  the output-aligned projection lets the search remove nine times more;
-  on ARC-Easy it removes 2.8 times more but loses held-out accuracy that
-  weight-svd's small cut does not.
-- **Bottlenecks** do not depend on eps (each matrix alone at 90 %); the
-  scans repeat the 5 % page's finding: layer 0's up_proj and down_proj
-  first on both tasks, then SST-2's layer-0 gate_proj and the v_proj of
-  layers 1 and 12, and ARC's up_proj of layer 29. On SST-2 the budget is 2 examples and 66 of the
-  210 matrices lose more than that alone; the heatmap outlines the 12
-  worst and its legend says so.
-- The dense scores differ from the 5 % page by 2 of the 218 SST-2 search
-  and 1 of its 654 held-out sentences, and by 5 of the 600 ARC held-out
-  questions (0.532 against 0.523). The two pages' sessions were computed
-  by different builds; bfloat16 sums differ in their last bits with the
-  thread count and the batching (docs/benchmarks.md), which can flip
-  near-tied answers. We have not traced these five further.
-- **Against the paper's 20-75 % at 1-5 % loss**: at eps 1 % this 135M model
-  keeps 15 % off on SST-2 with no held-out loss and 7 % on ARC-Easy with a
-  measurable one. The GA beats uniform levels (0 %) as the paper says, but
-  an eps of 1 % needs more search examples than these ~200 (the `resolves`
-  column says how many it would take). The searches took 27 min (SST-2)
-  and 41 min (ARC-Easy) on 2 cores, against 73 and 97 at eps 5 %: at a
-  tight eps most chromosomes are found infeasible after a few examples.
-""" + RIDGE_NOTE
-
-# The reading of each eps's page, by eps in percent.
-READINGS = {5.0: READING, 1.0: READING_EPS1}
-
 
 
 def ranks_prefix(sieve):
@@ -196,6 +86,21 @@ def figures_of(workbench, session, stem):
     targets = {view: ROOT / "docs" / "results" / f"smollm2-{stem}-{view}.png" for view in FIGURES}
     export_views(workbench, session, targets)
     return [t.relative_to(ROOT / "docs") for t in targets.values()]
+
+
+def other_page(out, stems, sieve, default_eps):
+    """(eps, page, stem -> the two reports) of the other page (5 % for 1 %, 1 % for 5 %) when all its sessions are
+    in `out` and finished; else None."""
+    eps, suffix = (0.01, "-eps1") if default_eps else (DEFAULT_EPS, "")
+    reports = {}
+    for stem in stems:
+        pair = [out / f"smollm2-ga-{stem}{suffix}-{m}.h5" for m in ("sieve", "weight-svd")]
+        if not all(p.exists() for p in pair):
+            return None
+        reports[stem] = tuple(report(sieve, p) for p in pair)
+        if not all(r.get("ga", {}).get("complete") and held_out_of(r, "ga") for r in reports[stem]):
+            return None
+    return eps, f"results-smollm2-ga{suffix}.md", reports
 
 
 def run_counted(cmd, minutes, key, minutes_file):
@@ -267,7 +172,7 @@ def main():
                          HELD_OUT.get(stem, HELD_OUT_BBH), "--quiet", *GA, *threads, "--session", session],
                         minutes, session.stem, minutes_file)
 
-    summary, detail, maps, figures, speed, lora_rows = [], [], [], [], [], []
+    summary, detail, maps, figures, speed, lora_rows, reports = [], [], [], [], [], [], []
     for stem in stems:
         s1, s2 = sessions[stem]
         task = ROOT / "resources" / "tasks" / f"{stem}.jsonl"
@@ -280,6 +185,7 @@ def main():
             minutes_file.write_text(json.dumps(minutes, indent=1))
         lora_rows += rows
         r1, r2 = report(sieve, s1), report(sieve, s2)
+        reports.append((stem, r1, r2))
         name = f"SmolLM2-135M-Instruct/{stem}"
         b = r1["baseline"]
         uniform = next(u for u in r1["uniform"] if u["method"] == "sieve")
@@ -299,7 +205,7 @@ def main():
             figures.append((name, figures_of(ROOT / args.build / "app" / "sieve-workbench", s1, stem + suffix)))
 
     # What the search keeps on other tasks: the GA best (sieve) scored on each one's evaluation split.
-    general = []
+    general, general_entries = [], []
     for source, other in GENERALISE:
         if source in stems and default_eps:
             other_file = ROOT / "resources" / "tasks" / f"{other}.jsonl"
@@ -309,6 +215,7 @@ def main():
                 minutes["generalisation"] = minutes.get("generalisation", 0) + (time.time() - started) / 60
                 minutes_file.write_text(json.dumps(minutes, indent=1))
             general.append(generalisation_row("SmolLM2-135M-Instruct", source, "ga", other, e))
+            general_entries.append((source, other, e))
 
     total = sum(minutes.values())  # the searches, LoRA and the generalisation scores
     shown = ["--model", pathlib.Path(args.model).name] + (["--tasks", args.tasks] if args.tasks != "sst2" else [])
@@ -358,8 +265,8 @@ def main():
         for fig_name, pngs in figures:
             if fig_name == name:
                 lines += [""] + [f"![{p.stem}]({p})" for p in pngs]
-    reading = READINGS.get(round(100 * EPS, 6))
-    lines += ["", reading.strip() if reading else "## Reading\n\nNo reading has been written for this eps yet.", ""]
+    lines += ["", reading(EPS, reports, general_entries, other_page(out, stems, sieve, default_eps),
+                          {stem: minutes.get(sessions[stem][0].stem, 0) for stem in stems}), ""]
     page.write_text("\n".join(lines))
     print("wrote " + str(page.relative_to(ROOT)))
 
