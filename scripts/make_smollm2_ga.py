@@ -78,7 +78,7 @@ def convergence(rep):
     """Best removed fraction (%) after generation 1, the middle one and the last."""
     gens = rep["ga"]["generations"]
     picks = sorted({0, len(gens) // 2, len(gens) - 1})
-    return " / ".join(f"{100 * gens[i]['best_fitness']:.1f} (g{gens[i]['index'] + 1})" for i in picks)
+    return " / ".join(f"{100 * gens[i]['best_fitness']:.1f} (g{gens[i]['index']})" for i in picks)
 
 
 def figures_of(workbench, session, stem):
@@ -245,7 +245,8 @@ def main():
              "lost/gained | McNemar p |", "|---|---|---|---|---|---|---|---|", *detail, "",
              "## Convergence", "",
              "Best fitness (percent of the prunable parameters removed by the best feasible chromosome) after "
-             "the first, the middle and the last generation.", "",
+             "the first, the middle and the last generation (gN: generation N, counted from 0 as in the "
+             "workbench's figures).", "",
              "| task | method | generations | best after | stopped |", "|---|---|---|---|---|", *speed]
     if lora_rows:
         lines += ["", "## LoRA recovery of the GA best", "",

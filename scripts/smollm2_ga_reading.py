@@ -56,12 +56,13 @@ def uniform_sieve(rep):
 
 
 def last_rise(rep):
-    """The generation (1-based) in which the best fitness last rose; 1 when it never did."""
+    """The generation in which the best fitness last rose, counted from 0 as the workbench's figures count
+    them; 0 when it never did."""
     gens = rep["ga"]["generations"]
-    last = 1
+    last = 0
     for i in range(1, len(gens)):
         if gens[i]["best_fitness"] > gens[i - 1]["best_fitness"] + 1e-12:
-            last = i + 1
+            last = i
     return last
 
 
@@ -78,7 +79,7 @@ def search_against_uniform(eps, tasks):
             none_uniform = True
         parts.append(text)
         n, rise = len(r1["ga"]["generations"]), last_rise(r1)
-        rises.append(f"{rise} of {n} on {name(stem)}" + (" (still rising at the end)" if rise == n else ""))
+        rises.append(f"{rise} of 0-{n - 1} on {name(stem)}" + (" (still rising at the end)" if rise == n - 1 else ""))
     beats = all(r1["ga"]["best"]["removed_fraction"] > uniform_sieve(r1)["best_removed_fraction"]
                 for _, r1, _ in tasks)
     head = ("The search removes what a uniform level cannot" if beats

@@ -44,11 +44,14 @@ class Reading(unittest.TestCase):
         svd = session(0.027, 0.0, held_out("ga", 0.781, 0.774, 51, 47, 0.76))
         text = flat(0.05, [("sst2", sieve, svd)])
         for number in ["21.2 %", "16.7 %", "10.0 %", "0.769", "0.781", "58 lost / 50 gained", "p = 0.5",
-                       "2.7 %", "7.9 times", "7.3 %", "-0.150", "last rose in generation 2 of 3"]:
+                       "2.7 %", "7.9 times", "7.3 %", "-0.150", "last rose in generation 1 of 0-2"]:
             self.assertIn(number, text)
         self.assertIn("no difference the held-out examples can show", text)
         self.assertIn("The search removes what a uniform level cannot", text)
         self.assertIn("kept whole by the GA best", text)  # layer 0's up_proj sits at level 0
+        self.assertNotIn("still rising", text)
+        rising = session(0.212, 0.1, held_out("ga", 0.781, 0.769, 58, 50, 0.5), rises=(0.1, 0.12, 0.15))
+        self.assertIn("generation 2 of 0-2 on SST-2 (still rising at the end)", flat(0.05, [("sst2", rising, svd)]))
 
     def test_verdicts_follow_the_numbers(self):
         loss = session(0.1, 0.0, held_out("ga", 0.53, 0.49, 56, 35, 0.035))
