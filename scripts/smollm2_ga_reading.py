@@ -40,7 +40,7 @@ def listing(parts):
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
-def test_text(h):
+def paired_text(h):
     return f"{h['mcnemar']['lost']} lost / {h['mcnemar']['gained']} gained, McNemar p = {h['mcnemar']['p']:.2g}"
 
 
@@ -96,7 +96,7 @@ def held_out_bests(eps, tasks):
         h = held_out_of(r1, "ga")
         if h and "mcnemar" in h:
             parts.append(f"{name(stem)} {h['pruned']:.3f} against the dense {h['dense']:.3f} ({h['examples']} "
-                         f"{noun(stem)}, {test_text(h)}): {verdict(h)}")
+                         f"{noun(stem)}, {paired_text(h)}): {verdict(h)}")
     text = "**Held out, the GA bests** (examples no search saw): " + "; ".join(parts) + "."
     coarse = [(stem, r1["baseline"]["eps_resolution"]) for stem, r1, _ in tasks
               if r1["baseline"].get("eps_resolution") and not r1["baseline"]["eps_resolution"]["resolvable"]]
@@ -116,7 +116,7 @@ def projections(tasks):
         text = f"{name(stem)} {pct(svd)} against {pct(sieve)} with LLM-Sieve ({ratio})"
         h = held_out_of(r2, "ga")
         if h and "mcnemar" in h:
-            text += f"; its best scores {h['pruned']:.3f} held out against {h['dense']:.3f} ({test_text(h)})"
+            text += f"; its best scores {h['pruned']:.3f} held out against {h['dense']:.3f} ({paired_text(h)})"
         parts.append(text)
     return ("**Output-aligned projections against weight SVD under the same search**: with weight SVD (the same "
             "rank cut without data) the GA finds " + "; on ".join(parts) + ".")
@@ -181,7 +181,7 @@ def elsewhere(general):
         lo, hi = e.get("dense_interval", (e["dense"], e["dense"]))
         at_chance = chance(other) is not None and lo <= chance(other) <= hi
         text = (f"{name(source)}'s GA best scores {e['pruned']:.3f} on {name(other)} against the dense "
-                f"{e['dense']:.3f} ({test_text(e)})")
+                f"{e['dense']:.3f} ({paired_text(e)})")
         if at_chance:
             text += f", but the dense model is at chance there ({chance(other):g}), so this says nothing"
         else:
