@@ -6,7 +6,7 @@
 #                                   of every method on SST-2, ARC-Easy and BBH
 #                                   boolean_expressions (about 50 min on 2 cores)
 #   docs/results-smollm2-ga.md      scripts/make_smollm2_ga.py: the GA on SmolLM2,
-#                                   SST-2 and ARC-Easy, eps 5 % (about 2-3 h)
+#                                   SST-2 and ARC-Easy, eps 5 % (about 2 h)
 #   docs/results-smollm2-ga-eps1.md the same at eps 1 % (about 70 min)
 # Each step keeps its sessions in OUT and resumes what an interruption cut short
 # (--reuse), so the command can simply be run again.

@@ -3,8 +3,8 @@
 
 SmolLM2-135M-Instruct (its published Q4_1 GGUF: 4-bit quantized upstream,
 dequantized on load; scripts/fetch-models.sh fetches it) on the real task
-SST-2 (resources/tasks/; --tasks sst2,arc_easy adds ARC-Easy, about two
-hours more on 2 cores), eps 5 %, the default GA (population 24, 15
+SST-2 (resources/tasks/; --tasks sst2,arc_easy adds ARC-Easy, about 70 minutes
+more on 2 cores), eps 5 %, the default GA (population 24, 15
 generations), per task:
   sieve run  the uniform `sieve` sweep, the GA with `sieve`, the sensitivity
              scan (bottlenecks) and every result scored on the held-out

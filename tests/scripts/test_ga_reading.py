@@ -80,6 +80,7 @@ class Reading(unittest.TestCase):
         text = flat(0.05, [("sst2", sieve, svd)],
                                general=[("sst2", "bbh_sports_understanding", at_chance), ("sst2", "arc_easy", needed)])
         self.assertIn("the dense model is at chance there (0.5), so this says nothing", text)
+        self.assertLess(text.index("on ARC-Easy against"), text.index("on BIG-Bench Hard sports_understanding"))
         self.assertIn("What one search removed, another task needed", text)
 
     def test_percent_signs_stay_with_their_numbers(self):
