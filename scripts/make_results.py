@@ -102,7 +102,7 @@ READING = """## Reading the tables (run of 2026-12-04)
   above `input-pca` at every level until both are near chance (SST-2 0.766
   against 0.679 at 0.1, ARC-Easy 0.490 against 0.350), and weight SVD is at
   chance from the first level (0.477 on SST-2, 0.245 on ARC-Easy). Uniform
-  levels are the harsh end: the GA removes 12-21 % on these tasks
+  levels are the harsh end: the GA removes 13-21 % on these tasks
   ([results-smollm2-ga.md](results-smollm2-ga.md)), against the paper's
   20-75 % on models of 3.8-70B parameters.
 - **stories260K (general next-token prediction) needs nearly all of its
