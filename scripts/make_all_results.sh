@@ -34,7 +34,12 @@ while [ $# -gt 0 ]; do
             ;;
     esac
 done
-[ -x "$here/../$build/app/sieve" ] || { echo "make_all_results.sh: no $build/app/sieve (build first: README)" >&2; exit 1; }
+# The Python scripts take --build relative to the checkout, or absolute.
+case "$build" in
+    /*) binary="$build/app/sieve" ;;
+    *) binary="$here/../$build/app/sieve" ;;
+esac
+[ -x "$binary" ] || { echo "make_all_results.sh: no $build/app/sieve (build first: README)" >&2; exit 1; }
 
 model="$(bash "$here/fetch-models.sh")"
 python3 "$here/make_results.py" --build "$build" --out "$out/uniform" --reuse --smollm-uniform "$model"
