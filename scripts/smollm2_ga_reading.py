@@ -266,7 +266,7 @@ def reading(eps, tasks, general=(), other=None, minutes=None):
     if minutes:
         bullets.append("The `sieve run` sessions took " + listing(
             f"{minutes[stem]:.0f} min ({name(stem)})" for stem, _, _ in tasks if stem in minutes) +
-            " on 2 cores, including time in which builds and tests shared them.")
+            " of wall time on 2 cores (which other work on the machine, builds and tests, can lengthen).")
     bullets.append("**Not run**: the GA on the BIG-Bench Hard tasks (SmolLM2 is at chance on "
                    "boolean_expressions, results.md: a search there would fit noise).")
     lines = ["## Reading the tables", "",
