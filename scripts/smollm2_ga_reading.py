@@ -125,11 +125,12 @@ def projections(tasks):
 
 
 def bottlenecks(tasks, top=2):
-    parts, leaders = [], []
+    parts, leaders, level = [], [], None
     for stem, r1, _ in tasks:
         sens = next((s for s in r1.get("sensitivity", []) if s["method"] == "sieve"), None)
         if not sens:
             continue
+        level = sens["level"]
         matrices, grid, genes = r1["model"]["matrices"], r1["level_grid"], r1["ga"]["best"]["genes"]
         worst = sens["ranking"][:top]
         leaders.append({f"{matrices[i]['layer']}.{matrices[i]['type']}" for i in worst})
@@ -147,7 +148,7 @@ def bottlenecks(tasks, top=2):
     same = len(leaders) > 1 and all(s == leaders[0] for s in leaders)
     head = (f"The bottlenecks are the same on {'both' if len(leaders) == 2 else 'every'} task"
             f"{'s' if len(leaders) == 2 else ''}" if same else "The bottlenecks")
-    return (f"**{head}**: each matrix alone at level {tasks[0][1]['sensitivity'][0]['level']:g}, the largest "
+    return (f"**{head}**: each matrix alone at level {level:g}, the largest "
             "accuracy drops are " + "; ".join(parts) + ".")
 
 
