@@ -74,7 +74,10 @@ def main():
                         help="convert into a temporary folder and compare with --out byte for byte")
     args = parser.parse_args()
     if args.source:
-        raw, where = pathlib.Path(args.source).read_bytes(), args.source
+        try:
+            raw, where = pathlib.Path(args.source).read_bytes(), args.source
+        except OSError as e:
+            raise SystemExit(f"{args.source}: cannot read it ({e.strerror})")
     else:
         print(f"downloading {SOURCE_URL}", file=sys.stderr)
         with urllib.request.urlopen(SOURCE_URL, timeout=120) as response:
